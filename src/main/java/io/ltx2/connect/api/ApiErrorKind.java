@@ -1,0 +1,27 @@
+package io.ltx2.connect.api;
+
+/** How a failed call must be handled; see the error table of the contract. */
+public enum ApiErrorKind {
+    /** 400: the request itself is wrong; never retry it. */
+    BAD_REQUEST(false),
+    /** 401/403: the connector's key is wrong or lacks access; fail the task. */
+    AUTH(false),
+    /** 404: the task id is unknown (status call). */
+    NOT_FOUND(false),
+    /** 429: over the rate or concurrency limit; wait ({@code Retry-After}) and retry. */
+    RATE_LIMITED(true),
+    /** 5xx, time-outs and I/O errors: retry with backoff. */
+    TRANSIENT(true),
+    /** A 2xx answer we cannot read (not JSON, no data, ...): not retried. */
+    MALFORMED_RESPONSE(false);
+
+    private final boolean retryable;
+
+    ApiErrorKind(boolean retryable) {
+        this.retryable = retryable;
+    }
+
+    public boolean retryable() {
+        return retryable;
+    }
+}

@@ -1,0 +1,87 @@
+package io.ltx2.connect.config;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/** Small reusable validators; each has a {@code toString} so the generated docs show the rule. */
+public final class Validators {
+
+    private Validators() {
+    }
+
+    /** An absolute http(s) URL; {@code optional} also accepts null or blank. */
+    public static ConfigDef.Validator httpUrl(boolean optional) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (value == null || value.toString().isBlank()) {
+                    if (optional) {
+                        return;
+                    }
+                    throw new ConfigException(name, value, "must be an http or https URL");
+                }
+                String s = value.toString();
+                try {
+                    URI uri = new URI(s);
+                    if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+                        throw new ConfigException(name, redactQuery(s), "must start with http:// or https://");
+                    }
+                    if (uri.getHost() == null) {
+                        throw new ConfigException(name, redactQuery(s), "has no host");
+                    }
+                } catch (URISyntaxException e) {
+                    throw new ConfigException(name, redactQuery(s), "is not a valid URL: " + e.getReason());
+                }
+            }
+
+            @Override
+            public String toString() {
+                return optional ? "empty, or an http(s) URL" : "an http(s) URL";
+            }
+        };
+    }
+
+    /** A password that is set and not blank; the value itself never appears in the message. */
+    public static ConfigDef.Validator nonEmptyPassword() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (value == null || ((Password) value).value() == null || ((Password) value).value().isBlank()) {
+                    throw new ConfigException(name + " must be set (use a config provider such as ${file:...} or ${env:...})");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "non-empty";
+            }
+        };
+    }
+
+    /** A list with at least one non-blank entry. */
+    public static ConfigDef.Validator nonEmptyList() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (!(value instanceof java.util.List<?> list) || list.isEmpty() || list.stream().anyMatch(v -> v == null || v.toString().isBlank())) {
+                    throw new ConfigException(name, value, "must list at least one host:port");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "non-empty list";
+            }
+        };
+    }
+
+    /** Callback URLs carry a secret token: keep only scheme, host and path in messages. */
+    public static String redactQuery(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q) + "?<redacted>";
+    }
+}
