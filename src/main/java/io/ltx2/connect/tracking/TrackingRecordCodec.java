@@ -33,7 +33,7 @@ public final class TrackingRecordCodec {
         try {
             record = Json.MAPPER.readValue(value, TrackingRecord.class);
         } catch (IOException e) {
-            throw new MalformedTrackingRecordException("not a tracking record: " + e.getOriginalMessage(), e);
+            throw new MalformedTrackingRecordException("not a tracking record: " + e.getMessage(), e);
         }
         if (record.type() == null) {
             throw new MalformedTrackingRecordException("no type in " + new String(value, 0, Math.min(value.length, 200), StandardCharsets.UTF_8));

@@ -1,0 +1,49 @@
+package io.ltx2.connect.api;
+
+import io.ltx2.connect.config.LtxConfig;
+import org.apache.kafka.common.config.types.Password;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything {@link LtxApiClient} needs. {@code toString} hides the key (Password's own
+ * toString prints {@code [hidden]}).
+ */
+public record ApiClientSettings(
+        URI baseUrl,
+        Password apiKey,
+        String model,
+        Duration connectTimeout,
+        Duration responseTimeout,
+        int maxConnections,
+        double callsPerMinute,
+        RetryPolicy retryPolicy) {
+
+    public ApiClientSettings {
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        Objects.requireNonNull(apiKey, "apiKey");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(retryPolicy, "retryPolicy");
+    }
+
+    /**
+     * Settings from a connector config, with this task's share of the connector's call budget.
+     *
+     * @param share fraction (0..1] of {@code ltx.api.rate.limit.per.minute} this client may use
+     */
+    public static ApiClientSettings from(LtxConfig config, double share) {
+        return new ApiClientSettings(config.apiUrl(), config.apiKey(), config.model(), config.connectTimeout(),
+                config.responseTimeout(), config.maxConnections(), config.rateLimitPerMinute() * share,
+                new RetryPolicy(config.retryMax(), config.retryBackoff(), config.retryBackoffMax()));
+    }
+
+    public ApiClientSettings withRetryPolicy(RetryPolicy policy) {
+        return new ApiClientSettings(baseUrl, apiKey, model, connectTimeout, responseTimeout, maxConnections, callsPerMinute, policy);
+    }
+
+    public ApiClientSettings withCallsPerMinute(double perMinute) {
+        return new ApiClientSettings(baseUrl, apiKey, model, connectTimeout, responseTimeout, maxConnections, perMinute, retryPolicy);
+    }
+}

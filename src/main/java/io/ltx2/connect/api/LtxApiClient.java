@@ -1,0 +1,311 @@
+package io.ltx2.connect.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ltx2.connect.util.Json;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * Asynchronous client of the two endpoints. Every call goes through one {@link RateLimiter} and,
+ * after a 429, waits out the server's {@code Retry-After} before any call of this client is sent,
+ * so the client never causes a 429 storm by itself. Retryable failures (429, 5xx, time-outs, I/O)
+ * are retried by the {@link RetryPolicy}; everything else completes the future with a classified
+ * {@link LtxApiException}. No thread blocks: waits are scheduled.
+ *
+ * <p>The API key is read from its {@code Password} only where the header is built.
+ */
+public final class LtxApiClient implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LtxApiClient.class);
+
+    private final ApiClientSettings settings;
+    private final CloseableHttpAsyncClient http;
+    private final RateLimiter limiter;
+    private final ScheduledExecutorService scheduler;
+    private final ApiClientStats stats = new ApiClientStats();
+    /** System.nanoTime before which no call may be sent (after a 429). */
+    private final AtomicLong throttledUntilNanos = new AtomicLong(System.nanoTime());
+    private final URI createUri;
+    private final String statusBase;
+
+    public LtxApiClient(ApiClientSettings settings) {
+        this.settings = settings;
+        this.limiter = new RateLimiter(settings.callsPerMinute());
+        String base = settings.baseUrl().toString();
+        this.createUri = URI.create(base + "/generateTask/" + settings.model());
+        this.statusBase = base + "/statusTask/" + settings.model() + "?taskId=";
+        PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(settings.maxConnections())
+                .setMaxConnPerRoute(settings.maxConnections())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                        .setSocketTimeout(Timeout.of(settings.responseTimeout()))
+                        .build())
+                .build();
+        this.http = HttpAsyncClients.custom()
+                .setConnectionManager(pool)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(Timeout.of(settings.responseTimeout()))
+                        .setConnectionRequestTimeout(Timeout.of(settings.responseTimeout()))
+                        .build())
+                .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).build())
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .setUserAgent("ltx2-kafka-connect")
+                .build();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ltx-api-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        this.http.start();
+    }
+
+    /** Creates a task; completes with the task id. */
+    public CompletableFuture<String> createTask(CreateTaskRequest request) {
+        byte[] body;
+        try {
+            body = Json.MAPPER.writeValueAsBytes(request);
+        } catch (JsonProcessingException e) {
+            return CompletableFuture.failedFuture(new LtxApiException(ApiErrorKind.BAD_REQUEST, 0, "cannot encode request: " + e.getOriginalMessage()));
+        }
+        return call("create task", () -> SimpleRequestBuilder.post(createUri).setBody(body, ContentType.APPLICATION_JSON),
+                stats.createCalls, resp -> ResponseParser.taskId(ResponseParser.data(resp.envelope, resp.status, "create task"), resp.status));
+    }
+
+    /** Reads a task's state. */
+    public CompletableFuture<TaskStatus> getStatus(String taskId) {
+        URI uri = URI.create(statusBase + URLEncoder.encode(taskId, StandardCharsets.UTF_8));
+        String what = "status of task " + taskId;
+        return call(what, () -> SimpleRequestBuilder.get(uri), stats.statusCalls,
+                resp -> ResponseParser.status(ResponseParser.data(resp.envelope, resp.status, what), resp.status));
+    }
+
+    /** When the last 429 asked us to wait until, if that is still ahead. */
+    public Optional<Instant> throttledUntil() {
+        long remaining = throttledUntilNanos.get() - System.nanoTime();
+        return remaining > 0 ? Optional.of(Instant.now().plusNanos(remaining)) : Optional.empty();
+    }
+
+    public ApiClientStats stats() {
+        return stats;
+    }
+
+    public ApiClientSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        http.close(CloseMode.IMMEDIATE);
+    }
+
+    private <T> CompletableFuture<T> call(String what, java.util.function.Supplier<SimpleRequestBuilder> request,
+                                          AtomicLong counter, Function<ParsedResponse, T> onSuccess) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        stats.inFlight.incrementAndGet();
+        result.whenComplete((v, e) -> {
+            stats.inFlight.decrementAndGet();
+            if (e != null) {
+                stats.failures.incrementAndGet();
+            }
+        });
+        attempt(what, request, counter, onSuccess, result, 0);
+        return result;
+    }
+
+    private <T> void attempt(String what, java.util.function.Supplier<SimpleRequestBuilder> request, AtomicLong counter,
+                             Function<ParsedResponse, T> onSuccess, CompletableFuture<T> result, int failures) {
+        long delay = Math.max(limiter.reserve(), throttledUntilNanos.get() - System.nanoTime());
+        Runnable send = () -> send(what, request, counter, onSuccess, result, failures);
+        if (delay <= 0) {
+            send.run();
+        } else {
+            try {
+                scheduler.schedule(send, delay, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                result.completeExceptionally(new LtxApiException(ApiErrorKind.TRANSIENT, 0, what + ": client closed"));
+            }
+        }
+    }
+
+    private <T> void send(String what, java.util.function.Supplier<SimpleRequestBuilder> request, AtomicLong counter,
+                          Function<ParsedResponse, T> onSuccess, CompletableFuture<T> result, int failures) {
+        if (result.isDone()) {
+            return;
+        }
+        SimpleHttpRequest http = request.get()
+                .addHeader(HttpHeaders.AUTHORIZATION, "Bearer " + settings.apiKey().value())
+                .addHeader(HttpHeaders.ACCEPT, "application/json")
+                .build();
+        counter.incrementAndGet();
+        try {
+            this.http.execute(http, new FutureCallback<>() {
+                @Override
+                public void completed(SimpleHttpResponse response) {
+                    handle(what, request, counter, onSuccess, result, failures, response, null);
+                }
+
+                @Override
+                public void failed(Exception ex) {
+                    handle(what, request, counter, onSuccess, result, failures, null, ex);
+                }
+
+                @Override
+                public void cancelled() {
+                    handle(what, request, counter, onSuccess, result, failures, null, new java.util.concurrent.CancellationException("cancelled"));
+                }
+            });
+        } catch (RuntimeException e) {
+            handle(what, request, counter, onSuccess, result, failures, null, e);
+        }
+    }
+
+    private <T> void handle(String what, java.util.function.Supplier<SimpleRequestBuilder> request, AtomicLong counter,
+                            Function<ParsedResponse, T> onSuccess, CompletableFuture<T> result, int failures,
+                            SimpleHttpResponse response, Exception ioError) {
+        LtxApiException error;
+        if (response != null) {
+            try {
+                result.complete(onSuccess.apply(classify(what, response)));
+                return;
+            } catch (LtxApiException e) {
+                error = e;
+            } catch (RuntimeException e) {
+                error = new LtxApiException(ApiErrorKind.MALFORMED_RESPONSE, response.getCode(), what + ": " + e.getMessage(), null, e);
+            }
+        } else {
+            error = new LtxApiException(ApiErrorKind.TRANSIENT, 0, what + ": " + describe(ioError), null, ioError);
+        }
+        int attempts = failures + 1;
+        if (error.kind() == ApiErrorKind.RATE_LIMITED) {
+            stats.rateLimited.incrementAndGet();
+        }
+        if (!error.kind().retryable() || !settings.retryPolicy().mayRetry(attempts) || http == null) {
+            result.completeExceptionally(error);
+            return;
+        }
+        Duration wait = settings.retryPolicy().delayFor(attempts, error.retryAfter());
+        if (error.kind() == ApiErrorKind.RATE_LIMITED) {
+            // Everyone waits, not only this call: that is what the server asked for.
+            long until = System.nanoTime() + wait.toNanos();
+            throttledUntilNanos.accumulateAndGet(until, Math::max);
+        }
+        stats.retries.incrementAndGet();
+        log.debug("{} failed ({}), retry {} in {} ms", what, error.getMessage(), attempts, wait.toMillis());
+        try {
+            scheduler.schedule(() -> attempt(what, request, counter, onSuccess, result, attempts), wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            result.completeExceptionally(error);
+        }
+    }
+
+    /** Maps an HTTP answer to a parsed envelope or a classified error. */
+    static ParsedResponse classify(String what, SimpleHttpResponse response) {
+        int status = response.getCode();
+        byte[] body = response.getBodyBytes();
+        JsonNode envelope = null;
+        try {
+            envelope = ResponseParser.parseBody(body, status, what);
+        } catch (LtxApiException notJson) {
+            if (status / 100 == 2) {
+                throw notJson;
+            }
+        }
+        // Some gateways answer HTTP 200 with an error code in the envelope: the envelope wins then.
+        int effective = status;
+        if (status / 100 == 2 && envelope != null && envelope.hasNonNull("code") && envelope.get("code").canConvertToInt()) {
+            int code = envelope.get("code").asInt();
+            if (code >= 300) {
+                effective = code;
+            }
+        }
+        if (effective / 100 == 2) {
+            return new ParsedResponse(status, envelope);
+        }
+        String apiMessage = ResponseParser.message(envelope);
+        String message = what + ": HTTP " + effective + (apiMessage == null ? "" : ": " + apiMessage);
+        ApiErrorKind kind;
+        if (effective == 400 || effective == 422) {
+            kind = ApiErrorKind.BAD_REQUEST;
+        } else if (effective == 401 || effective == 403) {
+            kind = ApiErrorKind.AUTH;
+            message = what + ": HTTP " + effective + ": the API key was refused (check ltx.api.key)"
+                    + (apiMessage == null ? "" : ": " + apiMessage);
+        } else if (effective == 404) {
+            kind = ApiErrorKind.NOT_FOUND;
+        } else if (effective == 429) {
+            kind = ApiErrorKind.RATE_LIMITED;
+        } else if (effective >= 500 || effective == 408) {
+            kind = ApiErrorKind.TRANSIENT;
+        } else {
+            kind = ApiErrorKind.BAD_REQUEST;
+        }
+        return throwing(new LtxApiException(kind, effective, message, retryAfter(response.getFirstHeader(HttpHeaders.RETRY_AFTER)), null));
+    }
+
+    private static ParsedResponse throwing(LtxApiException e) {
+        throw e;
+    }
+
+    /** {@code Retry-After} as delta-seconds or an HTTP date. */
+    static Duration retryAfter(Header header) {
+        if (header == null || header.getValue() == null) {
+            return null;
+        }
+        String v = header.getValue().trim();
+        try {
+            long seconds = Long.parseLong(v);
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration d = Duration.between(Instant.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
+    }
+
+    private static String describe(Exception e) {
+        String name = e.getClass().getSimpleName();
+        return e.getMessage() == null ? name : name + ": " + e.getMessage();
+    }
+
+    record ParsedResponse(int status, JsonNode envelope) {
+    }
+}

@@ -1,0 +1,51 @@
+package io.ltx2.connect.api;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Capped exponential backoff with full jitter (the AWS architecture blog's variant), bounded by a
+ * number of retries. A server's {@code Retry-After} wins over the computed delay, capped too so a
+ * wild header cannot park a task for hours.
+ */
+public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxBackoff) {
+
+    public RetryPolicy {
+        Objects.requireNonNull(initialBackoff, "initialBackoff");
+        Objects.requireNonNull(maxBackoff, "maxBackoff");
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException("maxRetries must be >= 0");
+        }
+    }
+
+    /** True while a call that failed {@code attemptsSoFar} times may still be retried. */
+    public boolean mayRetry(int attemptsSoFar) {
+        return attemptsSoFar <= maxRetries;
+    }
+
+    /**
+     * Delay before retry number {@code retry} (1 for the first retry).
+     *
+     * @param retryAfter the server's Retry-After, if any
+     */
+    public Duration delayFor(int retry, Optional<Duration> retryAfter) {
+        if (retryAfter.isPresent()) {
+            Duration ra = retryAfter.get();
+            return ra.compareTo(maxBackoff) > 0 ? maxBackoff : ra;
+        }
+        long ceiling = ceilingMillis(retry);
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
+    }
+
+    /** The upper bound of the jittered delay for retry number {@code retry}. */
+    long ceilingMillis(int retry) {
+        int shift = Math.min(Math.max(retry - 1, 0), 30);
+        long ceiling = initialBackoff.toMillis() << shift;
+        if (ceiling <= 0 || ceiling > maxBackoff.toMillis()) {
+            ceiling = maxBackoff.toMillis();
+        }
+        return Math.max(ceiling, 1);
+    }
+}
