@@ -312,7 +312,9 @@ public class LtxSinkTask extends SinkTask {
             context.resume(assignment.toArray(TopicPartition[]::new));
             log.debug("Resuming input: {} creates in flight", inFlight.get());
         }
-        if (paused || !toReport.isEmpty() || !reporting.isEmpty()) {
+        // Poll again soon while work is outstanding: to resume, report, or surface a fatal error without
+        // waiting for the next offset commit (which bounds the consumer's poll otherwise).
+        if (paused || inFlight.get() > 0 || !toReport.isEmpty() || !reporting.isEmpty()) {
             long wait = throttled.map(t -> Duration.between(Instant.now(), t).toMillis()).orElse(SHORT_POLL_MS);
             context.timeout(Math.max(20, Math.min(wait, 1_000)));
         }
