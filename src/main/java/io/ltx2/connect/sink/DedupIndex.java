@@ -66,6 +66,8 @@ final class DedupIndex {
             props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            // A one-off catch-up read: do not let the broker hold fetches back waiting for more data.
+            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
             props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
             props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
             return new KafkaConsumer<>(props);
@@ -138,6 +140,7 @@ final class DedupIndex {
                 return;
             }
             List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            consumer.assign(partitions);
             Map<TopicPartition, Long> query = new HashMap<>();
             partitions.forEach(tp -> query.put(tp, fromTimestamp));
             Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query, timeout);
@@ -148,7 +151,7 @@ final class DedupIndex {
                     toRead.put(tp, start.offset());
                 }
             });
-            consumer.assign(toRead.keySet());
+            consumer.pause(partitions.stream().filter(tp -> !toRead.containsKey(tp)).toList());
             toRead.forEach(consumer::seek);
             Set<TopicPartition> remaining = new HashSet<>(toRead.keySet());
             while (!remaining.isEmpty()) {

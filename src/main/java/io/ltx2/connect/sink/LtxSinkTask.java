@@ -122,6 +122,14 @@ public class LtxSinkTask extends SinkTask {
     @Override
     public void open(Collection<TopicPartition> partitions) {
         dedup.assigned(partitions);
+        // Connect re-pauses newly assigned partitions that this task paused before a rebalance, even if
+        // it resumed in between while it owned nothing; make the new ones follow the task's current state.
+        TopicPartition[] added = partitions.toArray(TopicPartition[]::new);
+        if (paused) {
+            context.pause(added);
+        } else {
+            context.resume(added);
+        }
         log.info("Assigned {} partition(s): {}", partitions.size(), partitions);
     }
 
@@ -234,9 +242,15 @@ public class LtxSinkTask extends SinkTask {
                     "The API refused request '" + r.requestId() + "': " + api.getMessage(), api));
         } else {
             reject(s.record(), s.partition(), r.source(), r.requestId(), r.input(), new BadRequestRecordException(FailCodes.SUBMIT_FAILED,
-                    "Could not submit request '" + r.requestId() + "': " + error.getMessage(), error));
+                    "Could not submit request '" + r.requestId() + "': " + error.getMessage() + mayExist(error), error));
         }
         finished();
+    }
+
+    /** Without an answer (or with an unreadable one) we cannot know whether the API created the task. */
+    private static String mayExist(Throwable error) {
+        boolean noAnswer = !(error instanceof LtxApiException api) || api.httpStatus() == 0 || api.kind() == ApiErrorKind.MALFORMED_RESPONSE;
+        return noAnswer ? " (no usable answer: the API may have created the task)" : "";
     }
 
     private void finished() {
@@ -300,7 +314,10 @@ public class LtxSinkTask extends SinkTask {
         }
         Optional<Instant> throttled = client.throttledUntil();
         Set<TopicPartition> assignment = context.assignment();
-        if (full || throttled.isPresent()) {
+        if (assignment.isEmpty()) {
+            // Between revocation and assignment: nothing to pause or resume; open() applies the state later.
+            log.trace("No partitions assigned; backpressure state kept (paused: {})", paused);
+        } else if (full || throttled.isPresent()) {
             if (!paused) {
                 counters.pauses.incrementAndGet();
                 log.debug("Pausing input: {} creates in flight, API throttled: {}", inFlight.get(), throttled.isPresent());

@@ -8,7 +8,9 @@ import io.ltx2.connect.simulator.SimulatorStats;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import io.ltx2.connect.tracking.TrackingRecordType;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
@@ -100,7 +102,7 @@ class LtxSinkConnectorIT {
         props.put(LtxSinkConfig.TRACKING_TOPIC, tracking);
         props.put(LtxSinkConfig.TRACKING_BOOTSTRAP_SERVERS, connect.kafka().bootstrapServers());
         props.put(LtxSinkConfig.API_RETRY_BACKOFF_MS, "50");
-        props.put(LtxSinkConfig.API_RETRY_BACKOFF_MAX_MS, "500");
+        props.put(LtxSinkConfig.API_RETRY_BACKOFF_MAX_MS, "2000");
         props.put("consumer.override.max.poll.records", "50");
         return props;
     }
@@ -285,6 +287,39 @@ class LtxSinkConnectorIT {
     }
 
     @Test
+    void inputPausedDuringA429StormResumesAfterARebalance() throws Exception {
+        SimulatorStats before = simulator.stats();
+        createTopics("paused-input", 2, "paused-tracking");
+        Map<String, String> props = sinkConfig("paused", "paused-input", "paused-tracking", false);
+        props.put("tasks.max", "1");
+        props.put(LtxSinkConfig.API_RETRY_MAX, "30");
+        connect.configureConnector("paused", props);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("paused", 1, "paused connector did not start");
+        simulator.updateFaults(f -> f.toBuilder().rateLimitStorm(4_000, 1).build());
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            connect.kafka().produce("paused-input", "paused-" + i, json("paused request " + i, "text-to-video", ""));
+            ids.add("paused-" + i);
+        }
+        // While the task has its input paused for the storm, a second member joins and leaves the
+        // connector's consumer group: two rebalances, each handing the paused partitions around.
+        await().atMost(AWAIT).until(() -> simulator.stats().rateLimited() > before.rateLimited());
+        try (KafkaConsumer<byte[], byte[]> intruder = connect.kafka().createConsumer(Map.of(ConsumerConfig.GROUP_ID_CONFIG, "connect-paused"))) {
+            intruder.subscribe(List.of("paused-input"));
+            long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < until) {
+                intruder.poll(Duration.ofMillis(200));
+            }
+        }
+        List<TrackingRecord> records = awaitTracking("paused-tracking", TrackingRecordType.SUBMITTED, 40);
+        assertSubmittedOncePerRequest(records, ids);
+        SimulatorStats after = simulator.stats();
+        assertThat(after.tasksCreated() - before.tasksCreated()).isEqualTo(40);
+        assertThat(after.duplicateSubmissions() - before.duplicateSubmissions()).isZero();
+        connect.deleteConnector("paused");
+    }
+
+    @Test
     void restartAndRebalanceMidStreamSubmitNothingTwice() throws Exception {
         SimulatorStats before = simulator.stats();
         createTopics("moving-input", 4, "moving-tracking");
@@ -367,10 +402,10 @@ class LtxSinkConnectorIT {
         String trace = status.tasks().get(0).trace();
         assertThat(trace).contains("refused the connector's credentials").contains("401");
         assertThat(trace).doesNotContain(WRONG_KEY).doesNotContain(KEY);
-        String configResponse = connect.requestGet(connect.endpointForResource("connectors/wrongkey/config")).readEntity(String.class);
-        assertThat(configResponse).contains("${file:").doesNotContain(WRONG_KEY);
-        String tasksResponse = connect.requestGet(connect.endpointForResource("connectors/wrongkey")).readEntity(String.class);
-        assertThat(tasksResponse).doesNotContain(WRONG_KEY);
+        String configResponse = restGet("connectors/wrongkey/config");
+        assertThat(configResponse).contains(LtxSinkConfig.API_KEY).contains("${file:").doesNotContain(WRONG_KEY);
+        String tasksResponse = restGet("connectors/wrongkey");
+        assertThat(tasksResponse).contains("wrongkey").doesNotContain(WRONG_KEY);
         assertThat(tracking("wrongkey-tracking")).isEmpty();
         assertThat(connect.connectorOffsets("wrongkey").offsets())
                 .as("nothing committed for the request that was never submitted")
@@ -380,9 +415,15 @@ class LtxSinkConnectorIT {
         connect.deleteConnector("wrongkey");
     }
 
+    private static String restGet(String resource) {
+        Object body = connect.requestGet(connect.endpointForResource(resource)).getEntity();
+        return String.valueOf(body);
+    }
+
     @Test
     void badSettingsAreReportedPerFieldByTheValidateEndpoint() {
         Map<String, String> props = sinkConfig("invalid", "whatever", "t", false);
+        props.put("name", "invalid");
         props.put(LtxSinkConfig.REQUEST_TYPE, "callback");
         props.put(LtxSinkConfig.DEFAULT_DURATION, "25");
         props.put(LtxSinkConfig.PROVIDER, "fastest");
