@@ -76,7 +76,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>Order of checks for an API call: route, method, auth, 429 storm, rate limit, hang fault,
  * error fault, model, then the endpoint's own work (validation, concurrency limit, lost-response
- * fault for creates; lookup and malformed-answer fault for status), then the latency fault.
+ * fault for creates; lookup and malformed-answer fault for status). The latency fault delays
+ * every answer of its endpoint after the route is known (hangs excepted).
  */
 public final class ApiSimulator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiSimulator.class);
@@ -90,6 +91,16 @@ public final class ApiSimulator implements AutoCloseable {
     private static final String CREATE_PREFIX = API_PREFIX + "/generateTask/";
     private static final String STATUS_PREFIX = API_PREFIX + "/statusTask/";
     private static final String ADMIN_PREFIX = "/_sim/";
+    /** Exchange attribute: the latency fault's delay for every answer of this call. */
+    private static final String LATENCY_ATTRIBUTE = "ltx.sim.latencyMs";
+
+    static {
+        // The JDK server writes headers and body separately; with Nagle's algorithm on, the body waits
+        // for the client's delayed ACK (~40 ms a call). Read once by the JDK server, so set it early.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
 
     private final Builder config;
     private final Clock clock;
@@ -245,6 +256,8 @@ public final class ApiSimulator implements AutoCloseable {
             }
             long now = clock.millis();
             state.recordCall(endpoint, now);
+            Faults f = faults.get();
+            ex.setAttribute(LATENCY_ATTRIBUTE, latency(f, endpoint));
             String method = endpoint == Endpoint.CREATE ? "POST" : "GET";
             if (!method.equals(ex.getRequestMethod())) {
                 ex.getResponseHeaders().set("Allow", method);
@@ -274,13 +287,12 @@ public final class ApiSimulator implements AutoCloseable {
                     return;
                 }
             }
-            Faults f = faults.get();
             boolean create = endpoint == Endpoint.CREATE;
             if (dice.roll(create ? FaultDice.Stream.CREATE_HANG : FaultDice.Stream.STATUS_HANG,
                     create ? f.createHangRate() : f.statusHangRate())) {
                 state.count(SimulatorState.Count.HANGS);
                 if (f.hangMs() > 0) {
-                    later(() -> send(ex, 504, Envelopes.error(504, "gateway timeout")), f.hangMs());
+                    later(() -> sendJson(ex, 504, Envelopes.error(504, "gateway timeout")), f.hangMs());
                 }
                 // hangMs 0: the exchange is left open and never answered; the client's time-out ends it.
                 return;
@@ -288,7 +300,7 @@ public final class ApiSimulator implements AutoCloseable {
             if (dice.roll(create ? FaultDice.Stream.CREATE_ERROR : FaultDice.Stream.STATUS_ERROR,
                     create ? f.createErrorRate() : f.statusErrorRate())) {
                 state.count(SimulatorState.Count.INJECTED_ERRORS);
-                respond(ex, f.errorStatus(), Envelopes.error(f.errorStatus(), "internal server error"), latency(f, endpoint));
+                send(ex, f.errorStatus(), Envelopes.error(f.errorStatus(), "internal server error"));
                 return;
             }
             String model = path.substring(create ? CREATE_PREFIX.length() : STATUS_PREFIX.length());
@@ -339,7 +351,7 @@ public final class ApiSimulator implements AutoCloseable {
             return;
         }
         ObjectNode data = Json.MAPPER.createObjectNode().put("taskId", task.id);
-        respond(ex, 200, Envelopes.ok(data), latency(f, Endpoint.CREATE));
+        send(ex, 200, Envelopes.ok(data));
     }
 
     private SimTask newTask(String key, CreateRequestReader.CreateRequest request, long now, long epoch) {
@@ -380,29 +392,24 @@ public final class ApiSimulator implements AutoCloseable {
             send(ex, 404, Envelopes.error(404, "task not found: " + taskId));
             return;
         }
-        long latency = latency(f, Endpoint.STATUS);
         if (dice.roll(FaultDice.Stream.MALFORMED, f.malformedStatusRate())) {
             state.count(SimulatorState.Count.MALFORMED);
             List<Faults.MalformedKind> kinds = f.malformedKinds().isEmpty()
                     ? Arrays.asList(Faults.MalformedKind.values()) : f.malformedKinds();
             Faults.MalformedKind kind = kinds.get(dice.pick(FaultDice.Stream.MALFORMED_KIND, kinds.size()));
-            sendMalformed(ex, task, kind, now, latency);
+            sendMalformed(ex, task, kind, now);
             return;
         }
-        respond(ex, 200, Envelopes.ok(task.statusData(now)), latency);
+        send(ex, 200, Envelopes.ok(task.statusData(now)));
     }
 
-    private void sendMalformed(HttpExchange ex, SimTask task, Faults.MalformedKind kind, long now, long latency) {
+    private void sendMalformed(HttpExchange ex, SimTask task, Faults.MalformedKind kind, long now) {
         switch (kind) {
-            case NOT_JSON -> later(() -> sendRaw(ex, 200, "text/html",
-                    "<html><body>502 Bad Gateway</body></html>".getBytes(StandardCharsets.UTF_8)), latency);
-            case MISSING_DATA -> {
-                ObjectNode env = Json.MAPPER.createObjectNode().put("code", 200).put("message", "success");
-                respond(ex, 200, env, latency);
-            }
-            case UNKNOWN_STATE -> respond(ex, 200, Envelopes.ok(task.statusData(now).put("state", "queued")), latency);
-            case RESULT_NOT_JSON -> respond(ex, 200, Envelopes.ok(task.statusData(now).put("state", "success")
-                    .put("resultJson", "{resultUrls: [https://broken")), latency);
+            case NOT_JSON -> send(ex, 200, "text/html", "<html><body>502 Bad Gateway</body></html>".getBytes(StandardCharsets.UTF_8));
+            case MISSING_DATA -> send(ex, 200, Json.MAPPER.createObjectNode().put("code", 200).put("message", "success"));
+            case UNKNOWN_STATE -> send(ex, 200, Envelopes.ok(task.statusData(now).put("state", "queued")));
+            case RESULT_NOT_JSON -> send(ex, 200, Envelopes.ok(task.statusData(now).put("state", "success")
+                    .put("resultJson", "{resultUrls: [https://broken")));
             default -> throw new IllegalStateException("unknown kind " + kind);
         }
     }
@@ -448,16 +455,18 @@ public final class ApiSimulator implements AutoCloseable {
         send(ex, 429, Envelopes.error(429, message));
     }
 
-    private void respond(HttpExchange ex, int status, JsonNode body, long delayMs) {
-        if (delayMs <= 0) {
-            send(ex, status, body);
-        } else {
-            later(() -> send(ex, status, body), delayMs);
-        }
+    /** Answers an API call, after the latency fault's delay if there is one. */
+    private void send(HttpExchange ex, int status, JsonNode body) {
+        send(ex, status, "application/json", body.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private void send(HttpExchange ex, int status, JsonNode body) {
-        sendJson(ex, status, body);
+    private void send(HttpExchange ex, int status, String contentType, byte[] bytes) {
+        Object delay = ex.getAttribute(LATENCY_ATTRIBUTE);
+        if (delay instanceof Long ms && ms > 0) {
+            later(() -> sendRaw(ex, status, contentType, bytes), ms);
+        } else {
+            sendRaw(ex, status, contentType, bytes);
+        }
     }
 
     private void sendJson(HttpExchange ex, int status, JsonNode body) {

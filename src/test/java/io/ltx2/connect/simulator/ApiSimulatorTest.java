@@ -275,6 +275,277 @@ class ApiSimulatorTest {
         assertThat(sim.stats().peakConcurrent()).as("peak is kept").isEqualTo(3);
     }
 
+    // ---- callbacks ----
+
+    private static String callbackTask(String url, String prompt) {
+        return "{\"request_type\": \"callback\", \"callback_url\": \"" + url + "\", \"input\": {\"prompt\": \"" + prompt + "\"}}";
+    }
+
+    @Test
+    void callbackDeliversTheStatusEnvelopeOnCompletion() throws Exception {
+        ApiSimulator sim = start(sim().fixedGenerationTime(Duration.ofMillis(200)));
+        try (TestReceiver receiver = new TestReceiver()) {
+            String id = new SimHttp(sim, KEY).createOk(callbackTask(receiver.url(), "hooked"));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 1);
+
+            TestReceiver.Received got = receiver.received().get(0);
+            assertThat(got.body().get("code").asInt()).isEqualTo(200);
+            JsonNode data = got.body().get("data");
+            assertThat(data.get("taskId").asText()).isEqualTo(id);
+            assertThat(data.get("state").asText()).isEqualTo("success");
+            assertThat(data.get("resultJson").isTextual()).isTrue();
+            SimulatorStats.TaskStats task = sim.stats().tasks().get(id);
+            assertThat(got.atMillis()).isGreaterThanOrEqualTo(task.completeTime());
+            await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats().callbacksDelivered() == 1);
+            SimulatorStats stats = sim.stats();
+            assertThat(stats.callbacksSent()).isEqualTo(1);
+            assertThat(stats.callbacksFailed()).isZero();
+            assertThat(stats.tasks().get(id).callbackDelivered()).isTrue();
+        }
+    }
+
+    @Test
+    void failingReceiverGetsThreeRetriesAfter30And60And120ScaledSeconds() throws Exception {
+        ApiSimulator sim = start(sim().timeScale(SCALE).fixedGenerationTime(Duration.ofMillis(100)));
+        try (TestReceiver receiver = new TestReceiver().failFirst(Integer.MAX_VALUE)) {
+            String id = new SimHttp(sim, KEY).createOk(callbackTask(receiver.url(), "never acknowledged"));
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> sim.stats().callbacksAbandoned() == 1);
+
+            List<Long> attempts = sim.stats().tasks().get(id).callbackAttemptTimes();
+            assertThat(attempts).hasSize(4);
+            assertThat(receiver.received()).hasSize(4);
+            long[] expected = {300, 600, 1200};
+            for (int i = 0; i < 3; i++) {
+                long gap = attempts.get(i + 1) - attempts.get(i);
+                assertThat(gap).as("gap before retry %d", i + 1).isBetween(expected[i], expected[i] + 400);
+            }
+            SimulatorStats stats = sim.stats();
+            assertThat(stats.callbacksSent()).isEqualTo(4);
+            assertThat(stats.callbacksFailed()).isEqualTo(4);
+            assertThat(stats.callbacksDelivered()).isZero();
+        }
+    }
+
+    @Test
+    void receiverThatFailsOnceOrAnswersTooLateIsRetriedUntilItAcknowledges() throws Exception {
+        ApiSimulator sim = start(sim().timeScale(SCALE).fixedGenerationTime(Duration.ofMillis(100)));
+        try (TestReceiver failing = new TestReceiver().failFirst(1);
+             TestReceiver slow = new TestReceiver().delayFirst(1_500)) {
+            SimHttp http = new SimHttp(sim, KEY);
+            String a = http.createOk(callbackTask(failing.url(), "a"));
+            String b = http.createOk(callbackTask(slow.url(), "b"));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> sim.stats().callbacksDelivered() == 2);
+
+            assertThat(sim.stats().tasks().get(a).callbackAttemptTimes()).hasSize(2);
+            // The slow receiver missed the 30 s deadline (300 ms scaled): that counts as a failure.
+            assertThat(sim.stats().tasks().get(b).callbackAttemptTimes()).hasSize(2);
+            assertThat(sim.stats().callbacksFailed()).isEqualTo(2);
+            assertThat(sim.stats().callbacksAbandoned()).isZero();
+        }
+    }
+
+    // ---- faults ----
+
+    @Test
+    void errorRateAnswers5xxPerEndpointAndCanBeSwitchedAtRunTime() throws Exception {
+        ApiSimulator sim = start(sim().timeScale(SCALE).faults(Faults.builder().errorRate(Endpoint.CREATE, 1.0).errorStatus(503).build()));
+        SimHttp http = new SimHttp(sim, KEY);
+
+        SimHttp.Answer failed = http.create(SimHttp.textTask("p"));
+        assertThat(failed.status()).isEqualTo(503);
+        assertThat(failed.json().get("code").asInt()).isEqualTo(503);
+        assertThat(sim.stats().tasksCreated()).as("an injected error creates nothing").isZero();
+
+        sim.updateFaults(f -> f.toBuilder().errorRate(Endpoint.CREATE, 0).errorRate(Endpoint.STATUS, 1.0).build());
+        String id = http.createOk(SimHttp.textTask("p"));
+        assertThat(http.status(id).status()).isEqualTo(503);
+        assertThat(sim.stats().injectedErrors()).isEqualTo(2);
+    }
+
+    @Test
+    void errorRateIsDeterministicForASeed() throws Exception {
+        Faults half = Faults.builder().errorRate(Endpoint.STATUS, 0.5).build();
+        List<Integer> first = statusCodes(start(sim().seed(7).faults(half)), 40);
+        List<Integer> second = statusCodes(start(sim().seed(7).faults(half)), 40);
+        List<Integer> otherSeed = statusCodes(start(sim().seed(8).faults(half)), 40);
+
+        assertThat(first).isEqualTo(second).contains(404, 500).isNotEqualTo(otherSeed);
+    }
+
+    private static List<Integer> statusCodes(ApiSimulator sim, int n) {
+        SimHttp http = new SimHttp(sim, KEY);
+        List<Integer> codes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            codes.add(http.status("unknown").status());
+        }
+        return codes;
+    }
+
+    @Test
+    void latencyDelaysTheAnswersOfItsEndpointOnly() throws Exception {
+        ApiSimulator sim = start(sim().timeScale(SCALE).faults(Faults.builder().latency(Endpoint.STATUS, 1_000).build()));
+        SimHttp http = new SimHttp(sim, KEY);
+        http.createOk(SimHttp.textTask("warm-up"));
+
+        long t0 = System.nanoTime();
+        String id = http.createOk(SimHttp.textTask("p"));
+        long createMs = (System.nanoTime() - t0) / 1_000_000;
+        long t1 = System.nanoTime();
+        assertThat(http.status(id).status()).isEqualTo(200);
+        long statusMs = (System.nanoTime() - t1) / 1_000_000;
+        long t2 = System.nanoTime();
+        assertThat(http.status("unknown").status()).isEqualTo(404);
+        long notFoundMs = (System.nanoTime() - t2) / 1_000_000;
+
+        assertThat(statusMs).isGreaterThanOrEqualTo(1_000);
+        assertThat(notFoundMs).as("errors of the endpoint are delayed too").isGreaterThanOrEqualTo(1_000);
+        assertThat(createMs).isLessThan(1_000);
+    }
+
+    @Test
+    void hangNeverAnswersOrAnswers504AfterTheHangTime() throws Exception {
+        ApiSimulator sim = start(sim().timeScale(SCALE).faults(Faults.builder().hangRate(Endpoint.STATUS, 1.0).build()));
+        SimHttp http = new SimHttp(sim, KEY);
+        String id = http.createOk(SimHttp.textTask("p"));
+
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(sim.baseUrl() + "/statusTask/" + sim.model() + "?taskId=" + id))
+                .header("Authorization", "Bearer " + KEY).timeout(Duration.ofMillis(500)).GET().build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> http.send(request))
+                .hasCauseInstanceOf(java.net.http.HttpTimeoutException.class);
+
+        sim.updateFaults(f -> f.toBuilder().hangMillis(300).build());
+        long t0 = System.nanoTime();
+        SimHttp.Answer late = http.status(id);
+        assertThat(late.status()).isEqualTo(504);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(300);
+        assertThat(sim.stats().hangs()).isEqualTo(2);
+        assertThat(sim.stats().statusCallsFor(id)).as("a hung call is not processed").isZero();
+    }
+
+    @Test
+    void lostCreateResponseStillCreatesTheTask() throws Exception {
+        ApiSimulator sim = start(sim().timeScale(SCALE)
+                .faults(Faults.builder().lostCreateResponseRate(1.0, Faults.LostResponseMode.DROP_CONNECTION).build()));
+        SimHttp http = new SimHttp(sim, KEY);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> http.create(SimHttp.textTask("billed")))
+                .isInstanceOf(java.io.UncheckedIOException.class);
+        assertThat(sim.stats().tasksCreated()).isEqualTo(1);
+
+        sim.setFaults(Faults.builder().lostCreateResponseRate(1.0, Faults.LostResponseMode.SERVER_ERROR).build());
+        assertThat(http.create(SimHttp.textTask("billed")).status()).isEqualTo(500);
+
+        SimulatorStats stats = sim.stats();
+        assertThat(stats.tasksCreated()).isEqualTo(2);
+        assertThat(stats.lostCreateResponses()).isEqualTo(2);
+        assertThat(stats.duplicateSubmissions()).as("the retry of a lost create is a duplicate").isEqualTo(1);
+    }
+
+    @Test
+    void callbacksCanBeLostDuplicatedOrDelayed() throws Exception {
+        ApiSimulator sim = start(sim().fixedGenerationTime(Duration.ofMillis(100)).timeScale(SCALE)
+                .faults(Faults.builder().callbackLossRate(1.0).build()));
+        try (TestReceiver receiver = new TestReceiver()) {
+            SimHttp http = new SimHttp(sim, KEY);
+            http.createOk(callbackTask(receiver.url(), "lost"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats().callbacksLost() == 1);
+            Thread.sleep(300);
+            assertThat(receiver.received()).isEmpty();
+            assertThat(sim.stats().callbacksSent()).isZero();
+
+            sim.setFaults(Faults.builder().callbackDuplicateRate(1.0).build());
+            String dup = http.createOk(callbackTask(receiver.url(), "twice"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> receiver.received().size() == 2);
+            assertThat(receiver.received()).allSatisfy(r -> assertThat(r.body().at("/data/taskId").asText()).isEqualTo(dup));
+            await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats().callbacksDuplicated() == 1);
+
+            sim.setFaults(Faults.builder().callbackDelayMillis(700).build());
+            String late = http.createOk(callbackTask(receiver.url(), "late"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> receiver.received().size() == 3);
+            long completed = sim.stats().tasks().get(late).completeTime();
+            assertThat(receiver.received().get(2).atMillis() - completed).isGreaterThanOrEqualTo(700);
+        }
+    }
+
+    @Test
+    void rateLimitStormAnswers429WithItsRetryAfterForItsDuration() throws Exception {
+        ApiSimulator sim = start(sim().timeScale(SCALE));
+        SimHttp http = new SimHttp(sim, KEY);
+        long t0 = System.currentTimeMillis();
+        sim.setFaults(Faults.builder().rateLimitStorm(2_000, 7).build());
+
+        SimHttp.Answer limited = http.create(SimHttp.textTask("p"));
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.retryAfter()).isEqualTo("7");
+        assertThat(http.status("any").status()).isEqualTo(429);
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> http.create(SimHttp.textTask("p")).status() == 200);
+        assertThat(System.currentTimeMillis() - t0).as("the storm lasted its duration").isGreaterThanOrEqualTo(2_000);
+        assertThat(sim.stats().rateLimited()).isGreaterThanOrEqualTo(2);
+        assertThat(sim.stats().tasksCreated()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Faults.MalformedKind.class)
+    void malformedStatusAnswers(Faults.MalformedKind kind) throws Exception {
+        ApiSimulator sim = start(sim().timeScale(SCALE).faults(Faults.builder().malformedStatus(1.0, kind).build()));
+        SimHttp http = new SimHttp(sim, KEY);
+        String id = http.createOk(SimHttp.textTask("p"));
+
+        SimHttp.Answer answer = http.status(id);
+
+        assertThat(answer.status()).isEqualTo(200);
+        switch (kind) {
+            case NOT_JSON -> assertThat(answer.json()).isNull();
+            case MISSING_DATA -> assertThat(answer.json().has("data")).isFalse();
+            case UNKNOWN_STATE -> assertThat(answer.data().get("state").asText()).isNotIn("pending", "processing", "success", "failed");
+            case RESULT_NOT_JSON -> {
+                assertThat(answer.data().get("state").asText()).isEqualTo("success");
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> Json.MAPPER.readTree(answer.data().get("resultJson").asText()))
+                        .isInstanceOf(java.io.IOException.class);
+            }
+            default -> throw new AssertionError(kind);
+        }
+        assertThat(sim.stats().malformedAnswers()).isEqualTo(1);
+    }
+
+    // ---- admin endpoints ----
+
+    @Test
+    void adminEndpointsChangeFaultsReportStatsAndResetWithoutAKey() throws Exception {
+        ApiSimulator sim = startDefault();
+        SimHttp http = new SimHttp(sim, KEY);
+        String id = http.createOk(SimHttp.textTask("p"));
+
+        SimHttp.Answer faults = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.adminUrl() + "/faults"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"statusErrorRate\": 1.0, \"errorStatus\": 502}")).build());
+        assertThat(faults.status()).isEqualTo(200);
+        assertThat(http.status(id).status()).isEqualTo(502);
+        assertThat(sim.faults().statusErrorRate()).isEqualTo(1.0);
+
+        SimHttp.Answer stats = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.adminUrl() + "/stats")).GET().build());
+        assertThat(stats.status()).isEqualTo(200);
+        assertThat(stats.json().get("createCalls").asLong()).isEqualTo(1);
+        assertThat(stats.json().get("injectedErrors").asLong()).isEqualTo(1);
+        assertThat(stats.json().at("/tasks/" + id + "/createTime").asLong()).isPositive();
+
+        SimHttp.Answer bad = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.adminUrl() + "/faults"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"statusErrorRate\": 2}")).build());
+        assertThat(bad.status()).isEqualTo(400);
+
+        SimHttp.Answer reset = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.adminUrl() + "/reset"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(reset.status()).isEqualTo(200);
+        assertThat(sim.stats().tasksCreated()).isZero();
+        assertThat(sim.faults()).isEqualTo(Faults.NONE);
+        assertThat(http.status(id).status()).isEqualTo(404);
+    }
+
     static JsonNode awaitTerminal(SimHttp http, String id) {
         JsonNode[] last = new JsonNode[1];
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
