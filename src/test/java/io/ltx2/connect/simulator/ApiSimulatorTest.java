@@ -538,6 +538,13 @@ class ApiSimulatorTest {
         assertThat(System.currentTimeMillis() - t0).as("the storm lasted its duration").isGreaterThanOrEqualTo(2_000);
         assertThat(sim.stats().rateLimited()).isGreaterThanOrEqualTo(2);
         assertThat(sim.stats().tasksCreated()).isEqualTo(1);
+
+        // A storm is an event: changing another fault does not start it again.
+        sim.updateFaults(f -> f.toBuilder().latency(Endpoint.CREATE, 1).build());
+        assertThat(http.create(SimHttp.textTask("p")).status()).isEqualTo(200);
+        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.adminUrl() + "/faults"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"statusLatencyMs\": 1}")).build());
+        assertThat(http.create(SimHttp.textTask("p")).status()).isEqualTo(200);
     }
 
     @ParameterizedTest
