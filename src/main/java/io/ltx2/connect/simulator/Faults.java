@@ -2,7 +2,11 @@ package io.ltx2.connect.simulator;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ltx2.connect.util.Json;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 
@@ -128,6 +132,27 @@ public record Faults(
         b.malformedStatusRate = malformedStatusRate;
         b.malformedKinds = malformedKinds;
         return b;
+    }
+
+    /**
+     * These faults (without a storm, see {@link #toBuilder()}) with the fields of a JSON object
+     * changed, as {@code POST /_sim/faults} takes them.
+     *
+     * @throws IllegalArgumentException when the text is not a JSON object or a value is out of range
+     */
+    public Faults withChanges(String json) {
+        try {
+            JsonNode change = Json.MAPPER.readTree(json);
+            if (change == null || !change.isObject()) {
+                throw new IllegalArgumentException("must be a JSON object");
+            }
+            ObjectNode merged = Json.MAPPER.valueToTree(toBuilder().build());
+            merged.setAll((ObjectNode) change);
+            return Json.MAPPER.treeToValue(merged, Faults.class);
+        } catch (IOException e) {
+            Throwable root = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+            throw new IllegalArgumentException(root.getMessage(), e);
+        }
     }
 
     private static void checkRate(String name, double rate) {
