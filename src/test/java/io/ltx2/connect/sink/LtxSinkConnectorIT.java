@@ -21,9 +21,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
+import com.sun.net.httpserver.HttpServer;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,14 +62,26 @@ class LtxSinkConnectorIT {
     private static ApiSimulator simulator;
     private static EmbeddedConnectCluster connect;
     private static Path secrets;
+    private static HttpServer receiver;
+    private static final List<String> callbackPaths = new CopyOnWriteArrayList<>();
+    private static final String CALLBACK_TOKEN = "cbtok-7d1e55aa";
 
     @BeforeAll
     static void startCluster() throws IOException {
         simulator = ApiSimulator.builder().apiKey(KEY).timeScale(0.001).build().start();
         // Keys reach connectors through a config provider, as the design asks users to do, so the
         // connector config stored and shown by Connect holds only a placeholder.
+        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        receiver.createContext("/", exchange -> {
+            callbackPaths.add(exchange.getRequestURI().toString());
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        String callbackUrl = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook/" + CALLBACK_TOKEN;
         secrets = Files.createTempFile("ltx-sink-it", ".properties");
-        Files.writeString(secrets, "key=" + KEY + "\nwrong=" + WRONG_KEY + "\n");
+        Files.writeString(secrets, "key=" + KEY + "\nwrong=" + WRONG_KEY + "\ncallback=" + callbackUrl + "\n");
         Map<String, String> workerProps = new HashMap<>();
         workerProps.put("plugin.discovery", "service_load");
         workerProps.put("offset.flush.interval.ms", "2000");
@@ -83,6 +103,9 @@ class LtxSinkConnectorIT {
         }
         if (simulator != null) {
             simulator.close();
+        }
+        if (receiver != null) {
+            receiver.stop(0);
         }
         if (secrets != null) {
             Files.deleteIfExists(secrets);
@@ -197,11 +220,56 @@ class LtxSinkConnectorIT {
         assertThat(struct0.input().aspectRatio()).as("no aspect ratio default for image modes").isNull();
         assertThat(struct0.source().topic()).isEqualTo("happy-struct");
 
+        assertThat(pluginMetricSum("happy-json", "requests-submitted-total")).as("KIP-877 metric").isEqualTo(8);
         SimulatorStats after = simulator.stats();
         assertThat(after.tasksCreated() - before.tasksCreated()).isEqualTo(16);
         assertThat(after.duplicateSubmissions() - before.duplicateSubmissions()).isZero();
         connect.deleteConnector("happy-json");
         connect.deleteConnector("happy-struct");
+    }
+
+    /** Sum over the connector's tasks of one of the sink's plugin metrics, read from JMX (the workers run in this JVM). */
+    private static double pluginMetricSum(String connector, String attribute) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        double sum = 0;
+        int found = 0;
+        for (ObjectName name : server.queryNames(new ObjectName("kafka.connect:*"), null)) {
+            if (!connector.equals(name.getKeyProperty("connector"))) {
+                continue;
+            }
+            for (MBeanAttributeInfo a : server.getMBeanInfo(name).getAttributes()) {
+                if (a.getName().equals(attribute)) {
+                    sum += ((Number) server.getAttribute(name, attribute)).doubleValue();
+                    found++;
+                }
+            }
+        }
+        assertThat(found).as("tasks exposing " + attribute).isPositive();
+        return sum;
+    }
+
+    @Test
+    void callbackModeSendsTheConfiguredUrlWhichStaysOutOfLogsAndRest() throws Exception {
+        createTopics("callback-input", 1, "callback-tracking");
+        Map<String, String> props = sinkConfig("callback", "callback-input", "callback-tracking", false);
+        props.put(LtxSinkConfig.REQUEST_TYPE, "callback");
+        props.put(LtxSinkConfig.CALLBACK_URL, "${file:" + secrets + ":callback}");
+        connect.configureConnector("callback", props);
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            connect.kafka().produce("callback-input", "cb-" + i, json("callback request " + i, "text-to-video", ""));
+            ids.add("cb-" + i);
+        }
+        List<TrackingRecord> records = awaitTracking("callback-tracking", TrackingRecordType.SUBMITTED, 3);
+        assertSubmittedOncePerRequest(records, ids);
+        assertThat(records).allSatisfy(t -> assertThat(t.requestType()).isEqualTo("callback"));
+        Set<String> taskIds = records.stream().map(TrackingRecord::taskId).collect(Collectors.toSet());
+        // The simulator finishes the tasks and POSTs to the URL the sink sent, token included.
+        await().atMost(AWAIT).until(() -> callbackPaths.stream().filter(p -> p.contains(CALLBACK_TOKEN)).count() >= 3);
+        assertThat(taskIds).allSatisfy(id -> assertThat(simulator.stats().tasks().get(id).callbackAttemptTimes()).isNotEmpty());
+        assertThat(restGet("connectors/callback/config")).contains(LtxSinkConfig.CALLBACK_URL).doesNotContain(CALLBACK_TOKEN);
+        assertThat(Files.readString(Path.of("target/test-logs/test.log"), StandardCharsets.UTF_8)).doesNotContain(CALLBACK_TOKEN);
+        connect.deleteConnector("callback");
     }
 
     @Test
