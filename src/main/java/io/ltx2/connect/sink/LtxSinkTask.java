@@ -237,6 +237,10 @@ public class LtxSinkTask extends SinkTask {
         if (error instanceof LtxApiException api && api.kind() == ApiErrorKind.AUTH) {
             fail(new ConnectException("The APIXO API refused the connector's credentials: " + api.getMessage()
                     + ". Fix ltx.api.key and restart the task; no offsets were committed for unsubmitted requests."));
+        } else if (error instanceof LtxApiException api && api.kind() == ApiErrorKind.NOT_FOUND) {
+            // The create endpoint itself is missing: every request would fail the same way.
+            fail(new ConnectException("The API has no create endpoint at the configured address: " + api.getMessage()
+                    + ". Check ltx.api.url and ltx.model; no offsets were committed for unsubmitted requests."));
         } else if (error instanceof LtxApiException api && api.kind() == ApiErrorKind.BAD_REQUEST) {
             reject(s.record(), s.partition(), r.source(), r.requestId(), r.input(), new BadRequestRecordException(FailCodes.HTTP_400,
                     "The API refused request '" + r.requestId() + "': " + api.getMessage(), api));

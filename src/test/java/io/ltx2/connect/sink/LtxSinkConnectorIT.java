@@ -324,6 +324,44 @@ class LtxSinkConnectorIT {
     }
 
     @Test
+    void requestsWhoseRetriesRunOutAreRejectedAndReportedNotDropped() throws Exception {
+        SimulatorStats before = simulator.stats();
+        createTopics("exhausted-input", 1, "exhausted-tracking");
+        connect.kafka().createTopic("exhausted-dlq", 1);
+        Map<String, String> props = sinkConfig("exhausted", "exhausted-input", "exhausted-tracking", false);
+        props.put("tasks.max", "1");
+        props.put(LtxSinkConfig.API_RETRY_MAX, "2");
+        props.put("errors.tolerance", "all");
+        props.put("errors.deadletterqueue.topic.name", "exhausted-dlq");
+        props.put("errors.deadletterqueue.topic.replication.factor", "1");
+        props.put("errors.deadletterqueue.context.headers.enable", "true");
+        simulator.updateFaults(f -> f.toBuilder().errorRate(Endpoint.CREATE, 1.0).errorStatus(502).build());
+        try {
+            connect.configureConnector("exhausted", props);
+            connect.kafka().produce("exhausted-input", "ex-1", json("exhausted request 1", "text-to-video", ""));
+            connect.kafka().produce("exhausted-input", "ex-2", json("exhausted request 2", "text-to-video", ""));
+            awaitTracking("exhausted-tracking", TrackingRecordType.REJECTED, 2);
+        } finally {
+            simulator.updateFaults(f -> f.toBuilder().errorRate(Endpoint.CREATE, 0).build());
+        }
+        List<TrackingRecord> records = tracking("exhausted-tracking");
+        assertThat(records).extracting(TrackingRecord::requestId).containsExactlyInAnyOrder("ex-1", "ex-2");
+        assertThat(records).allSatisfy(t -> {
+            assertThat(t.type()).isEqualTo(TrackingRecordType.REJECTED);
+            assertThat(t.failCode()).isEqualTo(FailCodes.SUBMIT_FAILED);
+            assertThat(t.failMsg()).contains("HTTP 502");
+        });
+        List<String> reasons = new ArrayList<>();
+        connect.kafka().consume(2, AWAIT.toMillis(), "exhausted-dlq").forEach(r -> reasons.add(
+                new String(r.headers().lastHeader("__connect.errors.exception.message").value(), StandardCharsets.UTF_8)));
+        assertThat(reasons).hasSize(2).allSatisfy(m -> assertThat(m).contains("Could not submit request").contains("HTTP 502"));
+        SimulatorStats after = simulator.stats();
+        assertThat(after.createCalls() - before.createCalls()).as("1 call + 2 retries per request").isEqualTo(6);
+        assertThat(after.tasksCreated() - before.tasksCreated()).isZero();
+        connect.deleteConnector("exhausted");
+    }
+
+    @Test
     void rateLimitStormAndServerErrorsLoseAndDuplicateNothing() throws Exception {
         SimulatorStats before = simulator.stats();
         createTopics("storm-input", 2, "storm-tracking");
