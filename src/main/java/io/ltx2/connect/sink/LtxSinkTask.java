@@ -105,9 +105,10 @@ public class LtxSinkTask extends SinkTask {
             metrics = null; // no plugin metrics API on this worker
         }
         log.info("Started LTX sink task {} (version {}): {} requests, provider {}, up to {} creates in flight, {} calls/min, "
-                        + "tracking topic {}, bad records {}", config.taskIndex(), version(), config.requestType(), config.provider(),
+                        + "tracking topic {}, rejected records {}, unreadable records {}", config.taskIndex(), version(), config.requestType(), config.provider(),
                 maxInFlight, Math.round(config.rateLimitPerMinute() * config.rateShare()), config.trackingTopic(),
-                reporter != null ? "to the dead letter queue" : config.toleratesErrors() ? "logged and skipped" : "fail the task");
+                reporter != null ? "also to the dead letter queue" : "to the tracking topic only",
+                config.toleratesErrors() ? "rejected" : "fail the task");
     }
 
     private ErrantRecordReporter errantRecordReporter() {
@@ -138,10 +139,15 @@ public class LtxSinkTask extends SinkTask {
         throwIfFailed();
         checkReports();
         dedup.prepare(records);
-        for (SinkRecord record : records) {
-            accept(record);
+        try {
+            for (SinkRecord record : records) {
+                accept(record);
+            }
+        } finally {
+            // Also when an unreadable record fails the task: the requests before it still go out, and
+            // stopping waits for them, so the restarted task finds them done instead of resending.
+            startCreates();
         }
-        startCreates();
         makeReports();
         applyBackpressure();
     }
@@ -430,10 +436,6 @@ public class LtxSinkTask extends SinkTask {
             t = t.getCause();
         }
         return t;
-    }
-
-    SinkCounters counters() {
-        return counters;
     }
 
     private record Submission(SinkRecord record, TopicPartition partition, SinkRequest request) {

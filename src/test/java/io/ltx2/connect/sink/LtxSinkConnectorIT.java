@@ -362,6 +362,22 @@ class LtxSinkConnectorIT {
     }
 
     @Test
+    void unreadableRecordFailsTheTaskWhenErrorsAreNotTolerated() throws Exception {
+        createTopics("strict-input", 1, "strict-tracking");
+        Map<String, String> props = sinkConfig("strict", "strict-input", "strict-tracking", false);
+        props.put("tasks.max", "1");
+        props.put("value.converter", StringConverter.class.getName());
+        connect.kafka().produce("strict-input", 0, "st-1", json("strict valid", "text-to-video", ""));
+        connect.kafka().produce("strict-input", 0, "st-2", "{\"prompt\": [1, 2]}");
+        connect.configureConnector("strict", props);
+        connect.assertions().assertConnectorIsRunningAndTasksHaveFailed("strict", 1, "errors.tolerance=none must fail on an unreadable record");
+        String trace = connect.connectorStatus("strict").tasks().get(0).trace();
+        assertThat(trace).contains("strict-input-0-1 is not a request").contains("prompt: must be a string");
+        assertSubmittedOncePerRequest(awaitTracking("strict-tracking", TrackingRecordType.SUBMITTED, 1), Set.of("st-1"));
+        connect.deleteConnector("strict");
+    }
+
+    @Test
     void rateLimitStormAndServerErrorsLoseAndDuplicateNothing() throws Exception {
         SimulatorStats before = simulator.stats();
         createTopics("storm-input", 2, "storm-tracking");
