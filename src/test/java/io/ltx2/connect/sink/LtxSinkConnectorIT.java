@@ -11,7 +11,13 @@ import io.ltx2.connect.tracking.TrackingRecordType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.sink.SinkRecord;
+import io.ltx2.connect.tracking.SourceCoordinates;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
@@ -540,6 +546,55 @@ class LtxSinkConnectorIT {
     private static String restGet(String resource) {
         Object body = connect.requestGet(connect.endpointForResource(resource)).getEntity();
         return String.valueOf(body);
+    }
+
+    /**
+     * The dedup index against a real broker, at a size that shows its start-up cost: 20,000 tracking
+     * records, three quarters of them older than the look-back, so the scan reads only the rest.
+     */
+    @Test
+    void dedupScanReadsOnlyTheLookBackWindowAndMatchesRedeliveredCoordinates() throws Exception {
+        connect.kafka().createTopic("scan-tracking", 3);
+        long now = System.currentTimeMillis();
+        long old = now - Duration.ofHours(2).toMillis();
+        long writeStarted = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of("linger.ms", 20, "batch.size", 262144))) {
+            // Partitions 2 and 3 were submitted long ago, then 0 and 1 recently: the tracking topic's
+            // time order, which offsetsForTimes relies on.
+            for (int partition : new int[]{2, 3, 0, 1}) {
+                long time = partition < 2 ? now : old;
+                for (int offset = 0; offset < 5_000; offset++) {
+                    TrackingRecord submitted = TrackingRecord.submitted("r-" + partition + "-" + offset, "t-" + partition + "-" + offset,
+                            time, new SourceCoordinates("scan-input", partition, offset), "async", "auto", null);
+                    producer.send(new ProducerRecord<>("scan-tracking", null, time,
+                            submitted.key().getBytes(StandardCharsets.UTF_8), TrackingRecordCodec.encode(submitted)));
+                }
+            }
+            producer.send(new ProducerRecord<>("scan-tracking", null, now, null, "not a tracking record".getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>("scan-tracking", null, now, null,
+                    TrackingRecordCodec.encode(TrackingRecord.callback("t-0-4995", now, "success", "{}"))));
+            producer.flush();
+        }
+        log.info("Wrote 20,002 tracking records in {} ms", (System.nanoTime() - writeStarted) / 1_000_000);
+        Map<String, Object> clientProps = Map.of("bootstrap.servers", connect.kafka().bootstrapServers());
+        DedupIndex index = new DedupIndex("scan-tracking", DedupIndex.consumerFactory(clientProps, "scan-it"),
+                Duration.ofMinutes(5), Duration.ofSeconds(60));
+        TopicPartition input0 = new TopicPartition("scan-input", 0);
+        index.assigned(List.of(input0));
+        List<SinkRecord> redelivered = new ArrayList<>();
+        for (long offset = 4_990; offset < 5_010; offset++) {
+            redelivered.add(new SinkRecord("scan-input", 0, null, null, null, "{}", offset, now, TimestampType.CREATE_TIME));
+        }
+        index.prepare(redelivered);
+        log.info("Dedup scan of 20,002 tracking records (10,002 inside the look-back): read {} in {} ms",
+                index.lastScanRecords(), index.lastScanMillis());
+        assertThat(index.lastScanRecords()).as("records older than the look-back are not read").isBetween(10_000L, 10_002L);
+        for (long offset = 4_990; offset < 5_010; offset++) {
+            assertThat(index.alreadyHandled(new SourceCoordinates("scan-input", 0, offset))).as("offset " + offset).isEqualTo(offset < 5_000);
+        }
+        assertThat(index.alreadyHandled(new SourceCoordinates("scan-input", 0, 4_995))).as("each match is used once").isFalse();
+        assertThat(index.alreadyHandled(new SourceCoordinates("scan-input", 0, 4_980))).as("below the first redelivered offset").isFalse();
+        assertThat(index.alreadyHandled(new SourceCoordinates("scan-input", 1, 4_995))).as("a partition not assigned here").isFalse();
     }
 
     @Test
