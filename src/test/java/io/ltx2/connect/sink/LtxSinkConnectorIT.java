@@ -274,6 +274,7 @@ class LtxSinkConnectorIT {
         await().atMost(AWAIT).until(() -> callbackPaths.stream().filter(p -> p.contains(CALLBACK_TOKEN)).count() >= 3);
         assertThat(taskIds).allSatisfy(id -> assertThat(simulator.stats().tasks().get(id).callbackAttemptTimes()).isNotEmpty());
         assertThat(restGet("connectors/callback/config")).contains(LtxSinkConfig.CALLBACK_URL).doesNotContain(CALLBACK_TOKEN);
+        assertThat(restGet("connectors/callback/tasks")).contains(LtxSinkConfig.CALLBACK_URL).doesNotContain(CALLBACK_TOKEN);
         assertThat(Files.readString(Path.of("target/test-logs/test.log"), StandardCharsets.UTF_8)).doesNotContain(CALLBACK_TOKEN);
         connect.deleteConnector("callback");
     }
@@ -534,6 +535,9 @@ class LtxSinkConnectorIT {
         assertThat(configResponse).contains(LtxSinkConfig.API_KEY).contains("${file:").doesNotContain(WRONG_KEY);
         String tasksResponse = restGet("connectors/wrongkey");
         assertThat(tasksResponse).contains("wrongkey").doesNotContain(WRONG_KEY);
+        assertThat(restGet("connectors/wrongkey/tasks")).as("task configs keep the placeholder")
+                .contains(LtxSinkConfig.API_KEY).doesNotContain(WRONG_KEY);
+        assertThat(restGet("connectors/wrongkey/status")).doesNotContain(WRONG_KEY);
         assertThat(tracking("wrongkey-tracking")).isEmpty();
         assertThat(connect.connectorOffsets("wrongkey").offsets())
                 .as("nothing committed for the request that was never submitted")
