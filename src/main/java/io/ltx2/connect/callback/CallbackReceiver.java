@@ -75,7 +75,8 @@ public final class CallbackReceiver implements AutoCloseable {
                 .setLocalAddress(InetAddress.getByName(host))
                 .setListenerPort(port)
                 .setSocketConfig(SocketConfig.custom().setSoTimeout(Timeout.ofSeconds(30)).setSoReuseAddress(true).build())
-                .register("*", this::handle)
+                // Any Host header: the receiver usually sits behind a proxy with a public name.
+                .setRequestRouter((request, context) -> this::handle)
                 .create();
         server.start();
     }
