@@ -214,7 +214,8 @@ public final class CallbackReceiver implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close(CloseMode.GRACEFUL, Timeout.ofSeconds(2));
+        // Immediate: the API keeps connections alive, and a graceful close would wait for them.
+        server.close(CloseMode.IMMEDIATE);
     }
 
     static String describe(byte[] b) {

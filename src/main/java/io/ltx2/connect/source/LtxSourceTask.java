@@ -522,7 +522,7 @@ public class LtxSourceTask extends SourceTask {
         try {
             int left = byTaskId.size();
             closeQuietly();
-            log.info("LTX source task stopped in {} ms; {} outstanding tasks resume from the committed watermarks {}",
+            log.info("LTX source task stopped in {} ms; {} tasks were outstanding; progress watermarks {}",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), left, watermarks());
         } finally {
             if (locked) {

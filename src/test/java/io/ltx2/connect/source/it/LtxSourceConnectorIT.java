@@ -135,6 +135,19 @@ class LtxSourceConnectorIT {
         assertThat(byKey.get("slow-1").state()).isEqualTo("failed");
         assertThat(byKey.get("slow-1").failCode()).isEqualTo("TIMEOUT");
 
+        // The task's JMX metrics count what it emitted.
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        long success = 0;
+        long failed = 0;
+        for (int task = 0; task < 2; task++) {
+            javax.management.ObjectName mbean = new javax.management.ObjectName(
+                    "io.ltx2.connect:type=source-task-metrics,connector=\"outcomes\",task=" + task);
+            success += (Long) jmx.getAttribute(mbean, "EventsSuccess");
+            failed += (Long) jmx.getAttribute(mbean, "EventsFailed");
+        }
+        assertThat(success).isEqualTo(2);
+        assertThat(failed).isEqualTo(5);
+
         // A partition added to the tracking topic is picked up without a restart by hand.
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of("bootstrap.servers", bootstrap))) {
@@ -142,6 +155,50 @@ class LtxSourceConnectorIT {
         }
         await().atMost(WAIT).untilAsserted(() -> assertThat(assignedPartitions("outcomes")).containsExactly("0,2", "1"));
         connect.deleteConnector("outcomes");
+    }
+
+    @Test
+    void aRefusedApiKeyFailsTheTaskWithAClearMessageWithoutTheKey() throws Exception {
+        String tracking = "tasks-auth";
+        connect.kafka().createTopic(tracking, 1);
+        connect.kafka().createTopic("events-auth", 1);
+        TrackingRecord r = SourceIt.submit(client, "auth-1", SourceIt.text("Auth", "480p", 5), "async", null);
+        SourceIt.write(bootstrap, tracking, List.of(r));
+        Map<String, String> props = SourceIt.connectorProps(bootstrap, sim, tracking, "events-auth", 1);
+        String wrongKey = "wrong-key-that-must-not-leak";
+        props.put("ltx.api.key", wrongKey);
+        connect.configureConnector("auth", props);
+        connect.assertions().assertConnectorIsRunningAndTasksHaveFailed("auth", 1, "task should fail on 401");
+        String trace = connect.connectorStatus("auth").tasks().get(0).trace();
+        assertThat(trace).contains("check ltx.api.key").contains("401").doesNotContain(wrongKey);
+        // (The worker's own GET /connectors/auth shows a literal key as given: users pass it through a config provider.)
+        connect.deleteConnector("auth");
+    }
+
+    @Test
+    void statusAnswersThatStayMalformedEndAsAFailedEventNotACrash() throws Exception {
+        String tracking = "tasks-malformed";
+        String events = "events-malformed";
+        connect.kafka().createTopic(tracking, 1);
+        connect.kafka().createTopic(events, 1);
+        TrackingRecord r = SourceIt.submit(client, "malformed-1", SourceIt.text("Malformed", "480p", 5), "async", null);
+        sim.setFaults(io.ltx2.connect.simulator.Faults.builder()
+                .malformedStatus(1.0, io.ltx2.connect.simulator.Faults.MalformedKind.NOT_JSON).build());
+        try {
+            SourceIt.write(bootstrap, tracking, List.of(r));
+            Map<String, String> props = SourceIt.connectorProps(bootstrap, sim, tracking, events, 1);
+            props.put("ltx.poll.malformed.max", "3");
+            startConnector("malformed", props, 1);
+            List<Event> got = SourceIt.readEvents(bootstrap, events, 1, WAIT, Duration.ofSeconds(1));
+            assertThat(got).hasSize(1);
+            assertThat(got.get(0).state()).isEqualTo("failed");
+            assertThat(got.get(0).failCode()).isEqualTo("MALFORMED_RESPONSE");
+            assertThat(got.get(0).value().path("failMsg").asText()).contains("3 unreadable status answers");
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("malformed", 1, "task must keep running");
+        } finally {
+            sim.setFaults(io.ltx2.connect.simulator.Faults.NONE);
+        }
+        connect.deleteConnector("malformed");
     }
 
     @Test
