@@ -113,6 +113,7 @@ public class LtxSourceTask extends SourceTask {
         client = new LtxApiClient(ApiClientSettings.from(config, 1.0 / config.taskCount()));
         metrics = new LtxSourceTaskMetrics(() -> byTaskId.size(), client.stats());
         metrics.register(props.getOrDefault("name", "ltx-source"), config.taskIndex());
+        SourcePluginMetrics.register(context, metrics);
         try {
             List<Integer> partitions = config.partitions();
             if (!partitions.isEmpty()) {

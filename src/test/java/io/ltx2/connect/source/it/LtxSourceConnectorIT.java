@@ -147,6 +147,15 @@ class LtxSourceConnectorIT {
         }
         assertThat(success).isEqualTo(2);
         assertThat(failed).isEqualTo(5);
+        // The same counters as Connect plugin metrics (KIP-877), which the worker exposes through its own JMX reporter.
+        long pluginSuccess = 0;
+        for (javax.management.ObjectName n : jmx.queryNames(new javax.management.ObjectName("kafka.connect:type=plugins,*"), null)) {
+            if ("outcomes".equals(n.getKeyProperty("connector"))) {
+                log.info("Plugin metrics MBean {}", n);
+                pluginSuccess += ((Number) jmx.getAttribute(n, "events-success-total")).longValue();
+            }
+        }
+        assertThat(pluginSuccess).isEqualTo(2);
 
         // A partition added to the tracking topic is picked up without a restart by hand.
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
