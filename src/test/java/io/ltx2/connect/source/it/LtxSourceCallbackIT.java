@@ -126,4 +126,40 @@ class LtxSourceCallbackIT {
         connect.deleteConnector("callback");
         sim.setFaults(Faults.NONE);
     }
+
+    @Test
+    void twoConnectorsShareOneReceiverAndWithoutConfirmationTheCallbackAloneResolves() throws Exception {
+        String bootstrap = connect.kafka().bootstrapServers();
+        int port = SourceIt.freePort();
+        Map<String, List<TrackingRecord>> submitted = new java.util.HashMap<>();
+        for (String name : List.of("confirming", "trusting")) {
+            String token = name + "-token-0123456789";
+            connect.kafka().createTopic("tasks-" + name, 1);
+            connect.kafka().createTopic("events-" + name, 1);
+            Map<String, String> props = SourceIt.connectorProps(bootstrap, sim, "tasks-" + name, "events-" + name, 1);
+            props.put("ltx.callback.enabled", "true");
+            props.put("ltx.callback.listener.port", String.valueOf(port));
+            props.put("ltx.callback.token", token);
+            props.put("ltx.callback.safety.poll.interval.ms", "30000");
+            props.put("ltx.callback.confirm", String.valueOf(name.equals("confirming")));
+            connect.configureConnector(name, props);
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, name + " did not start");
+            String url = "http://127.0.0.1:" + port + "/callback?token=" + token;
+            List<TrackingRecord> records = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                records.add(SourceIt.submit(client, name + "-" + i, SourceIt.text(name + i, "480p", 5), "callback", url));
+            }
+            SourceIt.write(bootstrap, "tasks-" + name, records);
+            submitted.put(name, records);
+        }
+        for (String name : List.of("confirming", "trusting")) {
+            List<Event> got = SourceIt.readEvents(bootstrap, "events-" + name, 4, WAIT, Duration.ofSeconds(1));
+            assertThat(got).hasSize(4).allMatch(e -> e.state().equals("success") && e.key().startsWith(name));
+        }
+        SimulatorStats stats = sim.stats();
+        assertThat(submitted.get("trusting")).allMatch(r -> stats.statusCallsFor(r.taskId()) == 0);
+        assertThat(submitted.get("confirming")).allMatch(r -> stats.statusCallsFor(r.taskId()) == 1);
+        connect.deleteConnector("confirming");
+        connect.deleteConnector("trusting");
+    }
 }
