@@ -26,7 +26,6 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -79,6 +78,11 @@ public final class CallbackReceiver implements AutoCloseable {
                 .setRequestRouter((request, context) -> this::handle)
                 .create();
         server.start();
+    }
+
+    /** Callbacks accepted and refused since the start, for the stop log. */
+    public String counts() {
+        return accepted.get() + " accepted, " + refused.get() + " refused";
     }
 
     public int port() {
@@ -216,9 +220,5 @@ public final class CallbackReceiver implements AutoCloseable {
     public void close() {
         // Immediate: the API keeps connections alive, and a graceful close would wait for them.
         server.close(CloseMode.IMMEDIATE);
-    }
-
-    static String describe(byte[] b) {
-        return new String(b, 0, Math.min(b.length, 100), StandardCharsets.UTF_8);
     }
 }

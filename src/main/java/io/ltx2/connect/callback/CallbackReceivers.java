@@ -130,7 +130,7 @@ public final class CallbackReceivers {
                     if (empty) {
                         RECEIVERS.remove(key);
                         s.receiver.close();
-                        log.info("Callback receiver on {} stopped", address());
+                        log.info("Callback receiver on {} stopped ({})", address(), s.receiver.counts());
                     }
                 }
             }

@@ -9,7 +9,6 @@ import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.common.config.types.Password;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -292,9 +291,4 @@ public class LtxSourceConfig extends LtxConfig {
         return Duration.ofMillis(getLong(CALLBACK_SAFETY_POLL_MS));
     }
 
-    /** Keys of the callback group, for the docs and recommenders. */
-    static List<String> callbackKeys() {
-        return List.of(CALLBACK_HOST, CALLBACK_PORT, CALLBACK_TOKEN, CALLBACK_HMAC_SECRET, CALLBACK_HMAC_HEADER, CALLBACK_CONFIRM,
-                CALLBACK_MAX_BODY_BYTES, CALLBACK_SAFETY_POLL_MS);
-    }
 }

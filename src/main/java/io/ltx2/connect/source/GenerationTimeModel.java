@@ -139,8 +139,4 @@ final class GenerationTimeModel {
         int n = counts.merge(key, 1, Integer::sum);
         window[(n - 1) % WINDOW] = generationMs;
     }
-
-    int samples(GenerationInput input) {
-        return counts.getOrDefault(keyOf(input), 0);
-    }
 }

@@ -2,11 +2,9 @@ package io.ltx2.connect.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ltx2.connect.api.ApiClientSettings;
-import io.ltx2.connect.api.ApiErrorKind;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.api.LtxApiException;
 import io.ltx2.connect.api.ResponseParser;
-import io.ltx2.connect.api.TaskState;
 import io.ltx2.connect.api.TaskStatus;
 import io.ltx2.connect.callback.CallbackReceivers;
 import io.ltx2.connect.tracking.TrackingRecord;
@@ -265,16 +263,16 @@ public class LtxSourceTask extends SourceTask {
         }
         long now = clock.getAsLong();
         switch (record.type()) {
-            case SUBMITTED -> onSubmitted(record, partition, rec.offset(), now);
+            case SUBMITTED -> onSubmitted(record, partition, rec.offset(), now, out);
             case REJECTED -> {
                 p.resolve(rec.offset());
                 emit(out, partition, record, TerminalEvent.rejected(record, now), null, now);
             }
-            case CALLBACK -> onCallback(record, partition, rec.offset(), now);
+            case CALLBACK -> onCallback(record, partition, rec.offset(), now, out);
         }
     }
 
-    private void onSubmitted(TrackingRecord record, int partition, long offset, long now) {
+    private void onSubmitted(TrackingRecord record, int partition, long offset, long now, List<SourceRecord> out) {
         PartitionProgress p = progress.get(partition);
         if (record.taskId() == null || record.taskId().isBlank()) {
             log.warn("SUBMITTED record {}@{} of request {} has no task id: skipped", partition, offset, record.requestId());
@@ -299,11 +297,11 @@ public class LtxSourceTask extends SourceTask {
         task.nextPollAt = Math.max(now, first);
         due.add(task);
         if (early != null) {
-            applyCallback(task, early, now);
+            applyCallback(task, early, now, out);
         }
     }
 
-    private void onCallback(TrackingRecord record, int partition, long offset, long now) {
+    private void onCallback(TrackingRecord record, int partition, long offset, long now, List<SourceRecord> out) {
         metrics.callbacks.incrementAndGet();
         OutstandingTask task = record.taskId() == null ? null : byTaskId.get(record.taskId());
         if (task == null || task.partition != partition) {
@@ -319,17 +317,14 @@ public class LtxSourceTask extends SourceTask {
             return;
         }
         task.callbackOffsets.add(offset);
-        applyCallback(task, record, now);
+        applyCallback(task, record, now, out);
     }
 
-    private void applyCallback(OutstandingTask task, TrackingRecord callback, long now) {
+    private void applyCallback(OutstandingTask task, TrackingRecord callback, long now, List<SourceRecord> out) {
         if (!config.callbackConfirm()) {
             TaskStatus status = parseCallback(callback);
             if (status != null && status.state().isTerminal()) {
-                answers.add(new StatusAnswer(task, status, null));
-                inFlight++; // balanced by handleAnswers
-                task.inFlight = true;
-                due.remove(task);
+                onStatus(task, status, now, out);
                 return;
             }
         }
@@ -499,11 +494,6 @@ public class LtxSourceTask extends SourceTask {
         Map<Integer, Long> w = new java.util.TreeMap<>();
         progress.forEach((p, prog) -> w.put(p, prog.watermark()));
         return w;
-    }
-
-    /** Outstanding tasks, for tests. */
-    int outstanding() {
-        return byTaskId.size();
     }
 
     @Override

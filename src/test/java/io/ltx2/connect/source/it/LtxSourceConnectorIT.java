@@ -1,11 +1,16 @@
 package io.ltx2.connect.source.it;
 
+import io.ltx2.connect.api.GenerationInput;
+import io.ltx2.connect.api.Lora;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.simulator.ApiSimulator;
+import io.ltx2.connect.simulator.Faults;
 import io.ltx2.connect.simulator.SimulatorStats;
 import io.ltx2.connect.tracking.SourceCoordinates;
 import io.ltx2.connect.tracking.TrackingRecord;
 import jakarta.ws.rs.core.Response;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets;
 import org.apache.kafka.connect.runtime.rest.entities.TaskInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -16,8 +21,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -93,8 +102,8 @@ class LtxSourceConnectorIT {
         records.add(TrackingRecord.submitted("lost-1", "no-such-task-id", now, new SourceCoordinates("requests", 0, 10), "async", "auto",
                 SourceIt.text("lost", "480p", 5)));
         // Submitted "long ago": the 20 s time-out runs out before this 1080p LoRA task (about 1.5 s here) can finish.
-        TrackingRecord slow = SourceIt.submit(client, "slow-1", new io.ltx2.connect.api.GenerationInput("text-to-video-LoRA", "Slow",
-                "1080p", 20, "16:9", null, 1L, List.of(new io.ltx2.connect.api.Lora("https://l.test/ok?download=true", 1.0))), "async", null);
+        TrackingRecord slow = SourceIt.submit(client, "slow-1", new GenerationInput("text-to-video-LoRA", "Slow",
+                "1080p", 20, "16:9", null, 1L, List.of(new Lora("https://l.test/ok?download=true", 1.0))), "async", null);
         records.add(TrackingRecord.submitted(slow.requestId(), slow.taskId(), now - 19_700, slow.source(), "async", "auto", slow.input()));
         SourceIt.write(bootstrap, tracking, records);
 
@@ -136,11 +145,11 @@ class LtxSourceConnectorIT {
         assertThat(byKey.get("slow-1").failCode()).isEqualTo("TIMEOUT");
 
         // The task's JMX metrics count what it emitted.
-        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
         long success = 0;
         long failed = 0;
         for (int task = 0; task < 2; task++) {
-            javax.management.ObjectName mbean = new javax.management.ObjectName(
+            ObjectName mbean = new ObjectName(
                     "io.ltx2.connect:type=source-task-metrics,connector=\"outcomes\",task=" + task);
             success += (Long) jmx.getAttribute(mbean, "EventsSuccess");
             failed += (Long) jmx.getAttribute(mbean, "EventsFailed");
@@ -149,7 +158,7 @@ class LtxSourceConnectorIT {
         assertThat(failed).isEqualTo(5);
         // The same counters as Connect plugin metrics (KIP-877), which the worker exposes through its own JMX reporter.
         long pluginSuccess = 0;
-        for (javax.management.ObjectName n : jmx.queryNames(new javax.management.ObjectName("kafka.connect:type=plugins,*"), null)) {
+        for (ObjectName n : jmx.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
             if ("outcomes".equals(n.getKeyProperty("connector"))) {
                 log.info("Plugin metrics MBean {}", n);
                 pluginSuccess += ((Number) jmx.getAttribute(n, "events-success-total")).longValue();
@@ -158,9 +167,9 @@ class LtxSourceConnectorIT {
         assertThat(pluginSuccess).isEqualTo(2);
 
         // A partition added to the tracking topic is picked up without a restart by hand.
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        try (Admin admin = Admin.create(
                 Map.of("bootstrap.servers", bootstrap))) {
-            admin.createPartitions(Map.of(tracking, org.apache.kafka.clients.admin.NewPartitions.increaseTo(3))).all().get();
+            admin.createPartitions(Map.of(tracking, NewPartitions.increaseTo(3))).all().get();
         }
         await().atMost(WAIT).untilAsserted(() -> assertThat(assignedPartitions("outcomes")).containsExactly("0,2", "1"));
         connect.deleteConnector("outcomes");
@@ -191,8 +200,8 @@ class LtxSourceConnectorIT {
         connect.kafka().createTopic(tracking, 1);
         connect.kafka().createTopic(events, 1);
         TrackingRecord r = SourceIt.submit(client, "malformed-1", SourceIt.text("Malformed", "480p", 5), "async", null);
-        sim.setFaults(io.ltx2.connect.simulator.Faults.builder()
-                .malformedStatus(1.0, io.ltx2.connect.simulator.Faults.MalformedKind.NOT_JSON).build());
+        sim.setFaults(Faults.builder()
+                .malformedStatus(1.0, Faults.MalformedKind.NOT_JSON).build());
         try {
             SourceIt.write(bootstrap, tracking, List.of(r));
             Map<String, String> props = SourceIt.connectorProps(bootstrap, sim, tracking, events, 1);
@@ -205,7 +214,7 @@ class LtxSourceConnectorIT {
             assertThat(got.get(0).value().path("failMsg").asText()).contains("3 unreadable status answers");
             connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("malformed", 1, "task must keep running");
         } finally {
-            sim.setFaults(io.ltx2.connect.simulator.Faults.NONE);
+            sim.setFaults(Faults.NONE);
         }
         connect.deleteConnector("malformed");
     }
@@ -279,7 +288,7 @@ class LtxSourceConnectorIT {
     @Test
     void adaptiveScheduleNeedsFewerStatusCallsPerTaskThanTheFixedOne() throws Exception {
         Map<String, List<String>> taskIds = Map.of("adaptive", new ArrayList<>(), "fixed", new ArrayList<>());
-        Map<String, List<Event>> got = new java.util.HashMap<>();
+        Map<String, List<Event>> got = new HashMap<>();
         for (String schedule : List.of("adaptive", "fixed")) {
             String tracking = "tasks-" + schedule;
             String events = "events-" + schedule;
@@ -311,8 +320,8 @@ class LtxSourceConnectorIT {
             assertThat(got.get(schedule)).hasSize(total).allMatch(e -> e.state().equals("success"));
         }
         SimulatorStats stats = sim.stats();
-        Map<String, Double> calls = new java.util.HashMap<>();
-        Map<String, Double> delay = new java.util.HashMap<>();
+        Map<String, Double> calls = new HashMap<>();
+        Map<String, Double> delay = new HashMap<>();
         for (String schedule : List.of("adaptive", "fixed")) {
             calls.put(schedule, taskIds.get(schedule).stream().mapToLong(stats::statusCallsFor).average().orElseThrow());
             delay.put(schedule, got.get(schedule).stream()
