@@ -205,8 +205,6 @@ public class LtxSourceTask extends SourceTask {
                         read, answered, out.size(), byTaskId.size(), inFlight);
             }
             return out.isEmpty() ? null : out;
-        } catch (WakeupException e) {
-            return null;
         } finally {
             pollLock.unlock();
         }
@@ -222,7 +220,12 @@ public class LtxSourceTask extends SourceTask {
             Thread.sleep(wait);
             return 0;
         }
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(wait));
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(Duration.ofMillis(wait));
+        } catch (WakeupException stopping) {
+            return 0;
+        }
         int n = 0;
         for (ConsumerRecord<byte[], byte[]> rec : records) {
             handleTrackingRecord(rec, out);
@@ -230,8 +233,11 @@ public class LtxSourceTask extends SourceTask {
         }
         // Offsets that hold no record (transaction markers) are resolved as soon as we are past them.
         for (TopicPartition tp : consumer.assignment()) {
-            long position = consumer.position(tp, Duration.ofMillis(100));
-            resolveGap(tp.partition(), position);
+            try {
+                resolveGap(tp.partition(), consumer.position(tp, Duration.ofMillis(100)));
+            } catch (WakeupException | org.apache.kafka.common.errors.TimeoutException later) {
+                // Not known right now: the next poll resolves the gap.
+            }
         }
         return n;
     }
