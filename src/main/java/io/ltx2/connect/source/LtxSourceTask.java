@@ -2,6 +2,7 @@ package io.ltx2.connect.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ltx2.connect.api.ApiClientSettings;
+import io.ltx2.connect.api.ApiErrorKind;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.api.LtxApiException;
 import io.ltx2.connect.api.ResponseParser;
@@ -59,6 +60,7 @@ public class LtxSourceTask extends SourceTask {
     private static final long IDLE_WAIT_MS = 500;
     private static final long BUSY_WAIT_MS = 50;
     private static final int MAX_EARLY_CALLBACKS = 10_000;
+    static final String KEY_CHECK_TASK_ID = "ltx2-kafka-connect-key-check";
 
     private final LongSupplier clock;
     private final ReentrantLock pollLock = new ReentrantLock();
@@ -125,6 +127,7 @@ public class LtxSourceTask extends SourceTask {
             closeQuietly();
             throw e instanceof ConnectException ce ? ce : new ConnectException("Source task failed to start: " + e.getMessage(), e);
         }
+        checkApiKey();
         log.info("LTX source task {}/{} started in {} ms: tracking {} partitions {} at watermarks {}, events to {}, schedule {}, "
                         + "{} status calls/min, at most {} concurrent, callback receiver {}",
                 config.taskIndex() + 1, config.taskCount(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
@@ -132,6 +135,25 @@ public class LtxSourceTask extends SourceTask {
                 config.callbackEnabled() ? "safety-net every " + config.safetyPollInterval().toMillis() + " ms" : config.pollSchedule(),
                 Math.round(client.settings().callsPerMinute()), config.maxConcurrentPolls(),
                 receiver == null ? "off" : "on " + receiver.address());
+    }
+
+    /**
+     * One status call for a task id that cannot exist, so that a refused key fails the task at
+     * start rather than at the first real poll (which may be long after). A 404 is the good answer.
+     */
+    private void checkApiKey() {
+        client.getStatus(KEY_CHECK_TASK_ID).whenComplete((status, error) -> {
+            Throwable e = error == null ? null : unwrap(error);
+            if (e instanceof LtxApiException api && api.kind() == ApiErrorKind.AUTH) {
+                fatal = authFailure(api);
+            } else if (e != null) {
+                log.debug("API key check: {}", e.getMessage());
+            }
+        });
+    }
+
+    private static ConnectException authFailure(LtxApiException e) {
+        return new ConnectException("The API refused the status call (HTTP " + e.httpStatus() + "): check ltx.api.key. " + e.getMessage());
     }
 
     private Map<String, Object> consumerProps(String connectorName) {
@@ -419,8 +441,7 @@ public class LtxSourceTask extends SourceTask {
             return;
         }
         switch (e.kind()) {
-            case AUTH -> fatal = new ConnectException("The API refused the status call (HTTP " + e.httpStatus()
-                    + "): check ltx.api.key. " + e.getMessage());
+            case AUTH -> fatal = authFailure(e);
             case NOT_FOUND -> {
                 if (now - task.record.time() >= config.notFoundGrace().toMillis()) {
                     emitResolved(out, task, TerminalEvent.failed(task.record, TerminalEvent.NOT_FOUND,
