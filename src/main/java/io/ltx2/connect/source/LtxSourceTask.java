@@ -41,6 +41,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -63,6 +64,7 @@ public class LtxSourceTask extends SourceTask {
     static final String KEY_CHECK_TASK_ID = "ltx2-kafka-connect-key-check";
 
     private final LongSupplier clock;
+    private final Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory;
     private final ReentrantLock pollLock = new ReentrantLock();
     private volatile boolean stopping;
     private volatile ConnectException fatal;
@@ -91,11 +93,13 @@ public class LtxSourceTask extends SourceTask {
     }
 
     public LtxSourceTask() {
-        this(System::currentTimeMillis);
+        this(System::currentTimeMillis, KafkaConsumer::new);
     }
 
-    LtxSourceTask(LongSupplier clock) {
+    /** For tests: a clock and the tracking consumer's factory (given the consumer settings). */
+    LtxSourceTask(LongSupplier clock, Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory) {
         this.clock = clock;
+        this.consumerFactory = consumerFactory;
     }
 
     @Override
@@ -117,7 +121,7 @@ public class LtxSourceTask extends SourceTask {
         try {
             List<Integer> partitions = config.partitions();
             if (!partitions.isEmpty()) {
-                consumer = new KafkaConsumer<>(consumerProps(props.getOrDefault("name", "ltx-source")));
+                consumer = consumerFactory.apply(consumerProps(props.getOrDefault("name", "ltx-source")));
                 restoreProgress(partitions);
             }
             if (config.callbackEnabled()) {
