@@ -191,6 +191,11 @@ public class LtxSourceTask extends SourceTask {
                             + "; reset it with the REST API (PATCH or DELETE /connectors/<name>/offsets)");
                 }
                 consumer.seek(tp, p.watermark());
+                Long logStart = consumer.beginningOffsets(List.of(tp), Duration.ofSeconds(30)).get(tp);
+                if (logStart != null && logStart > p.watermark()) {
+                    log.warn("Tracking records {}..{} of {} were deleted (retention) before they were resolved: their requests get "
+                            + "no event. Keep the tracking topic's retention well above ltx.task.timeout.ms.", p.watermark(), logStart - 1, tp);
+                }
             }
             progress.put(tp.partition(), p);
             nextExpected.put(tp.partition(), p.watermark());

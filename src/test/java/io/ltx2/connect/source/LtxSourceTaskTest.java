@@ -185,9 +185,10 @@ class LtxSourceTaskTest {
         start(null, Map.of());
         add(0, submitted("req-dup", a, fast()));
         add(1, submitted("req-dup", a, fast()));
-        List<SourceRecord> events = pollFor(2, Duration.ofSeconds(10));
+        List<SourceRecord> events = pollFor(1, Duration.ofSeconds(10));
         assertThat(events).hasSize(1);
         assertThat(watermark(events.get(0))).isEqualTo(2);
+        assertThat(pollFor(1, Duration.ofSeconds(2))).isEmpty();
     }
 
     @Test
