@@ -10,6 +10,7 @@ import io.ltx2.connect.api.TaskStatus;
 import io.ltx2.connect.callback.CallbackReceivers;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
+import io.ltx2.connect.tracking.TrackingRecordType;
 import io.ltx2.connect.util.Json;
 import io.ltx2.connect.util.Version;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -61,6 +62,7 @@ public class LtxSourceTask extends SourceTask {
     private static final long IDLE_WAIT_MS = 500;
     private static final long BUSY_WAIT_MS = 50;
     private static final int MAX_EARLY_CALLBACKS = 10_000;
+    private static final int MAX_REMEMBERED_REQUESTS = 100_000;
     static final String KEY_CHECK_TASK_ID = "ltx2-kafka-connect-key-check";
 
     private final LongSupplier clock;
@@ -87,6 +89,13 @@ public class LtxSourceTask extends SourceTask {
     private final Queue<StatusAnswer> answers = new ConcurrentLinkedQueue<>();
     /** CALLBACK records read before their SUBMITTED record (possible with a fast API): task id -> record. */
     private final Map<String, TrackingRecord> earlyCallbacks = new LinkedHashMap<>();
+    /** Requests whose event this task emitted lately: a SUBMITTED record written again later (the sink's retry window) is skipped. */
+    private final Map<String, Boolean> emittedRequests = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > MAX_REMEMBERED_REQUESTS;
+        }
+    };
     private int inFlight;
 
     private record StatusAnswer(OutstandingTask task, TaskStatus status, Throwable error) {
@@ -295,6 +304,12 @@ public class LtxSourceTask extends SourceTask {
             record = TrackingRecordCodec.decode(rec.value());
         } catch (TrackingRecordCodec.MalformedTrackingRecordException e) {
             log.warn("Skipping tracking record {}-{}@{}: {}", trackingTopic, partition, rec.offset(), e.getMessage());
+            p.resolve(rec.offset());
+            return;
+        }
+        if (record.type() != TrackingRecordType.CALLBACK && emittedRequests.containsKey(TerminalEvent.requestIdOf(record))) {
+            log.debug("{} record {}@{} for request {} whose event was already emitted: skipped", record.type(), partition,
+                    rec.offset(), TerminalEvent.requestIdOf(record));
             p.resolve(rec.offset());
             return;
         }
@@ -512,6 +527,7 @@ public class LtxSourceTask extends SourceTask {
 
     private void emit(List<SourceRecord> out, int partition, TrackingRecord record, Struct event, Long completeTime, long now) {
         String requestId = event.getString("requestId");
+        emittedRequests.put(requestId, Boolean.TRUE);
         ConnectHeaders headers = new ConnectHeaders();
         headers.addString(TerminalEvent.HEADER_REQUEST_ID, requestId);
         if (record.taskId() != null) {

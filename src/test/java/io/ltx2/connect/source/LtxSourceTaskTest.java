@@ -192,6 +192,23 @@ class LtxSourceTaskTest {
     }
 
     @Test
+    void aRequestWhoseEventWasEmittedIsNotFollowedAgainWhenSubmittedAgain() throws Exception {
+        String a = create(fast());
+        String b = create(fast());
+        start(null, Map.of());
+        add(0, submitted("req-once", a, fast()));
+        assertThat(pollFor(1, Duration.ofSeconds(10))).hasSize(1);
+        add(1, submitted("req-once", a, fast()));   // the same record written again
+        add(2, submitted("req-once", b, fast()));   // the same request submitted again as another task
+        assertThat(pollFor(1, Duration.ofSeconds(2))).isEmpty();
+        assertThat(sim.stats().statusCallsFor(b)).isZero();
+        add(3, TrackingRecord.rejected("req-next", 1L, null, null, "INVALID_REQUEST", "x"));
+        List<SourceRecord> next = pollFor(1, Duration.ofSeconds(5));
+        assertThat(next).hasSize(1);
+        assertThat(watermark(next.get(0))).as("the skipped records count as resolved").isEqualTo(4);
+    }
+
+    @Test
     void aCallbackReadBeforeItsSubmittedRecordTriggersTheConfirmingCallAtOnce() throws Exception {
         String a = create(fast());
         Thread.sleep(1_500); // done on the simulator by now
