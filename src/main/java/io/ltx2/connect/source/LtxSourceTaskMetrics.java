@@ -8,6 +8,7 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
@@ -17,6 +18,9 @@ import java.util.function.IntSupplier;
  */
 public final class LtxSourceTaskMetrics implements LtxSourceTaskMetricsMBean, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LtxSourceTaskMetrics.class);
+
+    /** Who holds each name: a task restarted in place registers before its predecessor closes. */
+    private static final ConcurrentHashMap<ObjectName, LtxSourceTaskMetrics> OWNERS = new ConcurrentHashMap<>();
 
     private final IntSupplier outstanding;
     private final ApiClientStats client;
@@ -42,10 +46,13 @@ public final class LtxSourceTaskMetrics implements LtxSourceTaskMetricsMBean, Au
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName n = objectName(connector, task);
-            if (server.isRegistered(n)) {
-                server.unregisterMBean(n);
+            synchronized (OWNERS) {
+                if (server.isRegistered(n)) {
+                    server.unregisterMBean(n);
+                }
+                server.registerMBean(this, n);
+                OWNERS.put(n, this);
             }
-            server.registerMBean(this, n);
             name = n;
         } catch (JMException e) {
             log.warn("Cannot register the task's JMX metrics", e);
@@ -69,10 +76,14 @@ public final class LtxSourceTaskMetrics implements LtxSourceTaskMetricsMBean, Au
     @Override
     public void close() {
         if (name != null) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-            } catch (JMException e) {
-                log.debug("JMX metrics already unregistered", e);
+            synchronized (OWNERS) {
+                if (OWNERS.remove(name, this)) {
+                    try {
+                        ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+                    } catch (JMException e) {
+                        log.debug("JMX metrics already unregistered", e);
+                    }
+                }
             }
             name = null;
         }
