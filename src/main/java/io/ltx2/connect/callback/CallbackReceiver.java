@@ -16,6 +16,7 @@ import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.net.URIBuilder;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,7 @@ public final class CallbackReceiver implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CallbackReceiver.class);
     static final String PATH = "/callback";
     private static final long WRITE_TIMEOUT_MS = 15_000;
+    private static final long BIND_RETRY_SECONDS = 5;
 
     /** One connector's view of the receiver. */
     public record Route(String token, String hmacSecret, String hmacHeader, int maxBodyBytes, CallbackWriter writer) {
@@ -70,14 +72,43 @@ public final class CallbackReceiver implements AutoCloseable {
 
     CallbackReceiver(String host, int port, LongSupplier clock) throws IOException {
         this.clock = clock;
-        this.server = ServerBootstrap.bootstrap()
+        this.server = bind(host, port);
+    }
+
+    /**
+     * Starts the server; a port still held by a receiver just closed in this JVM (a task restarted in
+     * place) is retried for a few seconds.
+     */
+    private HttpServer bind(String host, int port) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BIND_RETRY_SECONDS);
+        while (true) {
+            HttpServer s = create(host, port);
+            try {
+                s.start();
+                return s;
+            } catch (java.net.BindException e) {
+                s.close(CloseMode.IMMEDIATE);
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private HttpServer create(String host, int port) throws IOException {
+        return ServerBootstrap.bootstrap()
                 .setLocalAddress(InetAddress.getByName(host))
                 .setListenerPort(port)
                 .setSocketConfig(SocketConfig.custom().setSoTimeout(Timeout.ofSeconds(30)).setSoReuseAddress(true).build())
                 // Any Host header: the receiver usually sits behind a proxy with a public name.
                 .setRequestRouter((request, context) -> this::handle)
                 .create();
-        server.start();
     }
 
     /** Callbacks accepted and refused since the start, for the stop log. */
@@ -220,5 +251,10 @@ public final class CallbackReceiver implements AutoCloseable {
     public void close() {
         // Immediate: the API keeps connections alive, and a graceful close would wait for them.
         server.close(CloseMode.IMMEDIATE);
+        try {
+            server.awaitTermination(TimeValue.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

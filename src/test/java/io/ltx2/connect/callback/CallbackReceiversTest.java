@@ -50,9 +50,18 @@ class CallbackReceiversTest {
         b.close();
         assertThat(closed).hasValue(1);
         assertThat(CallbackReceivers.running()).isEqualTo(before);
-        // The port is free again.
-        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            assertThat(s.getLocalPort()).isEqualTo(port);
-        }
+        // The port is free again (the listener thread lets go of it asynchronously).
+        int freed = port;
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).ignoreExceptions().untilAsserted(() -> {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(freed, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                assertThat(s.getLocalPort()).isEqualTo(freed);
+            }
+        });
+        // And a new lease right after the last one closed gets a receiver again on the same port.
+        CallbackReceivers.Lease again = CallbackReceivers.acquire(settings, factory);
+        again.close();
+        CallbackReceivers.Lease third = CallbackReceivers.acquire(settings, factory);
+        assertThat(third.address()).isEqualTo("127.0.0.1:" + port);
+        third.close();
     }
 }
