@@ -57,6 +57,7 @@ public class LtxSinkConnector extends SinkConnector {
             Map<String, String> task = new HashMap<>(props);
             task.put(LtxSinkTaskConfig.TASK_INDEX, Integer.toString(i));
             task.put(LtxSinkTaskConfig.TASK_RATE_SHARE, Double.toString(1.0 / maxTasks));
+            task.put(LtxSinkTaskConfig.TASK_COUNT, Integer.toString(maxTasks));
             configs.add(task);
         }
         return configs;
@@ -96,7 +97,32 @@ public class LtxSinkConnector extends SinkConnector {
                     + parsed.rateLimitPerMinute() + ", more than the " + ContractLimits.CALLS_PER_MINUTE
                     + " calls per minute the API allows per key (shared with the source connector)");
         }
+        int tasks = tasksMax(connectorConfigs);
+        checkCap(values.get(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR), parsed.budgetSecondsPerHour(), tasks);
+        checkCap(values.get(LtxSinkConfig.BUDGET_SECONDS_PER_DAY), parsed.budgetSecondsPerDay(), tasks);
+        if (parsed.budgetSecondsPerDay() > 0 && parsed.budgetSecondsPerHour() > parsed.budgetSecondsPerDay()) {
+            values.get(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR).addErrorMessage(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR + " ("
+                    + parsed.budgetSecondsPerHour() + ") is more than " + LtxSinkConfig.BUDGET_SECONDS_PER_DAY + " ("
+                    + parsed.budgetSecondsPerDay() + ")");
+        }
         return config;
+    }
+
+    /** Each task gets cap / tasks.max; a part smaller than the longest request would hold that request forever. */
+    private static void checkCap(ConfigValue value, long cap, int tasks) {
+        if (cap > 0 && cap / tasks < ContractLimits.DURATION_MAX) {
+            value.addErrorMessage(value.name() + " is " + cap + " s split across tasks.max=" + tasks + " tasks, less than "
+                    + ContractLimits.DURATION_MAX + " s each: a " + ContractLimits.DURATION_MAX + "-second request would never fit. Use at least "
+                    + (long) tasks * ContractLimits.DURATION_MAX + ", or fewer tasks");
+        }
+    }
+
+    private static int tasksMax(Map<String, String> configs) {
+        try {
+            return Math.max(1, Integer.parseInt(configs.getOrDefault("tasks.max", "1").trim()));
+        } catch (NumberFormatException e) {
+            return 1; // Connect reports tasks.max itself
+        }
     }
 
     /** Sink offsets are plain input offsets: accept resets and non-negative values. */

@@ -31,11 +31,11 @@ public record ApiClientSettings(
     /**
      * Settings from a connector config, with this task's share of the connector's call budget.
      *
-     * @param share fraction (0..1] of {@code ltx.api.rate.limit.per.minute} this client may use
+     * @param share fraction (0..1] of the connector's calls per minute ({@link LtxConfig#connectorCallsPerMinute()}) this client may use
      */
     public static ApiClientSettings from(LtxConfig config, double share) {
         return new ApiClientSettings(config.apiUrl(), config.apiKey(), config.model(), config.connectTimeout(),
-                config.responseTimeout(), config.maxConnections(), config.rateLimitPerMinute() * share,
+                config.responseTimeout(), config.maxConnections(), config.connectorCallsPerMinute() * share,
                 new RetryPolicy(config.retryMax(), config.retryBackoff(), config.retryBackoffMax()));
     }
 

@@ -65,6 +65,18 @@ public class LtxConfig extends AbstractConfig {
     private static final String API_RETRY_BACKOFF_MAX_MS_DOC = "Cap on one computed retry delay (a Retry-After from the API is honoured up to 15 minutes).";
     public static final int API_RETRY_BACKOFF_MAX_MS_DEFAULT = 30_000;
 
+    public static final String QUOTA_SHARE = "ltx.quota.share";
+    private static final String QUOTA_SHARE_DOC = "Fraction of the API key's limits this connector may use: its calls per minute are at most "
+            + "this share of ltx.quota.key.calls.per.minute (and of ltx.api.rate.limit.per.minute, whichever is smaller), split evenly "
+            + "across its tasks. Give the connectors that use one key shares that add up to 1 or less (e.g. 0.5 each for one sink and "
+            + "one source); see docs/cost-controls.md.";
+    public static final double QUOTA_SHARE_DEFAULT = 1.0;
+
+    public static final String QUOTA_KEY_CALLS_PER_MINUTE = "ltx.quota.key.calls.per.minute";
+    private static final String QUOTA_KEY_CALLS_PER_MINUTE_DOC = "Calls per minute the API allows the key, for everything that uses it. "
+            + "Change it only if your plan's limit differs from the documented one.";
+    public static final int QUOTA_KEY_CALLS_PER_MINUTE_DEFAULT = ContractLimits.CALLS_PER_MINUTE;
+
     public static final String TRACKING_TOPIC = "ltx.tracking.topic";
     private static final String TRACKING_TOPIC_DOC = "The lifecycle topic (SUBMITTED, REJECTED and CALLBACK records), written by the sink "
             + "and read by the source. Create it with the same partitions for the life of the pipeline.";
@@ -101,7 +113,11 @@ public class LtxConfig extends AbstractConfig {
                 .define(API_RETRY_BACKOFF_MS, Type.INT, API_RETRY_BACKOFF_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
                         API_RETRY_BACKOFF_MS_DOC, API_GROUP, ++order, Width.SHORT, "Retry backoff (ms)")
                 .define(API_RETRY_BACKOFF_MAX_MS, Type.INT, API_RETRY_BACKOFF_MAX_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
-                        API_RETRY_BACKOFF_MAX_MS_DOC, API_GROUP, ++order, Width.SHORT, "Max retry backoff (ms)");
+                        API_RETRY_BACKOFF_MAX_MS_DOC, API_GROUP, ++order, Width.SHORT, "Max retry backoff (ms)")
+                .define(QUOTA_SHARE, Type.DOUBLE, QUOTA_SHARE_DEFAULT, Range.between(0.001, 1.0), Importance.MEDIUM,
+                        QUOTA_SHARE_DOC, API_GROUP, ++order, Width.SHORT, "Share of the key's quota")
+                .define(QUOTA_KEY_CALLS_PER_MINUTE, Type.INT, QUOTA_KEY_CALLS_PER_MINUTE_DEFAULT, Range.between(1, 1_000_000), Importance.LOW,
+                        QUOTA_KEY_CALLS_PER_MINUTE_DOC, API_GROUP, ++order, Width.SHORT, "Key's calls per minute");
         order = 0;
         return def
                 .define(TRACKING_TOPIC, Type.STRING, TRACKING_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -140,6 +156,19 @@ public class LtxConfig extends AbstractConfig {
 
     public int rateLimitPerMinute() {
         return getInt(API_RATE_LIMIT);
+    }
+
+    /** This connector's share of the key's limits, (0, 1]. */
+    public double quotaShare() {
+        return getDouble(QUOTA_SHARE);
+    }
+
+    /**
+     * Calls per minute the whole connector may make: its own limit, or its share of the key's
+     * limit if that is smaller. Tasks split this evenly.
+     */
+    public double connectorCallsPerMinute() {
+        return Math.min(rateLimitPerMinute(), quotaShare() * getInt(QUOTA_KEY_CALLS_PER_MINUTE));
     }
 
     public int retryMax() {

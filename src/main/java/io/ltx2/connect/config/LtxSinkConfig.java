@@ -24,6 +24,7 @@ public class LtxSinkConfig extends LtxConfig {
     public static final String REQUEST_GROUP = "Requests";
     public static final String DEFAULTS_GROUP = "Default input";
     public static final String SINK_GROUP = "Sink pipeline";
+    public static final String COST_GROUP = "Cost controls";
 
     public static final String REQUEST_TYPE = "ltx.request.type";
     private static final String REQUEST_TYPE_DOC = "async: the source connector polls each task's status. callback: the API POSTs the "
@@ -78,6 +79,24 @@ public class LtxSinkConfig extends LtxConfig {
             + "task.shutdown.graceful.timeout.ms.";
     public static final int SHUTDOWN_TIMEOUT_MS_DEFAULT = 4_000;
 
+    public static final String BUDGET_SECONDS_PER_HOUR = "ltx.sink.budget.video.seconds.per.hour";
+    private static final String BUDGET_SECONDS_PER_HOUR_DOC = "Most seconds of video (the sum of the requests' duration) this connector "
+            + "submits in any sliding hour; 0 for no cap. Each task gets an equal part. When it is reached the sink pauses its input "
+            + "(nothing is rejected) and resumes as older submissions leave the window. Must be at least tasks.max x "
+            + ContractLimits.DURATION_MAX + ". Survives restarts: the usage is read back from the tracking topic.";
+    public static final long BUDGET_SECONDS_PER_HOUR_DEFAULT = 0L;
+
+    public static final String BUDGET_SECONDS_PER_DAY = "ltx.sink.budget.video.seconds.per.day";
+    private static final String BUDGET_SECONDS_PER_DAY_DOC = "Most seconds of video this connector submits in any sliding 24 hours; 0 for "
+            + "no cap. Same behaviour as " + BUDGET_SECONDS_PER_HOUR + "; a task reads back up to a day of the tracking topic at start-up.";
+    public static final long BUDGET_SECONDS_PER_DAY_DEFAULT = 0L;
+
+    public static final String DRY_RUN = "ltx.sink.dry.run";
+    private static final String DRY_RUN_DOC = "Validate each request and record what would be submitted, without calling the create endpoint: "
+            + "every valid request gets a REJECTED tracking record (and so a rejected event) with failCode DRY_RUN and the input that would "
+            + "have been sent. Invalid requests are rejected as usual. Nothing is billed.";
+    public static final boolean DRY_RUN_DEFAULT = false;
+
     /** Connect's own key; read, not declared (the framework owns errors.*). */
     static final String ERRORS_TOLERANCE = "errors.tolerance";
 
@@ -108,6 +127,13 @@ public class LtxSinkConfig extends LtxConfig {
                         Importance.LOW, DEDUP_LOOKBACK_MS_DOC, SINK_GROUP, ++order, Width.SHORT, "Dedup look-back (ms)")
                 .define(SHUTDOWN_TIMEOUT_MS, Type.INT, SHUTDOWN_TIMEOUT_MS_DEFAULT, Range.atLeast(0),
                         Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC, SINK_GROUP, ++order, Width.SHORT, "Shutdown wait (ms)");
+        order = 0;
+        def.define(BUDGET_SECONDS_PER_HOUR, Type.LONG, BUDGET_SECONDS_PER_HOUR_DEFAULT, Range.atLeast(0),
+                        Importance.MEDIUM, BUDGET_SECONDS_PER_HOUR_DOC, COST_GROUP, ++order, Width.SHORT, "Video seconds per hour")
+                .define(BUDGET_SECONDS_PER_DAY, Type.LONG, BUDGET_SECONDS_PER_DAY_DEFAULT, Range.atLeast(0),
+                        Importance.MEDIUM, BUDGET_SECONDS_PER_DAY_DOC, COST_GROUP, ++order, Width.SHORT, "Video seconds per day")
+                .define(DRY_RUN, Type.BOOLEAN, DRY_RUN_DEFAULT, null,
+                        Importance.MEDIUM, DRY_RUN_DOC, COST_GROUP, ++order, Width.SHORT, "Dry run");
         return def;
     }
 
@@ -152,6 +178,20 @@ public class LtxSinkConfig extends LtxConfig {
 
     public Duration shutdownTimeout() {
         return Duration.ofMillis(getInt(SHUTDOWN_TIMEOUT_MS));
+    }
+
+    /** Video seconds the connector may submit per sliding hour; 0 = no cap. */
+    public long budgetSecondsPerHour() {
+        return getLong(BUDGET_SECONDS_PER_HOUR);
+    }
+
+    /** Video seconds the connector may submit per sliding 24 hours; 0 = no cap. */
+    public long budgetSecondsPerDay() {
+        return getLong(BUDGET_SECONDS_PER_DAY);
+    }
+
+    public boolean dryRun() {
+        return getBoolean(DRY_RUN);
     }
 
     /** Whether Connect's {@code errors.tolerance} is {@code all}: bad records are reported and skipped rather than fatal. */

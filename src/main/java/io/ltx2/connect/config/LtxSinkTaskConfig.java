@@ -16,10 +16,14 @@ public final class LtxSinkTaskConfig extends LtxSinkConfig {
     public static final String TASK_RATE_SHARE = "ltx.sink.task.rate.share";
     private static final String TASK_RATE_SHARE_DOC = "Internal: this task's share of ltx.api.rate.limit.per.minute (1 / number of tasks).";
 
+    public static final String TASK_COUNT = "ltx.sink.task.count";
+    private static final String TASK_COUNT_DOC = "Internal: how many tasks the connector has, to split the spend caps.";
+
     public static ConfigDef configDef() {
         return LtxSinkConfig.configDef()
                 .defineInternal(TASK_INDEX, Type.INT, 0, Range.atLeast(0), Importance.LOW, TASK_INDEX_DOC)
-                .defineInternal(TASK_RATE_SHARE, Type.DOUBLE, 1.0, Range.between(0.000001, 1.0), Importance.LOW, TASK_RATE_SHARE_DOC);
+                .defineInternal(TASK_RATE_SHARE, Type.DOUBLE, 1.0, Range.between(0.000001, 1.0), Importance.LOW, TASK_RATE_SHARE_DOC)
+                .defineInternal(TASK_COUNT, Type.INT, 1, Range.atLeast(1), Importance.LOW, TASK_COUNT_DOC);
     }
 
     public LtxSinkTaskConfig(Map<String, ?> props) {
@@ -28,6 +32,10 @@ public final class LtxSinkTaskConfig extends LtxSinkConfig {
 
     public int taskIndex() {
         return getInt(TASK_INDEX);
+    }
+
+    public int taskCount() {
+        return getInt(TASK_COUNT);
     }
 
     public double rateShare() {

@@ -8,6 +8,8 @@ public final class FailCodes {
     public static final String HTTP_400 = "HTTP_400";
     /** Retries of 429/5xx/I/O exhausted, or an unreadable answer: the task may or may not exist on the API side. */
     public static final String SUBMIT_FAILED = "SUBMIT_FAILED";
+    /** ltx.sink.dry.run: valid, and not sent; the record carries the input that would have been sent. */
+    public static final String DRY_RUN = "DRY_RUN";
 
     private FailCodes() {
     }

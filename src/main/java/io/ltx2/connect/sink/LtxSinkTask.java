@@ -2,6 +2,7 @@ package io.ltx2.connect.sink;
 
 import io.ltx2.connect.api.ApiClientSettings;
 import io.ltx2.connect.api.ApiErrorKind;
+import io.ltx2.connect.api.ContractLimits;
 import io.ltx2.connect.api.CreateTaskRequest;
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.LtxApiClient;
@@ -62,6 +63,9 @@ public class LtxSinkTask extends SinkTask {
     private Password callbackUrl;
     private int maxInFlight;
     private SinkTaskMetrics metrics;
+    private String connectorName;
+    /** This task's part of the spend caps; null when no cap is set. */
+    private SpendBudget budget;
 
     private final OffsetTracker offsets = new OffsetTracker();
     private final SinkCounters counters = new SinkCounters();
@@ -85,7 +89,8 @@ public class LtxSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new LtxSinkTaskConfig(props);
-        String name = props.getOrDefault("name", "ltx-sink") + "-" + config.taskIndex();
+        connectorName = props.getOrDefault("name", "ltx-sink");
+        String name = connectorName + "-" + config.taskIndex();
         maxInFlight = config.maxInFlight();
         callbackUrl = config.callbackMode() ? config.callbackUrl().orElse(null) : null;
         parser = new RequestParser(config.requestDefaults());
@@ -95,20 +100,45 @@ public class LtxSinkTask extends SinkTask {
             tracking = TrackingWriter.create(config.trackingTopic(), config.trackingClientProps(), "ltx-sink-tracking-" + name);
             dedup = new DedupIndex(config.trackingTopic(), DedupIndex.consumerFactory(config.trackingClientProps(), "ltx-sink-dedup-" + name),
                     config.dedupLookback(), Duration.ofSeconds(60));
+            budget = loadBudget(name);
         } catch (RuntimeException e) {
             client.close();
+            if (tracking != null) {
+                tracking.close();
+            }
             throw e;
         }
         try {
             metrics = SinkTaskMetrics.register(context, counters, inFlight::get, () -> client.stats().rateLimited());
+            if (metrics != null) {
+                metrics.registerCost(counters, budget);
+            }
         } catch (LinkageError oldWorker) {
             metrics = null; // no plugin metrics API on this worker
         }
         log.info("Started LTX sink task {} (version {}): {} requests, provider {}, up to {} creates in flight, {} calls/min, "
                         + "tracking topic {}, rejected records {}, unreadable records {}", config.taskIndex(), version(), config.requestType(), config.provider(),
-                maxInFlight, Math.round(config.rateLimitPerMinute() * config.rateShare()), config.trackingTopic(),
+                maxInFlight, Math.round(config.connectorCallsPerMinute() * config.rateShare()), config.trackingTopic(),
                 reporter != null ? "also to the dead letter queue" : "to the tracking topic only",
                 config.toleratesErrors() ? "rejected" : "fail the task");
+    }
+
+    /** The spend caps' state, rebuilt from this connector's SUBMITTED records on the tracking topic; null without caps. */
+    private SpendBudget loadBudget(String clientName) {
+        if (config.budgetSecondsPerHour() == 0 && config.budgetSecondsPerDay() == 0) {
+            return null;
+        }
+        SpendBudget b = new SpendBudget(config.budgetSecondsPerHour(), config.budgetSecondsPerDay(), config.taskCount(),
+                System::currentTimeMillis);
+        BudgetHistory.Found found = BudgetHistory.read(DedupIndex.consumerFactory(config.trackingClientProps(), "ltx-sink-budget-" + clientName),
+                config.trackingTopic(), connectorName, config.taskIndex(), b.lookback(), System.currentTimeMillis(), Duration.ofSeconds(120));
+        b.load(found.own(), found.others());
+        log.info("Spend caps: this task may submit {} video seconds per hour and {} per day (of the connector's {} and {}, 0 = no cap); "
+                        + "read {} tracking records in {} ms: {} of its own and {} other submissions of this connector in the window; "
+                        + "remaining now: {} s this hour, {} s today (-1 = no cap)", b.hourCap(), b.dayCap(), config.budgetSecondsPerHour(),
+                config.budgetSecondsPerDay(), found.recordsRead(), found.millis(), found.own().size(), found.others().size(),
+                b.remainingHour(), b.remainingDay());
+        return b;
     }
 
     private ErrantRecordReporter errantRecordReporter() {
@@ -180,22 +210,71 @@ public class LtxSinkTask extends SinkTask {
                     "Invalid request '" + request.requestId() + "': " + String.join("; ", problems)));
             return;
         }
+        if (config.dryRun()) {
+            recordDryRun(tp, source, request);
+            return;
+        }
         log.debug("Queued request '{}' from {}", request.requestId(), source.asRequestId());
         synchronized (lock) {
             waiting.add(new Submission(record, tp, request));
         }
     }
 
-    /** Starts creates while there is room; called from put and from completions. */
+    /**
+     * Starts creates while there is room and budget; called from put and from completions. A request
+     * the spend caps do not allow yet stays at the head of the queue, which keeps the input paused
+     * (see {@link #applyBackpressure}) until the window allows it.
+     */
     private void startCreates() {
         List<Submission> starting = new ArrayList<>();
         synchronized (lock) {
             while (!waiting.isEmpty() && inFlight.get() < maxInFlight && fatal.get() == null) {
-                starting.add(waiting.poll());
+                Submission next = waiting.peek();
+                if (budget != null) {
+                    boolean wasBlocked = budget.blocked();
+                    SpendBudget.Reservation reservation = budget.tryReserve(seconds(next.request()));
+                    if (reservation == null) {
+                        if (!wasBlocked) {
+                            log.info("Spend cap reached ({} s left this hour, {} s today, -1 = no cap): request '{}' of {} s and "
+                                            + "{} more wait, input paused until the window allows", budget.remainingHour(),
+                                    budget.remainingDay(), next.request().requestId(), seconds(next.request()), waiting.size() - 1);
+                        }
+                        break;
+                    }
+                    if (wasBlocked) {
+                        log.info("Spend cap allows submissions again after {} ms paused in total", budget.pausedMs());
+                    }
+                    next = next.withReservation(reservation);
+                }
+                waiting.poll();
+                starting.add(next);
                 inFlight.incrementAndGet();
             }
         }
         starting.forEach(this::create);
+    }
+
+    /** Seconds of video a request is billed for; the defaults always fill in a duration. */
+    private static int seconds(SinkRequest request) {
+        Integer d = request.input().duration();
+        return d == null ? ContractLimits.DURATION_MAX : d;
+    }
+
+    /** Dry run: a valid request is recorded as what would be sent, with failCode DRY_RUN, and never sent. */
+    private void recordDryRun(TopicPartition tp, SourceCoordinates source, SinkRequest request) {
+        counters.dryRun.incrementAndGet();
+        log.debug("Dry run: request '{}' from {} is valid and would be submitted", request.requestId(), source.asRequestId());
+        String message = "Dry run (ltx.sink.dry.run=true): request '" + request.requestId() + "' is valid and would be submitted as a "
+                + config.requestType() + " task with provider " + request.provider() + ", " + seconds(request) + " s of video";
+        tracking.write(TrackingRecord.rejected(request.requestId(), System.currentTimeMillis(), source, request.input(),
+                FailCodes.DRY_RUN, message)).whenComplete((metadata, error) -> {
+                    if (error != null) {
+                        fail(new ConnectException("Could not write the DRY_RUN tracking record of request '" + request.requestId()
+                                + "'; its input offset will not be committed", unwrap(error)));
+                    } else {
+                        offsets.complete(tp, source.offset());
+                    }
+                });
     }
 
     private void create(Submission s) {
@@ -226,12 +305,13 @@ public class LtxSinkTask extends SinkTask {
         log.debug("Request '{}' accepted as task {}", r.requestId(), taskId);
         TrackingRecord submitted = TrackingRecord.submitted(r.requestId(), taskId, System.currentTimeMillis(), r.source(),
                 config.requestType(), r.provider(), r.input());
-        tracking.write(submitted).whenComplete((metadata, error) -> {
+        tracking.write(submitted, BudgetHistory.tags(connectorName, config.taskIndex())).whenComplete((metadata, error) -> {
             if (error != null) {
                 fail(new ConnectException("Could not write the SUBMITTED tracking record of request '" + r.requestId() + "' (task "
                         + taskId + ") to " + tracking.topic() + "; its input offset will not be committed", error));
             } else {
                 counters.submitted.incrementAndGet();
+                counters.videoSecondsSubmitted.addAndGet(seconds(r));
                 offsets.complete(s.partition(), r.source().offset());
             }
             finished();
@@ -240,6 +320,10 @@ public class LtxSinkTask extends SinkTask {
 
     private void onRefused(Submission s, Throwable error) {
         SinkRequest r = s.request();
+        if (s.reservation() != null) {
+            // The API did not accept it (or we cannot tell): the seconds are not counted against the caps.
+            budget.release(s.reservation());
+        }
         if (error instanceof LtxApiException api && api.kind() == ApiErrorKind.AUTH) {
             fail(new ConnectException("The APIXO API refused the connector's credentials: " + api.getMessage()
                     + ". Fix ltx.api.key and restart the task; no offsets were committed for unsubmitted requests."));
@@ -365,6 +449,9 @@ public class LtxSinkTask extends SinkTask {
                     dropped++;
                 }
             }
+            if (waiting.isEmpty() && budget != null) {
+                budget.idle();
+            }
         }
         // Let the creates already sent finish, so the next owner's dedup scan sees their tracking records.
         awaitQuiet(config.shutdownTimeout());
@@ -397,8 +484,9 @@ public class LtxSinkTask extends SinkTask {
             log.warn("Stopped with {} create(s) unfinished: their records will be redelivered, and any the API had accepted will be "
                     + "submitted again (see docs/delivery-semantics.md)", left);
         }
-        log.info("Stopped LTX sink task in {} ms: {} submitted, {} rejected, {} redelivered duplicates skipped",
-                (System.nanoTime() - started) / 1_000_000, counters.submitted.get(), counters.rejected.get(), counters.skippedDuplicates.get());
+        log.info("Stopped LTX sink task in {} ms: {} submitted ({} s of video), {} rejected, {} dry-run, {} redelivered duplicates skipped",
+                (System.nanoTime() - started) / 1_000_000, counters.submitted.get(), counters.videoSecondsSubmitted.get(),
+                counters.rejected.get(), counters.dryRun.get(), counters.skippedDuplicates.get());
     }
 
     /** Waits, up to the timeout, for creates in flight and their tracking records and DLQ reports; task thread only. */
@@ -438,7 +526,14 @@ public class LtxSinkTask extends SinkTask {
         return t;
     }
 
-    private record Submission(SinkRecord record, TopicPartition partition, SinkRequest request) {
+    private record Submission(SinkRecord record, TopicPartition partition, SinkRequest request, SpendBudget.Reservation reservation) {
+        Submission(SinkRecord record, TopicPartition partition, SinkRequest request) {
+            this(record, partition, request, null);
+        }
+
+        Submission withReservation(SpendBudget.Reservation r) {
+            return new Submission(record, partition, request, r);
+        }
     }
 
     private static final class Report {

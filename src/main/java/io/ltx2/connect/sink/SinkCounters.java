@@ -8,4 +8,8 @@ final class SinkCounters {
     final AtomicLong rejected = new AtomicLong();
     final AtomicLong skippedDuplicates = new AtomicLong();
     final AtomicLong pauses = new AtomicLong();
+    /** Sum of the duration of the submitted requests: what is billed. */
+    final AtomicLong videoSecondsSubmitted = new AtomicLong();
+    /** Valid requests recorded as DRY_RUN instead of submitted. */
+    final AtomicLong dryRun = new AtomicLong();
 }

@@ -47,6 +47,21 @@ final class SinkTaskMetrics implements AutoCloseable {
         }
     }
 
+    /** Spend metrics: video seconds submitted, and with caps the remaining budget and the time paused by them. */
+    void registerCost(SinkCounters counters, SpendBudget budget) {
+        gauge("video-seconds-submitted-total", "Seconds of video submitted (sum of the accepted requests' duration): what is billed",
+                counters.videoSecondsSubmitted::get);
+        gauge("requests-dry-run-total", "Valid requests recorded as DRY_RUN instead of submitted", counters.dryRun::get);
+        if (budget != null) {
+            gauge("budget-remaining-hour-seconds", "Video seconds this task may still submit in the current sliding hour (-1: no hourly cap)",
+                    budget::remainingHour);
+            gauge("budget-remaining-day-seconds", "Video seconds this task may still submit in the current sliding day (-1: no daily cap)",
+                    budget::remainingDay);
+            gauge("budget-paused-ms-total", "Milliseconds requests have waited, input paused, for the spend caps to allow them",
+                    budget::pausedMs);
+        }
+    }
+
     private void gauge(String name, String description, LongSupplier value) {
         MetricName metricName = pluginMetrics.metricName(name, description, new LinkedHashMap<>());
         pluginMetrics.addMetric(metricName, (Gauge<Long>) (config, now) -> value.getAsLong());

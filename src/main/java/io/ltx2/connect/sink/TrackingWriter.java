@@ -7,6 +7,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -45,9 +46,14 @@ final class TrackingWriter implements AutoCloseable {
 
     /** Completes when the broker has acknowledged the record. */
     CompletableFuture<RecordMetadata> write(TrackingRecord record) {
+        return write(record, null);
+    }
+
+    /** Same, with Kafka headers on the record (null for none). */
+    CompletableFuture<RecordMetadata> write(TrackingRecord record, Headers headers) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(topic, record.key(), TrackingRecordCodec.encode(record)), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(topic, null, record.key(), TrackingRecordCodec.encode(record), headers), (metadata, error) -> {
                 if (error != null) {
                     acked.completeExceptionally(error);
                 } else {

@@ -1,0 +1,130 @@
+package io.ltx2.connect.sink;
+
+import io.ltx2.connect.api.ContractLimits;
+import io.ltx2.connect.tracking.TrackingRecord;
+import io.ltx2.connect.tracking.TrackingRecordCodec;
+import io.ltx2.connect.tracking.TrackingRecordType;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Rebuilds a task's spend from the tracking topic. The sink tags each SUBMITTED record it writes
+ * with two headers, the connector name and the task index ({@link #tags}); at start-up a task with
+ * spend caps reads the tracking topic from {@link SpendBudget#lookback()} ago to its current end
+ * and sums the durations of its connector's SUBMITTED records, its own and the other tasks'
+ * apart. Records without the headers (written before caps existed, or by another connector) are
+ * not counted.
+ */
+final class BudgetHistory {
+    private static final Logger log = LoggerFactory.getLogger(BudgetHistory.class);
+
+    static final String CONNECTOR_HEADER = "ltx.connector";
+    static final String TASK_HEADER = "ltx.sink.task";
+    /** Producer and broker clocks may differ a little from the submit time in the record. */
+    private static final Duration SKEW = Duration.ofMinutes(5);
+
+    private BudgetHistory() {
+    }
+
+    /** The headers that attribute a SUBMITTED record to a connector and task. */
+    static Headers tags(String connector, int taskIndex) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(CONNECTOR_HEADER, connector.getBytes(StandardCharsets.UTF_8));
+        headers.add(TASK_HEADER, Integer.toString(taskIndex).getBytes(StandardCharsets.UTF_8));
+        return headers;
+    }
+
+    /** The usage found: this task's and the connector's other tasks'. */
+    record Found(List<SpendBudget.Usage> own, List<SpendBudget.Usage> others, long recordsRead, long millis) {
+    }
+
+    static Found read(Supplier<Consumer<byte[], byte[]>> consumers, String topic, String connector, int taskIndex,
+                      Duration lookback, long nowMs, Duration timeout) {
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        List<SpendBudget.Usage> own = new ArrayList<>();
+        List<SpendBudget.Usage> others = new ArrayList<>();
+        long read = 0;
+        String myTask = Integer.toString(taskIndex);
+        try (Consumer<byte[], byte[]> consumer = consumers.get()) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+            if (infos == null || infos.isEmpty()) {
+                return new Found(own, others, 0, 0);
+            }
+            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> query = new HashMap<>();
+            partitions.forEach(tp -> query.put(tp, nowMs - lookback.plus(SKEW).toMillis()));
+            Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query, timeout);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+            Map<TopicPartition, Long> toRead = new HashMap<>();
+            starts.forEach((tp, start) -> {
+                if (start != null && start.offset() < ends.getOrDefault(tp, 0L)) {
+                    toRead.put(tp, start.offset());
+                }
+            });
+            consumer.pause(partitions.stream().filter(tp -> !toRead.containsKey(tp)).toList());
+            toRead.forEach(consumer::seek);
+            Set<TopicPartition> remaining = new HashSet<>(toRead.keySet());
+            while (!remaining.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new RetriableException("Reading the spend of the last " + lookback.toHours() + " h from tracking topic "
+                            + topic + " did not finish in " + timeout.toMillis() + " ms; will retry");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    read++;
+                    if (!connector.equals(header(r.headers(), CONNECTOR_HEADER))) {
+                        continue;
+                    }
+                    SpendBudget.Usage usage = usage(r);
+                    if (usage != null) {
+                        (myTask.equals(header(r.headers(), TASK_HEADER)) ? own : others).add(usage);
+                    }
+                }
+                remaining.removeIf(tp -> consumer.position(tp) >= ends.get(tp));
+            }
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        return new Found(own, others, read, millis);
+    }
+
+    private static SpendBudget.Usage usage(ConsumerRecord<byte[], byte[]> r) {
+        TrackingRecord record;
+        try {
+            record = TrackingRecordCodec.decode(r.value());
+        } catch (TrackingRecordCodec.MalformedTrackingRecordException e) {
+            log.debug("Skipping unreadable tracking record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            return null;
+        }
+        if (record.type() != TrackingRecordType.SUBMITTED) {
+            return null;
+        }
+        Integer duration = record.input() == null ? null : record.input().duration();
+        // The sink always sends a duration; if a record lacks one, count the most it could have cost.
+        return new SpendBudget.Usage(record.time(), duration == null ? ContractLimits.DURATION_MAX : duration);
+    }
+
+    private static String header(Headers headers, String name) {
+        Header h = headers.lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

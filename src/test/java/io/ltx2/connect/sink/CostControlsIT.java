@@ -1,0 +1,318 @@
+package io.ltx2.connect.sink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ltx2.connect.LtxSinkConnector;
+import io.ltx2.connect.LtxSourceConnector;
+import io.ltx2.connect.api.GenerationInput;
+import io.ltx2.connect.config.LtxSinkConfig;
+import io.ltx2.connect.simulator.ApiSimulator;
+import io.ltx2.connect.simulator.SimulatorStats;
+import io.ltx2.connect.tracking.SourceCoordinates;
+import io.ltx2.connect.tracking.TrackingRecord;
+import io.ltx2.connect.tracking.TrackingRecordCodec;
+import io.ltx2.connect.tracking.TrackingRecordType;
+import io.ltx2.connect.util.Json;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.storage.StringConverter;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The cost and quota controls on a real broker and two real Connect workers, against the simulator:
+ * spend caps pause and resume without losing a record, across a restart; dry run makes no create
+ * call; the calls-per-minute budget holds across the tasks of both connectors sharing one key.
+ */
+class CostControlsIT {
+    private static final Logger log = LoggerFactory.getLogger(CostControlsIT.class);
+    private static final String KEY = "sk-it-cost-key-3b8e01d2";
+    private static final Duration AWAIT = Duration.ofSeconds(90);
+
+    private static EmbeddedConnectCluster connect;
+
+    @BeforeAll
+    static void startCluster() {
+        Map<String, String> workerProps = new HashMap<>();
+        workerProps.put("plugin.discovery", "service_load");
+        workerProps.put("offset.flush.interval.ms", "1000");
+        connect = new EmbeddedConnectCluster.Builder().name("ltx-cost-it").numBrokers(1).numWorkers(2).workerProps(workerProps).build();
+        connect.start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (connect != null) {
+            connect.stop();
+        }
+    }
+
+    private static Map<String, String> sinkConfig(ApiSimulator sim, String topic, String tracking, int tasks) {
+        Map<String, String> props = new HashMap<>();
+        props.put("connector.class", LtxSinkConnector.class.getName());
+        props.put("tasks.max", Integer.toString(tasks));
+        props.put("topics", topic);
+        props.put("key.converter", StringConverter.class.getName());
+        props.put("value.converter", JsonConverter.class.getName());
+        props.put("value.converter.schemas.enable", "false");
+        props.put(LtxSinkConfig.API_URL, sim.baseUrl());
+        props.put(LtxSinkConfig.API_KEY, KEY);
+        props.put(LtxSinkConfig.TRACKING_TOPIC, tracking);
+        props.put(LtxSinkConfig.TRACKING_BOOTSTRAP_SERVERS, connect.kafka().bootstrapServers());
+        props.put(LtxSinkConfig.API_RETRY_BACKOFF_MS, "50");
+        props.put(LtxSinkConfig.API_RETRY_BACKOFF_MAX_MS, "2000");
+        return props;
+    }
+
+    private static Map<String, String> sourceConfig(ApiSimulator sim, String tracking, String events, int tasks) {
+        Map<String, String> c = new HashMap<>();
+        c.put("connector.class", LtxSourceConnector.class.getName());
+        c.put("tasks.max", Integer.toString(tasks));
+        c.put("key.converter", StringConverter.class.getName());
+        c.put("value.converter", JsonConverter.class.getName());
+        c.put("value.converter.schemas.enable", "false");
+        c.put("ltx.api.url", sim.baseUrl());
+        c.put("ltx.api.key", KEY);
+        c.put("ltx.api.retry.backoff.ms", "50");
+        c.put("ltx.api.retry.backoff.max.ms", "1000");
+        c.put("ltx.tracking.topic", tracking);
+        c.put("ltx.tracking.bootstrap.servers", connect.kafka().bootstrapServers());
+        c.put("ltx.events.topic", events);
+        c.put("ltx.poll.time.scale", "0.01");
+        c.put("ltx.poll.min.interval.ms", "20");
+        c.put("ltx.poll.max.interval.ms", "300");
+        c.put("ltx.partition.check.interval.ms", "1000");
+        return c;
+    }
+
+    private static String request(String id, int duration) {
+        return "{\"request_id\":\"" + id + "\",\"mode\":\"text-to-video\",\"prompt\":\"a lighthouse " + id + "\",\"resolution\":\"480p\","
+                + "\"duration\":" + duration + ",\"seed\":7}";
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> trackingRecords(String topic) throws Exception {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        connect.kafka().consumeAll(30_000, topic).forEach(out::add);
+        return out;
+    }
+
+    private static List<TrackingRecord> tracking(String topic, TrackingRecordType type) throws Exception {
+        return trackingRecords(topic).stream().map(r -> TrackingRecordCodec.decode(r.value())).filter(t -> t.type() == type).toList();
+    }
+
+    private static void awaitCount(String topic, TrackingRecordType type, int count) {
+        await().atMost(AWAIT).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(tracking(topic, type)).hasSize(count));
+    }
+
+    /** SUBMITTED records of requests from {@code input} (not the earlier spend the test planted). */
+    private static List<TrackingRecord> submittedFrom(String tracking, String input) throws Exception {
+        return tracking(tracking, TrackingRecordType.SUBMITTED).stream().filter(t -> input.equals(t.source().topic())).toList();
+    }
+
+    private static void awaitSubmitted(String tracking, String input, int count) {
+        await().atMost(AWAIT).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(submittedFrom(tracking, input)).hasSize(count));
+    }
+
+    /** Asserts the SUBMITTED count stays at {@code count} for {@code period}: the input is paused, not just slow. */
+    private static void assertStaysAt(String tracking, String input, int count, Duration period) throws Exception {
+        long end = System.currentTimeMillis() + period.toMillis();
+        while (System.currentTimeMillis() < end) {
+            assertThat(submittedFrom(tracking, input)).hasSize(count);
+            Thread.sleep(1_000);
+        }
+    }
+
+    @Test
+    void hourlyCapPausesAndResumesWithoutLosingARecordAcrossARestart() throws Exception {
+        String name = "cost-cap";
+        String input = "cost-cap-requests";
+        String tracking = "cost-cap-tracking";
+        connect.kafka().createTopic(input, 2);
+        connect.kafka().createTopic(tracking, 3);
+        try (ApiSimulator sim = ApiSimulator.builder().apiKey(KEY).timeScale(0.001).build().start()) {
+            // Earlier submissions of this connector, as its tasks would have tagged them: 30 s per task, made
+            // almost an hour ago, so they leave the hourly window about 50 s from now.
+            long start = System.currentTimeMillis();
+            long old = start - Duration.ofHours(1).toMillis() + 50_000;
+            Map<String, Object> producerProps = new HashMap<>();
+            try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(producerProps)) {
+                for (int task = 0; task < 2; task++) {
+                    for (int i = 0; i < 2; i++) {
+                        GenerationInput in = new GenerationInput("text-to-video", "earlier", "480p", 15, "16:9", null, 7L, null);
+                        TrackingRecord earlier = TrackingRecord.submitted("earlier-" + task + "-" + i, "task-earlier-" + task + "-" + i, old,
+                                new SourceCoordinates("elsewhere", 0, i), "async", "auto", in);
+                        producer.send(new ProducerRecord<>(tracking, null, old, earlier.key().getBytes(StandardCharsets.UTF_8),
+                                TrackingRecordCodec.encode(earlier), BudgetHistory.tags(name, task))).get();
+                    }
+                }
+            }
+            Set<String> ids = new HashSet<>();
+            for (int p = 0; p < 2; p++) {
+                for (int i = 0; i < 6; i++) {
+                    String id = "cap-" + p + "-" + i;
+                    ids.add(id);
+                    connect.kafka().produce(input, p, id, request(id, 5));
+                }
+            }
+            Map<String, String> props = sinkConfig(sim, input, tracking, 2);
+            props.put(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "80"); // 40 s per task, 30 s already spent by each
+            props.put(LtxSinkConfig.BUDGET_SECONDS_PER_DAY, "1000");
+            connect.configureConnector(name, props);
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 2, "sink did not start");
+
+            // Each task has 10 s left: two 5-second requests each, then the input pauses.
+            awaitSubmitted(tracking, input, 4);
+            assertStaysAt(tracking, input, 4, Duration.ofSeconds(4));
+            log.info("Paused at 4 submissions {} ms after start", System.currentTimeMillis() - start);
+
+            // A restart rebuilds the spend from the tracking topic: still capped.
+            connect.restartConnectorAndTasks(name, false, true, false);
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 2, "sink did not restart");
+            long untilExpiry = old + Duration.ofHours(1).toMillis() - System.currentTimeMillis() - 3_000;
+            assertThat(untilExpiry).as("the test ran too slowly to observe the pause after the restart").isGreaterThan(2_000);
+            assertStaysAt(tracking, input, 4, Duration.ofMillis(untilExpiry));
+            log.info("Still paused after the restart {} ms after start", System.currentTimeMillis() - start);
+
+            // Once the earlier submissions leave the window, the rest go out: each exactly once, none rejected.
+            awaitSubmitted(tracking, input, 12);
+            long resumedAt = System.currentTimeMillis();
+            List<TrackingRecord> submitted = submittedFrom(tracking, input);
+            assertThat(submitted).extracting(TrackingRecord::requestId).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(submitted.stream().filter(t -> t.time() < old + Duration.ofHours(1).toMillis()).count())
+                    .as("submitted before the window allowed").isEqualTo(4);
+            assertThat(tracking(tracking, TrackingRecordType.REJECTED)).isEmpty();
+            assertThat(sim.stats().tasksCreated()).isEqualTo(12);
+            log.info("All 12 submitted {} ms after start ({} ms after the earlier spend left the window)", resumedAt - start,
+                    resumedAt - old - Duration.ofHours(1).toMillis());
+        } finally {
+            connect.deleteConnector(name);
+        }
+    }
+
+    @Test
+    void dryRunRecordsWhatWouldBeSubmittedAndMakesNoCreateCall() throws Exception {
+        String sink = "cost-dry-sink";
+        String source = "cost-dry-source";
+        String input = "cost-dry-requests";
+        String tracking = "cost-dry-tracking";
+        String events = "cost-dry-events";
+        connect.kafka().createTopic(input, 2);
+        connect.kafka().createTopic(tracking, 2);
+        connect.kafka().createTopic(events, 2);
+        try (ApiSimulator sim = ApiSimulator.builder().apiKey(KEY).timeScale(0.001).build().start()) {
+            for (int i = 0; i < 5; i++) {
+                connect.kafka().produce(input, i % 2, "dry-" + i, request("dry-" + i, 6));
+            }
+            connect.kafka().produce(input, 0, "dry-bad", request("dry-bad", 99));
+            Map<String, String> props = sinkConfig(sim, input, tracking, 2);
+            props.put(LtxSinkConfig.DRY_RUN, "true");
+            connect.configureConnector(sink, props);
+            connect.configureConnector(source, sourceConfig(sim, tracking, events, 1));
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(sink, 2, "sink did not start");
+
+            awaitCount(tracking, TrackingRecordType.REJECTED, 6);
+            List<TrackingRecord> rejected = tracking(tracking, TrackingRecordType.REJECTED);
+            Map<String, String> codes = rejected.stream().collect(Collectors.toMap(TrackingRecord::requestId, TrackingRecord::failCode));
+            assertThat(codes).containsEntry("dry-bad", FailCodes.INVALID_REQUEST);
+            assertThat(codes).containsEntry("dry-0", FailCodes.DRY_RUN).hasSize(6);
+            assertThat(codes.values().stream().filter(FailCodes.DRY_RUN::equals).count()).isEqualTo(5);
+            assertThat(rejected.stream().filter(t -> FailCodes.DRY_RUN.equals(t.failCode())))
+                    .allSatisfy(t -> assertThat(t.input().duration()).isEqualTo(6));
+
+            // The source turns them into rejected events that echo the input.
+            List<JsonNode> out = new ArrayList<>();
+            await().atMost(AWAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                out.clear();
+                for (ConsumerRecord<byte[], byte[]> r : connect.kafka().consumeAll(30_000, events)) {
+                    out.add(Json.MAPPER.readTree(r.value()));
+                }
+                assertThat(out).hasSize(6);
+            });
+            List<JsonNode> dry = out.stream().filter(e -> FailCodes.DRY_RUN.equals(e.path("failCode").asText())).toList();
+            assertThat(dry).hasSize(5).allSatisfy(e -> {
+                assertThat(e.path("state").asText()).isEqualTo("rejected");
+                assertThat(e.path("input").asText()).contains("a lighthouse dry-");
+            });
+
+            SimulatorStats stats = sim.stats();
+            assertThat(stats.createCalls()).isZero();
+            assertThat(stats.tasksCreated()).isZero();
+        } finally {
+            connect.deleteConnector(sink);
+            connect.deleteConnector(source);
+        }
+    }
+
+    /**
+     * The simulator allows 20 calls per 10 s (120 a minute) for the key. The key's limit is declared as
+     * 84 a minute and each connector takes half: 42 a minute, 21 per task. Four tasks on two workers, each
+     * with a one-call burst, stay under 20 calls in any 10 s; connectors that each assumed the whole key
+     * would reach ~30 and get 429s.
+     */
+    @Test
+    void sharedCallBudgetHoldsAcrossTheTasksOfBothConnectors() throws Exception {
+        String sink = "cost-quota-sink";
+        String source = "cost-quota-source";
+        String input = "cost-quota-requests";
+        String tracking = "cost-quota-tracking";
+        String events = "cost-quota-events";
+        connect.kafka().createTopic(input, 2);
+        connect.kafka().createTopic(tracking, 2);
+        connect.kafka().createTopic(events, 2);
+        try (ApiSimulator sim = ApiSimulator.builder().apiKey(KEY).timeScale(0.001)
+                .callsPerMinute(20).rateWindow(Duration.ofSeconds(10)).build().start()) {
+            int requests = 14;
+            for (int i = 0; i < requests; i++) {
+                connect.kafka().produce(input, i % 2, "q-" + i, request("q-" + i, 5));
+            }
+            Map<String, String> sinkProps = sinkConfig(sim, input, tracking, 2);
+            Map<String, String> sourceProps = sourceConfig(sim, tracking, events, 2);
+            for (Map<String, String> p : List.of(sinkProps, sourceProps)) {
+                p.put("ltx.quota.key.calls.per.minute", "84");
+                p.put("ltx.quota.share", "0.5");
+                p.put("ltx.api.rate.limit.per.minute", "10000");
+            }
+            long start = System.currentTimeMillis();
+            connect.configureConnector(source, sourceProps);
+            connect.configureConnector(sink, sinkProps);
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(sink, 2, "sink did not start");
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(source, 2, "source did not start");
+
+            await().atMost(AWAIT).pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> assertThat(connect.kafka().consumeAll(30_000, events)).hasSize(requests));
+            SimulatorStats stats = sim.stats();
+            log.info("Shared budget: {} creates, {} status calls in {} ms; peak {} calls in a 10 s window (limit 20), {} x 429, "
+                            + "peak {} concurrent tasks", stats.createCalls(), stats.statusCalls(), System.currentTimeMillis() - start,
+                    stats.peakCallsInWindow(), stats.rateLimited(), stats.peakConcurrent());
+            assertThat(stats.rateLimited()).as("429 answers: the tasks together went over the key's limit").isZero();
+            assertThat(stats.peakCallsInWindow()).isLessThanOrEqualTo(20);
+            assertThat(stats.tasksCreated()).isEqualTo(requests);
+            // The budget was the bottleneck: 14 creates wanted at once took several seconds.
+            List<Long> createTimes = stats.tasks().values().stream().map(SimulatorStats.TaskStats::createTime).sorted().toList();
+            assertThat(createTimes.get(createTimes.size() - 1) - createTimes.get(0)).isGreaterThan(8_000);
+        } finally {
+            connect.deleteConnector(sink);
+            connect.deleteConnector(source);
+        }
+    }
+}
