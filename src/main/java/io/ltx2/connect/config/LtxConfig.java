@@ -77,6 +77,11 @@ public class LtxConfig extends AbstractConfig {
             + "Change it only if your plan's limit differs from the documented one.";
     public static final int QUOTA_KEY_CALLS_PER_MINUTE_DEFAULT = ContractLimits.CALLS_PER_MINUTE;
 
+    public static final String QUOTA_KEY_MAX_CONCURRENT = "ltx.quota.key.max.concurrent.tasks";
+    private static final String QUOTA_KEY_MAX_CONCURRENT_DOC = "Tasks pending or processing the API allows the key at once. The sink "
+            + "caps its running tasks at ltx.quota.share of this, split across its tasks, when ltx.sink.concurrency.events.topic is set.";
+    public static final int QUOTA_KEY_MAX_CONCURRENT_DEFAULT = ContractLimits.CONCURRENT_TASKS;
+
     public static final String TRACKING_TOPIC = "ltx.tracking.topic";
     private static final String TRACKING_TOPIC_DOC = "The lifecycle topic (SUBMITTED, REJECTED and CALLBACK records), written by the sink "
             + "and read by the source. Create it with the same partitions for the life of the pipeline.";
@@ -117,7 +122,9 @@ public class LtxConfig extends AbstractConfig {
                 .define(QUOTA_SHARE, Type.DOUBLE, QUOTA_SHARE_DEFAULT, Range.between(0.001, 1.0), Importance.MEDIUM,
                         QUOTA_SHARE_DOC, API_GROUP, ++order, Width.SHORT, "Share of the key's quota")
                 .define(QUOTA_KEY_CALLS_PER_MINUTE, Type.INT, QUOTA_KEY_CALLS_PER_MINUTE_DEFAULT, Range.between(1, 1_000_000), Importance.LOW,
-                        QUOTA_KEY_CALLS_PER_MINUTE_DOC, API_GROUP, ++order, Width.SHORT, "Key's calls per minute");
+                        QUOTA_KEY_CALLS_PER_MINUTE_DOC, API_GROUP, ++order, Width.SHORT, "Key's calls per minute")
+                .define(QUOTA_KEY_MAX_CONCURRENT, Type.INT, QUOTA_KEY_MAX_CONCURRENT_DEFAULT, Range.between(1, 1_000_000), Importance.LOW,
+                        QUOTA_KEY_MAX_CONCURRENT_DOC, API_GROUP, ++order, Width.SHORT, "Key's concurrent tasks");
         order = 0;
         return def
                 .define(TRACKING_TOPIC, Type.STRING, TRACKING_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -169,6 +176,11 @@ public class LtxConfig extends AbstractConfig {
      */
     public double connectorCallsPerMinute() {
         return Math.min(rateLimitPerMinute(), quotaShare() * getInt(QUOTA_KEY_CALLS_PER_MINUTE));
+    }
+
+    /** Tasks this whole connector may have running on the API: its share of the key's limit, at least 1. */
+    public int connectorMaxConcurrentTasks() {
+        return Math.max(1, (int) Math.floor(quotaShare() * getInt(QUOTA_KEY_MAX_CONCURRENT)));
     }
 
     public int retryMax() {

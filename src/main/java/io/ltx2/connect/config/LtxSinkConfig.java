@@ -97,6 +97,17 @@ public class LtxSinkConfig extends LtxConfig {
             + "have been sent. Invalid requests are rejected as usual. Nothing is billed.";
     public static final boolean DRY_RUN_DEFAULT = false;
 
+    public static final String CONCURRENCY_EVENTS_TOPIC = "ltx.sink.concurrency.events.topic";
+    private static final String CONCURRENCY_EVENTS_TOPIC_DOC = "The source connector's events topic (its ltx.events.topic), read through "
+            + "the ltx.tracking.* client settings. When set, the sink counts the API tasks it has submitted that have no terminal event yet, "
+            + "and each of its tasks keeps that number below its part of ltx.quota.share x ltx.quota.key.max.concurrent.tasks, pausing its "
+            + "input at the cap. Empty: no such cap (the API's 429 answers still slow the sink down).";
+
+    public static final String CONCURRENCY_TIMEOUT_MS = "ltx.sink.concurrency.task.timeout.ms";
+    private static final String CONCURRENCY_TIMEOUT_MS_DOC = "How long a submitted task counts as running when no terminal event names it. "
+            + "Set it to the source connector's ltx.task.timeout.ms, after which the source emits a terminal event anyway.";
+    public static final long CONCURRENCY_TIMEOUT_MS_DEFAULT = 30 * 60_000L;
+
     /** Connect's own key; read, not declared (the framework owns errors.*). */
     static final String ERRORS_TOLERANCE = "errors.tolerance";
 
@@ -133,7 +144,11 @@ public class LtxSinkConfig extends LtxConfig {
                 .define(BUDGET_SECONDS_PER_DAY, Type.LONG, BUDGET_SECONDS_PER_DAY_DEFAULT, Range.atLeast(0),
                         Importance.MEDIUM, BUDGET_SECONDS_PER_DAY_DOC, COST_GROUP, ++order, Width.SHORT, "Video seconds per day")
                 .define(DRY_RUN, Type.BOOLEAN, DRY_RUN_DEFAULT, null,
-                        Importance.MEDIUM, DRY_RUN_DOC, COST_GROUP, ++order, Width.SHORT, "Dry run");
+                        Importance.MEDIUM, DRY_RUN_DOC, COST_GROUP, ++order, Width.SHORT, "Dry run")
+                .define(CONCURRENCY_EVENTS_TOPIC, Type.STRING, "", null,
+                        Importance.MEDIUM, CONCURRENCY_EVENTS_TOPIC_DOC, COST_GROUP, ++order, Width.MEDIUM, "Events topic for the concurrency cap")
+                .define(CONCURRENCY_TIMEOUT_MS, Type.LONG, CONCURRENCY_TIMEOUT_MS_DEFAULT, Range.atLeast(1_000),
+                        Importance.LOW, CONCURRENCY_TIMEOUT_MS_DOC, COST_GROUP, ++order, Width.SHORT, "Running task time-out (ms)");
         return def;
     }
 
@@ -188,6 +203,16 @@ public class LtxSinkConfig extends LtxConfig {
     /** Video seconds the connector may submit per sliding 24 hours; 0 = no cap. */
     public long budgetSecondsPerDay() {
         return getLong(BUDGET_SECONDS_PER_DAY);
+    }
+
+    /** The source's events topic, when the sink caps its running tasks; empty otherwise. */
+    public Optional<String> concurrencyEventsTopic() {
+        String t = getString(CONCURRENCY_EVENTS_TOPIC);
+        return t == null || t.isBlank() ? Optional.empty() : Optional.of(t.trim());
+    }
+
+    public Duration concurrencyTimeout() {
+        return Duration.ofMillis(getLong(CONCURRENCY_TIMEOUT_MS));
     }
 
     public boolean dryRun() {

@@ -27,7 +27,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Rebuilds a task's spend from the tracking topic. The sink tags each SUBMITTED record it writes
+ * Rebuilds a task's spend, and the API tasks it has submitted, from the tracking topic. The sink tags each SUBMITTED record it writes
  * with two headers, the connector name and the task index ({@link #tags}); at start-up a task with
  * spend caps reads the tracking topic from {@link SpendBudget#lookback()} ago to its current end
  * and sums the durations of its connector's SUBMITTED records, its own and the other tasks'
@@ -54,21 +54,23 @@ final class BudgetHistory {
     }
 
     /** The usage found: this task's and the connector's other tasks'. */
-    record Found(List<SpendBudget.Usage> own, List<SpendBudget.Usage> others, long recordsRead, long millis) {
+    record Found(List<SpendBudget.Usage> own, List<SpendBudget.Usage> others, Map<String, Long> ownTasks, long recordsRead, long millis) {
     }
 
+    /** Reads the connector's SUBMITTED records of the last {@code lookback}. */
     static Found read(Supplier<Consumer<byte[], byte[]>> consumers, String topic, String connector, int taskIndex,
                       Duration lookback, long nowMs, Duration timeout) {
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
         List<SpendBudget.Usage> own = new ArrayList<>();
         List<SpendBudget.Usage> others = new ArrayList<>();
+        Map<String, Long> ownTasks = new HashMap<>();
         long read = 0;
         String myTask = Integer.toString(taskIndex);
         try (Consumer<byte[], byte[]> consumer = consumers.get()) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {
-                return new Found(own, others, 0, 0);
+                return new Found(own, others, ownTasks, 0, 0);
             }
             List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
             consumer.assign(partitions);
@@ -95,19 +97,30 @@ final class BudgetHistory {
                     if (!connector.equals(header(r.headers(), CONNECTOR_HEADER))) {
                         continue;
                     }
-                    SpendBudget.Usage usage = usage(r);
-                    if (usage != null) {
-                        (myTask.equals(header(r.headers(), TASK_HEADER)) ? own : others).add(usage);
+                    TrackingRecord record = submitted(r);
+                    if (record == null) {
+                        continue;
+                    }
+                    Integer duration = record.input() == null ? null : record.input().duration();
+                    // The sink always sends a duration; if a record lacks one, count the most it could have cost.
+                    SpendBudget.Usage usage = new SpendBudget.Usage(record.time(), duration == null ? ContractLimits.DURATION_MAX : duration);
+                    if (myTask.equals(header(r.headers(), TASK_HEADER))) {
+                        own.add(usage);
+                        if (record.taskId() != null) {
+                            ownTasks.put(record.taskId(), record.time());
+                        }
+                    } else {
+                        others.add(usage);
                     }
                 }
                 remaining.removeIf(tp -> consumer.position(tp) >= ends.get(tp));
             }
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
-        return new Found(own, others, read, millis);
+        return new Found(own, others, ownTasks, read, millis);
     }
 
-    private static SpendBudget.Usage usage(ConsumerRecord<byte[], byte[]> r) {
+    private static TrackingRecord submitted(ConsumerRecord<byte[], byte[]> r) {
         TrackingRecord record;
         try {
             record = TrackingRecordCodec.decode(r.value());
@@ -115,12 +128,7 @@ final class BudgetHistory {
             log.debug("Skipping unreadable tracking record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
             return null;
         }
-        if (record.type() != TrackingRecordType.SUBMITTED) {
-            return null;
-        }
-        Integer duration = record.input() == null ? null : record.input().duration();
-        // The sink always sends a duration; if a record lacks one, count the most it could have cost.
-        return new SpendBudget.Usage(record.time(), duration == null ? ContractLimits.DURATION_MAX : duration);
+        return record.type() == TrackingRecordType.SUBMITTED ? record : null;
     }
 
     private static String header(Headers headers, String name) {

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -66,6 +67,8 @@ public class LtxSinkTask extends SinkTask {
     private String connectorName;
     /** This task's part of the spend caps; null when no cap is set. */
     private SpendBudget budget;
+    /** This task's running API tasks, for the concurrency cap; null when the cap is off. */
+    private OutstandingTasks outstanding;
 
     private final OffsetTracker offsets = new OffsetTracker();
     private final SinkCounters counters = new SinkCounters();
@@ -80,6 +83,7 @@ public class LtxSinkTask extends SinkTask {
     /** Reports made and not yet written; task thread only. */
     private final List<Report> reporting = new ArrayList<>();
     private boolean paused;
+    private boolean concurrencyCapped;
 
     @Override
     public String version() {
@@ -100,9 +104,12 @@ public class LtxSinkTask extends SinkTask {
             tracking = TrackingWriter.create(config.trackingTopic(), config.trackingClientProps(), "ltx-sink-tracking-" + name);
             dedup = new DedupIndex(config.trackingTopic(), DedupIndex.consumerFactory(config.trackingClientProps(), "ltx-sink-dedup-" + name),
                     config.dedupLookback(), Duration.ofSeconds(60));
-            budget = loadBudget(name);
+            loadCostState(name);
         } catch (RuntimeException e) {
             client.close();
+            if (outstanding != null) {
+                outstanding.close();
+            }
             if (tracking != null) {
                 tracking.close();
             }
@@ -111,7 +118,7 @@ public class LtxSinkTask extends SinkTask {
         try {
             metrics = SinkTaskMetrics.register(context, counters, inFlight::get, () -> client.stats().rateLimited());
             if (metrics != null) {
-                metrics.registerCost(counters, budget);
+                metrics.registerCost(counters, budget, outstanding);
             }
         } catch (LinkageError oldWorker) {
             metrics = null; // no plugin metrics API on this worker
@@ -123,22 +130,41 @@ public class LtxSinkTask extends SinkTask {
                 config.toleratesErrors() ? "rejected" : "fail the task");
     }
 
-    /** The spend caps' state, rebuilt from this connector's SUBMITTED records on the tracking topic; null without caps. */
-    private SpendBudget loadBudget(String clientName) {
-        if (config.budgetSecondsPerHour() == 0 && config.budgetSecondsPerDay() == 0) {
-            return null;
+    /**
+     * The spend caps' and the concurrency cap's state, rebuilt from this connector's SUBMITTED records
+     * on the tracking topic (and, for the concurrency cap, the events topic); nothing when both are off.
+     */
+    private void loadCostState(String clientName) {
+        boolean caps = config.budgetSecondsPerHour() > 0 || config.budgetSecondsPerDay() > 0;
+        Optional<String> events = config.concurrencyEventsTopic();
+        if (!caps && events.isEmpty()) {
+            return;
         }
-        SpendBudget b = new SpendBudget(config.budgetSecondsPerHour(), config.budgetSecondsPerDay(), config.taskCount(),
-                System::currentTimeMillis);
+        SpendBudget b = caps ? new SpendBudget(config.budgetSecondsPerHour(), config.budgetSecondsPerDay(), config.taskCount(),
+                System::currentTimeMillis) : null;
+        Duration lookback = b == null ? config.concurrencyTimeout()
+                : events.isEmpty() ? b.lookback() : Collections.max(List.of(b.lookback(), config.concurrencyTimeout()));
         BudgetHistory.Found found = BudgetHistory.read(DedupIndex.consumerFactory(config.trackingClientProps(), "ltx-sink-budget-" + clientName),
-                config.trackingTopic(), connectorName, config.taskIndex(), b.lookback(), System.currentTimeMillis(), Duration.ofSeconds(120));
+                config.trackingTopic(), connectorName, config.taskIndex(), lookback, System.currentTimeMillis(), Duration.ofSeconds(120));
+        if (events.isPresent()) {
+            int limit = Math.max(1, config.connectorMaxConcurrentTasks() / config.taskCount());
+            outstanding = new OutstandingTasks(limit, config.concurrencyTimeout(), System::currentTimeMillis,
+                    DedupIndex.consumerFactory(config.trackingClientProps(), "ltx-sink-events-" + clientName), events.get(),
+                    found.ownTasks(), "ltx-sink-events-" + clientName);
+            log.info("Concurrency cap: this task keeps at most {} API tasks running (of the connector's {}); {} submitted in the last {} "
+                    + "min, following {} for their terminal events", limit, config.connectorMaxConcurrentTasks(), found.ownTasks().size(),
+                    config.concurrencyTimeout().toMinutes(), events.get());
+        }
+        if (b == null) {
+            return;
+        }
         b.load(found.own(), found.others());
+        budget = b;
         log.info("Spend caps: this task may submit {} video seconds per hour and {} per day (of the connector's {} and {}, 0 = no cap); "
                         + "read {} tracking records in {} ms: {} of its own and {} other submissions of this connector in the window; "
                         + "remaining now: {} s this hour, {} s today (-1 = no cap)", b.hourCap(), b.dayCap(), config.budgetSecondsPerHour(),
                 config.budgetSecondsPerDay(), found.recordsRead(), found.millis(), found.own().size(), found.others().size(),
                 b.remainingHour(), b.remainingDay());
-        return b;
     }
 
     private ErrantRecordReporter errantRecordReporter() {
@@ -166,6 +192,9 @@ public class LtxSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        if (outstanding != null && outstanding.failure() != null) {
+            fail(new ConnectException(outstanding.failure().getMessage(), outstanding.failure()));
+        }
         throwIfFailed();
         checkReports();
         dedup.prepare(records);
@@ -229,6 +258,15 @@ public class LtxSinkTask extends SinkTask {
         List<Submission> starting = new ArrayList<>();
         synchronized (lock) {
             while (!waiting.isEmpty() && inFlight.get() < maxInFlight && fatal.get() == null) {
+                if (outstanding != null && !outstanding.hasRoom(inFlight.get())) {
+                    if (!concurrencyCapped) {
+                        concurrencyCapped = true;
+                        log.debug("Concurrency cap: {} API tasks running and {} creates in flight, cap {}; input paused",
+                                outstanding.running(), inFlight.get(), outstanding.limit());
+                    }
+                    break;
+                }
+                concurrencyCapped = false;
                 Submission next = waiting.peek();
                 if (budget != null) {
                     boolean wasBlocked = budget.blocked();
@@ -303,6 +341,9 @@ public class LtxSinkTask extends SinkTask {
     private void onAccepted(Submission s, String taskId) {
         SinkRequest r = s.request();
         log.debug("Request '{}' accepted as task {}", r.requestId(), taskId);
+        if (outstanding != null) {
+            outstanding.submitted(taskId);
+        }
         TrackingRecord submitted = TrackingRecord.submitted(r.requestId(), taskId, System.currentTimeMillis(), r.source(),
                 config.requestType(), r.provider(), r.input());
         tracking.write(submitted, BudgetHistory.tags(connectorName, config.taskIndex())).whenComplete((metadata, error) -> {
@@ -476,6 +517,9 @@ public class LtxSinkTask extends SinkTask {
         }
         if (tracking != null) {
             tracking.close();
+        }
+        if (outstanding != null) {
+            outstanding.close();
         }
         if (metrics != null) {
             metrics.close();

@@ -48,7 +48,7 @@ final class SinkTaskMetrics implements AutoCloseable {
     }
 
     /** Spend metrics: video seconds submitted, and with caps the remaining budget and the time paused by them. */
-    void registerCost(SinkCounters counters, SpendBudget budget) {
+    void registerCost(SinkCounters counters, SpendBudget budget, OutstandingTasks outstanding) {
         gauge("video-seconds-submitted-total", "Seconds of video submitted (sum of the accepted requests' duration): what is billed",
                 counters.videoSecondsSubmitted::get);
         gauge("requests-dry-run-total", "Valid requests recorded as DRY_RUN instead of submitted", counters.dryRun::get);
@@ -59,6 +59,10 @@ final class SinkTaskMetrics implements AutoCloseable {
                     budget::remainingDay);
             gauge("budget-paused-ms-total", "Milliseconds requests have waited, input paused, for the spend caps to allow them",
                     budget::pausedMs);
+        }
+        if (outstanding != null) {
+            gauge("api-tasks-running", "API tasks this task submitted that have no terminal event yet (the concurrency cap counts these)",
+                    outstanding::running);
         }
     }
 

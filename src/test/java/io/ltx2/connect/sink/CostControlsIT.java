@@ -315,4 +315,53 @@ class CostControlsIT {
             connect.deleteConnector(source);
         }
     }
+
+    /**
+     * The simulator lets the key run 4 tasks at once (each takes 2 s). Two sink connectors take half of
+     * the key each, 2 running tasks per connector and 1 per task; with the events topic they resolve
+     * against, their four tasks on two workers never go over the key's limit, so the API never answers 429.
+     */
+    @Test
+    void concurrencyCapHoldsAcrossTwoSinkConnectorsSharingTheKey() throws Exception {
+        String tracking = "cost-conc-tracking";
+        String events = "cost-conc-events";
+        String source = "cost-conc-source";
+        List<String> sinks = List.of("cost-conc-sink-a", "cost-conc-sink-b");
+        connect.kafka().createTopic(tracking, 2);
+        connect.kafka().createTopic(events, 2);
+        try (ApiSimulator sim = ApiSimulator.builder().apiKey(KEY).maxConcurrentTasks(4).fixedGenerationTime(Duration.ofSeconds(2))
+                .build().start()) {
+            int perSink = 6;
+            connect.configureConnector(source, sourceConfig(sim, tracking, events, 1));
+            for (String sink : sinks) {
+                String input = sink + "-requests";
+                connect.kafka().createTopic(input, 2);
+                for (int i = 0; i < perSink; i++) {
+                    connect.kafka().produce(input, i % 2, sink + "-" + i, request(sink + "-" + i, 5));
+                }
+                Map<String, String> props = sinkConfig(sim, input, tracking, 2);
+                props.put("ltx.quota.key.max.concurrent.tasks", "4");
+                props.put("ltx.quota.share", "0.5");
+                props.put(LtxSinkConfig.CONCURRENCY_EVENTS_TOPIC, events);
+                connect.configureConnector(sink, props);
+            }
+            long start = System.currentTimeMillis();
+            for (String sink : sinks) {
+                connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(sink, 2, "sink did not start");
+            }
+            await().atMost(AWAIT).pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> assertThat(connect.kafka().consumeAll(30_000, events)).hasSize(2 * perSink));
+            SimulatorStats stats = sim.stats();
+            log.info("Concurrency cap: {} tasks in {} ms, peak {} running at once (key limit 4), {} x 429", stats.tasksCreated(),
+                    System.currentTimeMillis() - start, stats.peakConcurrent(), stats.rateLimited());
+            assertThat(stats.tasksCreated()).isEqualTo(2 * perSink);
+            assertThat(stats.rateLimited()).as("429 answers: the sinks together ran more tasks than the key allows").isZero();
+            assertThat(stats.peakConcurrent()).isLessThanOrEqualTo(4);
+        } finally {
+            for (String sink : sinks) {
+                connect.deleteConnector(sink);
+            }
+            connect.deleteConnector(source);
+        }
+    }
 }

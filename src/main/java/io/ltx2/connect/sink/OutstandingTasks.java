@@ -1,0 +1,158 @@
+package io.ltx2.connect.sink;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The API tasks this sink task submitted that have no terminal event yet: its share of the key's
+ * concurrent-task limit. Submissions come from the task itself (and, at start-up, from its tagged
+ * SUBMITTED records on the tracking topic, see {@link BudgetHistory}); resolutions come from the
+ * source connector's events topic, whose records carry the task id in the {@code ltx.task.id}
+ * header. A background thread reads that topic from {@code timeout} ago and then follows it; until
+ * it has caught up, {@link #hasRoom} says no, so a restart never over-submits. A task with no event
+ * after {@code timeout} (the source's task time-out emits one anyway) stops counting.
+ */
+final class OutstandingTasks implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OutstandingTasks.class);
+    static final String TASK_ID_HEADER = "ltx.task.id";
+
+    private final int limit;
+    private final Duration timeout;
+    private final LongSupplier clock;
+    /** Task id to submit time, oldest first; guarded by this. */
+    private final LinkedHashMap<String, Long> running = new LinkedHashMap<>();
+    private final Consumer<byte[], byte[]> consumer;
+    private final String eventsTopic;
+    private final Thread follower;
+    private volatile boolean caughtUp;
+    private volatile boolean closed;
+    private volatile RuntimeException failure;
+
+    OutstandingTasks(int limit, Duration timeout, LongSupplier clock, Supplier<Consumer<byte[], byte[]>> consumers, String eventsTopic,
+                     Map<String, Long> submittedBefore, String threadName) {
+        this.limit = limit;
+        this.timeout = timeout;
+        this.clock = clock;
+        this.eventsTopic = eventsTopic;
+        submittedBefore.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> running.put(e.getKey(), e.getValue()));
+        this.consumer = consumers.get();
+        this.follower = new Thread(this::follow, threadName);
+        this.follower.setDaemon(true);
+        this.follower.start();
+    }
+
+    /** Whether one more task may be created, counting {@code starting} creates not yet answered. */
+    synchronized boolean hasRoom(int starting) {
+        expire();
+        return caughtUp && running.size() + starting < limit;
+    }
+
+    synchronized void submitted(String taskId) {
+        running.put(taskId, clock.getAsLong());
+    }
+
+    synchronized int running() {
+        expire();
+        return running.size();
+    }
+
+    int limit() {
+        return limit;
+    }
+
+    boolean caughtUp() {
+        return caughtUp;
+    }
+
+    private void expire() {
+        long oldest = clock.getAsLong() - timeout.toMillis();
+        for (Iterator<Long> it = running.values().iterator(); it.hasNext(); ) {
+            if (it.next() > oldest) {
+                break;
+            }
+            it.remove();
+        }
+    }
+
+    private synchronized void resolved(String taskId) {
+        running.remove(taskId);
+    }
+
+    /** Why the events topic cannot be followed, or null; the task fails with it. */
+    RuntimeException failure() {
+        return failure;
+    }
+
+    private void follow() {
+        try {
+            long started = System.nanoTime();
+            List<PartitionInfo> infos = consumer.partitionsFor(eventsTopic, Duration.ofSeconds(60));
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("events topic " + eventsTopic + " does not exist");
+            }
+            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> query = new HashMap<>();
+            partitions.forEach(tp -> query.put(tp, clock.getAsLong() - timeout.toMillis()));
+            Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query, Duration.ofSeconds(60));
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(60));
+            for (TopicPartition tp : partitions) {
+                OffsetAndTimestamp start = starts.get(tp);
+                consumer.seek(tp, start != null ? start.offset() : ends.get(tp));
+            }
+            long read = 0;
+            while (!closed) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    read++;
+                    Header h = r.headers().lastHeader(TASK_ID_HEADER);
+                    if (h != null && h.value() != null) {
+                        resolved(new String(h.value(), StandardCharsets.UTF_8));
+                    }
+                }
+                if (!caughtUp && partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp))) {
+                    caughtUp = true;
+                    log.info("Concurrency cap: read {} events of {} in {} ms; {} of this task's API tasks still running (cap {})",
+                            read, eventsTopic, (System.nanoTime() - started) / 1_000_000, running(), limit);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            if (!closed) {
+                failure = new org.apache.kafka.connect.errors.ConnectException("Cannot follow the events topic " + eventsTopic
+                        + " to cap concurrent tasks: " + e.getMessage(), e);
+                log.error("Cannot follow the events topic {} to cap concurrent tasks", eventsTopic, e);
+            }
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        consumer.wakeup();
+        try {
+            follower.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
