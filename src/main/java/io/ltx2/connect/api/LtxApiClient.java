@@ -120,6 +120,15 @@ public final class LtxApiClient implements AutoCloseable {
         return remaining > 0 ? Optional.of(Instant.now().plusNanos(remaining)) : Optional.empty();
     }
 
+    /**
+     * How long a call started now would wait for the client-side rate limit: the backlog of calls
+     * already accepted by this client. Callers that can hold work back (the sink) use it to keep
+     * requests in Kafka rather than queued here.
+     */
+    public Duration rateLimitBacklog() {
+        return Duration.ofNanos(limiter.waitNanos());
+    }
+
     public ApiClientStats stats() {
         return stats;
     }

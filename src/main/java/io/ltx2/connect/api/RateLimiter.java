@@ -40,6 +40,13 @@ public final class RateLimiter {
         return tokens >= 0 ? 0 : (long) Math.ceil(-tokens / permitsPerNano);
     }
 
+    /** How long a call reserved now would wait (0 = none), without reserving: the backlog already handed out. */
+    public synchronized long waitNanos() {
+        long now = nanoClock.getAsLong();
+        double available = Math.min(capacity, tokens + (now - lastNanos) * permitsPerNano) - 1;
+        return available >= 0 ? 0 : (long) Math.ceil(-available / permitsPerNano);
+    }
+
     public double permitsPerMinute() {
         return permitsPerNano * 60e9;
     }

@@ -54,6 +54,12 @@ public class LtxSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(LtxSinkTask.class);
     /** Poll interval while paused or waiting for DLQ reports, so resuming does not wait for the next offset commit. */
     private static final long SHORT_POLL_MS = 100;
+    /**
+     * Most wait for the client's rate limit that a create may be handed over with. Beyond it, requests
+     * stay queued here and the input pauses, so a revocation (which waits ltx.sink.shutdown.timeout.ms for
+     * creates in flight) never leaves creates queued in the client that the next owner would send again.
+     */
+    private static final Duration MAX_RATE_BACKLOG = Duration.ofSeconds(1);
 
     private LtxSinkTaskConfig config;
     private LtxApiClient client;
@@ -258,6 +264,9 @@ public class LtxSinkTask extends SinkTask {
         List<Submission> starting = new ArrayList<>();
         synchronized (lock) {
             while (!waiting.isEmpty() && inFlight.get() < maxInFlight && fatal.get() == null) {
+                if (client.rateLimitBacklog().compareTo(MAX_RATE_BACKLOG) > 0) {
+                    break;
+                }
                 if (outstanding != null && !outstanding.hasRoom(inFlight.get())) {
                     if (!concurrencyCapped) {
                         concurrencyCapped = true;

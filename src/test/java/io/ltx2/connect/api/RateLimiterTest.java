@@ -23,6 +23,21 @@ class RateLimiterTest {
     }
 
     @Test
+    void waitNanosShowsTheBacklogWithoutTakingAPermit() {
+        RateLimiter limiter = new RateLimiter(600, now::get); // 10 per second
+        assertThat(limiter.waitNanos()).isZero();
+        for (int i = 0; i < 15; i++) {
+            limiter.reserve();
+        }
+        // 5 calls beyond the burst are queued: the next would wait 6 intervals; asking twice changes nothing.
+        assertThat(limiter.waitNanos()).isBetween(599_000_000L, 601_000_000L);
+        assertThat(limiter.waitNanos()).isBetween(599_000_000L, 601_000_000L);
+        now.addAndGet(600_000_000L);
+        assertThat(limiter.waitNanos()).isZero();
+        assertThat(limiter.reserve()).isZero();
+    }
+
+    @Test
     void scheduledCallsNeverExceedTheRateOverAMinute() {
         RateLimiter limiter = new RateLimiter(6_000, now::get);
         // 20,000 callers reserve at once: the last must be scheduled ~ (20,000 - burst) / 100 per s later.

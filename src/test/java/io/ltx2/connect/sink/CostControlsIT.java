@@ -264,10 +264,11 @@ class CostControlsIT {
     }
 
     /**
-     * The simulator allows 20 calls per 10 s (120 a minute) for the key. The key's limit is declared as
-     * 84 a minute and each connector takes half: 42 a minute, 21 per task. Four tasks on two workers, each
-     * with a one-call burst, stay under 20 calls in any 10 s; connectors that each assumed the whole key
-     * would reach ~30 and get 429s.
+     * The simulator allows 20 calls per 10 s (120 a minute) for the key, and each task takes 12 s, so the
+     * source keeps wanting status calls while the sink still wants creates. The key's limit is declared as
+     * 72 a minute and each connector takes half: 36 a minute, 18 per task. Four tasks on two workers, each
+     * with a one-call burst, make at most 6 + 6 + 4 = 16 calls in any 10 s; connectors that each assumed the
+     * whole key would make ~28 and get 429s (checked by running this test with ltx.quota.share=1.0).
      */
     @Test
     void sharedCallBudgetHoldsAcrossTheTasksOfBothConnectors() throws Exception {
@@ -279,16 +280,16 @@ class CostControlsIT {
         connect.kafka().createTopic(input, 2);
         connect.kafka().createTopic(tracking, 2);
         connect.kafka().createTopic(events, 2);
-        try (ApiSimulator sim = ApiSimulator.builder().apiKey(KEY).timeScale(0.001)
+        try (ApiSimulator sim = ApiSimulator.builder().apiKey(KEY).fixedGenerationTime(Duration.ofSeconds(12))
                 .callsPerMinute(20).rateWindow(Duration.ofSeconds(10)).build().start()) {
-            int requests = 14;
+            int requests = 10;
             for (int i = 0; i < requests; i++) {
                 connect.kafka().produce(input, i % 2, "q-" + i, request("q-" + i, 5));
             }
             Map<String, String> sinkProps = sinkConfig(sim, input, tracking, 2);
             Map<String, String> sourceProps = sourceConfig(sim, tracking, events, 2);
             for (Map<String, String> p : List.of(sinkProps, sourceProps)) {
-                p.put("ltx.quota.key.calls.per.minute", "84");
+                p.put("ltx.quota.key.calls.per.minute", "72");
                 p.put("ltx.quota.share", "0.5");
                 p.put("ltx.api.rate.limit.per.minute", "10000");
             }
@@ -307,7 +308,7 @@ class CostControlsIT {
             assertThat(stats.rateLimited()).as("429 answers: the tasks together went over the key's limit").isZero();
             assertThat(stats.peakCallsInWindow()).isLessThanOrEqualTo(20);
             assertThat(stats.tasksCreated()).isEqualTo(requests);
-            // The budget was the bottleneck: 14 creates wanted at once took several seconds.
+            // The budget was the bottleneck: 10 creates wanted at once took several seconds.
             List<Long> createTimes = stats.tasks().values().stream().map(SimulatorStats.TaskStats::createTime).sorted().toList();
             assertThat(createTimes.get(createTimes.size() - 1) - createTimes.get(0)).isGreaterThan(8_000);
         } finally {
