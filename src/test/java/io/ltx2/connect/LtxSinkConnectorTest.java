@@ -122,4 +122,50 @@ class LtxSinkConnectorTest {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains(LtxSinkConnector.class.getName());
         }
     }
+
+    @Test
+    void spendCapTooSmallForOneLongRequestPerTaskIsAnErrorOnThatCap() {
+        Map<String, String> props = base();
+        props.put("tasks.max", "3");
+        props.put(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "50");
+        props.put(LtxSinkConfig.BUDGET_SECONDS_PER_DAY, "60");
+        Map<String, ConfigValue> values = validate(props);
+        assertThat(values.get(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR).errorMessages()).singleElement().asString()
+                .contains("tasks.max=3").contains("at least 60");
+        assertThat(values.get(LtxSinkConfig.BUDGET_SECONDS_PER_DAY).errorMessages()).isEmpty();
+
+        props.put(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "600");
+        assertThat(validate(props).get(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR).errorMessages()).singleElement().asString()
+                .contains("more than " + LtxSinkConfig.BUDGET_SECONDS_PER_DAY);
+
+        props.put(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "60");
+        assertThat(errors(validate(props))).isEmpty();
+        props.put(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "-1");
+        assertThat(validate(props).get(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR).errorMessages()).isNotEmpty();
+    }
+
+    @Test
+    void quotaShareOutOfRangeIsAnError() {
+        Map<String, String> props = base();
+        props.put(LtxSinkConfig.QUOTA_SHARE, "1.5");
+        assertThat(validate(props).get(LtxSinkConfig.QUOTA_SHARE).errorMessages()).isNotEmpty();
+        props.put(LtxSinkConfig.QUOTA_SHARE, "0");
+        assertThat(validate(props).get(LtxSinkConfig.QUOTA_SHARE).errorMessages()).isNotEmpty();
+    }
+
+    @Test
+    void tasksGetTheirIndexCountAndEqualShareOfTheCallBudget() {
+        LtxSinkConnector connector = new LtxSinkConnector();
+        Map<String, String> props = base();
+        props.put(LtxSinkConfig.QUOTA_SHARE, "0.25");
+        connector.start(props);
+        List<Map<String, String>> tasks = connector.taskConfigs(4);
+        assertThat(tasks).hasSize(4);
+        LtxSinkTaskConfig last = new LtxSinkTaskConfig(tasks.get(3));
+        assertThat(last.taskIndex()).isEqualTo(3);
+        assertThat(last.taskCount()).isEqualTo(4);
+        // min(ltx.api.rate.limit.per.minute 4,500, 0.25 x 10,000) = 2,500 for the connector, 625 per task.
+        assertThat(last.connectorCallsPerMinute() * last.rateShare()).isEqualTo(625.0);
+        assertThat(last.connectorMaxConcurrentTasks()).isEqualTo(250);
+    }
 }
