@@ -1,0 +1,149 @@
+package io.ltx2.connect.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ltx2.connect.util.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/** The few calls of the Connect REST API that the demo and the real-worker test make. */
+public final class ConnectRestClient {
+
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public ConnectRestClient(String baseUrl) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** {@code GET /health} (KIP-1017) answers 200: the worker has joined its group and serves requests. */
+    public boolean healthy() {
+        try {
+            return send(HttpRequest.newBuilder(uri("/health")).GET()).statusCode() == 200;
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /** {@code GET /connector-plugins}: class, type and version of every connector the worker loaded. */
+    public JsonNode connectorPlugins() {
+        return json(expectOk(send(HttpRequest.newBuilder(uri("/connector-plugins")).GET()), "list connector plugins"));
+    }
+
+    /** Creates or updates a connector ({@code PUT /connectors/NAME/config}, idempotent). */
+    public void putConnector(String name, Map<String, String> config) {
+        String body;
+        try {
+            body = Json.MAPPER.writeValueAsString(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/connectors/" + encode(name) + "/config"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+        expectOk(response, "deploy connector " + name);
+    }
+
+    public JsonNode status(String name) {
+        return json(expectOk(send(HttpRequest.newBuilder(uri("/connectors/" + encode(name) + "/status")).GET()),
+                "read the status of connector " + name));
+    }
+
+    public void deleteConnector(String name) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/connectors/" + encode(name))).DELETE());
+        if (response.statusCode() != 404) {
+            expectOk(response, "delete connector " + name);
+        }
+    }
+
+    /**
+     * Waits until the connector and at least one task run; fails at once, with the worker's trace,
+     * when the connector or a task has FAILED.
+     */
+    public void awaitRunning(String name, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no status yet";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/connectors/" + encode(name) + "/status")).GET());
+            if (response.statusCode() == 200) {
+                JsonNode status = json(response.body());
+                last = status.toString();
+                String connectorState = status.path("connector").path("state").asText();
+                if ("FAILED".equals(connectorState)) {
+                    throw new IllegalStateException("connector " + name + " failed: " + status.path("connector").path("trace").asText());
+                }
+                boolean allRunning = status.path("tasks").size() > 0;
+                for (JsonNode task : status.path("tasks")) {
+                    String state = task.path("state").asText();
+                    if ("FAILED".equals(state)) {
+                        throw new IllegalStateException("task " + task.path("id").asText() + " of " + name + " failed: "
+                                + task.path("trace").asText());
+                    }
+                    allRunning &= "RUNNING".equals(state);
+                }
+                if ("RUNNING".equals(connectorState) && allRunning) {
+                    return;
+                }
+            }
+            sleep(250);
+        }
+        throw new IllegalStateException("connector " + name + " not running within " + timeout + "; last status: " + last);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(CALL_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Connect REST call to " + baseUrl + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static String expectOk(HttpResponse<String> response, String what) {
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("cannot " + what + ": HTTP " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not JSON: " + body, e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create(baseUrl + path);
+    }
+
+    private static String encode(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

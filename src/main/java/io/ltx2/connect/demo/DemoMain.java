@@ -1,0 +1,316 @@
+package io.ltx2.connect.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The one-command demo ({@code ./demo.sh}): starts a KRaft broker, a Connect worker with the plugin
+ * zip unpacked on its {@code plugin.path} and the API simulator, each in its own JVM; deploys both
+ * connectors from {@code config/} over the REST API; writes sample requests; shows their progress by
+ * reading the tracking and events topics; prints the events; stops everything, also on Ctrl-C.
+ */
+public final class DemoMain {
+
+    private static final Duration CONNECTOR_START_TIMEOUT = Duration.ofSeconds(90);
+    private static final String DEFAULT_EVENTS_TOPIC = "ltx.events";
+    private static final String DEFAULT_TRACKING_TOPIC = "ltx.tasks";
+    private static final int PARTITIONS = 3;
+
+    private final DemoOptions options;
+    private final long startNanos = System.nanoTime();
+
+    DemoMain(DemoOptions options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) {
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(DemoOptions.USAGE);
+            return;
+        }
+        int code;
+        try {
+            code = new DemoMain(options).run();
+        } catch (RuntimeException e) {
+            System.err.println("Demo failed: " + e.getMessage());
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                System.err.println("  caused by: " + cause);
+            }
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    int run() {
+        say("LTX-2 Kafka Connect demo: starting %s", options.usesLocalSimulator() ? "broker, worker and simulator" : "against " + options.apiUrl());
+        DemoEnvironment.Settings settings = new DemoEnvironment.Settings(options.runDir(), options.runtimeDir(), pluginZip(),
+                options.configDir().resolve("worker-distributed.properties"), options.bootstrap(), options.connectUrl(),
+                options.apiUrl(), options.timeScale(), SIMULATOR_KEY);
+        DemoEnvironment env = DemoEnvironment.start(settings, line -> say("  %s", line));
+        Thread hook = new Thread(() -> {
+            System.out.println();
+            say("Interrupted: stopping what the demo started");
+            env.close();
+        }, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return runPipeline(env);
+        } finally {
+            env.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs (and finds everything closed)
+            }
+            reportStopped(env.processes());
+        }
+    }
+
+    /** The key the started simulator accepts; the demo configs carry the same. */
+    static final String SIMULATOR_KEY = "demo-key";
+
+    private int runPipeline(DemoEnvironment env) {
+        ConnectorConfigFile sink = connectorConfig("sink", env);
+        ConnectorConfigFile source = connectorConfig("source", env);
+        String requestTopic = sink.config().get("topics").split(",")[0].trim();
+        String trackingTopic = sink.config().getOrDefault("ltx.tracking.topic", DEFAULT_TRACKING_TOPIC);
+        String eventsTopic = source.config().getOrDefault("ltx.events.topic", DEFAULT_EVENTS_TOPIC);
+        String dlqTopic = sink.config().get("errors.deadletterqueue.topic.name");
+
+        Map<String, Object> adminProps = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrapServers());
+        long dlqBefore;
+        try (Admin admin = Admin.create(adminProps)) {
+            List<String> topics = new ArrayList<>(List.of(requestTopic, trackingTopic, eventsTopic));
+            createTopics(admin, topics, dlqTopic);
+            dlqBefore = dlqTopic == null ? 0 : recordCount(admin, dlqTopic);
+        }
+
+        for (ConnectorConfigFile connector : List.of(sink, source)) {
+            long t0 = System.nanoTime();
+            env.connect().putConnector(connector.name(), connector.restConfig());
+            env.connect().awaitRunning(connector.name(), CONNECTOR_START_TIMEOUT);
+            say("  connector %-10s RUNNING  (%s, tasks.max %s, %.1f s)", connector.name(),
+                    simpleName(connector.config().get("connector.class")), connector.config().get("tasks.max"), seconds(t0));
+        }
+
+        String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+        List<SampleRequest> requests = SampleRequest.demoSet("demo-" + runId);
+        produce(env.bootstrapServers(), requestTopic, requests);
+        say("Wrote %d requests to %s: the four modes, one #violation prompt, two invalid requests", requests.size(), requestTopic);
+
+        Set<String> ids = requests.stream().map(SampleRequest::requestId).collect(Collectors.toSet());
+        PipelineMonitor.Progress progress;
+        Map<String, JsonNode> events;
+        int duplicates;
+        try (PipelineMonitor monitor = new PipelineMonitor(env.bootstrapServers(), trackingTopic, eventsTopic, ids)) {
+            progress = follow(monitor, requests.size());
+            events = monitor.events();
+            duplicates = monitor.duplicateEvents();
+        }
+
+        say("Events on %s (key = request id):", eventsTopic);
+        boolean asExpected = true;
+        for (SampleRequest request : requests) {
+            JsonNode event = events.get(request.requestId());
+            String state = event == null ? "(none)" : event.path("state").asText();
+            boolean ok = !options.usesLocalSimulator() || request.expectedState().equals(state);
+            asExpected &= ok;
+            System.out.printf("  %-18s %-34s %-9s %s%s%n", request.requestId(), request.label(), state,
+                    event == null ? "" : detail(event), ok ? "" : "   <-- expected " + request.expectedState());
+        }
+        long dlq = 0;
+        if (dlqTopic != null) {
+            try (Admin admin = Admin.create(adminProps)) {
+                dlq = recordCount(admin, dlqTopic) - dlqBefore;
+            }
+        }
+        env.simulator().ifPresent(sim -> say("Simulator calls: %s", simulatorStats(sim)));
+        boolean complete = progress.terminal() == requests.size();
+        say("%s: %d requests -> %d succeeded, %d failed, %d rejected; %d DLQ records; %d duplicate events",
+                complete ? "Done" : "INCOMPLETE after " + options.timeout().toSeconds() + " s", requests.size(),
+                progress.succeeded(), progress.failed(), progress.rejected(), dlq, duplicates);
+        if (!asExpected) {
+            say("Some events did not have the expected state (see above).");
+        }
+        return complete && asExpected && duplicates == 0 ? 0 : 1;
+    }
+
+    /** Polls until every request has its event or the timeout passes, printing the counts when they change. */
+    private PipelineMonitor.Progress follow(PipelineMonitor monitor, int expected) {
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        String last = "";
+        PipelineMonitor.Progress progress = monitor.progress();
+        while (progress.terminal() < expected && System.nanoTime() < deadline) {
+            progress = monitor.poll(Duration.ofMillis(500));
+            String line = progress.line();
+            if (!line.equals(last)) {
+                say("  %s", line);
+                last = line;
+            }
+        }
+        return progress;
+    }
+
+    private ConnectorConfigFile connectorConfig(String kind, DemoEnvironment env) {
+        String file = (options.usesLocalSimulator() ? "demo-ltx-" : "ltx-") + kind + ".json";
+        ConnectorConfigFile config = ConnectorConfigFile.read(options.configDir().resolve(file));
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put("ltx.api.url", env.apiUrl());
+        overrides.put("ltx.tracking.bootstrap.servers",
+                options.connectorBootstrap() != null ? options.connectorBootstrap() : env.bootstrapServers());
+        if (options.apiKeyFile() != null) {
+            // the worker resolves it (config.providers=file); the key never passes through the demo
+            overrides.put("ltx.api.key", "${file:" + options.apiKeyFile().toAbsolutePath() + ":api.key}");
+        }
+        if (options.usesLocalSimulator() && kind.equals("source")) {
+            overrides.put("ltx.poll.time.scale", Double.toString(options.timeScale()));
+        }
+        if (options.bootstrap() == null && config.config().containsKey("errors.deadletterqueue.topic.replication.factor")) {
+            overrides.put("errors.deadletterqueue.topic.replication.factor", "1");
+        }
+        return config.with(overrides);
+    }
+
+    private static void createTopics(Admin admin, List<String> topics, String dlqTopic) {
+        List<NewTopic> wanted = new ArrayList<>();
+        // replication: the cluster's default (1 on the demo's own broker)
+        topics.forEach(t -> wanted.add(new NewTopic(t, Optional.of(PARTITIONS), Optional.empty())));
+        if (dlqTopic != null) {
+            wanted.add(new NewTopic(dlqTopic, Optional.of(1), Optional.empty()));
+        }
+        admin.createTopics(wanted).values().forEach((topic, future) -> {
+            try {
+                future.get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot create topic " + topic, e);
+            }
+        });
+    }
+
+    private static long recordCount(Admin admin, String topic) {
+        try {
+            var description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            description.partitions().forEach(p -> {
+                earliest.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest());
+                latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+            });
+            long end = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
+            long start = admin.listOffsets(earliest).all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
+            return end - start;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot count the records of " + topic, e);
+        }
+    }
+
+    private static void produce(String bootstrap, String topic, List<SampleRequest> requests) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.CLIENT_ID_CONFIG, "ltx-demo-requests"), new StringSerializer(), new StringSerializer())) {
+            for (SampleRequest request : requests) {
+                producer.send(new ProducerRecord<>(topic, request.requestId(), request.json()));
+            }
+            producer.flush();
+        }
+    }
+
+    private static String detail(JsonNode event) {
+        return switch (event.path("state").asText()) {
+            case "success" -> {
+                JsonNode urls = event.path("resultUrls");
+                String url = urls.isArray() && urls.size() > 0 ? urls.get(0).asText() : "(no URL)";
+                yield url + (event.hasNonNull("costTime") ? String.format(" (generated in %.1f s)", event.get("costTime").asLong() / 1000.0) : "");
+            }
+            default -> event.path("failCode").asText("") + ": " + event.path("failMsg").asText("");
+        };
+    }
+
+    private static String simulatorStats(LocalSimulator simulator) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(simulator.rootUrl() + "/_sim/stats")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body().strip() : "HTTP " + response.statusCode();
+        } catch (IOException e) {
+            return "unavailable (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unavailable";
+        }
+    }
+
+    private void reportStopped(List<JavaProcess> processes) {
+        if (processes.isEmpty()) {
+            return;
+        }
+        List<String> left = processes.stream().filter(JavaProcess::isAlive).map(p -> p.name() + " " + p.pid()).toList();
+        say("Stopped %s; %s. Total %.1f s (logs in %s)",
+                processes.stream().map(p -> p.name() + " (" + p.pid() + ")").collect(Collectors.joining(", ")),
+                left.isEmpty() ? "no process left behind" : "STILL RUNNING: " + left, seconds(startNanos), options.runDir());
+    }
+
+    private Path pluginZip() {
+        if (options.pluginZip() != null) {
+            return options.pluginZip();
+        }
+        try (var files = Files.list(Path.of("target"))) {
+            return files.filter(p -> p.getFileName().toString().matches("ltx2-kafka-connect-.*\\.zip")).findFirst()
+                    .orElse(Path.of("target", "ltx2-kafka-connect.zip"));
+        } catch (IOException e) {
+            return Path.of("target", "ltx2-kafka-connect.zip");
+        }
+    }
+
+    private void say(String format, Object... args) {
+        System.out.printf("[%5.1fs] %s%n", seconds(startNanos), String.format(format, args));
+    }
+
+    private static String simpleName(String className) {
+        return className == null ? "?" : className.substring(className.lastIndexOf('.') + 1);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
