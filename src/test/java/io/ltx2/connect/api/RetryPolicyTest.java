@@ -1,0 +1,40 @@
+package io.ltx2.connect.api;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RetryPolicyTest {
+
+    private final RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1));
+
+    @Test
+    void backoffGrowsExponentiallyWithJitterAndIsCapped() {
+        assertThat(policy.ceilingMillis(1)).isEqualTo(100);
+        assertThat(policy.ceilingMillis(2)).isEqualTo(200);
+        assertThat(policy.ceilingMillis(3)).isEqualTo(400);
+        assertThat(policy.ceilingMillis(10)).isEqualTo(1000);
+        assertThat(policy.ceilingMillis(200)).as("no overflow on large retry counts").isEqualTo(1000);
+        for (int i = 0; i < 200; i++) {
+            long d = policy.delayFor(3, Optional.empty()).toMillis();
+            assertThat(d).isBetween(200L, 400L);
+        }
+    }
+
+    @Test
+    void retryAfterWinsButIsCapped() {
+        assertThat(policy.delayFor(1, Optional.of(Duration.ofMillis(700)))).isEqualTo(Duration.ofMillis(700));
+        assertThat(policy.delayFor(1, Optional.of(Duration.ofHours(3)))).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void retriesAreBounded() {
+        assertThat(policy.mayRetry(1)).isTrue();
+        assertThat(policy.mayRetry(3)).isTrue();
+        assertThat(policy.mayRetry(4)).isFalse();
+        assertThat(new RetryPolicy(0, Duration.ofMillis(1), Duration.ofMillis(1)).mayRetry(1)).isFalse();
+    }
+}
