@@ -1,16 +1,6 @@
 package io.ltx2.connect.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
 import java.net.URI;
@@ -20,14 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -41,7 +27,7 @@ public final class DemoMain {
     private static final Duration CONNECTOR_START_TIMEOUT = Duration.ofSeconds(90);
     private static final String DEFAULT_EVENTS_TOPIC = "ltx.events";
     private static final String DEFAULT_TRACKING_TOPIC = "ltx.tasks";
-    private static final int PARTITIONS = 3;
+    static final int PARTITIONS = 3;
 
     private final DemoOptions options;
     private final long startNanos = System.nanoTime();
@@ -112,13 +98,8 @@ public final class DemoMain {
         String eventsTopic = source.config().getOrDefault("ltx.events.topic", DEFAULT_EVENTS_TOPIC);
         String dlqTopic = sink.config().get("errors.deadletterqueue.topic.name");
 
-        Map<String, Object> adminProps = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrapServers());
-        long dlqBefore;
-        try (Admin admin = Admin.create(adminProps)) {
-            List<String> topics = new ArrayList<>(List.of(requestTopic, trackingTopic, eventsTopic));
-            createTopics(admin, topics, dlqTopic);
-            dlqBefore = dlqTopic == null ? 0 : recordCount(admin, dlqTopic);
-        }
+        DemoTopics.create(env.bootstrapServers(), List.of(requestTopic, trackingTopic, eventsTopic), PARTITIONS, dlqTopic);
+        long dlqBefore = dlqTopic == null ? 0 : DemoTopics.recordCount(env.bootstrapServers(), dlqTopic);
 
         for (ConnectorConfigFile connector : List.of(sink, source)) {
             long t0 = System.nanoTime();
@@ -130,7 +111,7 @@ public final class DemoMain {
 
         String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
         List<SampleRequest> requests = SampleRequest.demoSet("demo-" + runId);
-        produce(env.bootstrapServers(), requestTopic, requests);
+        DemoTopics.produce(env.bootstrapServers(), requestTopic, requests);
         say("Wrote %d requests to %s: the four modes, one #violation prompt, two invalid requests", requests.size(), requestTopic);
 
         Set<String> ids = requests.stream().map(SampleRequest::requestId).collect(Collectors.toSet());
@@ -153,12 +134,7 @@ public final class DemoMain {
             System.out.printf("  %-18s %-34s %-9s %s%s%n", request.requestId(), request.label(), state,
                     event == null ? "" : detail(event), ok ? "" : "   <-- expected " + request.expectedState());
         }
-        long dlq = 0;
-        if (dlqTopic != null) {
-            try (Admin admin = Admin.create(adminProps)) {
-                dlq = recordCount(admin, dlqTopic) - dlqBefore;
-            }
-        }
+        long dlq = dlqTopic == null ? 0 : DemoTopics.recordCount(env.bootstrapServers(), dlqTopic) - dlqBefore;
         env.simulator().ifPresent(sim -> say("Simulator calls: %s", simulatorStats(sim)));
         boolean complete = progress.terminal() == requests.size();
         say("%s: %d requests -> %d succeeded, %d failed, %d rejected; %d DLQ records; %d duplicate events",
@@ -204,55 +180,6 @@ public final class DemoMain {
             overrides.put("errors.deadletterqueue.topic.replication.factor", "1");
         }
         return config.with(overrides);
-    }
-
-    private static void createTopics(Admin admin, List<String> topics, String dlqTopic) {
-        List<NewTopic> wanted = new ArrayList<>();
-        // replication: the cluster's default (1 on the demo's own broker)
-        topics.forEach(t -> wanted.add(new NewTopic(t, Optional.of(PARTITIONS), Optional.empty())));
-        if (dlqTopic != null) {
-            wanted.add(new NewTopic(dlqTopic, Optional.of(1), Optional.empty()));
-        }
-        admin.createTopics(wanted).values().forEach((topic, future) -> {
-            try {
-                future.get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot create topic " + topic, e);
-            }
-        });
-    }
-
-    private static long recordCount(Admin admin, String topic) {
-        try {
-            var description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
-            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            description.partitions().forEach(p -> {
-                earliest.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest());
-                latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
-            });
-            long end = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
-            long start = admin.listOffsets(earliest).all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
-            return end - start;
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot count the records of " + topic, e);
-        }
-    }
-
-    private static void produce(String bootstrap, String topic, List<SampleRequest> requests) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.CLIENT_ID_CONFIG, "ltx-demo-requests"), new StringSerializer(), new StringSerializer())) {
-            for (SampleRequest request : requests) {
-                producer.send(new ProducerRecord<>(topic, request.requestId(), request.json()));
-            }
-            producer.flush();
-        }
     }
 
     private static String detail(JsonNode event) {
