@@ -1,5 +1,6 @@
 package io.ltx2.connect.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -26,6 +27,8 @@ public record GenerationInput(
         loras = loras == null ? null : List.copyOf(loras);
     }
 
+    /** Derived, not a field of the contract: never serialised into a request. */
+    @JsonIgnore
     public boolean isImageMode() {
         return Mode.fromWire(mode).map(Mode::usesImage).orElse(false);
     }

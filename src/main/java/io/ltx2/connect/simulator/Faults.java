@@ -1,0 +1,244 @@
+package io.ltx2.connect.simulator;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Faults the simulator injects, set at build time and replaceable at run time
+ * ({@link ApiSimulator#setFaults}, {@code POST /_sim/faults}). Rates are probabilities in [0, 1],
+ * decided by a {@link FaultDice} seeded from the simulator's seed. Durations here are wall-clock
+ * milliseconds: the time scale does not apply to them, so a test says exactly what it gets.
+ *
+ * @param createErrorRate        create calls answered with {@code errorStatus} (task NOT created)
+ * @param statusErrorRate        status calls answered with {@code errorStatus}
+ * @param errorStatus            the 5xx status of injected errors (default 500)
+ * @param createLatencyMs        delay added before every create answer
+ * @param statusLatencyMs        delay added before every status answer
+ * @param createHangRate         create calls that hang (request not processed)
+ * @param statusHangRate         status calls that hang
+ * @param hangMs                 how long a hang lasts before a 504 answer; 0 = never answer
+ * @param lostCreateResponseRate creates that ARE accepted (task exists, billed) but whose answer is lost
+ * @param lostResponseMode       how it is lost: connection dropped, or a 500 answer
+ * @param callbackLossRate       completions whose callback is never sent
+ * @param callbackDuplicateRate  completions whose callback is delivered twice
+ * @param callbackDelayMs        delay added before the first callback attempt
+ * @param stormDurationMs        when &gt; 0, every API call gets 429 for this long from the moment the faults are set
+ * @param stormRetryAfterSeconds the {@code Retry-After} sent during a storm
+ * @param malformedStatusRate    status answers replaced by a malformed one
+ * @param malformedKinds         which malformations to choose from (empty = all)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Faults(
+        @JsonProperty("createErrorRate") double createErrorRate,
+        @JsonProperty("statusErrorRate") double statusErrorRate,
+        @JsonProperty("errorStatus") int errorStatus,
+        @JsonProperty("createLatencyMs") long createLatencyMs,
+        @JsonProperty("statusLatencyMs") long statusLatencyMs,
+        @JsonProperty("createHangRate") double createHangRate,
+        @JsonProperty("statusHangRate") double statusHangRate,
+        @JsonProperty("hangMs") long hangMs,
+        @JsonProperty("lostCreateResponseRate") double lostCreateResponseRate,
+        @JsonProperty("lostResponseMode") LostResponseMode lostResponseMode,
+        @JsonProperty("callbackLossRate") double callbackLossRate,
+        @JsonProperty("callbackDuplicateRate") double callbackDuplicateRate,
+        @JsonProperty("callbackDelayMs") long callbackDelayMs,
+        @JsonProperty("stormDurationMs") long stormDurationMs,
+        @JsonProperty("stormRetryAfterSeconds") int stormRetryAfterSeconds,
+        @JsonProperty("malformedStatusRate") double malformedStatusRate,
+        @JsonProperty("malformedKinds") List<MalformedKind> malformedKinds) {
+
+    /** No faults at all. */
+    public static final Faults NONE = builder().build();
+
+    /** How an accepted create's answer gets lost. */
+    public enum LostResponseMode {
+        /** The connection is closed without any answer. */
+        DROP_CONNECTION,
+        /** A 500 answer, although the task was created. */
+        SERVER_ERROR
+    }
+
+    /** Kinds of malformed status answers. */
+    public enum MalformedKind {
+        /** HTTP 200 with an HTML body. */
+        NOT_JSON,
+        /** The envelope without {@code data}. */
+        MISSING_DATA,
+        /** {@code state} is a word the contract does not know. */
+        UNKNOWN_STATE,
+        /** {@code state: success} with a {@code resultJson} that is not JSON. */
+        RESULT_NOT_JSON
+    }
+
+    public Faults {
+        checkRate("createErrorRate", createErrorRate);
+        checkRate("statusErrorRate", statusErrorRate);
+        checkRate("createHangRate", createHangRate);
+        checkRate("statusHangRate", statusHangRate);
+        checkRate("lostCreateResponseRate", lostCreateResponseRate);
+        checkRate("callbackLossRate", callbackLossRate);
+        checkRate("callbackDuplicateRate", callbackDuplicateRate);
+        checkRate("malformedStatusRate", malformedStatusRate);
+        if (errorStatus == 0) {
+            errorStatus = 500;
+        }
+        if (errorStatus < 500 || errorStatus > 599) {
+            throw new IllegalArgumentException("errorStatus must be a 5xx status, was " + errorStatus);
+        }
+        checkNotNegative("createLatencyMs", createLatencyMs);
+        checkNotNegative("statusLatencyMs", statusLatencyMs);
+        checkNotNegative("hangMs", hangMs);
+        checkNotNegative("callbackDelayMs", callbackDelayMs);
+        checkNotNegative("stormDurationMs", stormDurationMs);
+        if (stormRetryAfterSeconds < 0) {
+            throw new IllegalArgumentException("stormRetryAfterSeconds must be >= 0");
+        }
+        lostResponseMode = lostResponseMode == null ? LostResponseMode.DROP_CONNECTION : lostResponseMode;
+        malformedKinds = malformedKinds == null ? List.of() : List.copyOf(malformedKinds);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.createErrorRate = createErrorRate;
+        b.statusErrorRate = statusErrorRate;
+        b.errorStatus = errorStatus;
+        b.createLatencyMs = createLatencyMs;
+        b.statusLatencyMs = statusLatencyMs;
+        b.createHangRate = createHangRate;
+        b.statusHangRate = statusHangRate;
+        b.hangMs = hangMs;
+        b.lostCreateResponseRate = lostCreateResponseRate;
+        b.lostResponseMode = lostResponseMode;
+        b.callbackLossRate = callbackLossRate;
+        b.callbackDuplicateRate = callbackDuplicateRate;
+        b.callbackDelayMs = callbackDelayMs;
+        b.stormDurationMs = stormDurationMs;
+        b.stormRetryAfterSeconds = stormRetryAfterSeconds;
+        b.malformedStatusRate = malformedStatusRate;
+        b.malformedKinds = malformedKinds;
+        return b;
+    }
+
+    private static void checkRate(String name, double rate) {
+        if (!(rate >= 0.0 && rate <= 1.0)) {
+            throw new IllegalArgumentException(name + " must be in [0, 1], was " + rate);
+        }
+    }
+
+    private static void checkNotNegative(String name, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be >= 0, was " + value);
+        }
+    }
+
+    /** Fluent construction; every setter returns this. */
+    public static final class Builder {
+        private double createErrorRate;
+        private double statusErrorRate;
+        private int errorStatus = 500;
+        private long createLatencyMs;
+        private long statusLatencyMs;
+        private double createHangRate;
+        private double statusHangRate;
+        private long hangMs;
+        private double lostCreateResponseRate;
+        private LostResponseMode lostResponseMode = LostResponseMode.DROP_CONNECTION;
+        private double callbackLossRate;
+        private double callbackDuplicateRate;
+        private long callbackDelayMs;
+        private long stormDurationMs;
+        private int stormRetryAfterSeconds = 1;
+        private double malformedStatusRate;
+        private List<MalformedKind> malformedKinds = List.of();
+
+        private Builder() {
+        }
+
+        public Builder errorRate(Endpoint endpoint, double rate) {
+            if (endpoint == Endpoint.CREATE) {
+                createErrorRate = rate;
+            } else {
+                statusErrorRate = rate;
+            }
+            return this;
+        }
+
+        public Builder errorStatus(int status) {
+            this.errorStatus = status;
+            return this;
+        }
+
+        public Builder latency(Endpoint endpoint, long millis) {
+            if (endpoint == Endpoint.CREATE) {
+                createLatencyMs = millis;
+            } else {
+                statusLatencyMs = millis;
+            }
+            return this;
+        }
+
+        /** Calls of {@code endpoint} hang with probability {@code rate}; see {@link #hangMillis}. */
+        public Builder hangRate(Endpoint endpoint, double rate) {
+            if (endpoint == Endpoint.CREATE) {
+                createHangRate = rate;
+            } else {
+                statusHangRate = rate;
+            }
+            return this;
+        }
+
+        /** How long a hang lasts before a 504; 0 means the call is never answered. */
+        public Builder hangMillis(long millis) {
+            this.hangMs = millis;
+            return this;
+        }
+
+        public Builder lostCreateResponseRate(double rate, LostResponseMode mode) {
+            this.lostCreateResponseRate = rate;
+            this.lostResponseMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        public Builder callbackLossRate(double rate) {
+            this.callbackLossRate = rate;
+            return this;
+        }
+
+        public Builder callbackDuplicateRate(double rate) {
+            this.callbackDuplicateRate = rate;
+            return this;
+        }
+
+        public Builder callbackDelayMillis(long millis) {
+            this.callbackDelayMs = millis;
+            return this;
+        }
+
+        /** Every API call gets 429 with this Retry-After for {@code durationMillis} after the faults are set. */
+        public Builder rateLimitStorm(long durationMillis, int retryAfterSeconds) {
+            this.stormDurationMs = durationMillis;
+            this.stormRetryAfterSeconds = retryAfterSeconds;
+            return this;
+        }
+
+        public Builder malformedStatus(double rate, MalformedKind... kinds) {
+            this.malformedStatusRate = rate;
+            this.malformedKinds = List.of(kinds);
+            return this;
+        }
+
+        public Faults build() {
+            return new Faults(createErrorRate, statusErrorRate, errorStatus, createLatencyMs, statusLatencyMs,
+                    createHangRate, statusHangRate, hangMs, lostCreateResponseRate, lostResponseMode,
+                    callbackLossRate, callbackDuplicateRate, callbackDelayMs, stormDurationMs, stormRetryAfterSeconds,
+                    malformedStatusRate, malformedKinds);
+        }
+    }
+}
