@@ -53,6 +53,9 @@ public final class DemoMain {
         try {
             code = new DemoMain(options).run();
         } catch (RuntimeException e) {
+            if (interrupted) {
+                return;
+            }
             System.err.println("Demo failed: " + e.getMessage());
             for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
                 System.err.println("  caused by: " + cause);
@@ -67,25 +70,34 @@ public final class DemoMain {
         DemoEnvironment.Settings settings = new DemoEnvironment.Settings(options.runDir(), options.runtimeDir(), pluginZip(),
                 options.configDir().resolve("worker-distributed.properties"), options.bootstrap(), options.connectUrl(),
                 options.apiUrl(), options.timeScale(), SIMULATOR_KEY);
-        DemoEnvironment env = DemoEnvironment.start(settings, line -> say("  %s", line));
+        // On Ctrl-C, JavaProcess's own exit hook stops the children (newest first); this one only
+        // says so, and keeps the main thread from reporting the resulting errors as a failure.
         Thread hook = new Thread(() -> {
+            interrupted = true;
             System.out.println();
             say("Interrupted: stopping what the demo started");
-            env.close();
-        }, "demo-shutdown");
+        }, "demo-interrupted");
         Runtime.getRuntime().addShutdownHook(hook);
+        DemoEnvironment env = null;
         try {
+            env = DemoEnvironment.start(settings, line -> say("  %s", line));
             return runPipeline(env);
         } finally {
-            env.close();
+            if (env != null) {
+                env.close();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
-                // already shutting down: the hook runs (and finds everything closed)
+                // already shutting down
             }
-            reportStopped(env.processes());
+            if (env != null && !interrupted) {
+                reportStopped(env.processes());
+            }
         }
     }
+
+    private static volatile boolean interrupted;
 
     /** The key the started simulator accepts; the demo configs carry the same. */
     static final String SIMULATOR_KEY = "demo-key";

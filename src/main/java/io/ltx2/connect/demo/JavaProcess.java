@@ -8,11 +8,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * that {@link #stop} signals a PID only after {@code /proc/PID/cmdline} shows it is still our
  * process, and {@link #stopLeftovers} can end children of an earlier run that was killed hard.
  * Where {@code setsid} exists the child gets its own session: a Ctrl-C in the terminal then
- * reaches only the launcher, whose shutdown hook stops the children in order (worker before broker).
+ * reaches only the launcher, and a shutdown hook of this class stops whatever children are still
+ * running, newest first (worker before broker), however the launcher exits short of SIGKILL.
  */
 public final class JavaProcess implements AutoCloseable {
 
@@ -32,6 +37,13 @@ public final class JavaProcess implements AutoCloseable {
     public static final String MARKER_PROPERTY = "ltx.demo.run";
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    /** Children of this JVM not yet stopped, newest first: the exit hook stops them in that order. */
+    private static final Deque<JavaProcess> LIVE = new ConcurrentLinkedDeque<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(JavaProcess::stopAllOnExit, "ltx-child-jvm-reaper"));
+    }
 
     private final String name;
     private final String mainClass;
@@ -79,9 +91,11 @@ public final class JavaProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
                     .start();
+            JavaProcess started = new JavaProcess(name, mainClass, marker, process, logFile, pidFile);
+            LIVE.push(started);
             Files.writeString(pidFile, Long.toString(process.pid()));
             log.info("Started {} (pid {}, log {})", name, process.pid(), logFile);
-            return new JavaProcess(name, mainClass, marker, process, logFile, pidFile);
+            return started;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -97,7 +111,10 @@ public final class JavaProcess implements AutoCloseable {
         }
         String marker = markerArg(runDir);
         try (var files = Files.list(runDir)) {
-            for (Path pidFile : files.filter(p -> p.getFileName().toString().endsWith(".pid")).toList()) {
+            List<Path> pidFiles = files.filter(p -> p.getFileName().toString().endsWith(".pid"))
+                    .sorted(Comparator.comparing(JavaProcess::modified).reversed())  // newest first: worker before broker
+                    .toList();
+            for (Path pidFile : pidFiles) {
                 long pid = Long.parseLong(Files.readString(pidFile).trim());
                 Optional<ProcessHandle> handle = ProcessHandle.of(pid);
                 if (handle.isPresent() && handle.get().isAlive() && hasArg(cmdline(pid), marker)) {
@@ -133,6 +150,7 @@ public final class JavaProcess implements AutoCloseable {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException(name + " did not finish within " + timeout + "; see " + logFile);
             }
+            LIVE.remove(this);
             Files.deleteIfExists(pidFile);
             return process.exitValue();
         } catch (InterruptedException e) {
@@ -166,6 +184,7 @@ public final class JavaProcess implements AutoCloseable {
             }
             terminate(process.toHandle(), name);
         }
+        LIVE.remove(this);
         try {
             Files.deleteIfExists(pidFile);
         } catch (IOException e) {
@@ -176,6 +195,20 @@ public final class JavaProcess implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /**
+     * The safety net for an exit the launcher's code did not see coming (Ctrl-C or SIGTERM while it
+     * was still starting things, an uncaught error): stops every child still running, newest first,
+     * so that the worker goes before the broker.
+     */
+    private static void stopAllOnExit() {
+        for (JavaProcess p : LIVE) {
+            if (p.isAlive()) {
+                log.warn("Stopping {} (pid {}) as the launcher exits", p.name, p.pid());
+            }
+            p.stop();
+        }
     }
 
     private static void terminate(ProcessHandle handle, String name) {
@@ -203,6 +236,14 @@ public final class JavaProcess implements AutoCloseable {
             return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ');
         } catch (IOException e) {
             return "";
+        }
+    }
+
+    private static FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
         }
     }
 
