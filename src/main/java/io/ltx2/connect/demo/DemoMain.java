@@ -1,6 +1,7 @@
 package io.ltx2.connect.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ltx2.connect.util.Json;
 
 import java.io.IOException;
 import java.net.URI;
@@ -205,12 +206,18 @@ public final class DemoMain {
         };
     }
 
+    /** The simulator's counters that show what the pipeline cost: calls, duplicates, throttling. */
     private static String simulatorStats(LocalSimulator simulator) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(simulator.rootUrl() + "/_sim/stats")).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? response.body().strip() : "HTTP " + response.statusCode();
+            if (response.statusCode() != 200) {
+                return "HTTP " + response.statusCode();
+            }
+            JsonNode stats = Json.MAPPER.readTree(response.body());
+            return STATS_SHOWN.stream().filter(stats::has).map(f -> f + " " + stats.get(f).asText())
+                    .collect(Collectors.joining(", "));
         } catch (IOException e) {
             return "unavailable (" + e.getMessage() + ")";
         } catch (InterruptedException e) {
@@ -218,6 +225,9 @@ public final class DemoMain {
             return "unavailable";
         }
     }
+
+    private static final List<String> STATS_SHOWN = List.of("createCalls", "statusCalls", "meanStatusCallsPerTask",
+            "duplicateSubmissions", "rateLimited", "callbacksDelivered");
 
     private void reportStopped(List<JavaProcess> processes) {
         if (processes.isEmpty()) {
