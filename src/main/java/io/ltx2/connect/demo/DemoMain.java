@@ -32,6 +32,8 @@ public final class DemoMain {
 
     private final DemoOptions options;
     private final long startNanos = System.nanoTime();
+    private final int callbackPort = FreePorts.pick();
+    private final String callbackToken = java.util.UUID.randomUUID().toString().replace("-", "");
 
     DemoMain(DemoOptions options) {
         this.options = options;
@@ -67,7 +69,8 @@ public final class DemoMain {
     }
 
     int run() {
-        say("LTX-2 Kafka Connect demo: starting %s", options.usesLocalSimulator() ? "broker, worker and simulator" : "against " + options.apiUrl());
+        say("LTX-2 Kafka Connect demo (%s mode): starting %s", options.callback() ? "callback" : "polling",
+                options.usesLocalSimulator() ? "broker, worker and simulator" : "against " + options.apiUrl());
         DemoEnvironment.Settings settings = new DemoEnvironment.Settings(options.runDir(), options.runtimeDir(), pluginZip(),
                 options.configDir().resolve("worker-distributed.properties"), options.bootstrap(), options.connectUrl(),
                 options.apiUrl(), options.timeScale(), SIMULATOR_KEY);
@@ -188,6 +191,17 @@ public final class DemoMain {
         }
         if (options.usesLocalSimulator() && kind.equals("source")) {
             overrides.put("ltx.poll.time.scale", Double.toString(options.timeScale()));
+        }
+        if (options.callback()) {
+            if (kind.equals("source")) {
+                overrides.put("ltx.callback.enabled", "true");
+                overrides.put("ltx.callback.listener.host", FreePorts.LOOPBACK);
+                overrides.put("ltx.callback.listener.port", Integer.toString(callbackPort));
+                overrides.put("ltx.callback.token", callbackToken);
+            } else {
+                overrides.put("ltx.request.type", "callback");
+                overrides.put("ltx.callback.url", "http://" + FreePorts.LOOPBACK + ":" + callbackPort + "/callback/" + callbackToken);
+            }
         }
         if (options.bootstrap() == null && config.config().containsKey("errors.deadletterqueue.topic.replication.factor")) {
             overrides.put("errors.deadletterqueue.topic.replication.factor", "1");

@@ -11,7 +11,7 @@ import java.util.List;
 /** The demo's command-line flags. */
 public record DemoOptions(String bootstrap, String connectorBootstrap, String connectUrl, String apiUrl,
                           Path apiKeyFile, double timeScale, Duration timeout, Path runDir, Path runtimeDir,
-                          Path pluginZip, Path configDir, boolean billable, boolean help) {
+                          Path pluginZip, Path configDir, boolean callback, boolean billable, boolean help) {
 
     public static final String USAGE = """
             Usage: ./demo.sh [options]
@@ -30,6 +30,8 @@ public record DemoOptions(String bootstrap, String connectorBootstrap, String co
               --api-key-file PATH         properties file with api.key=..., as the Connect worker sees it; the
                                           connectors get ltx.api.key=${file:PATH:api.key} (the demo never reads it)
               --billable                  confirm that requests to the real API (billed per second of video) are wanted
+              --callback                  callback mode: the sink asks for webhooks, the source's receiver takes
+                                          them on a free 127.0.0.1 port (polling stays on as a safety net)
               --time-scale X              simulator speed: generation times are multiplied by X (default 0.1)
               --timeout SECONDS           how long to wait for all events (default 180)
               --run-dir DIR               configs, logs and data of the run (default target/demo)
@@ -51,6 +53,7 @@ public record DemoOptions(String bootstrap, String connectorBootstrap, String co
         Path runtimeDir = Path.of("target", "kafka-runtime");
         Path pluginZip = null;
         Path configDir = Path.of("config");
+        boolean callback = false;
         boolean billable = false;
         boolean help = false;
 
@@ -64,6 +67,7 @@ public record DemoOptions(String bootstrap, String connectorBootstrap, String co
                 case "--api-url" -> apiUrl = url(flag, value(flag, rest));
                 case "--api-key-file" -> apiKeyFile = Path.of(value(flag, rest));
                 case "--billable" -> billable = true;
+                case "--callback" -> callback = true;
                 case "--time-scale" -> timeScale = positive(flag, value(flag, rest));
                 case "--timeout" -> timeout = Duration.ofSeconds((long) positive(flag, value(flag, rest)));
                 case "--run-dir" -> runDir = Path.of(value(flag, rest));
@@ -85,7 +89,7 @@ public record DemoOptions(String bootstrap, String connectorBootstrap, String co
                     + "real, billed videos. Add --billable to confirm.");
         }
         return new DemoOptions(bootstrap, connectorBootstrap, connectUrl, apiUrl, apiKeyFile, timeScale, timeout,
-                runDir, runtimeDir, pluginZip, configDir, billable, help);
+                runDir, runtimeDir, pluginZip, configDir, callback, billable, help);
     }
 
     /** True when the simulator is started by the demo (no --api-url). */
