@@ -59,7 +59,7 @@ public final class DemoMain {
             if (interrupted) {
                 return;
             }
-            System.err.println("Demo failed: " + e.getMessage());
+            System.err.println("Demo failed: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
                 System.err.println("  caused by: " + cause);
             }

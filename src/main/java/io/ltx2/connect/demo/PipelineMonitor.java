@@ -113,7 +113,8 @@ public final class PipelineMonitor implements AutoCloseable {
         } catch (TrackingRecordCodec.MalformedTrackingRecordException e) {
             return;
         }
-        if (!requestIds.contains(tracking.requestId())) {
+        // CALLBACK records carry only the task id; Set.of rejects contains(null)
+        if (tracking.requestId() == null || !requestIds.contains(tracking.requestId())) {
             return;
         }
         if (tracking.type() == TrackingRecordType.SUBMITTED) {
@@ -125,7 +126,7 @@ public final class PipelineMonitor implements AutoCloseable {
 
     private void onEvent(ConsumerRecord<byte[], byte[]> record) {
         String requestId = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        if (!requestIds.contains(requestId) || record.value() == null) {
+        if (requestId == null || !requestIds.contains(requestId) || record.value() == null) {
             return;
         }
         JsonNode value;
