@@ -46,6 +46,11 @@ public record ConnectorConfigFile(String name, Map<String, String> config) {
         return new ConnectorConfigFile(name, merged);
     }
 
+    /** The same config under another connector name. */
+    public ConnectorConfigFile renamed(String newName) {
+        return new ConnectorConfigFile(newName, config);
+    }
+
     /** The config to PUT, with the name included as Connect stores it. */
     public Map<String, String> restConfig() {
         Map<String, String> withName = new LinkedHashMap<>(config);

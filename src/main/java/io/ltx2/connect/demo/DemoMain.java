@@ -1,13 +1,8 @@
 package io.ltx2.connect.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ltx2.connect.util.Json;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -193,20 +188,26 @@ public final class DemoMain {
             overrides.put("ltx.poll.time.scale", Double.toString(options.timeScale()));
         }
         if (options.callback()) {
-            if (kind.equals("source")) {
-                overrides.put("ltx.callback.enabled", "true");
-                overrides.put("ltx.callback.listener.host", FreePorts.LOOPBACK);
-                overrides.put("ltx.callback.listener.port", Integer.toString(callbackPort));
-                overrides.put("ltx.callback.token", callbackToken);
-            } else {
-                overrides.put("ltx.request.type", "callback");
-                overrides.put("ltx.callback.url", "http://" + FreePorts.LOOPBACK + ":" + callbackPort + "/callback/" + callbackToken);
-            }
+            overrides.putAll(callbackOverrides(kind.equals("source"), callbackPort, callbackToken));
         }
         if (options.bootstrap() == null && config.config().containsKey("errors.deadletterqueue.topic.replication.factor")) {
             overrides.put("errors.deadletterqueue.topic.replication.factor", "1");
         }
         return config.with(overrides);
+    }
+
+    /**
+     * Callback mode on loopback: the source hosts the webhook receiver on {@code port}, the sink asks
+     * the API to call it, with the token as the URL's last path segment.
+     */
+    static Map<String, String> callbackOverrides(boolean source, int port, String token) {
+        return source
+                ? Map.of("ltx.callback.enabled", "true",
+                        "ltx.callback.listener.host", FreePorts.LOOPBACK,
+                        "ltx.callback.listener.port", Integer.toString(port),
+                        "ltx.callback.token", token)
+                : Map.of("ltx.request.type", "callback",
+                        "ltx.callback.url", "http://" + FreePorts.LOOPBACK + ":" + port + "/callback/" + token);
     }
 
     private static String detail(JsonNode event) {
@@ -223,20 +224,11 @@ public final class DemoMain {
     /** The simulator's counters that show what the pipeline cost: calls, duplicates, throttling. */
     private static String simulatorStats(LocalSimulator simulator) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(simulator.rootUrl() + "/_sim/stats")).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                return "HTTP " + response.statusCode();
-            }
-            JsonNode stats = Json.MAPPER.readTree(response.body());
+            JsonNode stats = simulator.stats();
             return STATS_SHOWN.stream().filter(stats::has).map(f -> f + " " + stats.get(f).asText())
                     .collect(Collectors.joining(", "));
-        } catch (IOException e) {
+        } catch (RuntimeException e) {
             return "unavailable (" + e.getMessage() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unavailable";
         }
     }
 

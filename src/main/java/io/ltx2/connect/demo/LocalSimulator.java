@@ -1,5 +1,14 @@
 package io.ltx2.connect.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ltx2.connect.util.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -45,6 +54,24 @@ public final class LocalSimulator implements AutoCloseable {
     /** The simulator's own root (admin endpoints such as {@code /_sim/stats}). */
     public String rootUrl() {
         return "http://" + FreePorts.LOOPBACK + ":" + port;
+    }
+
+    /** The simulator's counters ({@code GET /_sim/stats}). */
+    public JsonNode stats() {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(rootUrl() + "/_sim/stats")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET /_sim/stats answered HTTP " + response.statusCode());
+            }
+            return Json.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the simulator's stats", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     public JavaProcess process() {

@@ -69,11 +69,27 @@ class RealWorkerIT {
     }
 
     @Test
-    void requestsThroughThePackagedPluginEndAsOneEventEach() {
-        String requests = "it.requests";
-        String tracking = "it.tasks";
-        String events = "it.events";
-        String dlq = "it.requests.dlq";
+    void pollingPipelineTurnsEachRequestIntoOneEvent() {
+        runPipeline("poll", Map.of(), Map.of());
+    }
+
+    /** Callback mode: the receiver the source task starts inside the isolated plugin takes the simulator's webhooks. */
+    @Test
+    void callbackPipelineTurnsEachRequestIntoOneEvent() {
+        int port = FreePorts.pick();
+        String token = "real-worker-it-callback-token";
+        runPipeline("cb", DemoMain.callbackOverrides(false, port, token), DemoMain.callbackOverrides(true, port, token));
+    }
+
+    /**
+     * Deploys the demo's sink and source configs (own topics and connector names per mode), writes the
+     * demo's eight requests and checks that each ends as exactly one event of the expected state.
+     */
+    private void runPipeline(String mode, Map<String, String> sinkExtra, Map<String, String> sourceExtra) {
+        String requests = mode + ".requests";
+        String tracking = mode + ".tasks";
+        String events = mode + ".events";
+        String dlq = mode + ".requests.dlq";
         String bootstrap = env.bootstrapServers();
         DemoTopics.create(bootstrap, List.of(requests, tracking, events), DemoMain.PARTITIONS, dlq);
 
@@ -81,16 +97,18 @@ class RealWorkerIT {
                 "ltx.api.url", env.apiUrl(),
                 "ltx.tracking.bootstrap.servers", bootstrap,
                 "ltx.tracking.topic", tracking);
-        ConnectorConfigFile sink = ConnectorConfigFile.read(Path.of("config", "demo-ltx-sink.json")).with(common)
+        ConnectorConfigFile sink = ConnectorConfigFile.read(Path.of("config", "demo-ltx-sink.json"))
+                .renamed("ltx-sink-" + mode).with(common).with(sinkExtra)
                 .with(Map.of("topics", requests, "errors.deadletterqueue.topic.name", dlq));
-        ConnectorConfigFile source = ConnectorConfigFile.read(Path.of("config", "demo-ltx-source.json")).with(common)
+        ConnectorConfigFile source = ConnectorConfigFile.read(Path.of("config", "demo-ltx-source.json"))
+                .renamed("ltx-source-" + mode).with(common).with(sourceExtra)
                 .with(Map.of("ltx.events.topic", events, "ltx.poll.time.scale", Double.toString(TIME_SCALE)));
         for (ConnectorConfigFile connector : List.of(sink, source)) {
             env.connect().putConnector(connector.name(), connector.restConfig());
             env.connect().awaitRunning(connector.name(), Duration.ofSeconds(90));
         }
 
-        List<SampleRequest> sent = SampleRequest.demoSet("it");
+        List<SampleRequest> sent = SampleRequest.demoSet(mode);
         DemoTopics.produce(bootstrap, requests, sent);
 
         Set<String> ids = sent.stream().map(SampleRequest::requestId).collect(Collectors.toSet());
@@ -119,7 +137,10 @@ class RealWorkerIT {
                 }
             }
             assertThat(monitor.trackedRejected()).as("REJECTED tracking records")
-                    .containsExactlyInAnyOrder("it-07", "it-08");
+                    .containsExactlyInAnyOrder(mode + "-07", mode + "-08");
+        }
+        if (!sourceExtra.isEmpty()) {
+            assertThat(env.simulator().orElseThrow().stats().path("callbacksDelivered").asInt()).as("webhooks the receiver accepted").isGreaterThanOrEqualTo(6);
         }
     }
 
