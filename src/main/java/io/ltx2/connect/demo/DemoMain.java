@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -24,11 +25,16 @@ public final class DemoMain {
     private static final String DEFAULT_EVENTS_TOPIC = "ltx.events";
     private static final String DEFAULT_TRACKING_TOPIC = "ltx.tasks";
     static final int PARTITIONS = 3;
+    /** The key the started simulator accepts; the demo configs carry the same. */
+    static final String SIMULATOR_KEY = "demo-key";
+
+    /** Set by the shutdown hook: errors after it are the consequence of Ctrl-C, not failures. */
+    private static volatile boolean interrupted;
 
     private final DemoOptions options;
     private final long startNanos = System.nanoTime();
     private final int callbackPort = FreePorts.pick();
-    private final String callbackToken = java.util.UUID.randomUUID().toString().replace("-", "");
+    private final String callbackToken = UUID.randomUUID().toString().replace("-", "");
 
     DemoMain(DemoOptions options) {
         this.options = options;
@@ -95,11 +101,6 @@ public final class DemoMain {
             }
         }
     }
-
-    private static volatile boolean interrupted;
-
-    /** The key the started simulator accepts; the demo configs carry the same. */
-    static final String SIMULATOR_KEY = "demo-key";
 
     private int runPipeline(DemoEnvironment env) {
         ConnectorConfigFile sink = connectorConfig("sink", env);
