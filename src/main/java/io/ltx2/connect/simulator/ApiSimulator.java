@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -93,6 +94,8 @@ public final class ApiSimulator implements AutoCloseable {
     private static final String ADMIN_PREFIX = "/_sim/";
     /** Exchange attribute: the latency fault's delay for every answer of this call. */
     private static final String LATENCY_ATTRIBUTE = "ltx.sim.latencyMs";
+    /** "Never answered" ends after this, so a long benchmark does not collect open connections. */
+    private static final long HANG_FOREVER_MS = 600_000;
 
     static {
         // The JDK server writes headers and body separately; with Nagle's algorithm on, the body waits
@@ -113,6 +116,8 @@ public final class ApiSimulator implements AutoCloseable {
     private volatile int stormRetryAfter;
     private volatile boolean limitsEnabled;
     private final AtomicLong taskCounter = new AtomicLong();
+    /** Calls hung for good by a fault: their connections are dropped on reset and close. */
+    private final Set<HttpExchange> hung = ConcurrentHashMap.newKeySet();
 
     private HttpServer server;
     private ExecutorService requestExecutor;
@@ -214,6 +219,7 @@ public final class ApiSimulator implements AutoCloseable {
     /** Forgets tasks and counters and restores the build-time faults. */
     public void reset() {
         state.reset();
+        dropHungCalls();
         setFaults(config.faults);
         log.info("simulator reset");
     }
@@ -224,6 +230,7 @@ public final class ApiSimulator implements AutoCloseable {
         if (server == null) {
             return;
         }
+        dropHungCalls();
         server.stop(0);
         scheduler.shutdownNow();
         callbackExecutor.shutdownNow();
@@ -235,6 +242,13 @@ public final class ApiSimulator implements AutoCloseable {
         }
         server = null;
         log.info("APIXO simulator stopped");
+    }
+
+    private void dropHungCalls() {
+        for (HttpExchange ex : hung) {
+            hung.remove(ex);
+            ex.close(); // no answer was started: this closes the connection
+        }
     }
 
     // ---- request handling ----
@@ -293,8 +307,15 @@ public final class ApiSimulator implements AutoCloseable {
                 state.count(SimulatorState.Count.HANGS);
                 if (f.hangMs() > 0) {
                     later(() -> sendJson(ex, 504, Envelopes.error(504, "gateway timeout")), f.hangMs());
+                } else {
+                    // Never answered; the client's time-out ends it. Reset, close or ten minutes drop the connection.
+                    hung.add(ex);
+                    later(() -> {
+                        if (hung.remove(ex)) {
+                            ex.close();
+                        }
+                    }, HANG_FOREVER_MS);
                 }
-                // hangMs 0: the exchange is left open and never answered; the client's time-out ends it.
                 return;
             }
             if (dice.roll(create ? FaultDice.Stream.CREATE_ERROR : FaultDice.Stream.STATUS_ERROR,
@@ -420,20 +441,18 @@ public final class ApiSimulator implements AutoCloseable {
         byte[] body = readBody(ex);
         String method = ex.getRequestMethod();
         if (what.equals("stats") && method.equals("GET")) {
-            sendJson(ex, 200, Json.MAPPER.valueToTree(stats()));
+            ObjectNode stats = Json.MAPPER.valueToTree(stats());
+            if ("false".equals(queryParam(ex.getRequestURI().getRawQuery(), "tasks"))) {
+                stats.remove("tasks"); // large with many tasks; the aggregates stay
+            }
+            sendJson(ex, 200, stats);
         } else if (what.equals("faults") && method.equals("GET")) {
             sendJson(ex, 200, Json.MAPPER.valueToTree(faults.get()));
         } else if (what.equals("faults") && method.equals("POST")) {
             try {
-                JsonNode change = Json.MAPPER.readTree(body);
-                if (change == null || !change.isObject()) {
-                    throw new IllegalArgumentException("body must be a JSON object");
-                }
-                ObjectNode merged = Json.MAPPER.valueToTree(faults.get());
-                merged.setAll((ObjectNode) change);
-                setFaults(Json.MAPPER.treeToValue(merged, Faults.class));
+                setFaults(faults.get().withChanges(new String(body, StandardCharsets.UTF_8)));
                 sendJson(ex, 200, Json.MAPPER.valueToTree(faults.get()));
-            } catch (IOException | IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {
                 sendJson(ex, 400, Envelopes.error(400, "faults: " + e.getMessage()));
             }
         } else if (what.equals("reset") && method.equals("POST")) {

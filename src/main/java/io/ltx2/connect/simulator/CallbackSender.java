@@ -84,7 +84,8 @@ final class CallbackSender {
         if (!state.isCurrent(task)) {
             return;
         }
-        ObjectNode envelope = Envelopes.ok(task.statusData(clock.millis()));
+        // Never earlier than completion, even if an injected clock has not moved since.
+        ObjectNode envelope = Envelopes.ok(task.statusData(Math.max(clock.millis(), task.completeTime)));
         HttpRequest request = HttpRequest.newBuilder(URI.create(task.callbackUrl))
                 .timeout(Duration.ofMillis(timeoutMs()))
                 .header("Content-Type", "application/json")

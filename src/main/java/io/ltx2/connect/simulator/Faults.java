@@ -2,7 +2,11 @@ package io.ltx2.connect.simulator;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ltx2.connect.util.Json;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,13 +23,15 @@ import java.util.Objects;
  * @param statusLatencyMs        delay added before every status answer
  * @param createHangRate         create calls that hang (request not processed)
  * @param statusHangRate         status calls that hang
- * @param hangMs                 how long a hang lasts before a 504 answer; 0 = never answer
+ * @param hangMs                 how long a hang lasts before a 504 answer; 0 = never answer (the connection
+ *                               is dropped after 10 minutes, on reset or on close)
  * @param lostCreateResponseRate creates that ARE accepted (task exists, billed) but whose answer is lost
  * @param lostResponseMode       how it is lost: connection dropped, or a 500 answer
  * @param callbackLossRate       completions whose callback is never sent
  * @param callbackDuplicateRate  completions whose callback is delivered twice
  * @param callbackDelayMs        delay added before the first callback attempt
- * @param stormDurationMs        when &gt; 0, every API call gets 429 for this long from the moment the faults are set
+ * @param stormDurationMs        when &gt; 0, every API call gets 429 for this long from the moment the faults are
+ *                               set (not carried over by {@link #toBuilder()} nor by an admin change without it)
  * @param stormRetryAfterSeconds the {@code Retry-After} sent during a storm
  * @param malformedStatusRate    status answers replaced by a malformed one
  * @param malformedKinds         which malformations to choose from (empty = all)
@@ -104,6 +110,10 @@ public record Faults(
         return new Builder();
     }
 
+    /**
+     * A builder holding these faults except a storm: a storm is an event that starts when faults
+     * are set, so changing some other fault must not start it again.
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.createErrorRate = createErrorRate;
@@ -119,11 +129,30 @@ public record Faults(
         b.callbackLossRate = callbackLossRate;
         b.callbackDuplicateRate = callbackDuplicateRate;
         b.callbackDelayMs = callbackDelayMs;
-        b.stormDurationMs = stormDurationMs;
-        b.stormRetryAfterSeconds = stormRetryAfterSeconds;
         b.malformedStatusRate = malformedStatusRate;
         b.malformedKinds = malformedKinds;
         return b;
+    }
+
+    /**
+     * These faults (without a storm, see {@link #toBuilder()}) with the fields of a JSON object
+     * changed, as {@code POST /_sim/faults} takes them.
+     *
+     * @throws IllegalArgumentException when the text is not a JSON object or a value is out of range
+     */
+    public Faults withChanges(String json) {
+        try {
+            JsonNode change = Json.MAPPER.readTree(json);
+            if (change == null || !change.isObject()) {
+                throw new IllegalArgumentException("must be a JSON object");
+            }
+            ObjectNode merged = Json.MAPPER.valueToTree(toBuilder().build());
+            merged.setAll((ObjectNode) change);
+            return Json.MAPPER.treeToValue(merged, Faults.class);
+        } catch (IOException e) {
+            Throwable root = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+            throw new IllegalArgumentException(root.getMessage(), e);
+        }
     }
 
     private static void checkRate(String name, double rate) {

@@ -28,6 +28,7 @@ public final class SimulatorMain {
             "  --generation-time-ms N   fixed time from create to completion, not scaled",
             "  --long-generation        tasks take a day (heap benchmarks)",
             "  --threads N              request threads (default 8)",
+            "  --faults JSON            initial faults, same fields as POST /_sim/faults, e.g. '{\"statusErrorRate\":0.05}'",
             "  --help                   this text");
 
     private SimulatorMain() {
@@ -86,6 +87,7 @@ public final class SimulatorMain {
                     case "--max-concurrent" -> b.maxConcurrentTasks(Integer.parseInt(v));
                     case "--generation-time-ms" -> b.fixedGenerationTime(Duration.ofMillis(Long.parseLong(v)));
                     case "--threads" -> b.threads(Integer.parseInt(v));
+                    case "--faults" -> b.faults(faults(v));
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             } catch (NumberFormatException e) {
@@ -93,6 +95,14 @@ public final class SimulatorMain {
             }
         }
         return b;
+    }
+
+    private static Faults faults(String json) {
+        try {
+            return Faults.NONE.withChanges(json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--faults: " + e.getMessage());
+        }
     }
 
     private static String[] list(String v) {

@@ -275,6 +275,56 @@ class ApiSimulatorTest {
         assertThat(sim.stats().peakConcurrent()).as("peak is kept").isEqualTo(3);
     }
 
+    @Test
+    void statesAndLimitsFollowTheInjectedClock() throws Exception {
+        ManualClock clock = new ManualClock(1_700_000_000_000L);
+        ApiSimulator sim = start(sim().clock(clock).maxConcurrentTasks(1).callsPerMinute(4));
+        SimHttp http = new SimHttp(sim, KEY);
+        String id = http.createOk("{\"input\": {\"prompt\": \"p\", \"resolution\": \"1080p\"}}");
+
+        assertThat(http.status(id).data().get("state").asText()).isEqualTo("pending");
+        assertThat(http.create(SimHttp.textTask("second")).status()).as("one task at a time").isEqualTo(429);
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(http.status(id).data().get("state").asText()).isEqualTo("processing");
+        SimHttp.Answer overRate = http.status(id);
+        assertThat(overRate.status()).as("fifth call in the minute").isEqualTo(429);
+        assertThat(overRate.retryAfter()).isEqualTo("57");
+
+        clock.advance(Duration.ofSeconds(120));
+        JsonNode done = http.status(id).data();
+        assertThat(done.get("state").asText()).isEqualTo("success");
+        assertThat(done.get("createTime").asLong()).isEqualTo(1_700_000_000_000L);
+        assertThat(done.get("costTime").asLong()).isBetween(90_000L, 120_000L);
+        assertThat(http.create(SimHttp.textTask("second")).status()).as("the first one completed").isEqualTo(200);
+    }
+
+    @Test
+    void closeStopsTheServerAndItsThreads() throws Exception {
+        ApiSimulator sim = startDefault();
+        try (TestReceiver receiver = new TestReceiver()) {
+            SimHttp http = new SimHttp(sim, KEY);
+            http.createOk(callbackTask(receiver.url(), "pending callback"));
+            String url = sim.baseUrl();
+
+            sim.close();
+
+            assertThat(simulatorThreads()).isZero();
+            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/statusTask/x?taskId=y"))
+                    .timeout(Duration.ofSeconds(2)).GET().build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> http.send(request)).isInstanceOf(java.io.UncheckedIOException.class);
+        }
+    }
+
+    private static long simulatorThreads() {
+        long[] count = new long[1];
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            count[0] = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.isAlive() && t.getName().startsWith("ltx-sim-")).count();
+            return count[0] == 0;
+        });
+        return count[0];
+    }
+
     // ---- callbacks ----
 
     private static String callbackTask(String url, String prompt) {
@@ -488,6 +538,13 @@ class ApiSimulatorTest {
         assertThat(System.currentTimeMillis() - t0).as("the storm lasted its duration").isGreaterThanOrEqualTo(2_000);
         assertThat(sim.stats().rateLimited()).isGreaterThanOrEqualTo(2);
         assertThat(sim.stats().tasksCreated()).isEqualTo(1);
+
+        // A storm is an event: changing another fault does not start it again.
+        sim.updateFaults(f -> f.toBuilder().latency(Endpoint.CREATE, 1).build());
+        assertThat(http.create(SimHttp.textTask("p")).status()).isEqualTo(200);
+        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.adminUrl() + "/faults"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"statusLatencyMs\": 1}")).build());
+        assertThat(http.create(SimHttp.textTask("p")).status()).isEqualTo(200);
     }
 
     @ParameterizedTest
@@ -533,6 +590,11 @@ class ApiSimulatorTest {
         assertThat(stats.json().get("createCalls").asLong()).isEqualTo(1);
         assertThat(stats.json().get("injectedErrors").asLong()).isEqualTo(1);
         assertThat(stats.json().at("/tasks/" + id + "/createTime").asLong()).isPositive();
+
+        SimHttp.Answer brief = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.adminUrl() + "/stats?tasks=false")).GET().build());
+        assertThat(brief.json().has("tasks")).isFalse();
+        assertThat(brief.json().get("createCalls").asLong()).isEqualTo(1);
+        assertThat(brief.json().has("maxStatusCallsPerTask")).isTrue();
 
         SimHttp.Answer bad = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.adminUrl() + "/faults"))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"statusErrorRate\": 2}")).build());
