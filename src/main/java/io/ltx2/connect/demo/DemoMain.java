@@ -141,7 +141,7 @@ public final class DemoMain {
         for (SampleRequest request : requests) {
             JsonNode event = events.get(request.requestId());
             String state = event == null ? "(none)" : event.path("state").asText();
-            boolean ok = !options.usesLocalSimulator() || request.expectedState().equals(state);
+            boolean ok = options.usesRealApi() || request.expectedState().equals(state);
             asExpected &= ok;
             System.out.printf("  %-18s %-34s %-9s %s%s%n", request.requestId(), request.label(), state,
                     event == null ? "" : detail(event), ok ? "" : "   <-- expected " + request.expectedState());
@@ -175,7 +175,7 @@ public final class DemoMain {
     }
 
     private ConnectorConfigFile connectorConfig(String kind, DemoEnvironment env) {
-        String file = (options.usesLocalSimulator() ? "demo-ltx-" : "ltx-") + kind + ".json";
+        String file = (options.usesRealApi() ? "ltx-" : "demo-ltx-") + kind + ".json";
         ConnectorConfigFile config = ConnectorConfigFile.read(options.configDir().resolve(file));
         Map<String, String> overrides = new HashMap<>();
         overrides.put("ltx.api.url", env.apiUrl());
@@ -185,7 +185,7 @@ public final class DemoMain {
             // the worker resolves it (config.providers=file); the key never passes through the demo
             overrides.put("ltx.api.key", "${file:" + options.apiKeyFile().toAbsolutePath() + ":api.key}");
         }
-        if (options.usesLocalSimulator() && kind.equals("source")) {
+        if (!options.usesRealApi() && kind.equals("source")) {
             overrides.put("ltx.poll.time.scale", Double.toString(options.timeScale()));
         }
         if (options.callback()) {

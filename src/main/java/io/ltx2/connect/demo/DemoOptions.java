@@ -25,8 +25,9 @@ public record DemoOptions(String bootstrap, String connectorBootstrap, String co
               --connector-bootstrap LIST  ltx.tracking.bootstrap.servers as the Connect workers see it
                                           (default: --bootstrap; differs e.g. inside docker compose)
               --connect-url URL           use this Connect cluster (needs --bootstrap) instead of starting a worker
-              --api-url URL               use this API instead of starting the simulator; the configs for the
-                                          real API (config/ltx-*.json) are deployed
+              --api-url URL               use this API instead of starting the simulator: a simulator started
+                                          elsewhere (at --time-scale), or the real API, for which the configs
+                                          config/ltx-*.json are deployed instead of config/demo-ltx-*.json
               --api-key-file PATH         properties file with api.key=..., as the Connect worker sees it; the
                                           connectors get ltx.api.key=${file:PATH:api.key} (the demo never reads it)
               --billable                  confirm that requests to the real API (billed per second of video) are wanted
@@ -95,6 +96,15 @@ public record DemoOptions(String bootstrap, String connectorBootstrap, String co
     /** True when the simulator is started by the demo (no --api-url). */
     public boolean usesLocalSimulator() {
         return apiUrl == null;
+    }
+
+    /**
+     * True when --api-url is the real APIXO API: then the real configs (config/ltx-*.json) are
+     * deployed and no outcome is assumed. Any other URL is taken for a simulator (started elsewhere,
+     * e.g. by docker compose) at --time-scale.
+     */
+    public boolean usesRealApi() {
+        return apiUrl != null && isRealApi(apiUrl);
     }
 
     private static String value(String flag, List<String> rest) {
