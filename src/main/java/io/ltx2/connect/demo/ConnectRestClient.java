@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** The few calls of the Connect REST API that the demo and the real-worker test make. */
 public final class ConnectRestClient {
@@ -61,6 +62,34 @@ public final class ConnectRestClient {
     public JsonNode status(String name) {
         return json(expectOk(send(HttpRequest.newBuilder(uri("/connectors/" + encode(name) + "/status")).GET()),
                 "read the status of connector " + name));
+    }
+
+    /**
+     * The first failure of the connector or one of its tasks, as "task 0 FAILED: <root cause>", or
+     * empty while everything runs.
+     */
+    public Optional<String> failure(String name) {
+        JsonNode status = status(name);
+        if ("FAILED".equals(status.path("connector").path("state").asText())) {
+            return Optional.of("connector FAILED: " + rootCause(status.path("connector").path("trace").asText()));
+        }
+        for (JsonNode task : status.path("tasks")) {
+            if ("FAILED".equals(task.path("state").asText())) {
+                return Optional.of("task " + task.path("id").asText() + " FAILED: " + rootCause(task.path("trace").asText()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The innermost "Caused by:" line of a Java stack trace, else its first line. */
+    static String rootCause(String trace) {
+        String cause = trace.lines().findFirst().orElse("");
+        for (String line : trace.lines().toList()) {
+            if (line.startsWith("Caused by: ")) {
+                cause = line.substring("Caused by: ".length());
+            }
+        }
+        return cause;
     }
 
     public void deleteConnector(String name) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -131,7 +132,7 @@ public final class DemoMain {
         Map<String, JsonNode> events;
         int duplicates;
         try (PipelineMonitor monitor = new PipelineMonitor(env.bootstrapServers(), trackingTopic, eventsTopic, ids)) {
-            progress = follow(monitor, requests.size());
+            progress = follow(monitor, requests.size(), env.connect(), List.of(sink.name(), source.name()));
             events = monitor.events();
             duplicates = monitor.duplicateEvents();
         }
@@ -150,7 +151,7 @@ public final class DemoMain {
         env.simulator().ifPresent(sim -> say("Simulator calls: %s", simulatorStats(sim)));
         boolean complete = progress.terminal() == requests.size();
         say("%s: %d requests -> %d succeeded, %d failed, %d rejected; %d DLQ records; %d duplicate events",
-                complete ? "Done" : "INCOMPLETE after " + options.timeout().toSeconds() + " s", requests.size(),
+                complete ? "Done" : "INCOMPLETE", requests.size(),
                 progress.succeeded(), progress.failed(), progress.rejected(), dlq, duplicates);
         if (!asExpected) {
             say("Some events did not have the expected state (see above).");
@@ -158,9 +159,13 @@ public final class DemoMain {
         return complete && asExpected && duplicates == 0 ? 0 : 1;
     }
 
-    /** Polls until every request has its event or the timeout passes, printing the counts when they change. */
-    private PipelineMonitor.Progress follow(PipelineMonitor monitor, int expected) {
+    /**
+     * Polls until every request has its event, the timeout passes, or a connector task fails (a
+     * wrong API key, say), printing the counts when they change.
+     */
+    private PipelineMonitor.Progress follow(PipelineMonitor monitor, int expected, ConnectRestClient connect, List<String> connectors) {
         long deadline = System.nanoTime() + options.timeout().toNanos();
+        long nextHealthCheck = 0;
         String last = "";
         PipelineMonitor.Progress progress = monitor.progress();
         while (progress.terminal() < expected && System.nanoTime() < deadline) {
@@ -169,6 +174,16 @@ public final class DemoMain {
             if (!line.equals(last)) {
                 say("  %s", line);
                 last = line;
+            }
+            if (System.nanoTime() > nextHealthCheck) {
+                nextHealthCheck = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                for (String name : connectors) {
+                    Optional<String> failure = connect.failure(name);
+                    if (failure.isPresent()) {
+                        say("Connector %s: %s", name, failure.get());
+                        return progress;
+                    }
+                }
             }
         }
         return progress;
