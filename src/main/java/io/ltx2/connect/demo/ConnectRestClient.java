@@ -59,6 +59,15 @@ public final class ConnectRestClient {
         expectOk(response, "deploy connector " + name);
     }
 
+    /**
+     * Restarts the connector's failed instances ({@code POST .../restart?includeTasks=true&onlyFailed=true}):
+     * a PUT of an unchanged config does not restart a task that failed earlier.
+     */
+    public void restartFailed(String name) {
+        expectOk(send(HttpRequest.newBuilder(uri("/connectors/" + encode(name) + "/restart?includeTasks=true&onlyFailed=true"))
+                .POST(HttpRequest.BodyPublishers.noBody())), "restart the failed tasks of connector " + name);
+    }
+
     public JsonNode status(String name) {
         return json(expectOk(send(HttpRequest.newBuilder(uri("/connectors/" + encode(name) + "/status")).GET()),
                 "read the status of connector " + name));
@@ -113,14 +122,14 @@ public final class ConnectRestClient {
                 last = status.toString();
                 String connectorState = status.path("connector").path("state").asText();
                 if ("FAILED".equals(connectorState)) {
-                    throw new IllegalStateException("connector " + name + " failed: " + status.path("connector").path("trace").asText());
+                    throw new IllegalStateException("connector " + name + " failed: " + rootCause(status.path("connector").path("trace").asText()));
                 }
                 boolean allRunning = status.path("tasks").size() > 0;
                 for (JsonNode task : status.path("tasks")) {
                     String state = task.path("state").asText();
                     if ("FAILED".equals(state)) {
                         throw new IllegalStateException("task " + task.path("id").asText() + " of " + name + " failed: "
-                                + task.path("trace").asText());
+                                + rootCause(task.path("trace").asText()));
                     }
                     allRunning &= "RUNNING".equals(state);
                 }

@@ -117,6 +117,7 @@ public final class DemoMain {
         for (ConnectorConfigFile connector : List.of(sink, source)) {
             long t0 = System.nanoTime();
             env.connect().putConnector(connector.name(), connector.restConfig());
+            env.connect().restartFailed(connector.name());  // left failed by an earlier run on the same cluster
             env.connect().awaitRunning(connector.name(), CONNECTOR_START_TIMEOUT);
             say("  connector %-10s RUNNING  (%s, tasks.max %s, %.1f s)", connector.name(),
                     simpleName(connector.config().get("connector.class")), connector.config().get("tasks.max"), seconds(t0));
