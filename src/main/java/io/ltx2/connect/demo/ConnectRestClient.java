@@ -78,7 +78,10 @@ public final class ConnectRestClient {
      * empty while everything runs.
      */
     public Optional<String> failure(String name) {
-        JsonNode status = status(name);
+        return failure(status(name));
+    }
+
+    private static Optional<String> failure(JsonNode status) {
         if ("FAILED".equals(status.path("connector").path("state").asText())) {
             return Optional.of("connector FAILED: " + rootCause(status.path("connector").path("trace").asText()));
         }
@@ -109,38 +112,42 @@ public final class ConnectRestClient {
     }
 
     /**
-     * Waits until the connector and at least one task run; fails at once, with the worker's trace,
-     * when the connector or a task has FAILED.
+     * Waits until the connector and at least one task run. A FAILED state counts only once it has
+     * lasted {@link #FAILED_GRACE}: right after a PUT or restart the status can still show the
+     * previous instance's failure. Fails with the root cause of the trace.
      */
     public void awaitRunning(String name, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        long failedSince = 0;
         String last = "no status yet";
         while (System.nanoTime() < deadline) {
             HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/connectors/" + encode(name) + "/status")).GET());
             if (response.statusCode() == 200) {
                 JsonNode status = json(response.body());
                 last = status.toString();
-                String connectorState = status.path("connector").path("state").asText();
-                if ("FAILED".equals(connectorState)) {
-                    throw new IllegalStateException("connector " + name + " failed: " + rootCause(status.path("connector").path("trace").asText()));
-                }
-                boolean allRunning = status.path("tasks").size() > 0;
-                for (JsonNode task : status.path("tasks")) {
-                    String state = task.path("state").asText();
-                    if ("FAILED".equals(state)) {
-                        throw new IllegalStateException("task " + task.path("id").asText() + " of " + name + " failed: "
-                                + rootCause(task.path("trace").asText()));
+                Optional<String> failure = failure(status);
+                if (failure.isPresent()) {
+                    failedSince = failedSince == 0 ? System.nanoTime() : failedSince;
+                    if (System.nanoTime() - failedSince > FAILED_GRACE.toNanos()) {
+                        throw new IllegalStateException(name + ": " + failure.get());
                     }
-                    allRunning &= "RUNNING".equals(state);
-                }
-                if ("RUNNING".equals(connectorState) && allRunning) {
-                    return;
+                } else {
+                    failedSince = 0;
+                    boolean allRunning = status.path("tasks").size() > 0;
+                    for (JsonNode task : status.path("tasks")) {
+                        allRunning &= "RUNNING".equals(task.path("state").asText());
+                    }
+                    if ("RUNNING".equals(status.path("connector").path("state").asText()) && allRunning) {
+                        return;
+                    }
                 }
             }
             sleep(250);
         }
         throw new IllegalStateException("connector " + name + " not running within " + timeout + "; last status: " + last);
     }
+
+    private static final Duration FAILED_GRACE = Duration.ofSeconds(5);
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
