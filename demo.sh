@@ -15,8 +15,8 @@ case " $* " in
   *" -h "*|*" --help "*) ;;
   *)
     if [ "${DEMO_SKIP_BUILD:-}" != "1" ]; then
-      echo "Building the plugin and resolving the Kafka jars (mvn -DskipTests verify; the first run downloads from Maven Central)..."
-      mvn -B -q -DskipTests verify
+      echo "Building the plugin and resolving the Kafka jars (mvn verify without tests; the first run downloads from Maven Central)..."
+      mvn -B -q -Dmaven.test.skip=true verify
     fi
     ;;
 esac

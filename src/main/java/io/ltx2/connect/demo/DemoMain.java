@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -267,7 +268,8 @@ public final class DemoMain {
             return options.pluginZip();
         }
         try (var files = Files.list(Path.of("target"))) {
-            return files.filter(p -> p.getFileName().toString().matches("ltx2-kafka-connect-.*\\.zip")).findFirst()
+            return files.filter(p -> p.getFileName().toString().matches("ltx2-kafka-connect-.*\\.zip"))
+                    .max(Comparator.comparing(p -> p.toFile().lastModified()))  // the newest build
                     .orElse(Path.of("target", "ltx2-kafka-connect.zip"));
         } catch (IOException e) {
             return Path.of("target", "ltx2-kafka-connect.zip");
