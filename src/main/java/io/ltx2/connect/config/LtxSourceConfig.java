@@ -1,0 +1,294 @@
+package io.ltx2.connect.config;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.common.config.types.Password;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Configuration of {@code LtxSourceConnector}: the shared keys of {@link LtxConfig} plus where
+ * events go, how status calls are scheduled, and the callback receiver.
+ */
+public class LtxSourceConfig extends LtxConfig {
+
+    public static final String EVENTS_GROUP = "Events";
+    public static final String POLL_GROUP = "Status polling";
+    public static final String CALLBACK_GROUP = "Callback receiver";
+
+    public static final String EVENTS_TOPIC = "ltx.events.topic";
+    private static final String EVENTS_TOPIC_DOC = "Topic of the terminal events (key = request id, value = struct "
+            + "io.ltx2.connect.TerminalEvent v1): exactly one per request, state success, failed or rejected.";
+    public static final String EVENTS_TOPIC_DEFAULT = "ltx.events";
+
+    public static final String TASK_TIMEOUT_MS = "ltx.task.timeout.ms";
+    private static final String TASK_TIMEOUT_MS_DOC = "A task still unfinished this long after its submission gets one last status "
+            + "call and then a failed event with failCode TIMEOUT.";
+    public static final long TASK_TIMEOUT_MS_DEFAULT = 30 * 60_000L;
+
+    public static final String NOT_FOUND_GRACE_MS = "ltx.notfound.grace.ms";
+    private static final String NOT_FOUND_GRACE_MS_DOC = "How long after submission a 404 from the status endpoint is taken for "
+            + "replication lag and retried; a 404 after that gives a failed event with failCode NOT_FOUND.";
+    public static final long NOT_FOUND_GRACE_MS_DEFAULT = 120_000L;
+
+    public static final String PARTITION_CHECK_INTERVAL_MS = "ltx.partition.check.interval.ms";
+    private static final String PARTITION_CHECK_INTERVAL_MS_DOC = "How often the connector looks at the tracking topic's partition "
+            + "count and, when it changed, redistributes the partitions across its tasks.";
+    public static final long PARTITION_CHECK_INTERVAL_MS_DEFAULT = 60_000L;
+
+    public static final String POLL_SCHEDULE = "ltx.poll.schedule";
+    private static final String POLL_SCHEDULE_DOC = "adaptive: the first status call near the expected completion time (from resolution, "
+            + "duration and LoRA, learnt from the completions observed), then shrinking intervals; fixed: wait "
+            + "ltx.poll.fixed.initial.delay.ms, then poll every ltx.poll.fixed.interval.ms (the vendor's advice).";
+    public static final String POLL_SCHEDULE_DEFAULT = "adaptive";
+
+    public static final String POLL_FIXED_INITIAL_DELAY_MS = "ltx.poll.fixed.initial.delay.ms";
+    private static final String POLL_FIXED_INITIAL_DELAY_MS_DOC = "Fixed schedule: delay between submission and the first status call.";
+    public static final long POLL_FIXED_INITIAL_DELAY_MS_DEFAULT = 60_000L;
+
+    public static final String POLL_FIXED_INTERVAL_MS = "ltx.poll.fixed.interval.ms";
+    private static final String POLL_FIXED_INTERVAL_MS_DOC = "Fixed schedule: interval between status calls after the first.";
+    public static final long POLL_FIXED_INTERVAL_MS_DEFAULT = 5_000L;
+
+    public static final String POLL_TIME_SCALE = "ltx.poll.time.scale";
+    private static final String POLL_TIME_SCALE_DOC = "Adaptive schedule: factor applied to the contract's expected generation times "
+            + "before anything has been learnt (1.0 for the real API; e.g. 0.01 for a simulator running 100 times faster).";
+    public static final double POLL_TIME_SCALE_DEFAULT = 1.0;
+
+    public static final String POLL_MIN_INTERVAL_MS = "ltx.poll.min.interval.ms";
+    private static final String POLL_MIN_INTERVAL_MS_DOC = "Adaptive schedule: shortest interval between two status calls of one task.";
+    public static final long POLL_MIN_INTERVAL_MS_DEFAULT = 2_000L;
+
+    public static final String POLL_MAX_INTERVAL_MS = "ltx.poll.max.interval.ms";
+    private static final String POLL_MAX_INTERVAL_MS_DOC = "Adaptive schedule: longest interval between two status calls of a task that "
+            + "is later than expected.";
+    public static final long POLL_MAX_INTERVAL_MS_DEFAULT = 30_000L;
+
+    public static final String POLL_MAX_CONCURRENT = "ltx.poll.max.concurrent";
+    private static final String POLL_MAX_CONCURRENT_DOC = "Status calls one task keeps on the wire at once (the calls per minute are "
+            + "bounded separately by ltx.api.rate.limit.per.minute, split across tasks).";
+    public static final int POLL_MAX_CONCURRENT_DEFAULT = 32;
+
+    public static final String POLL_MALFORMED_MAX = "ltx.poll.malformed.max";
+    private static final String POLL_MALFORMED_MAX_DOC = "Unreadable status answers in a row for one task before it is given up with a "
+            + "failed event, failCode MALFORMED_RESPONSE.";
+    public static final int POLL_MALFORMED_MAX_DEFAULT = 5;
+
+    public static final String CALLBACK_ENABLED = "ltx.callback.enabled";
+    private static final String CALLBACK_ENABLED_DOC = "Host the webhook receiver in this worker (one per worker JVM and port, shared by the "
+            + "tasks in it). Give the sink ltx.callback.url = https://<public host>/callback/<ltx.callback.token>; the receiver writes "
+            + "a CALLBACK record to the tracking topic, and polling becomes a slow safety net.";
+
+    public static final String CALLBACK_HOST = "ltx.callback.listener.host";
+    private static final String CALLBACK_HOST_DOC = "Address the receiver binds to. Put a TLS-terminating proxy in front of it: the API "
+            + "only calls public HTTPS endpoints.";
+    public static final String CALLBACK_HOST_DEFAULT = "127.0.0.1";
+
+    public static final String CALLBACK_PORT = "ltx.callback.listener.port";
+    private static final String CALLBACK_PORT_DOC = "Port the receiver listens on (0 = any free port, for tests).";
+    public static final int CALLBACK_PORT_DEFAULT = 8099;
+
+    public static final String CALLBACK_TOKEN = "ltx.callback.token";
+    private static final String CALLBACK_TOKEN_DOC = "Secret the callback URL carries, as its last path segment (/callback/<token>) or "
+            + "as ?token=<token>; at least 16 characters. Required when ltx.callback.enabled is true.";
+
+    public static final String CALLBACK_HMAC_SECRET = "ltx.callback.hmac.secret";
+    private static final String CALLBACK_HMAC_SECRET_DOC = "Optional: when set, a callback must also carry an HMAC-SHA256 of its body with "
+            + "this secret, hex or base64, in the header named by ltx.callback.hmac.header (for a proxy that signs).";
+
+    public static final String CALLBACK_HMAC_HEADER = "ltx.callback.hmac.header";
+    private static final String CALLBACK_HMAC_HEADER_DOC = "Header carrying the HMAC-SHA256 signature (an optional 'sha256=' prefix is accepted).";
+    public static final String CALLBACK_HMAC_HEADER_DEFAULT = "X-Signature-256";
+
+    public static final String CALLBACK_CONFIRM = "ltx.callback.confirm";
+    private static final String CALLBACK_CONFIRM_DOC = "Confirm each callback with one status call before emitting (the vendor signs nothing). "
+            + "false emits from the callback body alone.";
+
+    public static final String CALLBACK_MAX_BODY_BYTES = "ltx.callback.max.body.bytes";
+    private static final String CALLBACK_MAX_BODY_BYTES_DOC = "Largest callback body accepted; larger ones get HTTP 413.";
+    public static final int CALLBACK_MAX_BODY_BYTES_DEFAULT = 64 * 1024;
+
+    public static final String CALLBACK_SAFETY_POLL_MS = "ltx.callback.safety.poll.interval.ms";
+    private static final String CALLBACK_SAFETY_POLL_MS_DOC = "Callback mode: interval of the safety-net status calls that resolve a task "
+            + "whose callback was lost (the first one this long after submission).";
+    public static final long CALLBACK_SAFETY_POLL_MS_DEFAULT = 300_000L;
+
+    public enum Schedule { ADAPTIVE, FIXED }
+
+    public static ConfigDef configDef() {
+        int order = 0;
+        ConfigDef def = LtxConfig.baseConfigDef()
+                .define(EVENTS_TOPIC, Type.STRING, EVENTS_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                        EVENTS_TOPIC_DOC, EVENTS_GROUP, ++order, Width.MEDIUM, "Events topic")
+                .define(TASK_TIMEOUT_MS, Type.LONG, TASK_TIMEOUT_MS_DEFAULT, Range.atLeast(1), Importance.MEDIUM,
+                        TASK_TIMEOUT_MS_DOC, EVENTS_GROUP, ++order, Width.SHORT, "Task time-out (ms)")
+                .define(NOT_FOUND_GRACE_MS, Type.LONG, NOT_FOUND_GRACE_MS_DEFAULT, Range.atLeast(0), Importance.LOW,
+                        NOT_FOUND_GRACE_MS_DOC, EVENTS_GROUP, ++order, Width.SHORT, "404 grace period (ms)")
+                .define(PARTITION_CHECK_INTERVAL_MS, Type.LONG, PARTITION_CHECK_INTERVAL_MS_DEFAULT, Range.atLeast(100), Importance.LOW,
+                        PARTITION_CHECK_INTERVAL_MS_DOC, EVENTS_GROUP, ++order, Width.SHORT, "Partition check interval (ms)");
+        order = 0;
+        def.define(POLL_SCHEDULE, Type.STRING, POLL_SCHEDULE_DEFAULT, ConfigDef.CaseInsensitiveValidString.in("adaptive", "fixed"),
+                        Importance.MEDIUM, POLL_SCHEDULE_DOC, POLL_GROUP, ++order, Width.SHORT, "Poll schedule")
+                .define(POLL_FIXED_INITIAL_DELAY_MS, Type.LONG, POLL_FIXED_INITIAL_DELAY_MS_DEFAULT, Range.atLeast(0), Importance.LOW,
+                        POLL_FIXED_INITIAL_DELAY_MS_DOC, POLL_GROUP, ++order, Width.SHORT, "Fixed: initial delay (ms)")
+                .define(POLL_FIXED_INTERVAL_MS, Type.LONG, POLL_FIXED_INTERVAL_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
+                        POLL_FIXED_INTERVAL_MS_DOC, POLL_GROUP, ++order, Width.SHORT, "Fixed: interval (ms)")
+                .define(POLL_TIME_SCALE, Type.DOUBLE, POLL_TIME_SCALE_DEFAULT, Range.between(0.0001, 1000.0), Importance.LOW,
+                        POLL_TIME_SCALE_DOC, POLL_GROUP, ++order, Width.SHORT, "Adaptive: time scale")
+                .define(POLL_MIN_INTERVAL_MS, Type.LONG, POLL_MIN_INTERVAL_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
+                        POLL_MIN_INTERVAL_MS_DOC, POLL_GROUP, ++order, Width.SHORT, "Adaptive: min interval (ms)")
+                .define(POLL_MAX_INTERVAL_MS, Type.LONG, POLL_MAX_INTERVAL_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
+                        POLL_MAX_INTERVAL_MS_DOC, POLL_GROUP, ++order, Width.SHORT, "Adaptive: max interval (ms)")
+                .define(POLL_MAX_CONCURRENT, Type.INT, POLL_MAX_CONCURRENT_DEFAULT, Range.between(1, 1000), Importance.LOW,
+                        POLL_MAX_CONCURRENT_DOC, POLL_GROUP, ++order, Width.SHORT, "Concurrent status calls")
+                .define(POLL_MALFORMED_MAX, Type.INT, POLL_MALFORMED_MAX_DEFAULT, Range.atLeast(1), Importance.LOW,
+                        POLL_MALFORMED_MAX_DOC, POLL_GROUP, ++order, Width.SHORT, "Malformed answers before giving up");
+        order = 0;
+        return def
+                .define(CALLBACK_ENABLED, Type.BOOLEAN, false, Importance.MEDIUM,
+                        CALLBACK_ENABLED_DOC, CALLBACK_GROUP, ++order, Width.SHORT, "Callback receiver")
+                .define(CALLBACK_HOST, Type.STRING, CALLBACK_HOST_DEFAULT, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        CALLBACK_HOST_DOC, CALLBACK_GROUP, ++order, Width.MEDIUM, "Listener host")
+                .define(CALLBACK_PORT, Type.INT, CALLBACK_PORT_DEFAULT, Range.between(0, 65535), Importance.MEDIUM,
+                        CALLBACK_PORT_DOC, CALLBACK_GROUP, ++order, Width.SHORT, "Listener port")
+                .define(CALLBACK_TOKEN, Type.PASSWORD, null, Importance.HIGH,
+                        CALLBACK_TOKEN_DOC, CALLBACK_GROUP, ++order, Width.LONG, "Callback token")
+                .define(CALLBACK_HMAC_SECRET, Type.PASSWORD, null, Importance.LOW,
+                        CALLBACK_HMAC_SECRET_DOC, CALLBACK_GROUP, ++order, Width.LONG, "HMAC secret")
+                .define(CALLBACK_HMAC_HEADER, Type.STRING, CALLBACK_HMAC_HEADER_DEFAULT, new ConfigDef.NonEmptyString(), Importance.LOW,
+                        CALLBACK_HMAC_HEADER_DOC, CALLBACK_GROUP, ++order, Width.MEDIUM, "HMAC header")
+                .define(CALLBACK_CONFIRM, Type.BOOLEAN, true, Importance.LOW,
+                        CALLBACK_CONFIRM_DOC, CALLBACK_GROUP, ++order, Width.SHORT, "Confirm callbacks")
+                .define(CALLBACK_MAX_BODY_BYTES, Type.INT, CALLBACK_MAX_BODY_BYTES_DEFAULT, Range.between(256, 16 * 1024 * 1024), Importance.LOW,
+                        CALLBACK_MAX_BODY_BYTES_DOC, CALLBACK_GROUP, ++order, Width.SHORT, "Max body (bytes)")
+                .define(CALLBACK_SAFETY_POLL_MS, Type.LONG, CALLBACK_SAFETY_POLL_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
+                        CALLBACK_SAFETY_POLL_MS_DOC, CALLBACK_GROUP, ++order, Width.SHORT, "Safety-net poll interval (ms)");
+    }
+
+    public LtxSourceConfig(Map<String, ?> props) {
+        this(configDef(), props);
+    }
+
+    protected LtxSourceConfig(ConfigDef def, Map<String, ?> props) {
+        super(def, props);
+    }
+
+    /** Cross-field rules, added to the per-key results of {@code Connector.validate}. */
+    public static void validateCrossField(Map<String, String> props, Map<String, ConfigValue> results) {
+        boolean callback = Boolean.parseBoolean(String.valueOf(props.getOrDefault(CALLBACK_ENABLED, "false")).trim());
+        ConfigValue token = results.get(CALLBACK_TOKEN);
+        if (callback && token != null && token.errorMessages().isEmpty()) {
+            Object v = token.value();
+            String s = v instanceof Password p ? p.value() : null;
+            if (s == null || s.isBlank()) {
+                token.addErrorMessage(CALLBACK_TOKEN + " is required when " + CALLBACK_ENABLED + " is true");
+            } else if (s.length() < 16) {
+                token.addErrorMessage(CALLBACK_TOKEN + " must have at least 16 characters");
+            } else if (!s.matches("[A-Za-z0-9._~-]+")) {
+                token.addErrorMessage(CALLBACK_TOKEN + " may only use URL-safe characters (letters, digits, . _ ~ -)");
+            }
+        }
+        ConfigValue min = results.get(POLL_MIN_INTERVAL_MS);
+        ConfigValue max = results.get(POLL_MAX_INTERVAL_MS);
+        if (min != null && max != null && min.value() instanceof Long lo && max.value() instanceof Long hi && lo > hi) {
+            max.addErrorMessage(POLL_MAX_INTERVAL_MS + " must not be smaller than " + POLL_MIN_INTERVAL_MS);
+        }
+        ConfigValue events = results.get(EVENTS_TOPIC);
+        ConfigValue tracking = results.get(TRACKING_TOPIC);
+        if (events != null && tracking != null && events.value() != null && events.value().equals(tracking.value())) {
+            events.addErrorMessage(EVENTS_TOPIC + " must differ from " + TRACKING_TOPIC);
+        }
+    }
+
+    public String eventsTopic() {
+        return getString(EVENTS_TOPIC);
+    }
+
+    public Duration taskTimeout() {
+        return Duration.ofMillis(getLong(TASK_TIMEOUT_MS));
+    }
+
+    public Duration notFoundGrace() {
+        return Duration.ofMillis(getLong(NOT_FOUND_GRACE_MS));
+    }
+
+    public Duration partitionCheckInterval() {
+        return Duration.ofMillis(getLong(PARTITION_CHECK_INTERVAL_MS));
+    }
+
+    public Schedule pollSchedule() {
+        return Schedule.valueOf(getString(POLL_SCHEDULE).toUpperCase(Locale.ROOT));
+    }
+
+    public Duration fixedInitialDelay() {
+        return Duration.ofMillis(getLong(POLL_FIXED_INITIAL_DELAY_MS));
+    }
+
+    public Duration fixedInterval() {
+        return Duration.ofMillis(getLong(POLL_FIXED_INTERVAL_MS));
+    }
+
+    public double timeScale() {
+        return getDouble(POLL_TIME_SCALE);
+    }
+
+    public Duration minPollInterval() {
+        return Duration.ofMillis(getLong(POLL_MIN_INTERVAL_MS));
+    }
+
+    public Duration maxPollInterval() {
+        return Duration.ofMillis(Math.max(getLong(POLL_MAX_INTERVAL_MS), getLong(POLL_MIN_INTERVAL_MS)));
+    }
+
+    public int maxConcurrentPolls() {
+        return getInt(POLL_MAX_CONCURRENT);
+    }
+
+    public int malformedMax() {
+        return getInt(POLL_MALFORMED_MAX);
+    }
+
+    public boolean callbackEnabled() {
+        return getBoolean(CALLBACK_ENABLED);
+    }
+
+    public String callbackHost() {
+        return getString(CALLBACK_HOST);
+    }
+
+    public int callbackPort() {
+        return getInt(CALLBACK_PORT);
+    }
+
+    public Optional<Password> callbackToken() {
+        return Optional.ofNullable(getPassword(CALLBACK_TOKEN)).filter(p -> p.value() != null && !p.value().isBlank());
+    }
+
+    public Optional<Password> callbackHmacSecret() {
+        return Optional.ofNullable(getPassword(CALLBACK_HMAC_SECRET)).filter(p -> p.value() != null && !p.value().isEmpty());
+    }
+
+    public String callbackHmacHeader() {
+        return getString(CALLBACK_HMAC_HEADER);
+    }
+
+    public boolean callbackConfirm() {
+        return getBoolean(CALLBACK_CONFIRM);
+    }
+
+    public int callbackMaxBodyBytes() {
+        return getInt(CALLBACK_MAX_BODY_BYTES);
+    }
+
+    public Duration safetyPollInterval() {
+        return Duration.ofMillis(getLong(CALLBACK_SAFETY_POLL_MS));
+    }
+
+}

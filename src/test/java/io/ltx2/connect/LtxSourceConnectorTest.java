@@ -1,0 +1,85 @@
+package io.ltx2.connect;
+
+import io.ltx2.connect.config.LtxSourceConfig;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LtxSourceConnectorTest {
+    private final LtxSourceConnector connector = new LtxSourceConnector();
+
+    private static Map<String, String> config() {
+        Map<String, String> c = new HashMap<>();
+        c.put("ltx.api.key", "secret-key-value");
+        c.put("ltx.tracking.bootstrap.servers", "127.0.0.1:9092");
+        c.put("ltx.tracking.topic", "tasks");
+        return c;
+    }
+
+    private static Map<Map<String, ?>, Map<String, ?>> one(Map<String, ?> partition, Map<String, ?> offset) {
+        Map<Map<String, ?>, Map<String, ?>> m = new HashMap<>();
+        m.put(partition, offset);
+        return m;
+    }
+
+    @Test
+    void alterOffsetsAcceptsWhatTheTaskWritesAWatermarkAloneAndReset() {
+        assertThat(connector.alterOffsets(config(), one(Map.of("topic", "tasks", "partition", 0),
+                Map.of("v", 1, "watermark", 12L, "resolved", "r:1+2")))).isTrue();
+        assertThat(connector.alterOffsets(config(), one(Map.of("topic", "tasks", "partition", 3L), Map.of("watermark", 0)))).isTrue();
+        assertThat(connector.alterOffsets(config(), one(Map.of("topic", "tasks", "partition", 1), null))).isTrue();
+    }
+
+    @Test
+    void alterOffsetsRefusesBadShapesWithAClearMessage() {
+        assertThatThrownBy(() -> connector.alterOffsets(config(), one(Map.of("topic", "tasks"), Map.of("watermark", 1))))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("exactly the keys 'topic'");
+        assertThatThrownBy(() -> connector.alterOffsets(config(), one(Map.of("topic", "other", "partition", 0), Map.of("watermark", 1))))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("must be the tracking topic 'tasks'");
+        assertThatThrownBy(() -> connector.alterOffsets(config(), one(Map.of("topic", "tasks", "partition", "0"), Map.of("watermark", 1))))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("'partition' must be an integer");
+        assertThatThrownBy(() -> connector.alterOffsets(config(), one(Map.of("topic", "tasks", "partition", -1), Map.of("watermark", 1))))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("'partition' must be an integer >= 0");
+        assertThatThrownBy(() -> connector.alterOffsets(config(), one(Map.of("topic", "tasks", "partition", 0), Map.of("offset", 1))))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("unknown offset key 'offset'");
+        assertThatThrownBy(() -> connector.alterOffsets(config(), one(Map.of("topic", "tasks", "partition", 0), Map.of("watermark", "x"))))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("'watermark' must be an integer");
+    }
+
+    @Test
+    void exactlyOnceIsSupported() {
+        assertThat(connector.exactlyOnceSupport(config())).isEqualTo(ExactlyOnceSupport.SUPPORTED);
+    }
+
+    @Test
+    void validateReportsCrossFieldErrorsOnTheField() {
+        Map<String, String> c = config();
+        c.put(LtxSourceConfig.CALLBACK_ENABLED, "true");
+        assertThat(errors(c, LtxSourceConfig.CALLBACK_TOKEN)).anyMatch(m -> m.contains("is required"));
+        c.put(LtxSourceConfig.CALLBACK_TOKEN, "short");
+        assertThat(errors(c, LtxSourceConfig.CALLBACK_TOKEN)).anyMatch(m -> m.contains("at least 16"));
+        c.put(LtxSourceConfig.CALLBACK_TOKEN, "a-long-enough-token-0123");
+        assertThat(errors(c, LtxSourceConfig.CALLBACK_TOKEN)).isEmpty();
+        c.put(LtxSourceConfig.EVENTS_TOPIC, "tasks");
+        assertThat(errors(c, LtxSourceConfig.EVENTS_TOPIC)).anyMatch(m -> m.contains("must differ"));
+        c.put(LtxSourceConfig.POLL_SCHEDULE, "sometimes");
+        assertThat(errors(c, LtxSourceConfig.POLL_SCHEDULE)).isNotEmpty();
+    }
+
+    @Test
+    void versionComesFromTheBuild() {
+        assertThat(connector.version()).isNotBlank().doesNotContain("${").isNotEqualTo("unknown");
+    }
+
+    private java.util.List<String> errors(Map<String, String> c, String key) {
+        return connector.validate(c).configValues().stream().filter(v -> v.name().equals(key)).findFirst()
+                .map(ConfigValue::errorMessages).orElseThrow();
+    }
+}

@@ -1,0 +1,111 @@
+package io.ltx2.connect.source;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PartitionProgressTest {
+
+    @Test
+    void watermarkAdvancesOverContiguousResolvedOffsets() {
+        PartitionProgress p = new PartitionProgress(10);
+        p.resolve(11);
+        p.resolve(13);
+        assertThat(p.watermark()).isEqualTo(10);
+        assertThat(p.isResolved(11)).isTrue();
+        assertThat(p.isResolved(12)).isFalse();
+        p.resolve(10);
+        assertThat(p.watermark()).isEqualTo(12);
+        p.resolve(12);
+        assertThat(p.watermark()).isEqualTo(14);
+        assertThat(p.resolvedAboveWatermark()).isZero();
+        assertThat(p.isResolved(5)).isTrue();
+    }
+
+    @Test
+    void gapRangesAreResolvedAndOffsetsBelowTheWatermarkIgnored() {
+        PartitionProgress p = new PartitionProgress(100);
+        p.resolveRange(90, 105);
+        assertThat(p.watermark()).isEqualTo(105);
+        p.resolveRange(107, 110);
+        assertThat(p.resolvedOffsets()).containsExactly(107L, 108L, 109L);
+    }
+
+    @Test
+    void offsetRoundTripKeepsWatermarkAndResolvedSet() {
+        PartitionProgress p = new PartitionProgress(1000);
+        for (long o : List.of(1002L, 1003L, 1004L, 1010L, 1500L)) {
+            p.resolve(o);
+        }
+        Map<String, Object> offset = p.toOffset();
+        assertThat(offset).containsEntry("watermark", 1000L).containsEntry("v", 1);
+        assertThat((String) offset.get("resolved")).isEqualTo("r:2+3,5+1,489+1");
+        PartitionProgress back = PartitionProgress.fromOffset(offset);
+        assertThat(back.watermark()).isEqualTo(1000);
+        assertThat(back.resolvedOffsets()).containsExactly(1002L, 1003L, 1004L, 1010L, 1500L);
+    }
+
+    @Test
+    void bitmapEncodingIsUsedWhenShorterAndRoundTrips() {
+        PartitionProgress p = new PartitionProgress(0);
+        for (long o = 1; o < 2000; o += 2) {
+            p.resolve(o); // every other offset: 1000 runs, a 250-byte bitmap is shorter
+        }
+        String resolved = (String) p.toOffset().get("resolved");
+        assertThat(resolved).startsWith("b:");
+        PartitionProgress back = PartitionProgress.fromOffset(p.toOffset());
+        assertThat(back.resolvedOffsets()).isEqualTo(p.resolvedOffsets());
+        assertThat(back.watermark()).isZero();
+    }
+
+    @Test
+    void hundredThousandResolvedOffsetsBehindOneOutstandingGiveASmallOffset() {
+        PartitionProgress p = new PartitionProgress(0);
+        for (long o = 1; o <= 100_000; o++) {
+            p.resolve(o);
+        }
+        Map<String, Object> offset = p.toOffset();
+        assertThat(p.watermark()).isZero();
+        assertThat((String) offset.get("resolved")).isEqualTo("r:1+100000");
+        p.resolve(0);
+        assertThat(p.watermark()).isEqualTo(100_001);
+        assertThat((String) p.toOffset().get("resolved")).isEmpty();
+    }
+
+    @Test
+    void worstCasePatternStaysBoundedByTheSpanNotTheCount() {
+        PartitionProgress p = new PartitionProgress(0);
+        for (long o = 1; o <= 100_000; o++) {
+            if (o % 3 != 0) {
+                p.resolve(o);
+            }
+        }
+        // 100,000 offsets above the watermark: at most one bit each, base64 -> under 17 kB.
+        assertThat(((String) p.toOffset().get("resolved")).length()).isLessThan(17_000);
+        assertThat(PartitionProgress.fromOffset(p.toOffset()).resolvedAboveWatermark()).isEqualTo(p.resolvedAboveWatermark());
+    }
+
+    @Test
+    void userOffsetWithWatermarkOnlyIsAccepted() {
+        PartitionProgress p = PartitionProgress.fromOffset(Map.of("watermark", 42));
+        assertThat(p.watermark()).isEqualTo(42);
+        assertThat(p.resolvedAboveWatermark()).isZero();
+    }
+
+    @Test
+    void badOffsetsAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> PartitionProgress.fromOffset(Map.of())).hasMessageContaining("watermark").hasMessageContaining("missing");
+        assertThatThrownBy(() -> PartitionProgress.fromOffset(Map.of("watermark", "12"))).hasMessageContaining("must be an integer");
+        assertThatThrownBy(() -> PartitionProgress.fromOffset(Map.of("watermark", -1L))).hasMessageContaining(">= 0");
+        assertThatThrownBy(() -> PartitionProgress.fromOffset(Map.of("watermark", 1L, "offset", 3))).hasMessageContaining("unknown offset key 'offset'");
+        assertThatThrownBy(() -> PartitionProgress.fromOffset(Map.of("watermark", 1L, "resolved", "x:1"))).hasMessageContaining("resolved");
+        assertThatThrownBy(() -> PartitionProgress.fromOffset(Map.of("watermark", 1L, "resolved", "r:1+0"))).hasMessageContaining("resolved");
+        Map<String, Object> v2 = new HashMap<>(Map.of("watermark", 1L, "v", 2));
+        assertThatThrownBy(() -> PartitionProgress.fromOffset(v2)).hasMessageContaining("version");
+    }
+}
