@@ -6,11 +6,14 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Capped exponential backoff with full jitter (the AWS architecture blog's variant), bounded by a
- * number of retries. A server's {@code Retry-After} wins over the computed delay, capped too so a
- * wild header cannot park a task for hours.
+ * Capped exponential backoff with jitter (between half and all of the doubling ceiling), bounded
+ * by a number of retries. A server's {@code Retry-After} wins over the computed delay and is
+ * honoured even when longer than {@code maxBackoff} (retrying sooner only earns another 429), up to
+ * {@link #MAX_RETRY_AFTER} so a wild header cannot park a task for hours.
  */
 public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxBackoff) {
+
+    public static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(15);
 
     public RetryPolicy {
         Objects.requireNonNull(initialBackoff, "initialBackoff");
@@ -33,7 +36,7 @@ public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxB
     public Duration delayFor(int retry, Optional<Duration> retryAfter) {
         if (retryAfter.isPresent()) {
             Duration ra = retryAfter.get();
-            return ra.compareTo(maxBackoff) > 0 ? maxBackoff : ra;
+            return ra.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : ra;
         }
         long ceiling = ceilingMillis(retry);
         return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));

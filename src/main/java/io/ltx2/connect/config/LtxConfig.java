@@ -62,7 +62,7 @@ public class LtxConfig extends AbstractConfig {
     public static final int API_RETRY_BACKOFF_MS_DEFAULT = 500;
 
     public static final String API_RETRY_BACKOFF_MAX_MS = "ltx.api.retry.backoff.max.ms";
-    private static final String API_RETRY_BACKOFF_MAX_MS_DOC = "Cap on one retry delay.";
+    private static final String API_RETRY_BACKOFF_MAX_MS_DOC = "Cap on one computed retry delay (a Retry-After from the API is honoured up to 15 minutes).";
     public static final int API_RETRY_BACKOFF_MAX_MS_DEFAULT = 30_000;
 
     public static final String TRACKING_TOPIC = "ltx.tracking.topic";

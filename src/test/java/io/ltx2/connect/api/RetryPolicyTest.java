@@ -25,9 +25,10 @@ class RetryPolicyTest {
     }
 
     @Test
-    void retryAfterWinsButIsCapped() {
+    void retryAfterWinsEvenAboveMaxBackoffButIsCapped() {
         assertThat(policy.delayFor(1, Optional.of(Duration.ofMillis(700)))).isEqualTo(Duration.ofMillis(700));
-        assertThat(policy.delayFor(1, Optional.of(Duration.ofHours(3)))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(policy.delayFor(1, Optional.of(Duration.ofSeconds(90)))).isEqualTo(Duration.ofSeconds(90));
+        assertThat(policy.delayFor(1, Optional.of(Duration.ofHours(3)))).isEqualTo(RetryPolicy.MAX_RETRY_AFTER);
     }
 
     @Test

@@ -1,0 +1,205 @@
+package io.ltx2.connect.config;
+
+import io.ltx2.connect.api.ContractLimits;
+import io.ltx2.connect.api.Mode;
+import io.ltx2.connect.sink.RequestDefaults;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Configuration of {@link io.ltx2.connect.LtxSinkConnector}: the shared keys plus request, default-input and pipeline settings. */
+public class LtxSinkConfig extends LtxConfig {
+
+    public static final String REQUEST_GROUP = "Requests";
+    public static final String DEFAULTS_GROUP = "Default input";
+    public static final String SINK_GROUP = "Sink pipeline";
+
+    public static final String REQUEST_TYPE = "ltx.request.type";
+    private static final String REQUEST_TYPE_DOC = "async: the source connector polls each task's status. callback: the API POSTs the "
+            + "result to ltx.callback.url (polling stays on as a slow safety net).";
+    public static final String REQUEST_TYPE_DEFAULT = "async";
+
+    public static final String CALLBACK_URL = "ltx.callback.url";
+    private static final String CALLBACK_URL_DOC = "Where the API sends webhooks when ltx.request.type=callback: the public URL of the "
+            + "source connector's callback receiver, including its secret token. Treated as a secret: hidden by the REST API and never logged. "
+            + "The API requires a public HTTPS endpoint.";
+
+    public static final String PROVIDER = "ltx.provider";
+    private static final String PROVIDER_DOC = "Routing strategy sent with every request whose record has no provider field.";
+    public static final String PROVIDER_DEFAULT = "auto";
+
+    public static final String DEFAULT_MODE = "ltx.default.mode";
+    private static final String DEFAULT_MODE_DOC = "Mode of a request record without a mode field.";
+    public static final String DEFAULT_MODE_DEFAULT = Mode.TEXT_TO_VIDEO.wire();
+
+    public static final String DEFAULT_RESOLUTION = "ltx.default.resolution";
+    private static final String DEFAULT_RESOLUTION_DOC = "Resolution of a request record without a resolution field.";
+    public static final String DEFAULT_RESOLUTION_DEFAULT = "720p";
+
+    public static final String DEFAULT_DURATION = "ltx.default.duration";
+    private static final String DEFAULT_DURATION_DOC = "Seconds of video for a request record without a duration field (billed per second).";
+    public static final int DEFAULT_DURATION_DEFAULT = 10;
+
+    public static final String DEFAULT_ASPECT_RATIO = "ltx.default.aspect.ratio";
+    private static final String DEFAULT_ASPECT_RATIO_DOC = "Aspect ratio of a text-mode request record without an aspect_ratio field. "
+            + "Never applied to image modes, where the API takes no aspect ratio.";
+    public static final String DEFAULT_ASPECT_RATIO_DEFAULT = "16:9";
+
+    public static final String DEFAULT_SEED = "ltx.default.seed";
+    private static final String DEFAULT_SEED_DOC = "Seed of a request record without a seed field: -1 (random) or 1 to 2147483647. "
+            + "Empty: no seed is sent and the API picks one.";
+
+    public static final String MAX_IN_FLIGHT = "ltx.sink.max.in.flight";
+    private static final String MAX_IN_FLIGHT_DOC = "Create calls one task has started and not yet finished (including its tracking record). "
+            + "When reached, the task pauses its input partitions until there is room. Keep tasks x this below the API's "
+            + ContractLimits.CONCURRENT_TASKS + " concurrent tasks only if generations are short; the API answers 429 otherwise, which is retried.";
+    public static final int MAX_IN_FLIGHT_DEFAULT = 500;
+
+    public static final String DEDUP_LOOKBACK_MS = "ltx.sink.dedup.lookback.ms";
+    private static final String DEDUP_LOOKBACK_MS_DOC = "When a task gets a partition, it scans the tracking topic for records of requests it "
+            + "is about to be given again, starting this long before the timestamp of the first record redelivered. Covers clock skew "
+            + "between producers and the Connect workers; a larger value costs a longer scan at start-up.";
+    public static final long DEDUP_LOOKBACK_MS_DEFAULT = 300_000L;
+
+    public static final String SHUTDOWN_TIMEOUT_MS = "ltx.sink.shutdown.timeout.ms";
+    private static final String SHUTDOWN_TIMEOUT_MS_DOC = "On stop or partition revocation, how long a task waits for its creates in flight "
+            + "and their tracking records, so the next owner of the partitions sees them. Keep it below the worker's "
+            + "task.shutdown.graceful.timeout.ms.";
+    public static final int SHUTDOWN_TIMEOUT_MS_DEFAULT = 4_000;
+
+    /** Connect's own key; read, not declared (the framework owns errors.*). */
+    static final String ERRORS_TOLERANCE = "errors.tolerance";
+
+    public static ConfigDef configDef() {
+        ConfigDef def = baseConfigDef();
+        int order = 0;
+        def.define(REQUEST_TYPE, Type.STRING, REQUEST_TYPE_DEFAULT, ValidString.in(ContractLimits.REQUEST_TYPES.toArray(String[]::new)),
+                        Importance.HIGH, REQUEST_TYPE_DOC, REQUEST_GROUP, ++order, Width.SHORT, "Request type")
+                .define(CALLBACK_URL, Type.PASSWORD, null, new CallbackUrlValidator(), Importance.HIGH,
+                        CALLBACK_URL_DOC, REQUEST_GROUP, ++order, Width.LONG, "Callback URL")
+                .define(PROVIDER, Type.STRING, PROVIDER_DEFAULT, ValidString.in(ContractLimits.PROVIDERS.toArray(String[]::new)),
+                        Importance.LOW, PROVIDER_DOC, REQUEST_GROUP, ++order, Width.SHORT, "Provider");
+        order = 0;
+        def.define(DEFAULT_MODE, Type.STRING, DEFAULT_MODE_DEFAULT, ValidString.in(Mode.wireNames().toArray(String[]::new)),
+                        Importance.MEDIUM, DEFAULT_MODE_DOC, DEFAULTS_GROUP, ++order, Width.MEDIUM, "Default mode")
+                .define(DEFAULT_RESOLUTION, Type.STRING, DEFAULT_RESOLUTION_DEFAULT, ValidString.in(ContractLimits.RESOLUTIONS.toArray(String[]::new)),
+                        Importance.MEDIUM, DEFAULT_RESOLUTION_DOC, DEFAULTS_GROUP, ++order, Width.SHORT, "Default resolution")
+                .define(DEFAULT_DURATION, Type.INT, DEFAULT_DURATION_DEFAULT, Range.between(ContractLimits.DURATION_MIN, ContractLimits.DURATION_MAX),
+                        Importance.MEDIUM, DEFAULT_DURATION_DOC, DEFAULTS_GROUP, ++order, Width.SHORT, "Default duration (s)")
+                .define(DEFAULT_ASPECT_RATIO, Type.STRING, DEFAULT_ASPECT_RATIO_DEFAULT, ValidString.in(ContractLimits.ASPECT_RATIOS.toArray(String[]::new)),
+                        Importance.LOW, DEFAULT_ASPECT_RATIO_DOC, DEFAULTS_GROUP, ++order, Width.SHORT, "Default aspect ratio")
+                .define(DEFAULT_SEED, Type.LONG, null, new SeedValidator(),
+                        Importance.LOW, DEFAULT_SEED_DOC, DEFAULTS_GROUP, ++order, Width.SHORT, "Default seed");
+        order = 0;
+        def.define(MAX_IN_FLIGHT, Type.INT, MAX_IN_FLIGHT_DEFAULT, Range.between(1, 100_000),
+                        Importance.MEDIUM, MAX_IN_FLIGHT_DOC, SINK_GROUP, ++order, Width.SHORT, "Max creates in flight per task")
+                .define(DEDUP_LOOKBACK_MS, Type.LONG, DEDUP_LOOKBACK_MS_DEFAULT, Range.atLeast(0),
+                        Importance.LOW, DEDUP_LOOKBACK_MS_DOC, SINK_GROUP, ++order, Width.SHORT, "Dedup look-back (ms)")
+                .define(SHUTDOWN_TIMEOUT_MS, Type.INT, SHUTDOWN_TIMEOUT_MS_DEFAULT, Range.atLeast(0),
+                        Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC, SINK_GROUP, ++order, Width.SHORT, "Shutdown wait (ms)");
+        return def;
+    }
+
+    public LtxSinkConfig(Map<String, ?> props) {
+        this(configDef(), props);
+    }
+
+    protected LtxSinkConfig(ConfigDef def, Map<String, ?> props) {
+        super(def, props);
+    }
+
+    public String requestType() {
+        return getString(REQUEST_TYPE);
+    }
+
+    public boolean callbackMode() {
+        return "callback".equals(requestType());
+    }
+
+    /** The callback URL; holds a secret token, so it stays a {@link Password} until the request body is built. */
+    public Optional<Password> callbackUrl() {
+        Password p = getPassword(CALLBACK_URL);
+        return p == null || p.value() == null || p.value().isBlank() ? Optional.empty() : Optional.of(p);
+    }
+
+    public String provider() {
+        return getString(PROVIDER);
+    }
+
+    public RequestDefaults requestDefaults() {
+        return new RequestDefaults(getString(DEFAULT_MODE), getString(DEFAULT_RESOLUTION), getInt(DEFAULT_DURATION),
+                getString(DEFAULT_ASPECT_RATIO), getLong(DEFAULT_SEED), provider());
+    }
+
+    public int maxInFlight() {
+        return getInt(MAX_IN_FLIGHT);
+    }
+
+    public Duration dedupLookback() {
+        return Duration.ofMillis(getLong(DEDUP_LOOKBACK_MS));
+    }
+
+    public Duration shutdownTimeout() {
+        return Duration.ofMillis(getInt(SHUTDOWN_TIMEOUT_MS));
+    }
+
+    /** Whether Connect's {@code errors.tolerance} is {@code all}: bad records are reported and skipped rather than fatal. */
+    public boolean toleratesErrors() {
+        Object v = originals().get(ERRORS_TOLERANCE);
+        return v != null && "all".equalsIgnoreCase(v.toString().trim());
+    }
+
+    /** An http(s) URL or nothing; the value is a secret, so messages never repeat it. */
+    static final class CallbackUrlValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String url = value == null ? null : ((Password) value).value();
+            if (url == null || url.isBlank()) {
+                return;
+            }
+            try {
+                URI uri = new URI(url);
+                boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+                if (!http || uri.getHost() == null) {
+                    throw new ConfigException(name + " must be an absolute http(s) URL with a host");
+                }
+            } catch (URISyntaxException e) {
+                throw new ConfigException(name + " is not a valid URL (" + e.getReason() + ")");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "empty, or an http(s) URL (https for the real API)";
+        }
+    }
+
+    static final class SeedValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return;
+            }
+            long seed = (Long) value;
+            if (seed != ContractLimits.SEED_RANDOM && (seed < 1 || seed > ContractLimits.SEED_MAX)) {
+                throw new ConfigException(name, value, "must be -1 (random) or 1 to " + ContractLimits.SEED_MAX);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "empty, -1, or 1 to " + ContractLimits.SEED_MAX;
+        }
+    }
+}

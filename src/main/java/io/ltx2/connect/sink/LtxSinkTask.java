@@ -1,0 +1,456 @@
+package io.ltx2.connect.sink;
+
+import io.ltx2.connect.api.ApiClientSettings;
+import io.ltx2.connect.api.ApiErrorKind;
+import io.ltx2.connect.api.CreateTaskRequest;
+import io.ltx2.connect.api.GenerationInput;
+import io.ltx2.connect.api.LtxApiClient;
+import io.ltx2.connect.api.LtxApiException;
+import io.ltx2.connect.config.LtxSinkTaskConfig;
+import io.ltx2.connect.tracking.SourceCoordinates;
+import io.ltx2.connect.tracking.TrackingRecord;
+import io.ltx2.connect.util.Version;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Turns request records into API tasks. {@code put} parses, validates and queues; up to
+ * {@code ltx.sink.max.in.flight} creates run at once on the task's {@link LtxApiClient}; each
+ * accepted task gets a SUBMITTED tracking record, each refused request a REJECTED one (and a DLQ
+ * report). {@link #preCommit} lets Connect commit an input offset only when everything below it is
+ * durable. When the pipeline is full or the API asked us to back off (429), the input partitions
+ * are paused instead of blocking {@code put}.
+ */
+public class LtxSinkTask extends SinkTask {
+    private static final Logger log = LoggerFactory.getLogger(LtxSinkTask.class);
+    /** Poll interval while paused or waiting for DLQ reports, so resuming does not wait for the next offset commit. */
+    private static final long SHORT_POLL_MS = 100;
+
+    private LtxSinkTaskConfig config;
+    private LtxApiClient client;
+    private TrackingWriter tracking;
+    private DedupIndex dedup;
+    private RequestParser parser;
+    private ErrantRecordReporter reporter;
+    private Password callbackUrl;
+    private int maxInFlight;
+    private SinkTaskMetrics metrics;
+
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final SinkCounters counters = new SinkCounters();
+    private final Object lock = new Object();
+    /** Accepted by put, create not started yet; guarded by {@link #lock}. */
+    private final ArrayDeque<Submission> waiting = new ArrayDeque<>();
+    /** Creates started and not finished (tracking record included). */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
+    /** DLQ reports to make on the task thread (the reporter belongs to it). */
+    private final ConcurrentLinkedQueue<Report> toReport = new ConcurrentLinkedQueue<>();
+    /** Reports made and not yet written; task thread only. */
+    private final List<Report> reporting = new ArrayList<>();
+    private boolean paused;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new LtxSinkTaskConfig(props);
+        String name = props.getOrDefault("name", "ltx-sink") + "-" + config.taskIndex();
+        maxInFlight = config.maxInFlight();
+        callbackUrl = config.callbackMode() ? config.callbackUrl().orElse(null) : null;
+        parser = new RequestParser(config.requestDefaults());
+        reporter = config.toleratesErrors() ? errantRecordReporter() : null;
+        client = new LtxApiClient(ApiClientSettings.from(config, config.rateShare()));
+        try {
+            tracking = TrackingWriter.create(config.trackingTopic(), config.trackingClientProps(), "ltx-sink-tracking-" + name);
+            dedup = new DedupIndex(config.trackingTopic(), DedupIndex.consumerFactory(config.trackingClientProps(), "ltx-sink-dedup-" + name),
+                    config.dedupLookback(), Duration.ofSeconds(60));
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        try {
+            metrics = SinkTaskMetrics.register(context, counters, inFlight::get, () -> client.stats().rateLimited());
+        } catch (LinkageError oldWorker) {
+            metrics = null; // no plugin metrics API on this worker
+        }
+        log.info("Started LTX sink task {} (version {}): {} requests, provider {}, up to {} creates in flight, {} calls/min, "
+                        + "tracking topic {}, rejected records {}, unreadable records {}", config.taskIndex(), version(), config.requestType(), config.provider(),
+                maxInFlight, Math.round(config.rateLimitPerMinute() * config.rateShare()), config.trackingTopic(),
+                reporter != null ? "also to the dead letter queue" : "to the tracking topic only",
+                config.toleratesErrors() ? "rejected" : "fail the task");
+    }
+
+    private ErrantRecordReporter errantRecordReporter() {
+        try {
+            return context.errantRecordReporter();
+        } catch (NoSuchMethodError | NoClassDefFoundError oldWorker) {
+            log.warn("This Connect worker has no errant record reporter (before Kafka 2.6): rejected records are not sent to a DLQ");
+            return null;
+        }
+    }
+
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        dedup.assigned(partitions);
+        // Connect re-pauses newly assigned partitions that this task paused before a rebalance, even if
+        // it resumed in between while it owned nothing; make the new ones follow the task's current state.
+        TopicPartition[] added = partitions.toArray(TopicPartition[]::new);
+        if (paused) {
+            context.pause(added);
+        } else {
+            context.resume(added);
+        }
+        log.info("Assigned {} partition(s): {}", partitions.size(), partitions);
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        throwIfFailed();
+        checkReports();
+        dedup.prepare(records);
+        try {
+            for (SinkRecord record : records) {
+                accept(record);
+            }
+        } finally {
+            // Also when an unreadable record fails the task: the requests before it still go out, and
+            // stopping waits for them, so the restarted task finds them done instead of resending.
+            startCreates();
+        }
+        makeReports();
+        applyBackpressure();
+    }
+
+    private void accept(SinkRecord record) {
+        SourceCoordinates source = RequestParser.coordinates(record);
+        TopicPartition tp = new TopicPartition(source.topic(), source.partition());
+        if (dedup.alreadyHandled(source)) {
+            counters.skippedDuplicates.incrementAndGet();
+            log.debug("Skipping {}: an earlier owner of the partition already submitted or rejected it", source.asRequestId());
+            return;
+        }
+        SinkRequest request;
+        try {
+            request = parser.parse(record);
+        } catch (UnparseableRecordException e) {
+            if (!config.toleratesErrors()) {
+                throw new DataException("Record " + source.asRequestId() + " is not a request: " + e.getMessage()
+                        + " (set errors.tolerance=all, and a dead letter queue, to skip such records)", e);
+            }
+            offsets.begin(tp, source.offset());
+            reject(record, tp, source, RequestParser.bestEffortRequestId(record), null,
+                    new UnparseableRecordException("Record cannot be read as a request: " + e.getMessage(), e));
+            return;
+        }
+        offsets.begin(tp, source.offset());
+        List<String> problems = request.problems();
+        if (!problems.isEmpty()) {
+            reject(record, tp, source, request.requestId(), request.input(), new BadRequestRecordException(FailCodes.INVALID_REQUEST,
+                    "Invalid request '" + request.requestId() + "': " + String.join("; ", problems)));
+            return;
+        }
+        log.debug("Queued request '{}' from {}", request.requestId(), source.asRequestId());
+        synchronized (lock) {
+            waiting.add(new Submission(record, tp, request));
+        }
+    }
+
+    /** Starts creates while there is room; called from put and from completions. */
+    private void startCreates() {
+        List<Submission> starting = new ArrayList<>();
+        synchronized (lock) {
+            while (!waiting.isEmpty() && inFlight.get() < maxInFlight && fatal.get() == null) {
+                starting.add(waiting.poll());
+                inFlight.incrementAndGet();
+            }
+        }
+        starting.forEach(this::create);
+    }
+
+    private void create(Submission s) {
+        CreateTaskRequest body = new CreateTaskRequest(config.requestType(), callbackUrl == null ? null : callbackUrl.value(),
+                s.request().provider(), s.request().input());
+        CompletableFuture<String> call;
+        try {
+            call = client.createTask(body);
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        call.whenComplete((taskId, error) -> {
+            try {
+                if (error == null) {
+                    onAccepted(s, taskId);
+                } else {
+                    onRefused(s, unwrap(error));
+                }
+            } catch (RuntimeException e) {
+                fail(new ConnectException("Unexpected error handling the answer for request '" + s.request().requestId() + "'", e));
+                finished();
+            }
+        });
+    }
+
+    private void onAccepted(Submission s, String taskId) {
+        SinkRequest r = s.request();
+        log.debug("Request '{}' accepted as task {}", r.requestId(), taskId);
+        TrackingRecord submitted = TrackingRecord.submitted(r.requestId(), taskId, System.currentTimeMillis(), r.source(),
+                config.requestType(), r.provider(), r.input());
+        tracking.write(submitted).whenComplete((metadata, error) -> {
+            if (error != null) {
+                fail(new ConnectException("Could not write the SUBMITTED tracking record of request '" + r.requestId() + "' (task "
+                        + taskId + ") to " + tracking.topic() + "; its input offset will not be committed", error));
+            } else {
+                counters.submitted.incrementAndGet();
+                offsets.complete(s.partition(), r.source().offset());
+            }
+            finished();
+        });
+    }
+
+    private void onRefused(Submission s, Throwable error) {
+        SinkRequest r = s.request();
+        if (error instanceof LtxApiException api && api.kind() == ApiErrorKind.AUTH) {
+            fail(new ConnectException("The APIXO API refused the connector's credentials: " + api.getMessage()
+                    + ". Fix ltx.api.key and restart the task; no offsets were committed for unsubmitted requests."));
+        } else if (error instanceof LtxApiException api && api.kind() == ApiErrorKind.NOT_FOUND) {
+            // The create endpoint itself is missing: every request would fail the same way.
+            fail(new ConnectException("The API has no create endpoint at the configured address: " + api.getMessage()
+                    + ". Check ltx.api.url and ltx.model; no offsets were committed for unsubmitted requests."));
+        } else if (error instanceof LtxApiException api && api.kind() == ApiErrorKind.BAD_REQUEST) {
+            reject(s.record(), s.partition(), r.source(), r.requestId(), r.input(), new BadRequestRecordException(FailCodes.HTTP_400,
+                    "The API refused request '" + r.requestId() + "': " + api.getMessage(), api));
+        } else {
+            reject(s.record(), s.partition(), r.source(), r.requestId(), r.input(), new BadRequestRecordException(FailCodes.SUBMIT_FAILED,
+                    "Could not submit request '" + r.requestId() + "': " + error.getMessage() + mayExist(error), error));
+        }
+        finished();
+    }
+
+    /** Without an answer (or with an unreadable one) we cannot know whether the API created the task. */
+    private static String mayExist(Throwable error) {
+        boolean noAnswer = !(error instanceof LtxApiException api) || api.httpStatus() == 0 || api.kind() == ApiErrorKind.MALFORMED_RESPONSE;
+        return noAnswer ? " (no usable answer: the API may have created the task)" : "";
+    }
+
+    private void finished() {
+        inFlight.decrementAndGet();
+        startCreates();
+    }
+
+    /** Writes the REJECTED record and, with a DLQ, reports the record; the offset completes when both are durable. */
+    private void reject(SinkRecord record, TopicPartition tp, SourceCoordinates source, String requestId, GenerationInput input,
+                        BadRequestRecordException reason) {
+        counters.rejected.incrementAndGet();
+        log.warn("Rejected request '{}' from {} ({}): {}", requestId, source.asRequestId(), reason.failCode(), reason.getMessage());
+        CompletableFuture<?> written = tracking.write(TrackingRecord.rejected(requestId, System.currentTimeMillis(), source, input,
+                reason.failCode(), reason.getMessage()));
+        CompletableFuture<Void> reported = new CompletableFuture<>();
+        if (reporter != null) {
+            toReport.add(new Report(record, reason, reported));
+        } else {
+            reported.complete(null);
+        }
+        CompletableFuture.allOf(written, reported).whenComplete((v, error) -> {
+            if (error != null) {
+                fail(new ConnectException("Could not record the rejection of request '" + requestId + "'; its input offset will not be committed",
+                        unwrap(error)));
+            } else {
+                offsets.complete(tp, source.offset());
+            }
+        });
+    }
+
+    private void makeReports() {
+        for (Report report; (report = toReport.poll()) != null; ) {
+            try {
+                report.written = reporter.report(report.record, report.reason);
+                reporting.add(report);
+            } catch (RuntimeException e) {
+                report.done.completeExceptionally(e);
+            }
+        }
+    }
+
+    private void checkReports() {
+        for (Iterator<Report> it = reporting.iterator(); it.hasNext(); ) {
+            Report report = it.next();
+            if (report.written.isDone()) {
+                it.remove();
+                try {
+                    report.written.get();
+                    report.done.complete(null);
+                } catch (ExecutionException | InterruptedException e) {
+                    report.done.completeExceptionally(e);
+                }
+            }
+        }
+    }
+
+    private void applyBackpressure() {
+        boolean full;
+        synchronized (lock) {
+            full = !waiting.isEmpty() || inFlight.get() >= maxInFlight;
+        }
+        Optional<Instant> throttled = client.throttledUntil();
+        Set<TopicPartition> assignment = context.assignment();
+        if (assignment.isEmpty()) {
+            // Between revocation and assignment: nothing to pause or resume; open() applies the state later.
+            log.trace("No partitions assigned; backpressure state kept (paused: {})", paused);
+        } else if (full || throttled.isPresent()) {
+            if (!paused) {
+                counters.pauses.incrementAndGet();
+                log.debug("Pausing input: {} creates in flight, API throttled: {}", inFlight.get(), throttled.isPresent());
+            }
+            paused = true;
+            context.pause(assignment.toArray(TopicPartition[]::new));
+        } else if (paused) {
+            paused = false;
+            context.resume(assignment.toArray(TopicPartition[]::new));
+            log.debug("Resuming input: {} creates in flight", inFlight.get());
+        }
+        // Poll again soon while work is outstanding: to resume, report, or surface a fatal error without
+        // waiting for the next offset commit (which bounds the consumer's poll otherwise).
+        if (paused || inFlight.get() > 0 || !toReport.isEmpty() || !reporting.isEmpty()) {
+            long wait = throttled.map(t -> Duration.between(Instant.now(), t).toMillis()).orElse(SHORT_POLL_MS);
+            context.timeout(Math.max(20, Math.min(wait, 1_000)));
+        }
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        checkReports();
+        return offsets.committable(currentOffsets);
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> closing = new HashSet<>(partitions);
+        int dropped = 0;
+        synchronized (lock) {
+            // Not started: never sent, so the next owner gets them again from the committed offset.
+            for (Iterator<Submission> it = waiting.iterator(); it.hasNext(); ) {
+                if (closing.contains(it.next().partition())) {
+                    it.remove();
+                    dropped++;
+                }
+            }
+        }
+        // Let the creates already sent finish, so the next owner's dedup scan sees their tracking records.
+        awaitQuiet(config.shutdownTimeout());
+        offsets.forget(partitions);
+        dedup.revoked(partitions);
+        log.info("Closed {} partition(s), {} queued request(s) left for the next owner", partitions.size(), dropped);
+    }
+
+    @Override
+    public void stop() {
+        long started = System.nanoTime();
+        if (config == null) {
+            return;
+        }
+        synchronized (lock) {
+            waiting.clear();
+        }
+        awaitQuiet(config.shutdownTimeout());
+        int left = inFlight.get();
+        if (client != null) {
+            client.close();
+        }
+        if (tracking != null) {
+            tracking.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+        if (left > 0) {
+            log.warn("Stopped with {} create(s) unfinished: their records will be redelivered, and any the API had accepted will be "
+                    + "submitted again (see docs/delivery-semantics.md)", left);
+        }
+        log.info("Stopped LTX sink task in {} ms: {} submitted, {} rejected, {} redelivered duplicates skipped",
+                (System.nanoTime() - started) / 1_000_000, counters.submitted.get(), counters.rejected.get(), counters.skippedDuplicates.get());
+    }
+
+    /** Waits, up to the timeout, for creates in flight and their tracking records and DLQ reports; task thread only. */
+    private void awaitQuiet(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && (inFlight.get() > 0 || !toReport.isEmpty() || !reporting.isEmpty())) {
+            if (reporter != null) {
+                makeReports();
+                checkReports();
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void fail(ConnectException e) {
+        if (fatal.compareAndSet(null, e)) {
+            log.error("Sink task failing: {}", e.getMessage());
+        }
+    }
+
+    private void throwIfFailed() {
+        ConnectException e = fatal.get();
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private record Submission(SinkRecord record, TopicPartition partition, SinkRequest request) {
+    }
+
+    private static final class Report {
+        final SinkRecord record;
+        final Throwable reason;
+        final CompletableFuture<Void> done;
+        Future<Void> written;
+
+        Report(SinkRecord record, Throwable reason, CompletableFuture<Void> done) {
+            this.record = record;
+            this.reason = reason;
+            this.done = done;
+        }
+    }
+}
