@@ -16,7 +16,7 @@ case " $* " in
   *)
     if [ "${DEMO_SKIP_BUILD:-}" != "1" ]; then
       echo "Building the plugin and resolving the Kafka jars (mvn verify without tests; the first run downloads from Maven Central)..."
-      mvn -B -q -Dmaven.test.skip=true verify
+      mvn -B -q -Dstyle.color=never -Dmaven.test.skip=true verify
     fi
     ;;
 esac
