@@ -16,7 +16,11 @@ case " $* " in
   *)
     if [ "${DEMO_SKIP_BUILD:-}" != "1" ]; then
       echo "Building the plugin and resolving the Kafka jars (mvn verify without tests; the first run downloads from Maven Central)..."
-      mvn -B -q -Dstyle.color=never -Dmaven.test.skip=true verify
+      build_log=$(mktemp)
+      if ! mvn -B -q -Dmaven.test.skip=true verify >"$build_log" 2>&1; then
+        cat "$build_log" >&2; rm -f "$build_log"; exit 1
+      fi
+      rm -f "$build_log"
     fi
     ;;
 esac

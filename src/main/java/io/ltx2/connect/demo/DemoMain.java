@@ -243,7 +243,8 @@ public final class DemoMain {
     private static String simulatorStats(LocalSimulator simulator) {
         try {
             JsonNode stats = simulator.stats();
-            return STATS_SHOWN.stream().filter(stats::has).map(f -> f + " " + stats.get(f).asText())
+            return STATS_SHOWN.stream().filter(stats::has)
+                    .map(f -> f + " " + (stats.get(f).isFloatingPointNumber() ? String.format("%.2f", stats.get(f).asDouble()) : stats.get(f).asText()))
                     .collect(Collectors.joining(", "));
         } catch (RuntimeException e) {
             return "unavailable (" + e.getMessage() + ")";
