@@ -35,14 +35,10 @@ public record ConnectorConfigFile(String name, Map<String, String> config) {
         }
     }
 
-    /** This config with {@code overrides} applied (null values are skipped). */
+    /** This config with {@code overrides} applied. */
     public ConnectorConfigFile with(Map<String, String> overrides) {
         Map<String, String> merged = new LinkedHashMap<>(config);
-        overrides.forEach((k, v) -> {
-            if (v != null) {
-                merged.put(k, v);
-            }
-        });
+        merged.putAll(overrides);
         return new ConnectorConfigFile(name, merged);
     }
 
