@@ -24,6 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -142,6 +146,26 @@ class CostControlsIT {
         }
     }
 
+    /** Sum over the connector's tasks of one of the sink's plugin metrics, read from JMX (the workers run in this JVM). */
+    private static double pluginMetricSum(String connector, String attribute) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        double sum = 0;
+        int found = 0;
+        for (ObjectName objectName : server.queryNames(new ObjectName("kafka.connect:*"), null)) {
+            if (!connector.equals(objectName.getKeyProperty("connector"))) {
+                continue;
+            }
+            for (MBeanAttributeInfo a : server.getMBeanInfo(objectName).getAttributes()) {
+                if (a.getName().equals(attribute)) {
+                    sum += ((Number) server.getAttribute(objectName, attribute)).doubleValue();
+                    found++;
+                }
+            }
+        }
+        assertThat(found).as("tasks exposing " + attribute).isPositive();
+        return sum;
+    }
+
     @Test
     void hourlyCapPausesAndResumesWithoutLosingARecordAcrossARestart() throws Exception {
         String name = "cost-cap";
@@ -204,6 +228,15 @@ class CostControlsIT {
             assertThat(sim.stats().tasksCreated()).isEqualTo(12);
             log.info("All 12 submitted {} ms after start ({} ms after the earlier spend left the window)", resumedAt - start,
                     resumedAt - old - Duration.ofHours(1).toMillis());
+
+            // The metrics of the restarted tasks: 8 requests of 5 s submitted, 60 of 80 s used in the hour, and
+            // the time they waited for the earlier spend to leave the window.
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(pluginMetricSum(name, "video-seconds-submitted-total")).isEqualTo(40.0));
+            assertThat(pluginMetricSum(name, "budget-remaining-hour-seconds")).isEqualTo(20.0);
+            double paused = pluginMetricSum(name, "budget-paused-ms-total");
+            log.info("Metrics after the restart: 40 video seconds submitted, 20 s left this hour, {} ms paused by the cap", paused);
+            assertThat(paused).isGreaterThan(2 * 20_000.0);
         } finally {
             connect.deleteConnector(name);
         }
