@@ -174,6 +174,15 @@ public final class JavaProcess implements AutoCloseable {
      * {@code /proc/PID/cmdline} (where the system has one) shows the same main class and run marker.
      */
     public void stop() {
+        end(false);
+    }
+
+    /** Kills the process at once with SIGKILL, as a crash would (for failure tests); same ownership check as {@link #stop}. */
+    public void kill() {
+        end(true);
+    }
+
+    private void end(boolean crash) {
         if (process.isAlive()) {
             long pid = process.pid();
             Path proc = Path.of("/proc", Long.toString(pid), "cmdline");
@@ -182,7 +191,13 @@ public final class JavaProcess implements AutoCloseable {
                 log.warn("Not signalling pid {}: its command line is no longer {} of this run", pid, name);
                 return;
             }
-            terminate(process.toHandle(), name);
+            if (crash) {
+                process.toHandle().destroyForcibly();
+                process.toHandle().onExit().join();
+                log.info("Killed {} (pid {}) with SIGKILL", name, pid);
+            } else {
+                terminate(process.toHandle(), name);
+            }
         }
         LIVE.remove(this);
         try {

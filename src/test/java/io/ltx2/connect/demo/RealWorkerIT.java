@@ -34,8 +34,8 @@ class RealWorkerIT {
     static void startBrokerWorkerAndSimulator() {
         DemoEnvironment.Settings settings = new DemoEnvironment.Settings(
                 Path.of("target", "real-worker-it"),
-                Path.of(required("ltx.kafka.runtime.dir")),
-                Path.of(required("ltx.plugin.zip")),
+                Path.of(RealPipeline.requiredProperty("ltx.kafka.runtime.dir")),
+                Path.of(RealPipeline.requiredProperty("ltx.plugin.zip")),
                 Path.of("config", "worker-distributed.properties"),
                 null, null, null, TIME_SCALE, DemoMain.SIMULATOR_KEY);
         env = DemoEnvironment.start(settings, line -> System.out.println("RealWorkerIT: " + line));
@@ -57,7 +57,7 @@ class RealWorkerIT {
 
     @Test
     void workerListsBothConnectorsOfTheZipWithTheBuildVersion() {
-        String version = required("ltx.plugin.version");
+        String version = RealPipeline.requiredProperty("ltx.plugin.version");
         Map<String, JsonNode> plugins = new java.util.HashMap<>();
         env.connect().connectorPlugins().forEach(p -> plugins.put(p.path("class").asText(), p));
 
@@ -86,33 +86,13 @@ class RealWorkerIT {
      * demo's eight requests and checks that each ends as exactly one event of the expected state.
      */
     private void runPipeline(String mode, Map<String, String> sinkExtra, Map<String, String> sourceExtra) {
-        String requests = mode + ".requests";
-        String tracking = mode + ".tasks";
-        String events = mode + ".events";
-        String dlq = mode + ".requests.dlq";
+        RealPipeline pipeline = RealPipeline.deploy(env, mode, TIME_SCALE, sinkExtra, sourceExtra);
         String bootstrap = env.bootstrapServers();
-        DemoTopics.create(bootstrap, List.of(requests, tracking, events), DemoMain.PARTITIONS, dlq);
-
-        Map<String, String> common = Map.of(
-                "ltx.api.url", env.apiUrl(),
-                "ltx.tracking.bootstrap.servers", bootstrap,
-                "ltx.tracking.topic", tracking);
-        ConnectorConfigFile sink = ConnectorConfigFile.read(Path.of("config", "demo-ltx-sink.json"))
-                .renamed("ltx-sink-" + mode).with(common).with(sinkExtra)
-                .with(Map.of("topics", requests, "errors.deadletterqueue.topic.name", dlq));
-        ConnectorConfigFile source = ConnectorConfigFile.read(Path.of("config", "demo-ltx-source.json"))
-                .renamed("ltx-source-" + mode).with(common).with(sourceExtra)
-                .with(Map.of("ltx.events.topic", events, "ltx.poll.time.scale", Double.toString(TIME_SCALE)));
-        for (ConnectorConfigFile connector : List.of(sink, source)) {
-            env.connect().putConnector(connector.name(), connector.restConfig());
-            env.connect().awaitRunning(connector.name(), Duration.ofSeconds(90));
-        }
-
         List<SampleRequest> sent = SampleRequest.demoSet(mode);
-        DemoTopics.produce(bootstrap, requests, sent);
+        DemoTopics.produce(bootstrap, pipeline.requests(), sent);
 
         Set<String> ids = sent.stream().map(SampleRequest::requestId).collect(Collectors.toSet());
-        try (PipelineMonitor monitor = new PipelineMonitor(bootstrap, tracking, events, ids)) {
+        try (PipelineMonitor monitor = pipeline.monitor(env, ids)) {
             long deadline = System.nanoTime() + EVENTS_TIMEOUT.toNanos();
             PipelineMonitor.Progress progress = monitor.progress();
             while (progress.terminal() < sent.size() && System.nanoTime() < deadline) {
@@ -142,13 +122,5 @@ class RealWorkerIT {
         if (!sourceExtra.isEmpty()) {
             assertThat(env.simulator().orElseThrow().stats().path("callbacksDelivered").asInt()).as("webhooks the receiver accepted").isGreaterThanOrEqualTo(6);
         }
-    }
-
-    private static String required(String property) {
-        String value = System.getProperty(property);
-        if (value == null) {
-            throw new IllegalStateException("system property " + property + " is not set: run through mvn verify (failsafe sets it)");
-        }
-        return value;
     }
 }
