@@ -108,6 +108,13 @@ public class LtxSinkConfig extends LtxConfig {
             + "Set it to the source connector's ltx.task.timeout.ms, after which the source emits a terminal event anyway.";
     public static final long CONCURRENCY_TIMEOUT_MS_DEFAULT = 30 * 60_000L;
 
+    public static final String DUPLICATE_WINDOW_MS = "ltx.sink.duplicate.guard.window.ms";
+    private static final String DUPLICATE_WINDOW_MS_DOC = "Duplicate guard, off when 0. A request with a fixed seed (not -1, not empty) whose "
+            + "input, provider and model equal those of a task this connector created within this window is not submitted again when "
+            + "the API reports that task succeeded: the request gets that task's result (a success event with the earlier task id and "
+            + "result URLs) instead of a new, billed generation. Requests without a fixed seed are never matched. See docs/cost-controls.md.";
+    public static final long DUPLICATE_WINDOW_MS_DEFAULT = 0L;
+
     /** Connect's own key; read, not declared (the framework owns errors.*). */
     static final String ERRORS_TOLERANCE = "errors.tolerance";
 
@@ -148,7 +155,9 @@ public class LtxSinkConfig extends LtxConfig {
                 .define(CONCURRENCY_EVENTS_TOPIC, Type.STRING, "", null,
                         Importance.MEDIUM, CONCURRENCY_EVENTS_TOPIC_DOC, COST_GROUP, ++order, Width.MEDIUM, "Events topic for the concurrency cap")
                 .define(CONCURRENCY_TIMEOUT_MS, Type.LONG, CONCURRENCY_TIMEOUT_MS_DEFAULT, Range.atLeast(1_000),
-                        Importance.LOW, CONCURRENCY_TIMEOUT_MS_DOC, COST_GROUP, ++order, Width.SHORT, "Running task time-out (ms)");
+                        Importance.LOW, CONCURRENCY_TIMEOUT_MS_DOC, COST_GROUP, ++order, Width.SHORT, "Running task time-out (ms)")
+                .define(DUPLICATE_WINDOW_MS, Type.LONG, DUPLICATE_WINDOW_MS_DEFAULT, Range.between(0, 7 * 24 * 3_600_000L),
+                        Importance.MEDIUM, DUPLICATE_WINDOW_MS_DOC, COST_GROUP, ++order, Width.SHORT, "Duplicate guard window (ms)");
         return def;
     }
 
@@ -213,6 +222,11 @@ public class LtxSinkConfig extends LtxConfig {
 
     public Duration concurrencyTimeout() {
         return Duration.ofMillis(getLong(CONCURRENCY_TIMEOUT_MS));
+    }
+
+    /** The duplicate guard's window; zero when the guard is off. */
+    public Duration duplicateWindow() {
+        return Duration.ofMillis(getLong(DUPLICATE_WINDOW_MS));
     }
 
     public boolean dryRun() {

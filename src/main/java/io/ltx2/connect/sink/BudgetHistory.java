@@ -39,6 +39,8 @@ final class BudgetHistory {
 
     static final String CONNECTOR_HEADER = "ltx.connector";
     static final String TASK_HEADER = "ltx.sink.task";
+    /** On a SUBMITTED record of a request served with an earlier task's result (duplicate guard): not billed, not running. */
+    static final String REUSED_HEADER = "ltx.sink.reused";
     /** Producer and broker clocks may differ a little from the submit time in the record. */
     private static final Duration SKEW = Duration.ofMinutes(5);
 
@@ -53,24 +55,36 @@ final class BudgetHistory {
         return headers;
     }
 
-    /** The usage found: this task's and the connector's other tasks'. */
-    record Found(List<SpendBudget.Usage> own, List<SpendBudget.Usage> others, Map<String, Long> ownTasks, long recordsRead, long millis) {
+    /** The tags of a SUBMITTED record that reuses an earlier task's result. */
+    static Headers reusedTags(String connector, int taskIndex) {
+        Headers headers = tags(connector, taskIndex);
+        headers.add(REUSED_HEADER, "true".getBytes(StandardCharsets.UTF_8));
+        return headers;
     }
 
-    /** Reads the connector's SUBMITTED records of the last {@code lookback}. */
+    /** The usage found: this task's and the connector's other tasks'. */
+    record Found(List<SpendBudget.Usage> own, List<SpendBudget.Usage> others, Map<String, Long> ownTasks, List<TrackingRecord> created,
+                 long recordsRead, long millis) {
+    }
+
+    /**
+     * Reads the connector's SUBMITTED records of the last {@code lookback} (those reusing an earlier
+     * result excluded); with {@code keepCreated}, also returns them all, for the duplicate guard.
+     */
     static Found read(Supplier<Consumer<byte[], byte[]>> consumers, String topic, String connector, int taskIndex,
-                      Duration lookback, long nowMs, Duration timeout) {
+                      Duration lookback, long nowMs, Duration timeout, boolean keepCreated) {
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
         List<SpendBudget.Usage> own = new ArrayList<>();
         List<SpendBudget.Usage> others = new ArrayList<>();
         Map<String, Long> ownTasks = new HashMap<>();
+        List<TrackingRecord> created = new ArrayList<>();
         long read = 0;
         String myTask = Integer.toString(taskIndex);
         try (Consumer<byte[], byte[]> consumer = consumers.get()) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {
-                return new Found(own, others, ownTasks, 0, 0);
+                return new Found(own, others, ownTasks, created, 0, 0);
             }
             List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
             consumer.assign(partitions);
@@ -98,8 +112,11 @@ final class BudgetHistory {
                         continue;
                     }
                     TrackingRecord record = submitted(r);
-                    if (record == null) {
+                    if (record == null || header(r.headers(), REUSED_HEADER) != null) {
                         continue;
+                    }
+                    if (keepCreated) {
+                        created.add(record);
                     }
                     Integer duration = record.input() == null ? null : record.input().duration();
                     // The sink always sends a duration; if a record lacks one, count the most it could have cost.
@@ -117,7 +134,7 @@ final class BudgetHistory {
             }
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
-        return new Found(own, others, ownTasks, read, millis);
+        return new Found(own, others, ownTasks, created, read, millis);
     }
 
     private static TrackingRecord submitted(ConsumerRecord<byte[], byte[]> r) {

@@ -75,6 +75,8 @@ public class LtxSinkTask extends SinkTask {
     private SpendBudget budget;
     /** This task's running API tasks, for the concurrency cap; null when the cap is off. */
     private OutstandingTasks outstanding;
+    /** The duplicate guard's content hashes; null when the guard is off. */
+    private ContentIndex contents;
 
     private final OffsetTracker offsets = new OffsetTracker();
     private final SinkCounters counters = new SinkCounters();
@@ -143,15 +145,32 @@ public class LtxSinkTask extends SinkTask {
     private void loadCostState(String clientName) {
         boolean caps = config.budgetSecondsPerHour() > 0 || config.budgetSecondsPerDay() > 0;
         Optional<String> events = config.concurrencyEventsTopic();
-        if (!caps && events.isEmpty()) {
+        boolean guard = !config.duplicateWindow().isZero();
+        if (!caps && events.isEmpty() && !guard) {
             return;
         }
         SpendBudget b = caps ? new SpendBudget(config.budgetSecondsPerHour(), config.budgetSecondsPerDay(), config.taskCount(),
                 System::currentTimeMillis) : null;
-        Duration lookback = b == null ? config.concurrencyTimeout()
-                : events.isEmpty() ? b.lookback() : Collections.max(List.of(b.lookback(), config.concurrencyTimeout()));
+        List<Duration> lookbacks = new ArrayList<>();
+        if (b != null) {
+            lookbacks.add(b.lookback());
+        }
+        if (events.isPresent()) {
+            lookbacks.add(config.concurrencyTimeout());
+        }
+        if (guard) {
+            lookbacks.add(config.duplicateWindow());
+        }
         BudgetHistory.Found found = BudgetHistory.read(DedupIndex.consumerFactory(config.trackingClientProps(), "ltx-sink-budget-" + clientName),
-                config.trackingTopic(), connectorName, config.taskIndex(), lookback, System.currentTimeMillis(), Duration.ofSeconds(120));
+                config.trackingTopic(), connectorName, config.taskIndex(), Collections.max(lookbacks), System.currentTimeMillis(),
+                Duration.ofSeconds(120), guard);
+        if (guard) {
+            contents = new ContentIndex(config.duplicateWindow(), config.model(), System::currentTimeMillis);
+            found.created().stream().sorted(java.util.Comparator.comparingLong(TrackingRecord::time))
+                    .forEach(t -> contents.hash(t.provider(), t.input()).ifPresent(h -> contents.add(h, t.taskId(), t.time())));
+            log.info("Duplicate guard: {} distinct fixed-seed inputs created by this connector in the last {} min are reused when "
+                    + "their task succeeded", contents.size(), config.duplicateWindow().toMinutes());
+        }
         if (events.isPresent()) {
             int limit = Math.max(1, config.connectorMaxConcurrentTasks() / config.taskCount());
             outstanding = new OutstandingTasks(limit, config.concurrencyTimeout(), System::currentTimeMillis,
@@ -327,16 +346,23 @@ public class LtxSinkTask extends SinkTask {
     private void create(Submission s) {
         CreateTaskRequest body = new CreateTaskRequest(config.requestType(), callbackUrl == null ? null : callbackUrl.value(),
                 s.request().provider(), s.request().input());
-        CompletableFuture<String> call;
+        Optional<String> hash = contents == null ? Optional.empty() : contents.hash(s.request().provider(), s.request().input());
+        Optional<ContentIndex.Entry> earlier = hash.flatMap(contents::find);
+        CompletableFuture<Created> call;
         try {
-            call = client.createTask(body);
+            call = earlier.isPresent()
+                    ? reuseOrCreate(body, earlier.get())
+                    : client.createTask(body).thenApply(id -> new Created(id, false));
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
-        call.whenComplete((taskId, error) -> {
+        call.whenComplete((created, error) -> {
             try {
-                if (error == null) {
-                    onAccepted(s, taskId);
+                if (error == null && created.reused()) {
+                    onReused(s, created.taskId());
+                } else if (error == null) {
+                    hash.ifPresent(h -> contents.add(h, created.taskId(), System.currentTimeMillis()));
+                    onAccepted(s, created.taskId());
                 } else {
                     onRefused(s, unwrap(error));
                 }
@@ -344,6 +370,39 @@ public class LtxSinkTask extends SinkTask {
                 fail(new ConnectException("Unexpected error handling the answer for request '" + s.request().requestId() + "'", e));
                 finished();
             }
+        });
+    }
+
+    /**
+     * Duplicate guard: one status call on the earlier task; its result is reused only if it succeeded
+     * (a task still running, failed, or unknown leads to a normal create).
+     */
+    private CompletableFuture<Created> reuseOrCreate(CreateTaskRequest body, ContentIndex.Entry earlier) {
+        return client.getStatus(earlier.taskId())
+                .handle((status, error) -> error == null && status.state() == io.ltx2.connect.api.TaskState.SUCCESS)
+                .thenCompose(succeeded -> succeeded
+                        ? CompletableFuture.completedFuture(new Created(earlier.taskId(), true))
+                        : client.createTask(body).thenApply(id -> new Created(id, false)));
+    }
+
+    /** The request gets the earlier task's result: a SUBMITTED record naming that task, which the source resolves. */
+    private void onReused(Submission s, String earlierTaskId) {
+        SinkRequest r = s.request();
+        if (s.reservation() != null) {
+            budget.release(s.reservation()); // nothing new is billed
+        }
+        log.debug("Request '{}' reuses the result of task {} (same input and seed)", r.requestId(), earlierTaskId);
+        TrackingRecord submitted = TrackingRecord.submitted(r.requestId(), earlierTaskId, System.currentTimeMillis(), r.source(),
+                config.requestType(), r.provider(), r.input());
+        tracking.write(submitted, BudgetHistory.reusedTags(connectorName, config.taskIndex())).whenComplete((metadata, error) -> {
+            if (error != null) {
+                fail(new ConnectException("Could not write the tracking record of request '" + r.requestId() + "' (reusing task "
+                        + earlierTaskId + ") to " + tracking.topic() + "; its input offset will not be committed", error));
+            } else {
+                counters.reused.incrementAndGet();
+                offsets.complete(s.partition(), r.source().offset());
+            }
+            finished();
         });
     }
 
@@ -577,6 +636,10 @@ public class LtxSinkTask extends SinkTask {
             t = t.getCause();
         }
         return t;
+    }
+
+    /** What a create step produced: a new task, or an earlier one whose result is reused. */
+    private record Created(String taskId, boolean reused) {
     }
 
     private record Submission(SinkRecord record, TopicPartition partition, SinkRequest request, SpendBudget.Reservation reservation) {

@@ -12,4 +12,6 @@ final class SinkCounters {
     final AtomicLong videoSecondsSubmitted = new AtomicLong();
     /** Valid requests recorded as DRY_RUN instead of submitted. */
     final AtomicLong dryRun = new AtomicLong();
+    /** Requests served with an earlier task's result by the duplicate guard. */
+    final AtomicLong reused = new AtomicLong();
 }

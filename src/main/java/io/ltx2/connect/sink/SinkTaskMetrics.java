@@ -52,6 +52,7 @@ final class SinkTaskMetrics implements AutoCloseable {
         gauge("video-seconds-submitted-total", "Seconds of video submitted (sum of the accepted requests' duration): what is billed",
                 counters.videoSecondsSubmitted::get);
         gauge("requests-dry-run-total", "Valid requests recorded as DRY_RUN instead of submitted", counters.dryRun::get);
+        gauge("requests-reused-total", "Requests served with an earlier task's result by the duplicate guard (not billed)", counters.reused::get);
         if (budget != null) {
             gauge("budget-remaining-hour-seconds", "Video seconds this task may still submit in the current sliding hour (-1: no hourly cap)",
                     budget::remainingHour);

@@ -331,7 +331,15 @@ public class LtxSourceTask extends SourceTask {
             p.resolve(offset);
             return;
         }
-        if (byTaskId.containsKey(record.taskId())) {
+        OutstandingTask following = byTaskId.get(record.taskId());
+        if (following != null && following.partition == partition
+                && !TerminalEvent.requestIdOf(following.record).equals(TerminalEvent.requestIdOf(record))) {
+            // The sink's duplicate guard served another request with this task's result: it resolves with it.
+            log.debug("Request {} reuses task {} (request {})", record.requestId(), record.taskId(), following.record.requestId());
+            following.reusers.add(new OutstandingTask.Reuser(record, offset));
+            return;
+        }
+        if (following != null) {
             log.debug("Duplicate SUBMITTED record {}@{} for task {}: skipped", partition, offset, record.taskId());
             p.resolve(offset);
             return;
@@ -520,9 +528,15 @@ public class LtxSourceTask extends SourceTask {
             PartitionProgress tp = progress.get(t.partition);
             tp.resolve(t.offset);
             t.callbackOffsets.forEach(tp::resolve);
+            t.reusers.forEach(r -> tp.resolve(r.offset()));
         }
         log.debug("{} resolved as {} after {} status calls", task, event.getString("state"), task.polls);
         emit(out, task.partition, task.record, event, completeTime, now);
+        for (OutstandingTask t : siblings == null ? List.of(task) : siblings) {
+            for (OutstandingTask.Reuser r : t.reusers) {
+                emit(out, t.partition, r.record(), TerminalEvent.reusing(event, r.record()), completeTime, now);
+            }
+        }
     }
 
     private void emit(List<SourceRecord> out, int partition, TrackingRecord record, Struct event, Long completeTime, long now) {

@@ -13,6 +13,11 @@ final class OutstandingTask {
     final long deadline;
     /** CALLBACK records of this task: resolved together with it, so a restart still sees them. */
     final List<Long> callbackOffsets = new ArrayList<>();
+    /**
+     * SUBMITTED records of other requests that the sink's duplicate guard served with this task's
+     * result (same partition: same key); they get this task's outcome and resolve with it.
+     */
+    final List<Reuser> reusers = new ArrayList<>(0);
     long nextPollAt;
     int polls;
     int malformed;
@@ -30,6 +35,9 @@ final class OutstandingTask {
 
     String taskId() {
         return record.taskId();
+    }
+
+    record Reuser(TrackingRecord record, long offset) {
     }
 
     @Override

@@ -96,6 +96,23 @@ public final class TerminalEvent {
                 .put("submitTime", rejected.time());
     }
 
+    /**
+     * The event of a request that the sink's duplicate guard served with an earlier task's result:
+     * that task's outcome, with this request's id, coordinates, input and submit time.
+     */
+    public static Struct reusing(Struct earlier, TrackingRecord reuser) {
+        Struct s = new Struct(SCHEMA);
+        for (org.apache.kafka.connect.data.Field f : SCHEMA.fields()) {
+            s.put(f, earlier.get(f));
+        }
+        s.put("requestId", requestIdOf(reuser)).put("input", inputJson(reuser.input())).put("submitTime", reuser.time());
+        SourceCoordinates source = reuser.source();
+        s.put("sourceTopic", source == null ? null : source.topic())
+                .put("sourcePartition", source == null ? null : source.partition())
+                .put("sourceOffset", source == null ? null : source.offset());
+        return s;
+    }
+
     private static Struct base(TrackingRecord record, String state, long detectTime) {
         Struct s = new Struct(SCHEMA)
                 .put("requestId", requestIdOf(record))

@@ -398,4 +398,68 @@ class CostControlsIT {
             connect.deleteConnector(source);
         }
     }
+
+    /**
+     * The duplicate guard: a request with the same input and fixed seed as one that succeeded gets that
+     * task's result, also after a restart of the sink (the index is rebuilt from the tracking topic);
+     * a random seed or a different prompt is a new generation.
+     */
+    @Test
+    void duplicateGuardReusesAnEarlierSuccessInsteadOfPayingAgain() throws Exception {
+        String sink = "cost-dup-sink";
+        String source = "cost-dup-source";
+        String input = "cost-dup-requests";
+        String tracking = "cost-dup-tracking";
+        String events = "cost-dup-events";
+        connect.kafka().createTopic(input, 1);
+        connect.kafka().createTopic(tracking, 2);
+        connect.kafka().createTopic(events, 2);
+        try (ApiSimulator sim = ApiSimulator.builder().apiKey(KEY).timeScale(0.001).build().start()) {
+            Map<String, String> props = sinkConfig(sim, input, tracking, 1);
+            props.put(LtxSinkConfig.DUPLICATE_WINDOW_MS, "600000");
+            connect.configureConnector(source, sourceConfig(sim, tracking, events, 1));
+            connect.configureConnector(sink, props);
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(sink, 1, "sink did not start");
+            connect.kafka().produce(input, 0, "dup-a", request("dup-a", 5));
+            Map<String, JsonNode> byRequest = new HashMap<>();
+            awaitEvents(events, byRequest, 1);
+
+            connect.restartConnectorAndTasks(sink, false, true, false);
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(sink, 1, "sink did not restart");
+            connect.kafka().produce(input, 0, "dup-b", request("dup-a", 5).replace("\"request_id\":\"dup-a\"", "\"request_id\":\"dup-b\""));
+            connect.kafka().produce(input, 0, "dup-random", request("dup-a", 5).replace("\"request_id\":\"dup-a\"", "\"request_id\":\"dup-random\"")
+                    .replace("\"seed\":7", "\"seed\":-1"));
+            connect.kafka().produce(input, 0, "dup-other", request("dup-other", 5));
+            awaitEvents(events, byRequest, 4);
+
+            JsonNode a = byRequest.get("dup-a");
+            JsonNode b = byRequest.get("dup-b");
+            assertThat(a.path("state").asText()).isEqualTo("success");
+            assertThat(b.path("state").asText()).isEqualTo("success");
+            assertThat(b.path("taskId").asText()).isEqualTo(a.path("taskId").asText());
+            assertThat(b.path("resultUrls")).isEqualTo(a.path("resultUrls"));
+            assertThat(b.path("sourceOffset").asLong()).isEqualTo(1);
+            assertThat(byRequest.get("dup-random").path("taskId").asText()).isNotEqualTo(a.path("taskId").asText());
+            assertThat(byRequest.get("dup-other").path("taskId").asText()).isNotEqualTo(a.path("taskId").asText());
+            SimulatorStats stats = sim.stats();
+            log.info("Duplicate guard: 4 requests, {} tasks created, {} create calls, {} status calls", stats.tasksCreated(),
+                    stats.createCalls(), stats.statusCalls());
+            assertThat(stats.tasksCreated()).isEqualTo(3);
+            assertThat(stats.createCalls()).isEqualTo(3);
+        } finally {
+            connect.deleteConnector(sink);
+            connect.deleteConnector(source);
+        }
+    }
+
+    private static void awaitEvents(String topic, Map<String, JsonNode> byRequest, int count) {
+        await().atMost(AWAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            byRequest.clear();
+            for (ConsumerRecord<byte[], byte[]> r : connect.kafka().consumeAll(30_000, topic)) {
+                JsonNode e = Json.MAPPER.readTree(r.value());
+                byRequest.put(e.path("requestId").asText(), e);
+            }
+            assertThat(byRequest).hasSize(count);
+        });
+    }
 }

@@ -222,4 +222,24 @@ class LtxSourceTaskTest {
         assertThat(sim.stats().statusCallsFor(a)).isEqualTo(1);
         assertThat(watermark(events.get(0))).isEqualTo(2);
     }
+
+    @Test
+    void aRequestReusingAFollowedTaskGetsItsOutcomeWithoutMoreStatusCalls() throws Exception {
+        String a = create(fast());
+        // Both records are read before the first poll, so the second attaches to the task being followed.
+        start(null, Map.of("ltx.poll.schedule", "fixed", "ltx.poll.fixed.initial.delay.ms", "1000", "ltx.poll.fixed.interval.ms", "200"));
+        add(0, submitted("req-first", a, fast()));
+        add(1, TrackingRecord.submitted("req-reuse", a, System.currentTimeMillis(), new SourceCoordinates("requests", 0, 9), "async", "auto", fast()));
+        List<SourceRecord> events = pollFor(2, Duration.ofSeconds(15));
+        assertThat(events).extracting(SourceRecord::key).containsExactly("req-first", "req-reuse");
+        Struct first = (Struct) events.get(0).value();
+        Struct reuse = (Struct) events.get(1).value();
+        assertThat(reuse.getString("state")).isEqualTo("success");
+        assertThat(reuse.getString("taskId")).isEqualTo(a);
+        assertThat(reuse.getArray("resultUrls")).isEqualTo(first.getArray("resultUrls")).isNotEmpty();
+        assertThat(reuse.getInt64("sourceOffset")).isEqualTo(9L);
+        assertThat(watermark(events.get(1))).isEqualTo(2);
+        assertThat(pollFor(1, Duration.ofSeconds(1))).isEmpty();
+        assertThat(sim.stats().statusCallsFor(a)).isEqualTo(1);
+    }
 }
