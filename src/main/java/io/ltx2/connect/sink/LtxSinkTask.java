@@ -347,7 +347,7 @@ public class LtxSinkTask extends SinkTask {
         CreateTaskRequest body = new CreateTaskRequest(config.requestType(), callbackUrl == null ? null : callbackUrl.value(),
                 s.request().provider(), s.request().input());
         Optional<String> hash = contents == null ? Optional.empty() : contents.hash(s.request().provider(), s.request().input());
-        Optional<ContentIndex.Entry> earlier = hash.flatMap(contents::find);
+        Optional<ContentIndex.Entry> earlier = hash.flatMap(h -> contents.find(h));
         CompletableFuture<Created> call;
         try {
             call = earlier.isPresent()

@@ -58,6 +58,8 @@ class CostControlsIT {
         Map<String, String> workerProps = new HashMap<>();
         workerProps.put("plugin.discovery", "service_load");
         workerProps.put("offset.flush.interval.ms", "1000");
+        // A worker that misses a heartbeat on this loaded machine gets its tasks back within seconds, not 5 minutes.
+        workerProps.put("scheduled.rebalance.max.delay.ms", "2000");
         connect = new EmbeddedConnectCluster.Builder().name("ltx-cost-it").numBrokers(1).numWorkers(2).workerProps(workerProps).build();
         connect.start();
     }
