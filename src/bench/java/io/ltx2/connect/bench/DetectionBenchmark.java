@@ -1,0 +1,124 @@
+package io.ltx2.connect.bench;
+
+import io.ltx2.connect.simulator.ApiSimulator;
+import io.ltx2.connect.simulator.SimulatorStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scenario 2: the same workload through three pipelines at once, each on its own simulator with the
+ * same seed (so the same generation times): the adaptive schedule, the vendor's advice (wait 60 s,
+ * then every 5 s) and callback mode. Delay = event detectTime - the simulator's completion time,
+ * divided by the time scale (API seconds).
+ */
+final class DetectionBenchmark {
+    private static final Logger log = LoggerFactory.getLogger(DetectionBenchmark.class);
+    private static final String TOKEN = "bench-callback-token-3f9a1c77";
+
+    Map<String, Object> run(BenchKafka kafka, BenchConfig cfg) throws Exception {
+        double scale = cfg.detectionScale();
+        int n = cfg.detectionRequests();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("requests", n);
+        out.put("timeScale", scale);
+        List<Workload.Request> requests = Workload.mixed("det", n, 99);
+        String[] names = {"adaptive", "fixed", "callback"};
+        List<ApiSimulator> sims = new ArrayList<>();
+        List<EventReader> readers = new ArrayList<>();
+        List<String> connectors = new ArrayList<>();
+        try {
+            for (String name : names) {
+                ApiSimulator sim = SaturationBenchmark.simulator(scale, 1_000, 10_000);
+                sims.add(sim);
+                String prefix = "det-" + name;
+                kafka.createTopics(2, prefix + "-requests", prefix + "-tracking", prefix + "-events");
+                Map<String, String> sink = kafka.sinkProps(sim, prefix + "-requests", prefix + "-tracking", scale, 1);
+                Map<String, String> source = kafka.sourceProps(sim, prefix + "-tracking", prefix + "-events", scale, 1);
+                switch (name) {
+                    case "fixed" -> source.put("ltx.poll.schedule", "fixed");
+                    case "callback" -> {
+                        int port = freePort();
+                        source.put("ltx.callback.enabled", "true");
+                        source.put("ltx.callback.listener.port", String.valueOf(port));
+                        source.put("ltx.callback.token", TOKEN);
+                        sink.put("ltx.request.type", "callback");
+                        sink.put("ltx.callback.url", "http://127.0.0.1:" + port + "/callback/" + TOKEN);
+                    }
+                    default -> source.put("ltx.poll.schedule", "adaptive");
+                }
+                kafka.startConnector(prefix + "-source", source);
+                connectors.add(prefix + "-source");
+                kafka.startConnector(prefix + "-sink", sink);
+                connectors.add(prefix + "-sink");
+                readers.add(new EventReader(kafka.bootstrap(), prefix + "-events"));
+            }
+            for (String name : names) {
+                kafka.produce("det-" + name + "-requests", requests);
+            }
+            log.info("Detection: {} requests written to each of {} pipelines", n, names.length);
+            for (EventReader r : readers) {
+                r.awaitCount(n, Duration.ofMillis(cfg.detectionTimeoutMs()));
+            }
+            for (int i = 0; i < names.length; i++) {
+                out.put(names[i], pipelineResult(sims.get(i).stats(), readers.get(i).events(), scale, n));
+            }
+            Map<String, Object> adaptive = cast(out.get("adaptive"));
+            Map<String, Object> fixed = cast(out.get("fixed"));
+            out.put("callsPerTaskRatioAdaptiveToFixed", Stats.ratio(SaturationBenchmark.num(adaptive, "statusCallsPerTask"),
+                    SaturationBenchmark.num(fixed, "statusCallsPerTask"), 2));
+            out.put("p95DelayRatioAdaptiveToFixed", Stats.ratio(delayP95(adaptive), delayP95(fixed), 2));
+        } finally {
+            readers.forEach(EventReader::close);
+            connectors.forEach(kafka::deleteConnector);
+            sims.forEach(ApiSimulator::close);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> pipelineResult(SimulatorStats stats, List<EventReader.Event> events, double scale, int n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        List<Double> delays = new ArrayList<>();
+        int unmatched = 0;
+        for (EventReader.Event e : events) {
+            SimulatorStats.TaskStats t = e.taskId() == null ? null : stats.tasks().get(e.taskId());
+            if (t == null) {
+                unmatched++;
+                continue;
+            }
+            delays.add((e.detectTime() - t.completeTime()) / 1000.0 / scale);
+        }
+        m.put("events", events.size());
+        m.put("eventsWithoutTask", unmatched);
+        m.put("tasksCreated", stats.tasksCreated());
+        m.put("statusCallsPerTask", Stats.round(stats.meanStatusCallsPerTask(), 3));
+        m.put("maxStatusCallsPerTask", stats.maxStatusCallsPerTask());
+        m.put("rateLimited429", stats.rateLimited());
+        m.put("callbacksDelivered", stats.callbacksDelivered());
+        m.put("detectionDelayApiSec", Stats.summary(Stats.toArray(delays), 2));
+        m.put("allEvents", events.size() >= n);
+        return m;
+    }
+
+    private static double delayP95(Map<String, Object> pipeline) {
+        return SaturationBenchmark.num(cast(pipeline.get("detectionDelayApiSec")), "p95");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> cast(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
