@@ -1,6 +1,5 @@
 package io.ltx2.connect.bench;
 
-import io.ltx2.connect.LtxSinkConnector;
 import io.ltx2.connect.LtxSourceConnector;
 import io.ltx2.connect.simulator.ApiSimulator;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -87,10 +86,14 @@ final class BenchKafka implements AutoCloseable {
         return connect.connectorStatus(name);
     }
 
-    /** Our sink at a time scale: the connector's own defaults, with budgets and backoffs expressed in API time. */
+    /**
+     * Our sink at a time scale: the connector's own defaults, with budgets and backoffs expressed in API
+     * time (through {@link TimeScaledLtxSinkConnector}, which validates the budget in API time).
+     */
     Map<String, String> sinkProps(ApiSimulator sim, String topic, String tracking, double scale, int tasks) {
         Map<String, String> c = new HashMap<>();
-        c.put("connector.class", LtxSinkConnector.class.getName());
+        c.put("connector.class", TimeScaledLtxSinkConnector.class.getName());
+        c.put(TimeScaledLtxSinkConnector.TIME_SCALE, String.valueOf(scale));
         c.put("tasks.max", String.valueOf(tasks));
         c.put("topics", topic);
         c.put("key.converter", StringConverter.class.getName());
