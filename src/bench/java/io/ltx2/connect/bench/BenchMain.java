@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class BenchMain {
     private static final Logger log = LoggerFactory.getLogger(BenchMain.class);
-    static final List<String> SCENARIOS = List.of("micro", "saturation", "detection", "throughput", "heap", "recovery");
+    static final List<String> SCENARIOS = List.of("micro", "saturation", "detection", "throughput", "cpu", "heap", "recovery");
 
     private BenchMain() {
     }
@@ -52,6 +52,7 @@ public final class BenchMain {
         env.put("java", System.getProperty("java.version"));
         env.put("availableProcessors", Runtime.getRuntime().availableProcessors());
         env.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        env.put("loadAverageAtStart", loadAverage());
         env.put("config", cfg);
         results.put("environment", env);
         if (only.contains("micro")) {
@@ -70,6 +71,9 @@ public final class BenchMain {
                 if (only.contains("throughput")) {
                     results.put("throughput", guarded("throughput", () -> new ThroughputBenchmark().run(kafka, cfg)));
                 }
+                if (only.contains("cpu")) {
+                    results.put("cpu", guarded("cpu", () -> new CpuBenchmark().run(kafka, cfg)));
+                }
                 if (only.contains("heap")) {
                     results.put("heap", guarded("heap", () -> new HeapBenchmark().run(kafka, cfg)));
                 }
@@ -80,8 +84,14 @@ public final class BenchMain {
         }
         results.put("saturationSeries", Map.of("ours", saturation.series().ours(), "naive", saturation.series().naive()));
         results.put("targets", Targets.asMaps(Targets.evaluate(results)));
+        env.put("loadAverageAtEnd", loadAverage());
         env.put("totalSeconds", Math.round((System.nanoTime() - started) / 1e9));
         return results;
+    }
+
+    /** The machine's 1-minute load average (other builds share it): context for the figures. */
+    private static double loadAverage() {
+        return Stats.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), 2);
     }
 
     interface Scenario {

@@ -142,7 +142,7 @@ final class SaturationBenchmark {
             return points;
         }
         for (SimSampler.Sample s : sampler.samples()) {
-            if (s.time() >= c.firstCreate() - 1000 && s.time() <= c.lastComplete() + 1000) {
+            if (s.time() >= c.firstCreate() && s.time() <= c.lastComplete() + 1000) {
                 points.add(new double[] {(s.time() - c.firstCreate()) / 1000.0 / scale, c.at(s.time()) / (double) limit,
                         s.concurrent() / (double) limit, s.rateLimited()});
             }

@@ -46,6 +46,20 @@ final class ThreadCpu {
         return total;
     }
 
+    /** CPU ms between two snapshots per thread name with digits removed (so pools add up), largest first. */
+    static Map<String, Double> byName(Map<Long, Long> before, Map<Long, Long> after) {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        for (Map.Entry<Long, Long> e : after.entrySet()) {
+            ThreadInfo info = THREADS.getThreadInfo(e.getKey());
+            String name = info == null ? "ended" : info.getThreadName().replaceAll("[0-9]+", "N");
+            out.merge(name, (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1e6, Double::sum);
+        }
+        Map<String, Double> sorted = new java.util.LinkedHashMap<>();
+        out.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                .forEach(e -> sorted.put(e.getKey(), Stats.round(e.getValue(), 1)));
+        return sorted;
+    }
+
     /** The threads of the named connectors and of the plugin's API clients (not the simulator's). */
     static Predicate<String> connectorThreads(String... connectorNames) {
         return name -> {
