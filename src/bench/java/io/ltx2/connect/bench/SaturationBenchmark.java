@@ -44,7 +44,7 @@ final class SaturationBenchmark {
              ApiSimulator naive = simulator(scale, limit, callsPerMinute)) {
             kafka.createTopics(4, "sat-requests", "sat-tracking", "sat-events");
             kafka.createTopics(1, "sat-naive-requests");
-            kafka.startConnector("sat-sink", kafka.sinkProps(ours, "sat-requests", "sat-tracking", scale, 2));
+            kafka.startConnector("sat-sink", kafka.sinkProps(ours, "sat-requests", "sat-tracking", scale, 1)); // one task, like the baseline
             kafka.startConnector("sat-source", kafka.sourceProps(ours, "sat-tracking", "sat-events", scale, 2));
             kafka.startConnector("sat-naive", kafka.naiveProps(naive, "sat-naive-requests"));
             var threads = ThreadCpu.connectorThreads("sat-sink", "sat-source");
