@@ -24,6 +24,7 @@ record BenchConfig(
         long naiveWindowMs,
         int heapTasks,
         int cpuRequests,
+        double tunedMaxIntervalSec,
         int recoveryRate,
         long recoveryWarmupMs,
         long recoveryAfterMs,
@@ -40,12 +41,12 @@ record BenchConfig(
     static BenchConfig of(String mode, Map<String, String> o) {
         BenchConfig base = switch (mode) {
             case "quick" -> new BenchConfig(mode, 0.1, 400, 100, 1_000, 180_000, 2_000, 0.1, 40, 120_000,
-                    2_000, 500, 5_000, 5_000, 500, 10, 5_000, 8_000, new Jmh(1, 1, 2, 500));
+                    2_000, 500, 5_000, 5_000, 500, 0, 10, 5_000, 8_000, new Jmh(1, 1, 2, 500));
             case "full" -> new BenchConfig(mode, 0.5, 5_000, 1_000, 10_000, 900_000, 5_000, 0.25, 500, 300_000,
-                    50_000, 5_000, 10_000, 100_000, 10_000, 20, 10_000, 15_000, new Jmh(2, 3, 5, 1_000));
-            case "smoke" -> new BenchConfig(mode, 0.1, 0, 0, 0, 0, 0, 0.1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new Jmh(0, 1, 1, 100));
+                    50_000, 5_000, 10_000, 100_000, 10_000, 0, 20, 10_000, 15_000, new Jmh(2, 3, 5, 1_000));
+            case "smoke" -> new BenchConfig(mode, 0.1, 0, 0, 0, 0, 0, 0.1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new Jmh(0, 1, 1, 100));
             default -> new BenchConfig("default", 0.25, 5_000, 1_000, 10_000, 600_000, 5_000, 0.25, 300, 240_000,
-                    20_000, 5_000, 10_000, 100_000, 3_000, 20, 10_000, 15_000, new Jmh(1, 2, 5, 1_000));
+                    20_000, 5_000, 10_000, 100_000, 3_000, 0, 20, 10_000, 15_000, new Jmh(1, 2, 5, 1_000));
         };
         return new BenchConfig(base.mode,
                 dbl(o, "saturation-scale", base.saturationScale), integer(o, "requests", base.saturationRequests),
@@ -55,6 +56,7 @@ record BenchConfig(
                 base.detectionTimeoutMs, integer(o, "throughput-requests", base.throughputRequests),
                 integer(o, "latency-requests", base.latencyRequests), base.naiveWindowMs, integer(o, "heap-tasks", base.heapTasks),
                 integer(o, "cpu-requests", base.cpuRequests),
+                dbl(o, "adaptive-max-interval-s", 0),
                 base.recoveryRate, base.recoveryWarmupMs, base.recoveryAfterMs, base.jmh);
     }
 

@@ -30,7 +30,9 @@ final class DetectionBenchmark {
         out.put("requests", n);
         out.put("timeScale", scale);
         List<Workload.Request> requests = Workload.mixed("det", n, 99);
-        String[] names = {"adaptive", "fixed", "callback"};
+        // Optional fourth pipeline: the adaptive schedule with a smaller ltx.poll.max.interval.ms (API seconds).
+        String[] names = cfg.tunedMaxIntervalSec() > 0 ? new String[] {"adaptive", "fixed", "callback", "adaptive-tuned"}
+                : new String[] {"adaptive", "fixed", "callback"};
         List<ApiSimulator> sims = new ArrayList<>();
         List<EventReader> readers = new ArrayList<>();
         List<String> connectors = new ArrayList<>();
@@ -52,6 +54,8 @@ final class DetectionBenchmark {
                         sink.put("ltx.request.type", "callback");
                         sink.put("ltx.callback.url", "http://127.0.0.1:" + port + "/callback/" + TOKEN);
                     }
+                    case "adaptive-tuned" -> source.put("ltx.poll.max.interval.ms",
+                            String.valueOf(Math.max(1, Math.round(cfg.tunedMaxIntervalSec() * 1000 * scale))));
                     default -> source.put("ltx.poll.schedule", "adaptive");
                 }
                 kafka.startConnector(prefix + "-source", source);
@@ -75,6 +79,9 @@ final class DetectionBenchmark {
             out.put("callsPerTaskRatioAdaptiveToFixed", Stats.ratio(SaturationBenchmark.num(adaptive, "statusCallsPerTask"),
                     SaturationBenchmark.num(fixed, "statusCallsPerTask"), 2));
             out.put("p95DelayRatioAdaptiveToFixed", Stats.ratio(delayP95(adaptive), delayP95(fixed), 2));
+            if (out.get("adaptive-tuned") != null) {
+                out.put("tunedMaxIntervalApiSec", cfg.tunedMaxIntervalSec());
+            }
         } finally {
             readers.forEach(EventReader::close);
             connectors.forEach(kafka::deleteConnector);
