@@ -129,6 +129,7 @@ final class BenchKafka implements AutoCloseable {
         c.put("ltx.poll.time.scale", String.valueOf(scale));
         c.put("ltx.poll.min.interval.ms", String.valueOf(Math.max(1, Math.round(2_000 * scale))));
         c.put("ltx.poll.max.interval.ms", String.valueOf(Math.max(1, Math.round(30_000 * scale))));
+        c.put("ltx.poll.target.delay.ms", String.valueOf(Math.max(1, Math.round(4_000 * scale))));
         c.put("ltx.poll.fixed.initial.delay.ms", String.valueOf(Math.round(60_000 * scale)));
         c.put("ltx.poll.fixed.interval.ms", String.valueOf(Math.max(1, Math.round(5_000 * scale))));
         c.put("ltx.task.timeout.ms", String.valueOf(Math.round(30 * 60_000 * scale)));
