@@ -121,12 +121,12 @@ public final class LtxApiClient implements AutoCloseable {
     }
 
     /**
-     * How long a call started now would wait for the client-side rate limit: the backlog of calls
-     * already accepted by this client. Callers that can hold work back (the sink) use it to keep
-     * requests in Kafka rather than queued here.
+     * How long a call started now would wait for the client-side rate limit if {@code ahead} more
+     * calls were started before it: the backlog of calls already accepted by this client. Callers
+     * that can hold work back (the sink) use it to keep requests in Kafka rather than queued here.
      */
-    public Duration rateLimitBacklog() {
-        return Duration.ofNanos(limiter.waitNanos());
+    public Duration rateLimitBacklog(int ahead) {
+        return Duration.ofNanos(limiter.waitNanos(ahead));
     }
 
     public ApiClientStats stats() {

@@ -40,10 +40,13 @@ public final class RateLimiter {
         return tokens >= 0 ? 0 : (long) Math.ceil(-tokens / permitsPerNano);
     }
 
-    /** How long a call reserved now would wait (0 = none), without reserving: the backlog already handed out. */
-    public synchronized long waitNanos() {
+    /**
+     * How long a call reserved now would wait (0 = none) if {@code ahead} more calls were reserved
+     * before it, without reserving anything: the backlog already handed out.
+     */
+    public synchronized long waitNanos(int ahead) {
         long now = nanoClock.getAsLong();
-        double available = Math.min(capacity, tokens + (now - lastNanos) * permitsPerNano) - 1;
+        double available = Math.min(capacity, tokens + (now - lastNanos) * permitsPerNano) - 1 - ahead;
         return available >= 0 ? 0 : (long) Math.ceil(-available / permitsPerNano);
     }
 

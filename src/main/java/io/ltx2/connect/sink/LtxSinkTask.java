@@ -283,7 +283,8 @@ public class LtxSinkTask extends SinkTask {
         List<Submission> starting = new ArrayList<>();
         synchronized (lock) {
             while (!waiting.isEmpty() && inFlight.get() < maxInFlight && fatal.get() == null) {
-                if (client.rateLimitBacklog().compareTo(MAX_RATE_BACKLOG) > 0) {
+                // The creates taken in this loop reserve their permits only once started, below: count them.
+                if (client.rateLimitBacklog(starting.size()).compareTo(MAX_RATE_BACKLOG) > 0) {
                     break;
                 }
                 if (outstanding != null && !outstanding.hasRoom(inFlight.get())) {

@@ -25,15 +25,18 @@ class RateLimiterTest {
     @Test
     void waitNanosShowsTheBacklogWithoutTakingAPermit() {
         RateLimiter limiter = new RateLimiter(600, now::get); // 10 per second
-        assertThat(limiter.waitNanos()).isZero();
+        assertThat(limiter.waitNanos(0)).isZero();
+        assertThat(limiter.waitNanos(9)).as("the 10th call of the burst").isZero();
+        assertThat(limiter.waitNanos(10)).isBetween(99_000_000L, 101_000_000L);
         for (int i = 0; i < 15; i++) {
             limiter.reserve();
         }
         // 5 calls beyond the burst are queued: the next would wait 6 intervals; asking twice changes nothing.
-        assertThat(limiter.waitNanos()).isBetween(599_000_000L, 601_000_000L);
-        assertThat(limiter.waitNanos()).isBetween(599_000_000L, 601_000_000L);
+        assertThat(limiter.waitNanos(0)).isBetween(599_000_000L, 601_000_000L);
+        assertThat(limiter.waitNanos(0)).isBetween(599_000_000L, 601_000_000L);
+        assertThat(limiter.waitNanos(2)).isBetween(799_000_000L, 801_000_000L);
         now.addAndGet(600_000_000L);
-        assertThat(limiter.waitNanos()).isZero();
+        assertThat(limiter.waitNanos(0)).isZero();
         assertThat(limiter.reserve()).isZero();
     }
 
