@@ -78,6 +78,13 @@ public class LtxSinkConfig extends LtxConfig {
             + "task.shutdown.graceful.timeout.ms.";
     public static final int SHUTDOWN_TIMEOUT_MS_DEFAULT = 4_000;
 
+    public static final String CREATE_AMBIGUOUS_RETRIES = "ltx.sink.create.ambiguous.retries";
+    private static final String CREATE_AMBIGUOUS_RETRIES_DOC = "How many times a create is retried after a failure that the API may "
+            + "have processed (HTTP 5xx or 408, response time-out, connection closed after sending): each such retry can create, and "
+            + "bill, a second task for the same request. Failures that prove the request never reached the API (connection refused, "
+            + "429) are retried up to " + API_RETRY_MAX + " regardless. When used up, the request is REJECTED with SUBMIT_FAILED.";
+    public static final int CREATE_AMBIGUOUS_RETRIES_DEFAULT = 1;
+
     /** Connect's own key; read, not declared (the framework owns errors.*). */
     static final String ERRORS_TOLERANCE = "errors.tolerance";
 
@@ -107,7 +114,9 @@ public class LtxSinkConfig extends LtxConfig {
                 .define(DEDUP_LOOKBACK_MS, Type.LONG, DEDUP_LOOKBACK_MS_DEFAULT, Range.atLeast(0),
                         Importance.LOW, DEDUP_LOOKBACK_MS_DOC, SINK_GROUP, ++order, Width.SHORT, "Dedup look-back (ms)")
                 .define(SHUTDOWN_TIMEOUT_MS, Type.INT, SHUTDOWN_TIMEOUT_MS_DEFAULT, Range.atLeast(0),
-                        Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC, SINK_GROUP, ++order, Width.SHORT, "Shutdown wait (ms)");
+                        Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC, SINK_GROUP, ++order, Width.SHORT, "Shutdown wait (ms)")
+                .define(CREATE_AMBIGUOUS_RETRIES, Type.INT, CREATE_AMBIGUOUS_RETRIES_DEFAULT, Range.atLeast(0),
+                        Importance.MEDIUM, CREATE_AMBIGUOUS_RETRIES_DOC, SINK_GROUP, ++order, Width.SHORT, "Ambiguous create retries");
         return def;
     }
 
@@ -148,6 +157,11 @@ public class LtxSinkConfig extends LtxConfig {
 
     public Duration dedupLookback() {
         return Duration.ofMillis(getLong(DEDUP_LOOKBACK_MS));
+    }
+
+    /** Retries of a create whose failure may hide an accepted task ({@link #CREATE_AMBIGUOUS_RETRIES}). */
+    public int createAmbiguousRetries() {
+        return getInt(CREATE_AMBIGUOUS_RETRIES);
     }
 
     public Duration shutdownTimeout() {

@@ -203,7 +203,7 @@ public class LtxSinkTask extends SinkTask {
                 s.request().provider(), s.request().input());
         CompletableFuture<String> call;
         try {
-            call = client.createTask(body);
+            call = client.createTask(body, config.createAmbiguousRetries());
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
