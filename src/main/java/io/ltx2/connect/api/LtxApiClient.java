@@ -109,6 +109,16 @@ public final class LtxApiClient implements AutoCloseable {
      * the request (connection refused, 429, DNS) stay retryable up to the retry policy's limit.
      */
     public CompletableFuture<String> createTask(CreateTaskRequest request, int maxAmbiguousRetries) {
+        return createTask(request, maxAmbiguousRetries, () -> true);
+    }
+
+    /**
+     * As {@link #createTask(CreateTaskRequest, int)}, asking {@code mayStart} right before each
+     * attempt is put on the wire (after any wait for a rate permit or a retry delay). When it says
+     * no, nothing is sent and the future fails with a {@link java.util.concurrent.CancellationException}:
+     * the caller withdrew the request (its input partition was revoked, say).
+     */
+    public CompletableFuture<String> createTask(CreateTaskRequest request, int maxAmbiguousRetries, java.util.function.BooleanSupplier mayStart) {
         byte[] body;
         try {
             body = Json.MAPPER.writeValueAsBytes(request);
@@ -117,7 +127,7 @@ public final class LtxApiClient implements AutoCloseable {
         }
         return call("create task", () -> SimpleRequestBuilder.post(createUri).setBody(body, ContentType.APPLICATION_JSON),
                 stats.createCalls, resp -> ResponseParser.taskId(ResponseParser.data(resp.envelope, resp.status, "create task"), resp.status),
-                maxAmbiguousRetries);
+                new Attempts(maxAmbiguousRetries, mayStart));
     }
 
     /** Reads a task's state. */
@@ -125,7 +135,8 @@ public final class LtxApiClient implements AutoCloseable {
         URI uri = URI.create(statusBase + URLEncoder.encode(taskId, StandardCharsets.UTF_8));
         String what = "status of task " + taskId;
         return call(what, () -> SimpleRequestBuilder.get(uri), stats.statusCalls,
-                resp -> ResponseParser.status(ResponseParser.data(resp.envelope, resp.status, what), resp.status), Integer.MAX_VALUE);
+                resp -> ResponseParser.status(ResponseParser.data(resp.envelope, resp.status, what), resp.status),
+                new Attempts(Integer.MAX_VALUE, () -> true));
     }
 
     /** When the last 429 asked us to wait until, if that is still ahead. */
@@ -149,7 +160,7 @@ public final class LtxApiClient implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> call(String what, java.util.function.Supplier<SimpleRequestBuilder> request,
-                                          AtomicLong counter, Function<ParsedResponse, T> onSuccess, int maxAmbiguousRetries) {
+                                          AtomicLong counter, Function<ParsedResponse, T> onSuccess, Attempts first) {
         CompletableFuture<T> result = new CompletableFuture<>();
         stats.inFlight.incrementAndGet();
         result.whenComplete((v, e) -> {
@@ -158,7 +169,7 @@ public final class LtxApiClient implements AutoCloseable {
                 stats.failures.incrementAndGet();
             }
         });
-        attempt(what, request, counter, onSuccess, result, new Attempts(maxAmbiguousRetries));
+        attempt(what, request, counter, onSuccess, result, first);
         return result;
     }
 
@@ -180,6 +191,10 @@ public final class LtxApiClient implements AutoCloseable {
     private <T> void send(String what, java.util.function.Supplier<SimpleRequestBuilder> request, AtomicLong counter,
                           Function<ParsedResponse, T> onSuccess, CompletableFuture<T> result, Attempts failures) {
         if (result.isDone()) {
+            return;
+        }
+        if (!failures.mayStart.getAsBoolean()) {
+            result.completeExceptionally(new java.util.concurrent.CancellationException(what + ": withdrawn by the caller before it was sent"));
             return;
         }
         SimpleHttpRequest http = request.get()
@@ -228,7 +243,7 @@ public final class LtxApiClient implements AutoCloseable {
         if (error.kind() == ApiErrorKind.RATE_LIMITED) {
             stats.rateLimited.incrementAndGet();
         }
-        boolean ambiguous = error.kind() == ApiErrorKind.TRANSIENT && mayHaveReachedServer(response, ioError);
+        boolean ambiguous = error.kind() == ApiErrorKind.TRANSIENT && mayHaveReachedServer(error.httpStatus(), ioError);
         Attempts next = failures.next(ambiguous);
         int attempts = next.failures;
         if (!error.kind().retryable() || !settings.retryPolicy().mayRetry(attempts) || http == null) {
@@ -323,12 +338,14 @@ public final class LtxApiClient implements AutoCloseable {
     }
 
     /**
-     * Whether a failed call may have been processed: any answer (5xx, 408) says the server had it;
-     * without one, only a refused or unresolvable connection proves that nothing was sent.
+     * Whether a failed call may have been processed. An answer of 500, 502, 504 or 408 may come
+     * after (or from a gateway in front of) work that was done; 503 says the server refused to take
+     * the request (overload, maintenance), like 429. Without an answer, only a refused or
+     * unresolvable connection proves that nothing was sent.
      */
-    static boolean mayHaveReachedServer(SimpleHttpResponse response, Exception ioError) {
-        if (response != null) {
-            return true;
+    static boolean mayHaveReachedServer(int httpStatus, Exception ioError) {
+        if (httpStatus > 0) {
+            return httpStatus != 503;
         }
         for (Throwable t = ioError; t != null; t = t.getCause()) {
             if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
@@ -339,24 +356,26 @@ public final class LtxApiClient implements AutoCloseable {
         return ioError != null && !(ioError instanceof java.util.concurrent.CancellationException);
     }
 
-    /** Failures of one call so far, and how many of them were ambiguous. Immutable. */
+    /** Failures of one call so far, how many of them were ambiguous, and the caller's go-ahead. Immutable. */
     private static final class Attempts {
         final int failures;
         final int ambiguous;
         final int maxAmbiguous;
+        final java.util.function.BooleanSupplier mayStart;
 
-        Attempts(int maxAmbiguous) {
-            this(0, 0, maxAmbiguous);
+        Attempts(int maxAmbiguous, java.util.function.BooleanSupplier mayStart) {
+            this(0, 0, maxAmbiguous, mayStart);
         }
 
-        private Attempts(int failures, int ambiguous, int maxAmbiguous) {
+        private Attempts(int failures, int ambiguous, int maxAmbiguous, java.util.function.BooleanSupplier mayStart) {
             this.failures = failures;
             this.ambiguous = ambiguous;
             this.maxAmbiguous = maxAmbiguous;
+            this.mayStart = mayStart;
         }
 
         Attempts next(boolean ambiguousFailure) {
-            return new Attempts(failures + 1, ambiguous + (ambiguousFailure ? 1 : 0), maxAmbiguous);
+            return new Attempts(failures + 1, ambiguous + (ambiguousFailure ? 1 : 0), maxAmbiguous, mayStart);
         }
     }
 

@@ -32,11 +32,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -70,6 +72,11 @@ public class LtxSinkTask extends SinkTask {
     private final ArrayDeque<Submission> waiting = new ArrayDeque<>();
     /** Creates started and not finished (tracking record included). */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Creates put on the wire (the API may have them) and not finished; what a closing task must wait for. */
+    private final AtomicInteger sentInFlight = new AtomicInteger();
+    /** Partitions being closed or revoked: their creates not yet on the wire are withdrawn. Guarded by {@link #lock}. */
+    private final Set<TopicPartition> closing = new HashSet<>();
+    private volatile boolean stopping;
     private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
     /** DLQ reports to make on the task thread (the reporter belongs to it). */
     private final ConcurrentLinkedQueue<Report> toReport = new ConcurrentLinkedQueue<>();
@@ -122,6 +129,9 @@ public class LtxSinkTask extends SinkTask {
 
     @Override
     public void open(Collection<TopicPartition> partitions) {
+        synchronized (lock) {
+            closing.removeAll(partitions);
+        }
         dedup.assigned(partitions);
         // Connect re-pauses newly assigned partitions that this task paused before a rebalance, even if
         // it resumed in between while it owned nothing; make the new ones follow the task's current state.
@@ -203,12 +213,18 @@ public class LtxSinkTask extends SinkTask {
                 s.request().provider(), s.request().input());
         CompletableFuture<String> call;
         try {
-            call = client.createTask(body, config.createAmbiguousRetries());
+            call = client.createTask(body, config.createAmbiguousRetries(), () -> mayStart(s));
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
         call.whenComplete((taskId, error) -> {
             try {
+                if (error != null && unwrap(error) instanceof CancellationException) {
+                    // Withdrawn before it was sent: the partition's next owner receives the record again.
+                    log.debug("Create of request '{}' withdrawn: partition {} closed", s.request().requestId(), s.partition());
+                    finished(s);
+                    return;
+                }
                 if (error == null) {
                     onAccepted(s, taskId);
                 } else {
@@ -216,7 +232,7 @@ public class LtxSinkTask extends SinkTask {
                 }
             } catch (RuntimeException e) {
                 fail(new ConnectException("Unexpected error handling the answer for request '" + s.request().requestId() + "'", e));
-                finished();
+                finished(s);
             }
         });
     }
@@ -234,7 +250,7 @@ public class LtxSinkTask extends SinkTask {
                 counters.submitted.incrementAndGet();
                 offsets.complete(s.partition(), r.source().offset());
             }
-            finished();
+            finished(s);
         });
     }
 
@@ -254,7 +270,7 @@ public class LtxSinkTask extends SinkTask {
             reject(s.record(), s.partition(), r.source(), r.requestId(), r.input(), new BadRequestRecordException(FailCodes.SUBMIT_FAILED,
                     "Could not submit request '" + r.requestId() + "': " + error.getMessage() + mayExist(error), error));
         }
-        finished();
+        finished(s);
     }
 
     /** Without an answer (or with an unreadable one) we cannot know whether the API created the task. */
@@ -263,7 +279,23 @@ public class LtxSinkTask extends SinkTask {
         return noAnswer ? " (no usable answer: the API may have created the task)" : "";
     }
 
-    private void finished() {
+    /** Asked by the client right before a create goes on the wire; no once the record's partition is closing. */
+    private boolean mayStart(Submission s) {
+        synchronized (lock) {
+            if (stopping || closing.contains(s.partition())) {
+                return false;
+            }
+            if (s.sent().compareAndSet(false, true)) {
+                sentInFlight.incrementAndGet();
+            }
+            return true;
+        }
+    }
+
+    private void finished(Submission s) {
+        if (s.sent().get()) {
+            sentInFlight.decrementAndGet();
+        }
         inFlight.decrementAndGet();
         startCreates();
     }
@@ -355,9 +387,10 @@ public class LtxSinkTask extends SinkTask {
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
-        Set<TopicPartition> closing = new HashSet<>(partitions);
         int dropped = 0;
         synchronized (lock) {
+            // Creates of these partitions not yet on the wire are withdrawn when their turn comes.
+            closing.addAll(partitions);
             // Not started: never sent, so the next owner gets them again from the committed offset.
             for (Iterator<Submission> it = waiting.iterator(); it.hasNext(); ) {
                 if (closing.contains(it.next().partition())) {
@@ -380,10 +413,11 @@ public class LtxSinkTask extends SinkTask {
             return;
         }
         synchronized (lock) {
+            stopping = true;
             waiting.clear();
         }
         awaitQuiet(config.shutdownTimeout());
-        int left = inFlight.get();
+        int left = sentInFlight.get();
         if (client != null) {
             client.close();
         }
@@ -404,7 +438,7 @@ public class LtxSinkTask extends SinkTask {
     /** Waits, up to the timeout, for creates in flight and their tracking records and DLQ reports; task thread only. */
     private void awaitQuiet(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && (inFlight.get() > 0 || !toReport.isEmpty() || !reporting.isEmpty())) {
+        while (System.nanoTime() < deadline && (sentInFlight.get() > 0 || !toReport.isEmpty() || !reporting.isEmpty())) {
             if (reporter != null) {
                 makeReports();
                 checkReports();
@@ -438,7 +472,10 @@ public class LtxSinkTask extends SinkTask {
         return t;
     }
 
-    private record Submission(SinkRecord record, TopicPartition partition, SinkRequest request) {
+    private record Submission(SinkRecord record, TopicPartition partition, SinkRequest request, AtomicBoolean sent) {
+        Submission(SinkRecord record, TopicPartition partition, SinkRequest request) {
+            this(record, partition, request, new AtomicBoolean());
+        }
     }
 
     private static final class Report {

@@ -206,6 +206,17 @@ class LtxApiClientTest {
     }
 
     @Test
+    void serviceUnavailableIsNotAmbiguousAndUsesTheWholeRetryBudget() throws Exception {
+        ApiSimulator sim = sim(ApiSimulator.builder().apiKey(KEY).faults(Faults.builder().errorRate(Endpoint.CREATE, 1.0).errorStatus(503).build()));
+        LtxApiClient client = client(sim, KEY, Duration.ofSeconds(5), 100_000, new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50)));
+
+        LtxApiException e = failure(client.createTask(request("p"), 0));
+
+        assertThat(e.httpStatus()).isEqualTo(503);
+        assertThat(sim.stats().createCalls()).isEqualTo(4);
+    }
+
+    @Test
     void refusedConnectionIsNotAmbiguousAndUsesTheWholeRetryBudget() throws Exception {
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
