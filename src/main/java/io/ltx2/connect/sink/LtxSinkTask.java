@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -74,8 +75,12 @@ public class LtxSinkTask extends SinkTask {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Creates put on the wire (the API may have them) and not finished; what a closing task must wait for. */
     private final AtomicInteger sentInFlight = new AtomicInteger();
-    /** Partitions being closed or revoked: their creates not yet on the wire are withdrawn. Guarded by {@link #lock}. */
-    private final Set<TopicPartition> closing = new HashSet<>();
+    /**
+     * Times each partition was closed. A create belongs to the ownership period it was queued in:
+     * once its partition is closed (even if it comes back to this task), a create not yet on the
+     * wire is withdrawn, because Connect hands the record out again. Guarded by {@link #lock}.
+     */
+    private final Map<TopicPartition, Integer> closings = new HashMap<>();
     private volatile boolean stopping;
     private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
     /** DLQ reports to make on the task thread (the reporter belongs to it). */
@@ -129,9 +134,6 @@ public class LtxSinkTask extends SinkTask {
 
     @Override
     public void open(Collection<TopicPartition> partitions) {
-        synchronized (lock) {
-            closing.removeAll(partitions);
-        }
         dedup.assigned(partitions);
         // Connect re-pauses newly assigned partitions that this task paused before a rebalance, even if
         // it resumed in between while it owned nothing; make the new ones follow the task's current state.
@@ -192,7 +194,7 @@ public class LtxSinkTask extends SinkTask {
         }
         log.debug("Queued request '{}' from {}", request.requestId(), source.asRequestId());
         synchronized (lock) {
-            waiting.add(new Submission(record, tp, request));
+            waiting.add(new Submission(record, tp, request, closings.getOrDefault(tp, 0), new AtomicBoolean()));
         }
     }
 
@@ -282,7 +284,7 @@ public class LtxSinkTask extends SinkTask {
     /** Asked by the client right before a create goes on the wire; no once the record's partition is closing. */
     private boolean mayStart(Submission s) {
         synchronized (lock) {
-            if (stopping || closing.contains(s.partition())) {
+            if (stopping || closings.getOrDefault(s.partition(), 0) != s.ownership()) {
                 return false;
             }
             if (s.sent().compareAndSet(false, true)) {
@@ -390,10 +392,10 @@ public class LtxSinkTask extends SinkTask {
         int dropped = 0;
         synchronized (lock) {
             // Creates of these partitions not yet on the wire are withdrawn when their turn comes.
-            closing.addAll(partitions);
+            partitions.forEach(tp -> closings.merge(tp, 1, Integer::sum));
             // Not started: never sent, so the next owner gets them again from the committed offset.
             for (Iterator<Submission> it = waiting.iterator(); it.hasNext(); ) {
-                if (closing.contains(it.next().partition())) {
+                if (partitions.contains(it.next().partition())) {
                     it.remove();
                     dropped++;
                 }
@@ -472,10 +474,8 @@ public class LtxSinkTask extends SinkTask {
         return t;
     }
 
-    private record Submission(SinkRecord record, TopicPartition partition, SinkRequest request, AtomicBoolean sent) {
-        Submission(SinkRecord record, TopicPartition partition, SinkRequest request) {
-            this(record, partition, request, new AtomicBoolean());
-        }
+    /** A request queued for creation; {@code ownership} is its partition's close count when it was queued. */
+    private record Submission(SinkRecord record, TopicPartition partition, SinkRequest request, int ownership, AtomicBoolean sent) {
     }
 
     private static final class Report {
