@@ -152,8 +152,10 @@ final class Pipeline {
     }
 
     void awaitRunning() throws InterruptedException {
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(sourceName, 2, "source connector did not start");
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(sinkName, 2, "sink connector did not start");
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(sourceName, Integer.parseInt(sourceProps.get("tasks.max")),
+                "source connector did not start");
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(sinkName, Integer.parseInt(sinkProps.get("tasks.max")),
+                "sink connector did not start");
     }
 
     void deleteConnectors() {
