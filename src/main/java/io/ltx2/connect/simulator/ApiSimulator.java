@@ -66,6 +66,8 @@ import java.util.function.UnaryOperator;
  *       gives {@code CONTENT_VIOLATION}; an image URL containing {@value #INVALID_IMAGE_MARKER} gives
  *       {@code INVALID_IMAGE_URL}; a LoRA path containing {@value #INVALID_LORA_MARKER} gives
  *       {@code INVALID_LORA_URL} (checked in that order).</li>
+ *   <li>Server-side refusal: a prompt containing {@value #BAD_REQUEST_MARKER} is answered with 400
+ *       ({@code input.prompt: refused by the API's own checks}) although it is valid by the contract.</li>
  *   <li>Limits per key, switchable off: calls in a sliding window (10,000 per 60 s) and tasks pending
  *       or processing (1,000). Exceeding either gives 429 with {@code Retry-After} in whole seconds:
  *       until the oldest call leaves the window, or until the first active task completes.</li>
@@ -87,6 +89,12 @@ public final class ApiSimulator implements AutoCloseable {
     public static final String VIOLATION_MARKER = "#violation";
     public static final String INVALID_IMAGE_MARKER = "invalid-image";
     public static final String INVALID_LORA_MARKER = "invalid-lora";
+    /**
+     * A prompt holding this is refused with 400 although it passes the contract's rules: the
+     * API's own checks can refuse what a client cannot check (a policy, a changed rule), and the
+     * connectors must handle that 400 as a permanent rejection of the request.
+     */
+    public static final String BAD_REQUEST_MARKER = "#bad-request";
     public static final String DEFAULT_API_KEY = "sim-api-key";
 
     private static final String CREATE_PREFIX = API_PREFIX + "/generateTask/";

@@ -75,6 +75,9 @@ final class CreateRequestReader {
             try {
                 input = withApiDefaults(Json.MAPPER.treeToValue(inputNode, GenerationInput.class));
                 problems.addAll(InputValidator.problems(input).stream().map(p -> "input." + p).toList());
+                if (input.prompt() != null && input.prompt().contains(ApiSimulator.BAD_REQUEST_MARKER)) {
+                    problems.add("input.prompt: refused by the API's own checks");
+                }
             } catch (JsonMappingException e) {
                 problems.add("input." + fieldPath(e) + ": has the wrong type");
             } catch (JsonProcessingException e) {

@@ -73,6 +73,7 @@ class ApiSimulatorTest {
         "unknown provider | {\"provider\": \"cheap\", \"input\": {\"prompt\": \"p\"}} | provider",
         "no input | {\"provider\": \"auto\"} | input",
         "not JSON | this is not json | body",
+        "refused by the server's own checks | {\"input\": {\"prompt\": \"valid #bad-request\"}} | input.prompt",
     })
     void invalidCreateGets400NamingTheField(String name, String body, String field) throws Exception {
         ApiSimulator sim = startDefault();

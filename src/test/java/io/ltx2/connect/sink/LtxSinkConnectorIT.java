@@ -369,6 +369,40 @@ class LtxSinkConnectorIT {
     }
 
     @Test
+    void requestRefusedByTheApiWith400IsRejectedWithTheApisMessageAndNeverRetried() throws Exception {
+        SimulatorStats before = simulator.stats();
+        createTopics("refused-input", 1, "refused-tracking");
+        connect.kafka().createTopic("refused-dlq", 1);
+        Map<String, String> props = sinkConfig("refused", "refused-input", "refused-tracking", false);
+        props.put("tasks.max", "1");
+        props.put("errors.tolerance", "all");
+        props.put("errors.deadletterqueue.topic.name", "refused-dlq");
+        props.put("errors.deadletterqueue.topic.replication.factor", "1");
+        props.put("errors.deadletterqueue.context.headers.enable", "true");
+        connect.configureConnector("refused", props);
+        connect.kafka().produce("refused-input", "ref-ok-1", json("valid before the refusal", "text-to-video", ""));
+        connect.kafka().produce("refused-input", "ref-400", json("valid by the contract " + ApiSimulator.BAD_REQUEST_MARKER, "text-to-video", ""));
+        connect.kafka().produce("refused-input", "ref-ok-2", json("valid after the refusal", "text-to-video", ""));
+
+        awaitTracking("refused-tracking", TrackingRecordType.SUBMITTED, 2);
+        List<TrackingRecord> records = awaitTracking("refused-tracking", TrackingRecordType.REJECTED, 1);
+        assertSubmittedOncePerRequest(tracking("refused-tracking"), Set.of("ref-ok-1", "ref-ok-2"));
+        TrackingRecord refused = records.stream().filter(t -> t.type() == TrackingRecordType.REJECTED).findFirst().orElseThrow();
+        assertThat(refused.requestId()).isEqualTo("ref-400");
+        assertThat(refused.failCode()).isEqualTo(FailCodes.HTTP_400);
+        assertThat(refused.failMsg()).contains("refused by the API's own checks");
+
+        List<String> reasons = new ArrayList<>();
+        connect.kafka().consume(1, AWAIT.toMillis(), "refused-dlq").forEach(r -> reasons.add(
+                new String(r.headers().lastHeader("__connect.errors.exception.message").value(), StandardCharsets.UTF_8)));
+        assertThat(reasons).singleElement().satisfies(m -> assertThat(m).contains("refused by the API's own checks"));
+        SimulatorStats after = simulator.stats();
+        assertThat(after.createCalls() - before.createCalls()).as("one call per request: a 400 is not retried").isEqualTo(3);
+        assertThat(after.tasksCreated() - before.tasksCreated()).isEqualTo(2);
+        connect.deleteConnector("refused");
+    }
+
+    @Test
     void unreadableRecordFailsTheTaskWhenErrorsAreNotTolerated() throws Exception {
         createTopics("strict-input", 1, "strict-tracking");
         Map<String, String> props = sinkConfig("strict", "strict-input", "strict-tracking", false);

@@ -1,0 +1,67 @@
+package io.ltx2.connect.demo;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A distributed Connect worker ({@code ConnectDistributed}) in its own JVM, configured from the
+ * project's example {@code config/worker-distributed.properties} with only the addresses, the
+ * {@code plugin.path} and the replication factors changed. Ready when {@code GET /health} answers 200.
+ */
+public final class LocalConnectWorker implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private final JavaProcess process;
+    private final ConnectRestClient rest;
+
+    private LocalConnectWorker(JavaProcess process, ConnectRestClient rest) {
+        this.process = process;
+        this.rest = rest;
+    }
+
+    public static LocalConnectWorker start(KafkaRuntime runtime, Path runDir, Path log4jConfig, Path workerTemplate,
+                                           String bootstrapServers, Path pluginPath) {
+        int port = FreePorts.pick();
+        Map<String, String> props = new LinkedHashMap<>();
+        DemoFiles.readProperties(workerTemplate).forEach((k, v) -> props.put((String) k, (String) v));
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("listeners", "http://" + FreePorts.LOOPBACK + ":" + port);
+        props.put("rest.advertised.host.name", FreePorts.LOOPBACK);
+        props.put("rest.advertised.port", Integer.toString(port));
+        props.put("plugin.path", pluginPath.toAbsolutePath().toString());
+        props.put("config.storage.replication.factor", "1");
+        props.put("offset.storage.replication.factor", "1");
+        props.put("status.storage.replication.factor", "1");
+        props.put("offset.flush.interval.ms", "2000");
+        Path config = runDir.resolve("worker.properties");
+        DemoFiles.writeProperties(config, props, "Connect worker of an ltx2-kafka-connect demo or test run, from " + workerTemplate);
+
+        JavaProcess worker = JavaProcess.start("connect", runDir, runtime.classpath(), ChildJvm.args(log4jConfig),
+                "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString()));
+        ConnectRestClient rest = new ConnectRestClient("http://" + FreePorts.LOOPBACK + ":" + port);
+        try {
+            FreePorts.await("Connect worker on port " + port, READY_TIMEOUT, worker::checkAlive, rest::healthy);
+        } catch (RuntimeException e) {
+            worker.stop();
+            throw e;
+        }
+        return new LocalConnectWorker(worker, rest);
+    }
+
+    public ConnectRestClient rest() {
+        return rest;
+    }
+
+    public JavaProcess process() {
+        return process;
+    }
+
+    @Override
+    public void close() {
+        process.stop();
+    }
+}
