@@ -32,6 +32,8 @@ final class Pipeline {
     /** The connectors' call budgets, per connector; the simulator allows 10,000 a minute for both. */
     static final int SINK_CALLS_PER_MINUTE = 3_000;
     static final int SOURCE_CALLS_PER_MINUTE = 6_000;
+    /** Multiplies the requests of each fault row; 10 under the {@code soak} Maven profile. */
+    static final int LOAD_FACTOR = Integer.getInteger("ltx.rel.load.factor", 1);
 
     final String name;
     final EmbeddedConnectCluster connect;

@@ -20,8 +20,8 @@ import static org.awaitility.Awaitility.await;
  * both connectors on two workers with exactly-once source support, a few hundred requests in flight.
  */
 class PipelineApiFaultsIT {
-    private static final int REQUESTS = 200;
-    private static final Duration SETTLE = Duration.ofSeconds(90);
+    private static final int REQUESTS = 200 * Pipeline.LOAD_FACTOR;
+    private static final Duration SETTLE = Duration.ofSeconds(90L * Pipeline.LOAD_FACTOR);
     private static final Duration LINGER = Duration.ofSeconds(3);
 
     private static EmbeddedConnectCluster connect;

@@ -138,7 +138,9 @@ final class PipelineLedger {
 
     private void print() {
         String line = tableRow();
-        log.info("LEDGER {}  fail codes {}", line, failCodes);
+        log.info("LEDGER {}  fail codes {}; faults: {} injected 5xx, {} 429, {} hangs, {} create answers lost, {} callbacks lost, {} duplicated",
+                line, failCodes, stats.injectedErrors(), stats.rateLimited(), stats.hangs(), stats.lostCreateResponses(),
+                stats.callbacksLost(), stats.callbacksDuplicated());
         if (duplicateSubmissions > 0) {
             Map<String, List<String>> byPrompt = new TreeMap<>();
             stats.tasks().values().forEach(t -> byPrompt.computeIfAbsent(String.valueOf(t.input().prompt()), k -> new ArrayList<>())

@@ -19,8 +19,8 @@ import static org.awaitility.Awaitility.await;
  * leaves, a connector pauses or is deleted and recreated, or the broker restarts.
  */
 class PipelineLifecycleFaultsIT {
-    private static final int REQUESTS = 240;
-    private static final Duration SETTLE = Duration.ofSeconds(90);
+    private static final int REQUESTS = 240 * Pipeline.LOAD_FACTOR;
+    private static final Duration SETTLE = Duration.ofSeconds(90L * Pipeline.LOAD_FACTOR);
     private static final Duration LINGER = Duration.ofSeconds(4);
 
     private static EmbeddedConnectCluster connect;
