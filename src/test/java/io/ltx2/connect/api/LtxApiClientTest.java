@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
@@ -214,6 +215,23 @@ class LtxApiClientTest {
 
         assertThat(e.httpStatus()).isEqualTo(503);
         assertThat(sim.stats().createCalls()).isEqualTo(4);
+    }
+
+    @Test
+    void createWithdrawnBeforeItsTurnIsNeverSent() throws Exception {
+        ApiSimulator sim = sim();
+        // 60 calls a minute: the second create waits about a second for its permit, and is withdrawn meanwhile.
+        LtxApiClient client = client(sim, KEY, Duration.ofSeconds(5), 60, FAST_RETRIES);
+        java.util.concurrent.atomic.AtomicBoolean wanted = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        CompletableFuture<String> first = client.createTask(request("first"), 1, wanted::get);
+        CompletableFuture<String> second = client.createTask(request("second"), 1, wanted::get);
+        assertThat(first.get(10, TimeUnit.SECONDS)).isNotBlank();
+        wanted.set(false);
+
+        assertThatThrownBy(() -> second.get(10, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.CancellationException.class);
+        assertThat(sim.stats().createCalls()).isEqualTo(1);
+        assertThat(client.stats().createCalls()).isEqualTo(1);
     }
 
     @Test
