@@ -66,6 +66,12 @@ public class LtxSourceConfig extends LtxConfig {
     private static final String POLL_MIN_INTERVAL_MS_DOC = "Adaptive schedule: shortest interval between two status calls of one task.";
     public static final long POLL_MIN_INTERVAL_MS_DEFAULT = 2_000L;
 
+    public static final String POLL_TARGET_DELAY_MS = "ltx.poll.target.delay.ms";
+    private static final String POLL_TARGET_DELAY_MS_DOC = "Adaptive schedule: interval between status calls while a task is within its "
+            + "expected generation time, so a completion is detected at most about this late. Smaller detects sooner and costs more calls "
+            + "(about one call per interval of the spread of generation times). Kept within the min and max intervals.";
+    public static final long POLL_TARGET_DELAY_MS_DEFAULT = 4_000L;
+
     public static final String POLL_MAX_INTERVAL_MS = "ltx.poll.max.interval.ms";
     private static final String POLL_MAX_INTERVAL_MS_DOC = "Adaptive schedule: longest interval between two status calls of a task that "
             + "is later than expected.";
@@ -144,6 +150,8 @@ public class LtxSourceConfig extends LtxConfig {
                         POLL_TIME_SCALE_DOC, POLL_GROUP, ++order, Width.SHORT, "Adaptive: time scale")
                 .define(POLL_MIN_INTERVAL_MS, Type.LONG, POLL_MIN_INTERVAL_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
                         POLL_MIN_INTERVAL_MS_DOC, POLL_GROUP, ++order, Width.SHORT, "Adaptive: min interval (ms)")
+                .define(POLL_TARGET_DELAY_MS, Type.LONG, POLL_TARGET_DELAY_MS_DEFAULT, Range.atLeast(1), Importance.MEDIUM,
+                        POLL_TARGET_DELAY_MS_DOC, POLL_GROUP, ++order, Width.SHORT, "Adaptive: target delay (ms)")
                 .define(POLL_MAX_INTERVAL_MS, Type.LONG, POLL_MAX_INTERVAL_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
                         POLL_MAX_INTERVAL_MS_DOC, POLL_GROUP, ++order, Width.SHORT, "Adaptive: max interval (ms)")
                 .define(POLL_MAX_CONCURRENT, Type.INT, POLL_MAX_CONCURRENT_DEFAULT, Range.between(1, 1000), Importance.LOW,
@@ -241,6 +249,10 @@ public class LtxSourceConfig extends LtxConfig {
 
     public Duration minPollInterval() {
         return Duration.ofMillis(getLong(POLL_MIN_INTERVAL_MS));
+    }
+
+    public Duration pollTargetDelay() {
+        return Duration.ofMillis(getLong(POLL_TARGET_DELAY_MS));
     }
 
     public Duration maxPollInterval() {

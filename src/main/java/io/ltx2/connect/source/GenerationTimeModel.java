@@ -55,34 +55,12 @@ final class GenerationTimeModel {
             return hi;
         }
 
-        /** The median generation time of the tasks not finished after {@code elapsed} ms, or -1 if none is expected to last that long. */
-        long conditionalMedian(long elapsed) {
+        /** The generation time below which a fraction {@code q} (0..1) of the tasks finish. */
+        long quantile(double q) {
             if (sorted == null) {
-                if (elapsed >= hi) {
-                    return -1;
-                }
-                long from = Math.max(lo, elapsed);
-                return from + (hi - from) / 2;
+                return lo + Math.round(q * (hi - lo));
             }
-            int first = upperBound(sorted, elapsed);
-            if (first >= sorted.length) {
-                return -1;
-            }
-            return sorted[first + (sorted.length - 1 - first) / 2];
-        }
-
-        private static int upperBound(long[] a, long value) {
-            int lo = 0;
-            int hi = a.length;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (a[mid] <= value) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo;
+            return sorted[(int) Math.floor(q * (sorted.length - 1))];
         }
     }
 

@@ -77,6 +77,7 @@ class LtxSourceTaskTest {
         props.put("ltx.poll.time.scale", "0.01");
         props.put("ltx.poll.min.interval.ms", "20");
         props.put("ltx.poll.max.interval.ms", "200");
+        props.put("ltx.poll.target.delay.ms", "40");
         props.put(LtxSourceTaskConfig.TASK_PARTITIONS, "0");
         props.putAll(extra);
         consumer.updateBeginningOffsets(Map.of(TP, 0L));

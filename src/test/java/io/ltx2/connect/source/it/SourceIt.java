@@ -94,6 +94,7 @@ final class SourceIt {
         c.put("ltx.poll.time.scale", String.valueOf(TIME_SCALE));
         c.put("ltx.poll.min.interval.ms", "20");   // 2 s at scale 1
         c.put("ltx.poll.max.interval.ms", "300");  // 30 s at scale 1
+        c.put("ltx.poll.target.delay.ms", "40");   // 4 s at scale 1
         c.put("ltx.poll.fixed.initial.delay.ms", "600");
         c.put("ltx.poll.fixed.interval.ms", "50");
         c.put("ltx.task.timeout.ms", "20000");

@@ -1,0 +1,74 @@
+package io.ltx2.connect.bench;
+
+import java.util.Map;
+
+/**
+ * Sizes and time scales per mode. {@code default} fits in about 15 minutes on 2 cores; {@code quick}
+ * is a smoke run of every scenario at toy sizes (its figures are not comparable); {@code full} uses
+ * a slower time scale for saturation (closer to the real API's timing granularity). Any value can be
+ * overridden with {@code --key value}.
+ */
+record BenchConfig(
+        String mode,
+        double saturationScale,
+        int saturationRequests,
+        int concurrencyLimit,
+        int callsPerMinute,
+        long saturationTimeoutMs,
+        long idleMeasureMs,
+        double detectionScale,
+        int detectionRequests,
+        long detectionTimeoutMs,
+        int throughputRequests,
+        int latencyRequests,
+        long naiveWindowMs,
+        int heapTasks,
+        int cpuRequests,
+        double tunedMaxIntervalSec,
+        int recoveryRate,
+        long recoveryWarmupMs,
+        long recoveryAfterMs,
+        Jmh jmh) {
+
+    /** Requests sent through the CPU scenario's pipeline before it measures. */
+    int cpuWarmupRequests() {
+        return Math.min(1_000, Math.max(100, cpuRequests / 3));
+    }
+
+    record Jmh(int forks, int warmupIterations, int measurementIterations, long iterationMs) {
+    }
+
+    static BenchConfig of(String mode, Map<String, String> o) {
+        BenchConfig base = switch (mode) {
+            case "quick" -> new BenchConfig(mode, 0.1, 400, 100, 1_000, 180_000, 2_000, 0.1, 40, 120_000,
+                    2_000, 500, 5_000, 5_000, 500, 0, 10, 5_000, 8_000, new Jmh(1, 1, 2, 500));
+            case "full" -> new BenchConfig(mode, 0.5, 5_000, 1_000, 10_000, 900_000, 5_000, 0.25, 500, 300_000,
+                    50_000, 5_000, 10_000, 100_000, 10_000, 0, 20, 10_000, 15_000, new Jmh(2, 3, 5, 1_000));
+            case "smoke" -> new BenchConfig(mode, 0.1, 0, 0, 0, 0, 0, 0.1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new Jmh(0, 1, 1, 100));
+            default -> new BenchConfig("default", 0.25, 5_000, 1_000, 10_000, 600_000, 5_000, 0.25, 300, 240_000,
+                    20_000, 5_000, 10_000, 100_000, 3_000, 0, 20, 10_000, 15_000, new Jmh(1, 2, 5, 1_000));
+        };
+        return new BenchConfig(base.mode,
+                dbl(o, "saturation-scale", base.saturationScale), integer(o, "requests", base.saturationRequests),
+                integer(o, "concurrency-limit", base.concurrencyLimit), integer(o, "calls-per-minute", base.callsPerMinute),
+                lng(o, "saturation-timeout-ms", base.saturationTimeoutMs), base.idleMeasureMs,
+                dbl(o, "detection-scale", base.detectionScale), integer(o, "detection-requests", base.detectionRequests),
+                base.detectionTimeoutMs, integer(o, "throughput-requests", base.throughputRequests),
+                integer(o, "latency-requests", base.latencyRequests), base.naiveWindowMs, integer(o, "heap-tasks", base.heapTasks),
+                integer(o, "cpu-requests", base.cpuRequests),
+                dbl(o, "adaptive-max-interval-s", 0),
+                base.recoveryRate, base.recoveryWarmupMs, base.recoveryAfterMs, base.jmh);
+    }
+
+    private static double dbl(Map<String, String> o, String k, double d) {
+        return o.containsKey(k) ? Double.parseDouble(o.get(k)) : d;
+    }
+
+    private static int integer(Map<String, String> o, String k, int d) {
+        return o.containsKey(k) ? Integer.parseInt(o.get(k)) : d;
+    }
+
+    private static long lng(Map<String, String> o, String k, long d) {
+        return o.containsKey(k) ? Long.parseLong(o.get(k)) : d;
+    }
+}

@@ -1,0 +1,174 @@
+package io.ltx2.connect.bench;
+
+import io.ltx2.connect.util.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs the benchmark suite and writes {@code results/benchmarks.json}, {@code saturation.csv},
+ * {@code benchmarks.svg} and {@code summary.md}. Usage (see docs/benchmarks.md):
+ * {@code mvn -B -Pbench verify [-Dbench.mode=quick|default|full] [-Dbench.args="--only saturation,detection --requests 2000"]}.
+ */
+public final class BenchMain {
+    private static final Logger log = LoggerFactory.getLogger(BenchMain.class);
+    static final List<String> SCENARIOS = List.of("micro", "saturation", "detection", "throughput", "cpu", "heap", "recovery");
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = parse(args);
+        String mode = opts.getOrDefault("mode", "default");
+        Path out = Path.of(opts.getOrDefault("out", "results"));
+        Set<String> only = opts.containsKey("only") ? new HashSet<>(Arrays.asList(opts.get("only").split(","))) : new HashSet<>(SCENARIOS);
+        if (opts.containsKey("skip-jmh")) {
+            only.remove("micro");
+        }
+        Map<String, Object> results = run(BenchConfig.of(mode, opts), only);
+        write(out, results);
+        log.info("Results written to {}", out.toAbsolutePath());
+        System.exit(0); // Kafka leaves non-daemon threads behind
+    }
+
+    static Map<String, Object> run(BenchConfig cfg, Set<String> only) throws Exception {
+        long started = System.nanoTime();
+        Map<String, Object> results = new LinkedHashMap<>();
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("mode", cfg.mode());
+        env.put("startedAt", Instant.now().toString());
+        env.put("java", System.getProperty("java.version"));
+        env.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+        env.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        env.put("loadAverageAtStart", loadAverage());
+        env.put("config", cfg);
+        results.put("environment", env);
+        if (only.contains("micro")) {
+            results.put("micro", guarded("micro", () -> MicroRunner.run(cfg)));
+        }
+        SaturationBenchmark saturation = new SaturationBenchmark();
+        if (!"smoke".equals(cfg.mode()) && only.stream().anyMatch(s -> !s.equals("micro"))) {
+            log.info("Starting the embedded Kafka broker and 2 Connect workers");
+            try (BenchKafka kafka = BenchKafka.start(2)) {
+                if (only.contains("saturation")) {
+                    results.put("saturation", guarded("saturation", () -> saturation.run(kafka, cfg)));
+                }
+                if (only.contains("detection")) {
+                    results.put("detection", guarded("detection", () -> new DetectionBenchmark().run(kafka, cfg)));
+                }
+                if (only.contains("throughput")) {
+                    results.put("throughput", guarded("throughput", () -> new ThroughputBenchmark().run(kafka, cfg)));
+                }
+                if (only.contains("cpu")) {
+                    results.put("cpu", guarded("cpu", () -> new CpuBenchmark().run(kafka, cfg)));
+                }
+                if (only.contains("heap")) {
+                    results.put("heap", guarded("heap", () -> new HeapBenchmark().run(kafka, cfg)));
+                }
+                if (only.contains("recovery")) {
+                    results.put("recovery", guarded("recovery", () -> new RecoveryBenchmark().run(kafka, cfg)));
+                }
+            }
+        }
+        results.put("saturationSeries", Map.of("ours", saturation.series().ours(), "naive", saturation.series().naive()));
+        results.put("targets", Targets.asMaps(Targets.evaluate(results)));
+        env.put("loadAverageAtEnd", loadAverage());
+        env.put("totalSeconds", Math.round((System.nanoTime() - started) / 1e9));
+        return results;
+    }
+
+    /** The machine's 1-minute load average (other builds share it): context for the figures. */
+    private static double loadAverage() {
+        return Stats.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), 2);
+    }
+
+    interface Scenario {
+        Map<String, Object> run() throws Exception;
+    }
+
+    private static Object guarded(String name, Scenario scenario) {
+        long t = System.nanoTime();
+        log.info("Scenario {}: starting", name);
+        try {
+            Map<String, Object> r = scenario.run();
+            r.put("scenarioSeconds", Math.round((System.nanoTime() - t) / 1e9));
+            log.info("Scenario {}: done in {} s: {}", name, r.get("scenarioSeconds"), r);
+            return r;
+        } catch (Exception | AssertionError e) {
+            log.error("Scenario {} failed", name, e);
+            return Map.of("error", String.valueOf(e));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static void write(Path out, Map<String, Object> results) throws IOException {
+        Files.createDirectories(out);
+        Map<String, Object> series = (Map<String, Object>) results.get("saturationSeries");
+        Map<String, Object> json = new LinkedHashMap<>(results);
+        json.remove("saturationSeries");
+        Files.writeString(out.resolve("benchmarks.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+        List<double[]> ours = (List<double[]>) series.get("ours");
+        List<double[]> naive = (List<double[]>) series.get("naive");
+        StringBuilder csv = new StringBuilder("pipeline,api_seconds,busy_fraction,sampled_concurrency_fraction,rate_limited_total\n");
+        for (double[] p : ours) {
+            csv.append(String.format(Locale.ROOT, "ltx,%.2f,%.4f,%.4f,%.0f%n", p[0], p[1], p[2], p[3]));
+        }
+        for (double[] p : naive) {
+            csv.append(String.format(Locale.ROOT, "naive,%.2f,%.4f,%.4f,%.0f%n", p[0], p[1], p[2], p[3]));
+        }
+        Files.writeString(out.resolve("saturation.csv"), csv.toString());
+        Map<String, double[]> delays = new LinkedHashMap<>();
+        Object det = results.get("detection");
+        if (det instanceof Map<?, ?> d) {
+            for (String k : List.of("adaptive", "fixed", "callback")) {
+                if (d.get(k) instanceof Map<?, ?> p && p.get("detectionDelayApiSec") instanceof Map<?, ?> s) {
+                    delays.put(k, new double[] {SaturationBenchmark.num((Map<String, Object>) s, "p50"),
+                            SaturationBenchmark.num((Map<String, Object>) s, "p95")});
+                }
+            }
+        }
+        Map<String, Object> env = (Map<String, Object>) results.get("environment");
+        Files.writeString(out.resolve("benchmarks.svg"), SvgPlot.render("ltx2-kafka-connect benchmarks (" + env.get("mode") + ", "
+                + env.get("startedAt") + ")", ours, naive, delays));
+        Files.writeString(out.resolve("summary.md"), summary(results));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String summary(Map<String, Object> results) {
+        StringBuilder s = new StringBuilder("| target | goal | measured | met |\n|---|---|---|---|\n");
+        for (Map<String, Object> c : (List<Map<String, Object>>) results.get("targets")) {
+            Object met = c.get("met");
+            s.append("| ").append(c.get("name")).append(" | ").append(c.get("target")).append(" | ").append(c.get("measured"))
+                    .append(" | ").append(met == null ? "-" : ((Boolean) met ? "yes" : "**no**")).append(" |\n");
+        }
+        return s.toString();
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument " + args[i]);
+            }
+            String key = args[i].substring(2);
+            if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                m.put(key, args[++i]);
+            } else {
+                m.put(key, "true");
+            }
+        }
+        return m;
+    }
+}

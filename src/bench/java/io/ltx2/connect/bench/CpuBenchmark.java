@@ -1,0 +1,69 @@
+package io.ltx2.connect.bench;
+
+import io.ltx2.connect.simulator.ApiSimulator;
+import io.ltx2.connect.simulator.SimulatorStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Scenario 4, CPU: requests through our sink and source alone, below every limit (no 429s), with a
+ * fixed 2 s generation time and the default adaptive schedule. CPU = the connector threads' CPU time
+ * (see {@link ThreadCpu}) from the first measured request to the last event (after a warm-up batch), minus their idle rate, per request.
+ * The saturation scenario reports the same figure under its 429 storm.
+ */
+final class CpuBenchmark {
+    private static final Logger log = LoggerFactory.getLogger(CpuBenchmark.class);
+    private static final long GENERATION_MS = 2_000;
+
+    Map<String, Object> run(BenchKafka kafka, BenchConfig cfg) throws Exception {
+        int n = cfg.cpuRequests();
+        // The adaptive schedule's prior for 480p/5 s is about 40-60 s of API time: a scale that maps it near 2 s.
+        double scale = GENERATION_MS / 50_000.0;
+        Map<String, Object> m = new LinkedHashMap<>();
+        try (ApiSimulator sim = ApiSimulator.builder().apiKey(BenchKafka.API_KEY).fixedGenerationTime(Duration.ofMillis(GENERATION_MS))
+                .maxConcurrentTasks(100_000).callsPerMinute(1_000_000).seed(13).build().start()) {
+            kafka.createTopics(2, "cpu-requests", "cpu-tracking", "cpu-events");
+            kafka.startConnector("cpu-source", kafka.sourceProps(sim, "cpu-tracking", "cpu-events", scale, 1));
+            kafka.startConnector("cpu-sink", kafka.sinkProps(sim, "cpu-requests", "cpu-tracking", scale, 1));
+            var threads = ThreadCpu.connectorThreads("cpu-sink", "cpu-source");
+            Thread.sleep(2_000);
+            var idleBefore = ThreadCpu.snapshot(threads);
+            long idleStart = System.nanoTime();
+            Thread.sleep(cfg.idleMeasureMs());
+            double idleNsPerSec = ThreadCpu.between(idleBefore, ThreadCpu.snapshot(threads)) / ((System.nanoTime() - idleStart) / 1e9);
+            try (EventReader events = new EventReader(kafka.bootstrap(), "cpu-events")) {
+                // Warm-up batch (JIT, connections, producer buffers), not measured.
+                int warm = cfg.cpuWarmupRequests();
+                kafka.produce("cpu-requests", Workload.simple("cpu-warm", 0, warm));
+                events.awaitCount(warm, Duration.ofSeconds(120));
+                var before = ThreadCpu.snapshot(threads);
+                long start = System.nanoTime();
+                kafka.produce("cpu-requests", Workload.simple("cpu", 0, n));
+                boolean done = events.awaitCount(warm + n, Duration.ofSeconds(300));
+                var after = ThreadCpu.snapshot(threads);
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                SimulatorStats s = sim.stats();
+                long cpuNs = ThreadCpu.between(before, after);
+                m.put("requests", n);
+                m.put("allEvents", done);
+                m.put("wallSeconds", Stats.round(elapsed, 1));
+                m.put("rateLimited429", s.rateLimited());
+                m.put("apiCallsPerRequest", Stats.round((s.createCalls() + s.statusCalls()) / (double) (n + cfg.cpuWarmupRequests()), 2));
+                m.put("connectorThreadCpuMs", Stats.round(cpuNs / 1e6, 1));
+                m.put("idleCpuMsPerSecond", Stats.round(idleNsPerSec / 1e6, 2));
+                m.put("cpuMicrosPerRequest", Stats.round((cpuNs - idleNsPerSec * elapsed) / 1e3 / n, 1));
+                m.put("warmupRequests", warm);
+                m.put("cpuMsByThread", ThreadCpu.byName(before, after));
+            } finally {
+                kafka.deleteConnector("cpu-sink");
+                kafka.deleteConnector("cpu-source");
+            }
+        }
+        log.info("CPU: {}", m);
+        return m;
+    }
+}

@@ -1,0 +1,101 @@
+package io.ltx2.connect.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.ltx2.connect.bench.DetectionBenchmark.cast;
+import static io.ltx2.connect.bench.SaturationBenchmark.num;
+
+/** The targets checked against one run's results: name, target, measured value, met or not. */
+final class Targets {
+    record Check(String name, String target, String measured, Boolean met) {
+    }
+
+    private Targets() {
+    }
+
+    static List<Check> evaluate(Map<String, Object> results) {
+        List<Check> checks = new ArrayList<>();
+        Map<String, Object> sat = section(results, "saturation");
+        if (sat != null && sat.get("ours") != null) {
+            Map<String, Object> o = cast(sat.get("ours"));
+            double busy = num(o, "steadyBusyFraction");
+            checks.add(new Check("saturation: busy fraction in steady state", ">= 0.95", fmt(busy), busy >= 0.95));
+            double s429 = num(o, "steadyState429");
+            checks.add(new Check("saturation: 429s in steady state", "0", fmt(s429), s429 == 0));
+            double rejected = num(o, "eventsRejected");
+            checks.add(new Check("saturation: valid requests given up after retries (rejected, SUBMIT_FAILED)", "0 (design: backpressure, not rejection)",
+                    fmt(rejected), rejected == 0));
+        }
+        Map<String, Object> det = section(results, "detection");
+        if (det != null && det.get("adaptive") != null) {
+            Map<String, Object> a = cast(det.get("adaptive"));
+            Map<String, Object> f = cast(det.get("fixed"));
+            Map<String, Object> c = cast(det.get("callback"));
+            double ac = num(a, "statusCallsPerTask");
+            double fc = num(f, "statusCallsPerTask");
+            checks.add(new Check("detection: adaptive status calls per task <= vendor advice", "<= " + fmt(fc), fmt(ac), ac <= fc));
+            double ap = num(cast(a.get("detectionDelayApiSec")), "p95");
+            double fp = num(cast(f.get("detectionDelayApiSec")), "p95");
+            checks.add(new Check("detection: adaptive p95 delay <= half the vendor advice's (API s)", "<= " + fmt(fp / 2), fmt(ap), ap <= fp / 2));
+            double cc = num(c, "statusCallsPerTask");
+            checks.add(new Check("detection: callback status calls per task", "<= 1.05", fmt(cc), cc <= 1.05));
+            double cp = num(cast(c.get("detectionDelayApiSec")), "p95");
+            checks.add(new Check("detection: callback p95 delay incl. the confirming call (API s)", "< 0.5 + confirming call", fmt(cp), cp < 0.5));
+        }
+        Map<String, Object> thr = section(results, "throughput");
+        if (thr != null && thr.get("zeroLatency") != null) {
+            double z = num(cast(thr.get("zeroLatency")), "submitsPerSecond");
+            checks.add(new Check("throughput: submits/s, zero latency, one task", ">= 5000", fmt(z), z >= 5000));
+            double r = num(cast(thr.get("latency50ms")), "ratioOursToNaive");
+            checks.add(new Check("throughput: ours / blocking baseline at 50 ms", ">= 10", fmt(r), r >= 10));
+        }
+        Map<String, Object> cpuRun = section(results, "cpu");
+        if (cpuRun != null && cpuRun.get("cpuMicrosPerRequest") != null) {
+            double cpu = num(cpuRun, "cpuMicrosPerRequest");
+            checks.add(new Check("cost: connector CPU per request (sink + source, µs), below the limits", "<= 200", fmt(cpu), cpu <= 200));
+        }
+        if (sat != null && sat.get("cpu") != null) {
+            double cpu = num(cast(sat.get("cpu")), "cpuMicrosPerRequest");
+            checks.add(new Check("cost: connector CPU per request (sink + source, µs), saturation run", "<= 200", fmt(cpu), cpu <= 200));
+        }
+        Map<String, Object> heap = section(results, "heap");
+        if (heap != null && heap.get("extrapolatedMbAt100k") != null) {
+            double mb = num(heap, "extrapolatedMbAt100k");
+            checks.add(new Check("cost: source heap at 100,000 outstanding tasks (MB)", "<= 256", fmt(mb), mb <= 256));
+        }
+        Map<String, Object> rec = section(results, "recovery");
+        if (rec != null && rec.get("rebalanceMs") != null) {
+            checks.add(new Check("recovery: first event after a worker stop vs rebalance (ms)", "reported, no target",
+                    fmt(num(rec, "firstEventAfterStopMs")) + " vs " + fmt(num(rec, "rebalanceMs")), null));
+        }
+        return checks;
+    }
+
+    static List<Map<String, Object>> asMaps(List<Check> checks) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Check c : checks) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.name());
+            m.put("target", c.target());
+            m.put("measured", c.measured());
+            m.put("met", c.met());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> section(Map<String, Object> results, String key) {
+        Object v = results.get(key);
+        return v instanceof Map<?, ?> ? cast(v) : null;
+    }
+
+    static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        return v == Math.rint(v) && Math.abs(v) < 1e12 ? String.valueOf((long) v) : String.valueOf(Stats.round(v, 3));
+    }
+}
