@@ -10,6 +10,7 @@ public final class ApiClientStats {
     final AtomicLong rateLimited = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
     final AtomicLong inFlight = new AtomicLong();
+    final AtomicLong ambiguousGiveUps = new AtomicLong();
 
     /** HTTP create calls sent, retries included. */
     public long createCalls() {
@@ -33,6 +34,11 @@ public final class ApiClientStats {
     /** Operations that ended in an error after any retries. */
     public long failures() {
         return failures.get();
+    }
+
+    /** Creates given up because their ambiguous failures (the API may have created the task) used up their retries. */
+    public long ambiguousGiveUps() {
+        return ambiguousGiveUps.get();
     }
 
     /** Operations started and not yet completed (including those waiting for a retry or a permit). */

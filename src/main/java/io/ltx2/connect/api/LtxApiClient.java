@@ -94,8 +94,31 @@ public final class LtxApiClient implements AutoCloseable {
         this.http.start();
     }
 
-    /** Creates a task; completes with the task id. */
+    /** Creates a task; completes with the task id. Ambiguous failures are retried like any other (see the overload). */
     public CompletableFuture<String> createTask(CreateTaskRequest request) {
+        return createTask(request, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Creates a task; completes with the task id.
+     *
+     * <p>A failure after the request may have reached the API (an HTTP 5xx or 408 answer, a response
+     * time-out, a connection closed after sending) is <em>ambiguous</em>: the API may have created,
+     * and will bill, the task. Such failures are retried at most {@code maxAmbiguousRetries} times,
+     * so one lost answer costs at most that many extra tasks. Failures that prove the API never saw
+     * the request (connection refused, 429, DNS) stay retryable up to the retry policy's limit.
+     */
+    public CompletableFuture<String> createTask(CreateTaskRequest request, int maxAmbiguousRetries) {
+        return createTask(request, maxAmbiguousRetries, () -> true);
+    }
+
+    /**
+     * As {@link #createTask(CreateTaskRequest, int)}, asking {@code mayStart} right before each
+     * attempt is put on the wire (after any wait for a rate permit or a retry delay). When it says
+     * no, nothing is sent and the future fails with a {@link java.util.concurrent.CancellationException}:
+     * the caller withdrew the request (its input partition was revoked, say).
+     */
+    public CompletableFuture<String> createTask(CreateTaskRequest request, int maxAmbiguousRetries, java.util.function.BooleanSupplier mayStart) {
         byte[] body;
         try {
             body = Json.MAPPER.writeValueAsBytes(request);
@@ -103,7 +126,8 @@ public final class LtxApiClient implements AutoCloseable {
             return CompletableFuture.failedFuture(new LtxApiException(ApiErrorKind.BAD_REQUEST, 0, "cannot encode request: " + e.getOriginalMessage()));
         }
         return call("create task", () -> SimpleRequestBuilder.post(createUri).setBody(body, ContentType.APPLICATION_JSON),
-                stats.createCalls, resp -> ResponseParser.taskId(ResponseParser.data(resp.envelope, resp.status, "create task"), resp.status));
+                stats.createCalls, resp -> ResponseParser.taskId(ResponseParser.data(resp.envelope, resp.status, "create task"), resp.status),
+                new Attempts(maxAmbiguousRetries, mayStart));
     }
 
     /** Reads a task's state. */
@@ -111,7 +135,8 @@ public final class LtxApiClient implements AutoCloseable {
         URI uri = URI.create(statusBase + URLEncoder.encode(taskId, StandardCharsets.UTF_8));
         String what = "status of task " + taskId;
         return call(what, () -> SimpleRequestBuilder.get(uri), stats.statusCalls,
-                resp -> ResponseParser.status(ResponseParser.data(resp.envelope, resp.status, what), resp.status));
+                resp -> ResponseParser.status(ResponseParser.data(resp.envelope, resp.status, what), resp.status),
+                new Attempts(Integer.MAX_VALUE, () -> true));
     }
 
     /** When the last 429 asked us to wait until, if that is still ahead. */
@@ -144,7 +169,7 @@ public final class LtxApiClient implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> call(String what, java.util.function.Supplier<SimpleRequestBuilder> request,
-                                          AtomicLong counter, Function<ParsedResponse, T> onSuccess) {
+                                          AtomicLong counter, Function<ParsedResponse, T> onSuccess, Attempts first) {
         CompletableFuture<T> result = new CompletableFuture<>();
         stats.inFlight.incrementAndGet();
         result.whenComplete((v, e) -> {
@@ -153,12 +178,12 @@ public final class LtxApiClient implements AutoCloseable {
                 stats.failures.incrementAndGet();
             }
         });
-        attempt(what, request, counter, onSuccess, result, 0);
+        attempt(what, request, counter, onSuccess, result, first);
         return result;
     }
 
     private <T> void attempt(String what, java.util.function.Supplier<SimpleRequestBuilder> request, AtomicLong counter,
-                             Function<ParsedResponse, T> onSuccess, CompletableFuture<T> result, int failures) {
+                             Function<ParsedResponse, T> onSuccess, CompletableFuture<T> result, Attempts failures) {
         long delay = Math.max(limiter.reserve(), throttledUntilNanos.get() - System.nanoTime());
         Runnable send = () -> send(what, request, counter, onSuccess, result, failures);
         if (delay <= 0) {
@@ -173,8 +198,12 @@ public final class LtxApiClient implements AutoCloseable {
     }
 
     private <T> void send(String what, java.util.function.Supplier<SimpleRequestBuilder> request, AtomicLong counter,
-                          Function<ParsedResponse, T> onSuccess, CompletableFuture<T> result, int failures) {
+                          Function<ParsedResponse, T> onSuccess, CompletableFuture<T> result, Attempts failures) {
         if (result.isDone()) {
+            return;
+        }
+        if (!failures.mayStart.getAsBoolean()) {
+            result.completeExceptionally(new java.util.concurrent.CancellationException(what + ": withdrawn by the caller before it was sent"));
             return;
         }
         SimpleHttpRequest http = request.get()
@@ -205,7 +234,7 @@ public final class LtxApiClient implements AutoCloseable {
     }
 
     private <T> void handle(String what, java.util.function.Supplier<SimpleRequestBuilder> request, AtomicLong counter,
-                            Function<ParsedResponse, T> onSuccess, CompletableFuture<T> result, int failures,
+                            Function<ParsedResponse, T> onSuccess, CompletableFuture<T> result, Attempts failures,
                             SimpleHttpResponse response, Exception ioError) {
         LtxApiException error;
         if (response != null) {
@@ -220,11 +249,18 @@ public final class LtxApiClient implements AutoCloseable {
         } else {
             error = new LtxApiException(ApiErrorKind.TRANSIENT, 0, what + ": " + describe(ioError), null, ioError);
         }
-        int attempts = failures + 1;
         if (error.kind() == ApiErrorKind.RATE_LIMITED) {
             stats.rateLimited.incrementAndGet();
         }
+        boolean ambiguous = error.kind() == ApiErrorKind.TRANSIENT && mayHaveReachedServer(error.httpStatus(), ioError);
+        Attempts next = failures.next(ambiguous);
+        int attempts = next.failures;
         if (!error.kind().retryable() || !settings.retryPolicy().mayRetry(attempts) || http == null) {
+            result.completeExceptionally(error);
+            return;
+        }
+        if (ambiguous && next.ambiguous > next.maxAmbiguous) {
+            stats.ambiguousGiveUps.incrementAndGet();
             result.completeExceptionally(error);
             return;
         }
@@ -237,7 +273,7 @@ public final class LtxApiClient implements AutoCloseable {
         stats.retries.incrementAndGet();
         log.debug("{} failed ({}), retry {} in {} ms", what, error.getMessage(), attempts, wait.toMillis());
         try {
-            scheduler.schedule(() -> attempt(what, request, counter, onSuccess, result, attempts), wait.toNanos(), TimeUnit.NANOSECONDS);
+            scheduler.schedule(() -> attempt(what, request, counter, onSuccess, result, next), wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closed) {
             result.completeExceptionally(error);
         }
@@ -307,6 +343,48 @@ public final class LtxApiClient implements AutoCloseable {
             } catch (DateTimeParseException notDate) {
                 return null;
             }
+        }
+    }
+
+    /**
+     * Whether a failed call may have been processed. An answer of 500, 502, 504 or 408 may come
+     * after (or from a gateway in front of) work that was done; 503 says the server refused to take
+     * the request (overload, maintenance), like 429. Without an answer, only a refused or
+     * unresolvable connection proves that nothing was sent.
+     */
+    static boolean mayHaveReachedServer(int httpStatus, Exception ioError) {
+        if (httpStatus > 0) {
+            return httpStatus != 503;
+        }
+        for (Throwable t = ioError; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+                return false;
+            }
+        }
+        return ioError != null && !(ioError instanceof java.util.concurrent.CancellationException);
+    }
+
+    /** Failures of one call so far, how many of them were ambiguous, and the caller's go-ahead. Immutable. */
+    private static final class Attempts {
+        final int failures;
+        final int ambiguous;
+        final int maxAmbiguous;
+        final java.util.function.BooleanSupplier mayStart;
+
+        Attempts(int maxAmbiguous, java.util.function.BooleanSupplier mayStart) {
+            this(0, 0, maxAmbiguous, mayStart);
+        }
+
+        private Attempts(int failures, int ambiguous, int maxAmbiguous, java.util.function.BooleanSupplier mayStart) {
+            this.failures = failures;
+            this.ambiguous = ambiguous;
+            this.maxAmbiguous = maxAmbiguous;
+            this.mayStart = mayStart;
+        }
+
+        Attempts next(boolean ambiguousFailure) {
+            return new Attempts(failures + 1, ambiguous + (ambiguousFailure ? 1 : 0), maxAmbiguous, mayStart);
         }
     }
 

@@ -114,6 +114,12 @@ public class LtxSinkConfig extends LtxConfig {
             + "the API reports that task succeeded: the request gets that task's result (a success event with the earlier task id and "
             + "result URLs) instead of a new, billed generation. Requests without a fixed seed are never matched. See docs/cost-controls.md.";
     public static final long DUPLICATE_WINDOW_MS_DEFAULT = 0L;
+    public static final String CREATE_AMBIGUOUS_RETRIES = "ltx.sink.create.ambiguous.retries";
+    private static final String CREATE_AMBIGUOUS_RETRIES_DOC = "How many times a create is retried after a failure that the API may "
+            + "have processed (HTTP 500, 502, 504 or 408, response time-out, connection closed after sending): each such retry can create, and "
+            + "bill, a second task for the same request. Failures that prove the request never reached the API (connection refused, "
+            + "429, 503) are retried up to " + API_RETRY_MAX + " regardless. When used up, the request is REJECTED with SUBMIT_FAILED.";
+    public static final int CREATE_AMBIGUOUS_RETRIES_DEFAULT = 1;
 
     /** Connect's own key; read, not declared (the framework owns errors.*). */
     static final String ERRORS_TOLERANCE = "errors.tolerance";
@@ -144,7 +150,9 @@ public class LtxSinkConfig extends LtxConfig {
                 .define(DEDUP_LOOKBACK_MS, Type.LONG, DEDUP_LOOKBACK_MS_DEFAULT, Range.atLeast(0),
                         Importance.LOW, DEDUP_LOOKBACK_MS_DOC, SINK_GROUP, ++order, Width.SHORT, "Dedup look-back (ms)")
                 .define(SHUTDOWN_TIMEOUT_MS, Type.INT, SHUTDOWN_TIMEOUT_MS_DEFAULT, Range.atLeast(0),
-                        Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC, SINK_GROUP, ++order, Width.SHORT, "Shutdown wait (ms)");
+                        Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC, SINK_GROUP, ++order, Width.SHORT, "Shutdown wait (ms)")
+                .define(CREATE_AMBIGUOUS_RETRIES, Type.INT, CREATE_AMBIGUOUS_RETRIES_DEFAULT, Range.atLeast(0),
+                        Importance.MEDIUM, CREATE_AMBIGUOUS_RETRIES_DOC, SINK_GROUP, ++order, Width.SHORT, "Ambiguous create retries");
         order = 0;
         def.define(BUDGET_SECONDS_PER_HOUR, Type.LONG, BUDGET_SECONDS_PER_HOUR_DEFAULT, Range.atLeast(0),
                         Importance.MEDIUM, BUDGET_SECONDS_PER_HOUR_DOC, COST_GROUP, ++order, Width.SHORT, "Video seconds per hour")
@@ -198,6 +206,11 @@ public class LtxSinkConfig extends LtxConfig {
 
     public Duration dedupLookback() {
         return Duration.ofMillis(getLong(DEDUP_LOOKBACK_MS));
+    }
+
+    /** Retries of a create whose failure may hide an accepted task ({@link #CREATE_AMBIGUOUS_RETRIES}). */
+    public int createAmbiguousRetries() {
+        return getInt(CREATE_AMBIGUOUS_RETRIES);
     }
 
     public Duration shutdownTimeout() {

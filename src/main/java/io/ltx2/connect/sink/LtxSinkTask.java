@@ -28,17 +28,20 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -85,6 +88,15 @@ public class LtxSinkTask extends SinkTask {
     private final ArrayDeque<Submission> waiting = new ArrayDeque<>();
     /** Creates started and not finished (tracking record included). */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Creates put on the wire (the API may have them) and not finished; what a closing task must wait for. */
+    private final AtomicInteger sentInFlight = new AtomicInteger();
+    /**
+     * Times each partition was closed. A create belongs to the ownership period it was queued in:
+     * once its partition is closed (even if it comes back to this task), a create not yet on the
+     * wire is withdrawn, because Connect hands the record out again. Guarded by {@link #lock}.
+     */
+    private final Map<TopicPartition, Integer> closings = new HashMap<>();
+    private volatile boolean stopping;
     private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
     /** DLQ reports to make on the task thread (the reporter belongs to it). */
     private final ConcurrentLinkedQueue<Report> toReport = new ConcurrentLinkedQueue<>();
@@ -270,7 +282,7 @@ public class LtxSinkTask extends SinkTask {
         }
         log.debug("Queued request '{}' from {}", request.requestId(), source.asRequestId());
         synchronized (lock) {
-            waiting.add(new Submission(record, tp, request));
+            waiting.add(new Submission(record, tp, request, closings.getOrDefault(tp, 0), new AtomicBoolean()));
         }
     }
 
@@ -352,13 +364,22 @@ public class LtxSinkTask extends SinkTask {
         CompletableFuture<Created> call;
         try {
             call = earlier.isPresent()
-                    ? reuseOrCreate(body, earlier.get())
-                    : client.createTask(body).thenApply(id -> new Created(id, false));
+                    ? reuseOrCreate(body, earlier.get(), s)
+                    : client.createTask(body, config.createAmbiguousRetries(), () -> mayStart(s)).thenApply(id -> new Created(id, false));
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
         call.whenComplete((created, error) -> {
             try {
+                if (error != null && unwrap(error) instanceof CancellationException) {
+                    // Withdrawn before it was sent: the partition's next owner receives the record again.
+                    log.debug("Create of request '{}' withdrawn: partition {} closed", s.request().requestId(), s.partition());
+                    if (s.reservation() != null) {
+                        budget.release(s.reservation()); // never sent: not spent
+                    }
+                    finished(s);
+                    return;
+                }
                 if (error == null && created.reused()) {
                     onReused(s, created.taskId());
                 } else if (error == null) {
@@ -369,7 +390,7 @@ public class LtxSinkTask extends SinkTask {
                 }
             } catch (RuntimeException e) {
                 fail(new ConnectException("Unexpected error handling the answer for request '" + s.request().requestId() + "'", e));
-                finished();
+                finished(s);
             }
         });
     }
@@ -378,12 +399,12 @@ public class LtxSinkTask extends SinkTask {
      * Duplicate guard: one status call on the earlier task; its result is reused only if it succeeded
      * (a task still running, failed, or unknown leads to a normal create).
      */
-    private CompletableFuture<Created> reuseOrCreate(CreateTaskRequest body, ContentIndex.Entry earlier) {
+    private CompletableFuture<Created> reuseOrCreate(CreateTaskRequest body, ContentIndex.Entry earlier, Submission s) {
         return client.getStatus(earlier.taskId())
                 .handle((status, error) -> error == null && status.state() == io.ltx2.connect.api.TaskState.SUCCESS)
                 .thenCompose(succeeded -> succeeded
                         ? CompletableFuture.completedFuture(new Created(earlier.taskId(), true))
-                        : client.createTask(body).thenApply(id -> new Created(id, false)));
+                        : client.createTask(body, config.createAmbiguousRetries(), () -> mayStart(s)).thenApply(id -> new Created(id, false)));
     }
 
     /** The request gets the earlier task's result: a SUBMITTED record naming that task, which the source resolves. */
@@ -403,7 +424,7 @@ public class LtxSinkTask extends SinkTask {
                 counters.reused.incrementAndGet();
                 offsets.complete(s.partition(), r.source().offset());
             }
-            finished();
+            finished(s);
         });
     }
 
@@ -424,7 +445,7 @@ public class LtxSinkTask extends SinkTask {
                 counters.videoSecondsSubmitted.addAndGet(seconds(r));
                 offsets.complete(s.partition(), r.source().offset());
             }
-            finished();
+            finished(s);
         });
     }
 
@@ -448,7 +469,7 @@ public class LtxSinkTask extends SinkTask {
             reject(s.record(), s.partition(), r.source(), r.requestId(), r.input(), new BadRequestRecordException(FailCodes.SUBMIT_FAILED,
                     "Could not submit request '" + r.requestId() + "': " + error.getMessage() + mayExist(error), error));
         }
-        finished();
+        finished(s);
     }
 
     /** Without an answer (or with an unreadable one) we cannot know whether the API created the task. */
@@ -457,7 +478,23 @@ public class LtxSinkTask extends SinkTask {
         return noAnswer ? " (no usable answer: the API may have created the task)" : "";
     }
 
-    private void finished() {
+    /** Asked by the client right before a create goes on the wire; no once the record's partition is closing. */
+    private boolean mayStart(Submission s) {
+        synchronized (lock) {
+            if (stopping || closings.getOrDefault(s.partition(), 0) != s.ownership()) {
+                return false;
+            }
+            if (s.sent().compareAndSet(false, true)) {
+                sentInFlight.incrementAndGet();
+            }
+            return true;
+        }
+    }
+
+    private void finished(Submission s) {
+        if (s.sent().get()) {
+            sentInFlight.decrementAndGet();
+        }
         inFlight.decrementAndGet();
         startCreates();
     }
@@ -549,12 +586,13 @@ public class LtxSinkTask extends SinkTask {
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
-        Set<TopicPartition> closing = new HashSet<>(partitions);
         int dropped = 0;
         synchronized (lock) {
+            // Creates of these partitions not yet on the wire are withdrawn when their turn comes.
+            partitions.forEach(tp -> closings.merge(tp, 1, Integer::sum));
             // Not started: never sent, so the next owner gets them again from the committed offset.
             for (Iterator<Submission> it = waiting.iterator(); it.hasNext(); ) {
-                if (closing.contains(it.next().partition())) {
+                if (partitions.contains(it.next().partition())) {
                     it.remove();
                     dropped++;
                 }
@@ -577,10 +615,11 @@ public class LtxSinkTask extends SinkTask {
             return;
         }
         synchronized (lock) {
+            stopping = true;
             waiting.clear();
         }
         awaitQuiet(config.shutdownTimeout());
-        int left = inFlight.get();
+        int left = sentInFlight.get();
         if (client != null) {
             client.close();
         }
@@ -605,7 +644,7 @@ public class LtxSinkTask extends SinkTask {
     /** Waits, up to the timeout, for creates in flight and their tracking records and DLQ reports; task thread only. */
     private void awaitQuiet(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && (inFlight.get() > 0 || !toReport.isEmpty() || !reporting.isEmpty())) {
+        while (System.nanoTime() < deadline && (sentInFlight.get() > 0 || !toReport.isEmpty() || !reporting.isEmpty())) {
             if (reporter != null) {
                 makeReports();
                 checkReports();
@@ -643,13 +682,18 @@ public class LtxSinkTask extends SinkTask {
     private record Created(String taskId, boolean reused) {
     }
 
-    private record Submission(SinkRecord record, TopicPartition partition, SinkRequest request, SpendBudget.Reservation reservation) {
-        Submission(SinkRecord record, TopicPartition partition, SinkRequest request) {
-            this(record, partition, request, null);
+    /**
+     * A request queued for creation; {@code ownership} is its partition's close count when it was queued;
+     * {@code reservation} its seconds reserved under the spend caps (null without caps).
+     */
+    private record Submission(SinkRecord record, TopicPartition partition, SinkRequest request, int ownership, AtomicBoolean sent,
+                              SpendBudget.Reservation reservation) {
+        Submission(SinkRecord record, TopicPartition partition, SinkRequest request, int ownership, AtomicBoolean sent) {
+            this(record, partition, request, ownership, sent, null);
         }
 
         Submission withReservation(SpendBudget.Reservation r) {
-            return new Submission(record, partition, request, r);
+            return new Submission(record, partition, request, ownership, sent, r);
         }
     }
 

@@ -67,9 +67,25 @@ final class SinkTaskMetrics implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds one gauge. A task restarted while its previous instance is still stopping (a graceful
+     * stop that timed out, a fast delete and re-create) finds the old gauge under the same name:
+     * the newest instance takes the name over, and a metric never fails the task.
+     */
     private void gauge(String name, String description, LongSupplier value) {
         MetricName metricName = pluginMetrics.metricName(name, description, new LinkedHashMap<>());
-        pluginMetrics.addMetric(metricName, (Gauge<Long>) (config, now) -> value.getAsLong());
+        Gauge<Long> gauge = (config, now) -> value.getAsLong();
+        try {
+            pluginMetrics.addMetric(metricName, gauge);
+        } catch (IllegalArgumentException alreadyExists) {
+            try {
+                pluginMetrics.removeMetric(metricName);
+                pluginMetrics.addMetric(metricName, gauge);
+            } catch (RuntimeException e) {
+                log.warn("Metric {} is still held by a previous instance of this task; it is not published by this one", name, e);
+                return;
+            }
+        }
         names.add(metricName);
     }
 

@@ -43,7 +43,22 @@ final class SourcePluginMetrics {
         }
     }
 
+    /**
+     * Adds one gauge. A task restarted while its previous instance is still stopping finds the old
+     * gauge under the same name: the newest instance takes the name over; a metric never fails the task.
+     */
     private static <T> void add(PluginMetrics metrics, String name, String description, Supplier<T> value) {
-        metrics.addMetric(metrics.metricName(name, description, new LinkedHashMap<>()), (Gauge<T>) (config, now) -> value.get());
+        org.apache.kafka.common.MetricName metricName = metrics.metricName(name, description, new LinkedHashMap<>());
+        Gauge<T> gauge = (config, now) -> value.get();
+        try {
+            metrics.addMetric(metricName, gauge);
+        } catch (IllegalArgumentException alreadyExists) {
+            try {
+                metrics.removeMetric(metricName);
+                metrics.addMetric(metricName, gauge);
+            } catch (RuntimeException e) {
+                log.warn("Metric {} is still held by a previous instance of this task; it is not published by this one", name, e);
+            }
+        }
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
@@ -177,6 +178,77 @@ class LtxApiClientTest {
         assertThat(e.kind()).isEqualTo(ApiErrorKind.TRANSIENT);
         assertThat(e.httpStatus()).isEqualTo(500);
         assertThat(sim.stats().statusCalls()).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Faults.LostResponseMode.class)
+    void createWhoseAnswerIsLostIsRetriedOnlyWithinTheAmbiguousBudget(Faults.LostResponseMode mode) throws Exception {
+        ApiSimulator sim = sim(ApiSimulator.builder().apiKey(KEY).timeScale(0.01)
+                .faults(Faults.builder().lostCreateResponseRate(1.0, mode).build()));
+        LtxApiClient client = client(sim, KEY, Duration.ofSeconds(5), 100_000, new RetryPolicy(5, Duration.ofMillis(10), Duration.ofMillis(50)));
+
+        LtxApiException e = failure(client.createTask(request("lost-" + mode), 1));
+
+        assertThat(e.kind()).isEqualTo(ApiErrorKind.TRANSIENT);
+        assertThat(sim.stats().tasksCreated()).as("one try plus one ambiguous retry, not retry.max + 1").isEqualTo(2);
+        assertThat(sim.stats().duplicateSubmissions()).isEqualTo(1);
+        assertThat(client.stats().ambiguousGiveUps()).isEqualTo(1);
+    }
+
+    @Test
+    void zeroAmbiguousRetriesNeverSendsACreateTwiceAfterA5xx() throws Exception {
+        ApiSimulator sim = sim(ApiSimulator.builder().apiKey(KEY).faults(Faults.builder().errorRate(Endpoint.CREATE, 1.0).build()));
+        LtxApiClient client = client(sim, KEY, Duration.ofSeconds(5), 100_000, new RetryPolicy(5, Duration.ofMillis(10), Duration.ofMillis(50)));
+
+        LtxApiException e = failure(client.createTask(request("p"), 0));
+
+        assertThat(e.httpStatus()).isEqualTo(500);
+        assertThat(sim.stats().createCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void serviceUnavailableIsNotAmbiguousAndUsesTheWholeRetryBudget() throws Exception {
+        ApiSimulator sim = sim(ApiSimulator.builder().apiKey(KEY).faults(Faults.builder().errorRate(Endpoint.CREATE, 1.0).errorStatus(503).build()));
+        LtxApiClient client = client(sim, KEY, Duration.ofSeconds(5), 100_000, new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50)));
+
+        LtxApiException e = failure(client.createTask(request("p"), 0));
+
+        assertThat(e.httpStatus()).isEqualTo(503);
+        assertThat(sim.stats().createCalls()).isEqualTo(4);
+    }
+
+    @Test
+    void createWithdrawnBeforeItsTurnIsNeverSent() throws Exception {
+        ApiSimulator sim = sim();
+        // 60 calls a minute: the second create waits about a second for its permit, and is withdrawn meanwhile.
+        LtxApiClient client = client(sim, KEY, Duration.ofSeconds(5), 60, FAST_RETRIES);
+        java.util.concurrent.atomic.AtomicBoolean wanted = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        CompletableFuture<String> first = client.createTask(request("first"), 1, wanted::get);
+        CompletableFuture<String> second = client.createTask(request("second"), 1, wanted::get);
+        assertThat(first.get(10, TimeUnit.SECONDS)).isNotBlank();
+        wanted.set(false);
+
+        assertThatThrownBy(() -> second.get(10, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.CancellationException.class);
+        assertThat(sim.stats().createCalls()).isEqualTo(1);
+        assertThat(client.stats().createCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void refusedConnectionIsNotAmbiguousAndUsesTheWholeRetryBudget() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        LtxApiClient client = new LtxApiClient(new ApiClientSettings(URI.create("http://127.0.0.1:" + closedPort + "/api/v1"), new Password(KEY),
+                "ltx-2-19b", Duration.ofSeconds(2), Duration.ofSeconds(2), 4, 100_000, new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50))));
+        open.add(client);
+
+        LtxApiException e = failure(client.createTask(request("p"), 0));
+
+        assertThat(e.kind()).isEqualTo(ApiErrorKind.TRANSIENT);
+        assertThat(client.stats().createCalls()).as("1 try + retry.max retries").isEqualTo(4);
+        assertThat(client.stats().ambiguousGiveUps()).isZero();
     }
 
     @Test

@@ -143,6 +143,18 @@ class RequestParserTest {
     }
 
     @Test
+    void structWithAnUnexpectedSchemaIsUnparseableOrInvalidNeverACrash() {
+        // A Struct from another producer's schema: the prompt is a number, the duration a string.
+        Schema wrongTypes = SchemaBuilder.struct().field("prompt", Schema.INT32_SCHEMA).field("duration", Schema.STRING_SCHEMA).build();
+        assertThatThrownBy(() -> parser.parse(record(null, wrongTypes, new Struct(wrongTypes).put("prompt", 5).put("duration", "ten"))))
+                .isInstanceOf(UnparseableRecordException.class);
+        // A Struct of an unrelated schema: readable, so it becomes an invalid request naming the missing prompt.
+        Schema unrelated = SchemaBuilder.struct().field("order_id", Schema.STRING_SCHEMA).field("amount", Schema.FLOAT64_SCHEMA).build();
+        SinkRequest r = parser.parse(record("k", unrelated, new Struct(unrelated).put("order_id", "o-1").put("amount", 9.5)));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p).startsWith("prompt:"));
+    }
+
+    @Test
     void wholeNumbersWrittenAsDecimalsAreAccepted() {
         Map<String, Object> value = new HashMap<>();
         value.put("prompt", "p");

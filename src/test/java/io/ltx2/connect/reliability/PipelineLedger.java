@@ -1,0 +1,179 @@
+package io.ltx2.connect.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ltx2.connect.simulator.ApiSimulator;
+import io.ltx2.connect.simulator.SimulatorStats;
+import io.ltx2.connect.util.Json;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The books of one fault test: what went in (request ids), what the API saw (the simulator's
+ * counters) and what came out (a {@code read_committed} read of the events topic). Every row of
+ * the reliability suite is counted here, the same way, and printed as one table row that the
+ * docs quote ({@code target/reliability-figures.md}).
+ */
+final class PipelineLedger {
+    private static final Logger log = LoggerFactory.getLogger(PipelineLedger.class);
+    static final Path FIGURES = Path.of("target", "reliability-figures.md");
+    static final String HEADER = "| row | requests in | tasks created | duplicate submissions | terminal events | duplicate events | lost "
+            + "| success / failed / rejected | peak API calls/min | s |";
+
+    final String row;
+    final int requestsIn;
+    final long tasksCreated;
+    final long duplicateSubmissions;
+    final int terminalEvents;
+    final int duplicateEvents;
+    final Set<String> lost;
+    final Map<String, Integer> byState;
+    final Map<String, Integer> failCodes;
+    final long peakCallsPerMinute;
+    final SimulatorStats stats;
+    final Map<String, JsonNode> lastEventByRequest;
+    final double seconds;
+
+    private PipelineLedger(String row, Collection<String> requestIds, SimulatorStats stats, List<Map.Entry<String, JsonNode>> events, double seconds) {
+        this.row = row;
+        this.requestsIn = requestIds.size();
+        this.stats = stats;
+        this.tasksCreated = stats.tasksCreated();
+        this.duplicateSubmissions = stats.duplicateSubmissions();
+        this.peakCallsPerMinute = stats.peakCallsInWindow();
+        this.seconds = seconds;
+        Set<String> wanted = new LinkedHashSet<>(requestIds);
+        Map<String, Integer> perRequest = new HashMap<>();
+        Map<String, Integer> states = new TreeMap<>();
+        Map<String, Integer> codes = new TreeMap<>();
+        Map<String, JsonNode> last = new HashMap<>();
+        int terminal = 0;
+        for (Map.Entry<String, JsonNode> e : events) {
+            if (!wanted.contains(e.getKey())) {
+                continue;
+            }
+            terminal++;
+            perRequest.merge(e.getKey(), 1, Integer::sum);
+            states.merge(e.getValue().path("state").asText(), 1, Integer::sum);
+            JsonNode code = e.getValue().path("failCode");
+            if (!code.isMissingNode() && !code.isNull()) {
+                codes.merge(code.asText(), 1, Integer::sum);
+            }
+            last.put(e.getKey(), e.getValue());
+        }
+        this.terminalEvents = terminal;
+        this.duplicateEvents = perRequest.values().stream().mapToInt(n -> n - 1).sum();
+        Set<String> missing = new LinkedHashSet<>(wanted);
+        missing.removeAll(perRequest.keySet());
+        this.lost = missing;
+        this.byState = states;
+        this.failCodes = codes;
+        this.lastEventByRequest = last;
+    }
+
+    /**
+     * Reads the events topic from the start until every request has an event or {@code timeout}
+     * passes, then {@code linger} longer so late duplicates are counted too.
+     */
+    static PipelineLedger settle(String row, long startedNanos, ApiSimulator sim, String bootstrap, String eventsTopic,
+                                 Collection<String> requestIds, Duration timeout, Duration linger) throws IOException {
+        Set<String> wanted = new LinkedHashSet<>(requestIds);
+        List<Map.Entry<String, JsonNode>> events = new ArrayList<>();
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> tps = consumer.partitionsFor(eventsTopic).stream()
+                    .map(i -> new TopicPartition(eventsTopic, i.partition())).toList();
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Set<String> seen = new java.util.HashSet<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long stopAt = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, stopAt)) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    JsonNode value = r.value() == null ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(r.value().getBytes(StandardCharsets.UTF_8));
+                    events.add(Map.entry(String.valueOf(r.key()), value));
+                    seen.add(String.valueOf(r.key()));
+                }
+                if (stopAt == Long.MAX_VALUE && seen.containsAll(wanted)) {
+                    stopAt = System.nanoTime() + linger.toNanos();
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - startedNanos) / 1e9;
+        PipelineLedger ledger = new PipelineLedger(row, wanted, sim.stats(), events, seconds);
+        ledger.print();
+        return ledger;
+    }
+
+    String tableRow() {
+        return String.format("| %s | %d | %d | %d | %d | %d | %d | %d / %d / %d | %d | %.0f |", row, requestsIn, tasksCreated,
+                duplicateSubmissions, terminalEvents, duplicateEvents, lost.size(), byState.getOrDefault("success", 0),
+                byState.getOrDefault("failed", 0), byState.getOrDefault("rejected", 0), peakCallsPerMinute, seconds);
+    }
+
+    private void print() {
+        String line = tableRow();
+        log.info("LEDGER {}  fail codes {}; faults: {} injected 5xx, {} 429, {} hangs, {} create answers lost, {} callbacks lost, {} duplicated",
+                line, failCodes, stats.injectedErrors(), stats.rateLimited(), stats.hangs(), stats.lostCreateResponses(),
+                stats.callbacksLost(), stats.callbacksDuplicated());
+        if (duplicateSubmissions > 0) {
+            Map<String, List<String>> byPrompt = new TreeMap<>();
+            stats.tasks().values().forEach(t -> byPrompt.computeIfAbsent(String.valueOf(t.input().prompt()), k -> new ArrayList<>())
+                    .add(t.taskId() + "@" + t.createTime()));
+            byPrompt.values().removeIf(l -> l.size() < 2);
+            log.info("LEDGER {}: submitted more than once: {}", row, byPrompt.entrySet().stream().limit(10).toList());
+        }
+        try {
+            Files.createDirectories(FIGURES.getParent());
+            if (!Files.exists(FIGURES)) {
+                Files.writeString(FIGURES, HEADER + "\n|---|---|---|---|---|---|---|---|---|---|\n", StandardCharsets.UTF_8);
+            }
+            Files.writeString(FIGURES, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            log.warn("Could not append to {}", FIGURES, e);
+        }
+    }
+
+    int count(String state) {
+        return byState.getOrDefault(state, 0);
+    }
+
+    /** Invariants 1 and 3: every request has exactly one terminal event. */
+    PipelineLedger assertExactlyOneEventPerRequest() {
+        assertThat(lost).as(row + ": requests without a terminal event").isEmpty();
+        assertThat(duplicateEvents).as(row + ": duplicate events (exactly-once source is on)").isZero();
+        assertThat(terminalEvents).as(row + ": terminal events").isEqualTo(requestsIn);
+        return this;
+    }
+
+    /** Invariant 2: duplicate submissions, bounded by what the documented window allows in this row. */
+    PipelineLedger assertDuplicateSubmissionsAtMost(long bound) {
+        assertThat(duplicateSubmissions).as(row + ": duplicate submissions").isLessThanOrEqualTo(bound);
+        return this;
+    }
+}
