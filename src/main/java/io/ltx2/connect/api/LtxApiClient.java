@@ -252,10 +252,14 @@ public final class LtxApiClient implements AutoCloseable {
         if (error.kind() == ApiErrorKind.RATE_LIMITED) {
             stats.rateLimited.incrementAndGet();
         }
+        // A 429 is the API saying "not now", not a failure of this call: it is waited out however often
+        // it comes and does not use up the retry budget (giving up would reject a valid request for a
+        // busy API). All calls of this client wait with it, so this never becomes a tight loop.
+        boolean throttled = error.kind() == ApiErrorKind.RATE_LIMITED;
         boolean ambiguous = error.kind() == ApiErrorKind.TRANSIENT && mayHaveReachedServer(error.httpStatus(), ioError);
-        Attempts next = failures.next(ambiguous);
+        Attempts next = throttled ? failures.nextThrottled() : failures.next(ambiguous);
         int attempts = next.failures;
-        if (!error.kind().retryable() || !settings.retryPolicy().mayRetry(attempts) || http == null) {
+        if (!error.kind().retryable() || (!throttled && !settings.retryPolicy().mayRetry(attempts)) || http == null) {
             result.completeExceptionally(error);
             return;
         }
@@ -264,7 +268,7 @@ public final class LtxApiClient implements AutoCloseable {
             result.completeExceptionally(error);
             return;
         }
-        Duration wait = settings.retryPolicy().delayFor(attempts, error.retryAfter());
+        Duration wait = settings.retryPolicy().delayFor(throttled ? next.throttled : attempts, error.retryAfter());
         if (error.kind() == ApiErrorKind.RATE_LIMITED) {
             // Everyone waits, not only this call: that is what the server asked for.
             long until = System.nanoTime() + wait.toNanos();
@@ -365,26 +369,35 @@ public final class LtxApiClient implements AutoCloseable {
         return ioError != null && !(ioError instanceof java.util.concurrent.CancellationException);
     }
 
-    /** Failures of one call so far, how many of them were ambiguous, and the caller's go-ahead. Immutable. */
+    /**
+     * Failures of one call so far (429s apart, they use no retry budget), how many were ambiguous,
+     * and the caller's go-ahead. Immutable.
+     */
     private static final class Attempts {
         final int failures;
         final int ambiguous;
+        final int throttled;
         final int maxAmbiguous;
         final java.util.function.BooleanSupplier mayStart;
 
         Attempts(int maxAmbiguous, java.util.function.BooleanSupplier mayStart) {
-            this(0, 0, maxAmbiguous, mayStart);
+            this(0, 0, 0, maxAmbiguous, mayStart);
         }
 
-        private Attempts(int failures, int ambiguous, int maxAmbiguous, java.util.function.BooleanSupplier mayStart) {
+        private Attempts(int failures, int ambiguous, int throttled, int maxAmbiguous, java.util.function.BooleanSupplier mayStart) {
             this.failures = failures;
             this.ambiguous = ambiguous;
+            this.throttled = throttled;
             this.maxAmbiguous = maxAmbiguous;
             this.mayStart = mayStart;
         }
 
         Attempts next(boolean ambiguousFailure) {
-            return new Attempts(failures + 1, ambiguous + (ambiguousFailure ? 1 : 0), maxAmbiguous, mayStart);
+            return new Attempts(failures + 1, ambiguous + (ambiguousFailure ? 1 : 0), throttled, maxAmbiguous, mayStart);
+        }
+
+        Attempts nextThrottled() {
+            return new Attempts(failures, ambiguous, throttled + 1, maxAmbiguous, mayStart);
         }
     }
 

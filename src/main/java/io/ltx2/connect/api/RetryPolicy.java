@@ -9,7 +9,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Capped exponential backoff with jitter (between half and all of the doubling ceiling), bounded
  * by a number of retries. A server's {@code Retry-After} wins over the computed delay and is
  * honoured even when longer than {@code maxBackoff} (retrying sooner only earns another 429), up to
- * {@link #MAX_RETRY_AFTER} so a wild header cannot park a task for hours.
+ * {@link #MAX_RETRY_AFTER} so a wild header cannot park a task for hours, and never shorter than
+ * {@code initialBackoff}.
  */
 public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxBackoff) {
 
@@ -35,7 +36,8 @@ public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxB
      */
     public Duration delayFor(int retry, Optional<Duration> retryAfter) {
         if (retryAfter.isPresent()) {
-            Duration ra = retryAfter.get();
+            // Never sooner than the first backoff: "Retry-After: 0" must not turn into a tight loop.
+            Duration ra = retryAfter.get().compareTo(initialBackoff) < 0 ? initialBackoff : retryAfter.get();
             return ra.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : ra;
         }
         long ceiling = ceilingMillis(retry);

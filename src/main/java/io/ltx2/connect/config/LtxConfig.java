@@ -53,7 +53,9 @@ public class LtxConfig extends AbstractConfig {
     public static final int API_RATE_LIMIT_DEFAULT = 4_500;
 
     public static final String API_RETRY_MAX = "ltx.api.retry.max";
-    private static final String API_RETRY_MAX_DOC = "Retries of a call that failed with 429, 5xx, a time-out or an I/O error, before it is given up.";
+    private static final String API_RETRY_MAX_DOC = "Retries of a call that failed with 5xx, a time-out or an I/O error, before it is given up. "
+            + "429 answers do not count: they are waited out (Retry-After, else the backoff) however often they come, with every "
+            + "call of the task held back meanwhile and the sink's input paused.";
     public static final int API_RETRY_MAX_DEFAULT = 10;
 
     public static final String API_RETRY_BACKOFF_MS = "ltx.api.retry.backoff.ms";

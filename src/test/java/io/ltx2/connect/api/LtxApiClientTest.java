@@ -272,6 +272,22 @@ class LtxApiClientTest {
     }
 
     @Test
+    void rateLimitedAnswersDoNotUseUpTheRetryBudget() throws Exception {
+        ApiSimulator sim = sim();
+        // 2 retries at most, but a storm of 429s lasting several Retry-After periods.
+        LtxApiClient client = client(sim, KEY, Duration.ofSeconds(5), 100_000, new RetryPolicy(2, Duration.ofMillis(20), Duration.ofMillis(200)));
+        sim.setFaults(Faults.builder().rateLimitStorm(2_500, 0).build());
+
+        String taskId = client.createTask(request("waits out the storm")).get(20, TimeUnit.SECONDS);
+
+        assertThat(taskId).isNotBlank();
+        assertThat(client.stats().rateLimited()).as("429s waited out").isGreaterThan(2)
+                .as("Retry-After: 0 is waited at least the 20 ms first backoff, never a tight loop").isLessThanOrEqualTo(2_500 / 20 + 1);
+        assertThat(sim.stats().tasksCreated()).isEqualTo(1);
+        assertThat(client.stats().failures()).isZero();
+    }
+
+    @Test
     void hungCallHitsTheResponseTimeoutAndIsRetried() throws Exception {
         ApiSimulator sim = sim();
         LtxApiClient client = client(sim, KEY, Duration.ofMillis(400), 100_000, FAST_RETRIES);

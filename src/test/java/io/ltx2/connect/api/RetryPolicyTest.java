@@ -29,6 +29,7 @@ class RetryPolicyTest {
         assertThat(policy.delayFor(1, Optional.of(Duration.ofMillis(700)))).isEqualTo(Duration.ofMillis(700));
         assertThat(policy.delayFor(1, Optional.of(Duration.ofSeconds(90)))).isEqualTo(Duration.ofSeconds(90));
         assertThat(policy.delayFor(1, Optional.of(Duration.ofHours(3)))).isEqualTo(RetryPolicy.MAX_RETRY_AFTER);
+        assertThat(policy.delayFor(1, Optional.of(Duration.ZERO))).as("no tight loop on Retry-After: 0").isEqualTo(Duration.ofMillis(100));
     }
 
     @Test
