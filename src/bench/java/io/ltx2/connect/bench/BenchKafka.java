@@ -104,6 +104,8 @@ final class BenchKafka implements AutoCloseable {
         c.put("ltx.tracking.topic", tracking);
         c.put("ltx.tracking.bootstrap.servers", bootstrap());
         c.put("ltx.api.rate.limit.per.minute", String.valueOf(Math.round(4_500 / scale)));
+        // The key's limit in wall time: the simulator's 10,000 calls per API minute, time-scaled.
+        c.put("ltx.quota.key.calls.per.minute", String.valueOf(Math.round(10_000 / scale)));
         c.put("ltx.api.retry.backoff.ms", String.valueOf(Math.max(10, Math.round(500 * scale))));
         c.put("ltx.api.retry.backoff.max.ms", String.valueOf(Math.max(100, Math.round(30_000 * scale))));
         c.put("errors.tolerance", "all");
@@ -124,6 +126,8 @@ final class BenchKafka implements AutoCloseable {
         c.put("ltx.tracking.bootstrap.servers", bootstrap());
         c.put("ltx.events.topic", events);
         c.put("ltx.api.rate.limit.per.minute", String.valueOf(Math.round(4_500 / scale)));
+        // The key's limit in wall time: the simulator's 10,000 calls per API minute, time-scaled.
+        c.put("ltx.quota.key.calls.per.minute", String.valueOf(Math.round(10_000 / scale)));
         c.put("ltx.api.retry.backoff.ms", String.valueOf(Math.max(10, Math.round(500 * scale))));
         c.put("ltx.api.retry.backoff.max.ms", String.valueOf(Math.max(100, Math.round(30_000 * scale))));
         c.put("ltx.poll.time.scale", String.valueOf(scale));

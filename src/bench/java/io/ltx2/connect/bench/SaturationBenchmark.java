@@ -44,7 +44,10 @@ final class SaturationBenchmark {
              ApiSimulator naive = simulator(scale, limit, callsPerMinute)) {
             kafka.createTopics(4, "sat-requests", "sat-tracking", "sat-events");
             kafka.createTopics(1, "sat-naive-requests");
-            kafka.startConnector("sat-sink", kafka.sinkProps(ours, "sat-requests", "sat-tracking", scale, 1)); // one task, like the baseline
+            Map<String, String> sink = kafka.sinkProps(ours, "sat-requests", "sat-tracking", scale, 1); // one task, like the baseline
+            // The key's concurrency cap (issue 9): the sink counts running tasks from the events, so it stays off the 429s.
+            sink.put("ltx.sink.concurrency.events.topic", "sat-events");
+            kafka.startConnector("sat-sink", sink);
             kafka.startConnector("sat-source", kafka.sourceProps(ours, "sat-tracking", "sat-events", scale, 2));
             kafka.startConnector("sat-naive", kafka.naiveProps(naive, "sat-naive-requests"));
             var threads = ThreadCpu.connectorThreads("sat-sink", "sat-source");

@@ -84,6 +84,7 @@ final class ThroughputBenchmark {
     /** "Limits off" for the connector too: a budget far above the API's, accepted in validate only by the benchmark subclass. */
     private static void unlimitedBudget(Map<String, String> props) {
         props.put("ltx.api.rate.limit.per.minute", "1000000");
+        props.put("ltx.quota.key.calls.per.minute", "1000000");
         props.put(TimeScaledLtxSinkConnector.TIME_SCALE, "0.001");
     }
 
