@@ -6,13 +6,9 @@ import io.ltx2.connect.tracking.TrackingRecordCodec;
 import io.ltx2.connect.tracking.TrackingRecordType;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.connect.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,10 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -74,64 +68,40 @@ final class BudgetHistory {
     static Found read(Supplier<Consumer<byte[], byte[]>> consumers, String topic, String connector, int taskIndex,
                       Duration lookback, long nowMs, Duration timeout, boolean keepCreated) {
         long started = System.nanoTime();
-        long deadline = started + timeout.toNanos();
         List<SpendBudget.Usage> own = new ArrayList<>();
         List<SpendBudget.Usage> others = new ArrayList<>();
         Map<String, Long> ownTasks = new HashMap<>();
         List<TrackingRecord> created = new ArrayList<>();
-        long read = 0;
         String myTask = Integer.toString(taskIndex);
+        long read;
         try (Consumer<byte[], byte[]> consumer = consumers.get()) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-            if (infos == null || infos.isEmpty()) {
-                return new Found(own, others, ownTasks, created, 0, 0);
-            }
-            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> query = new HashMap<>();
-            partitions.forEach(tp -> query.put(tp, nowMs - lookback.plus(SKEW).toMillis()));
-            Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query, timeout);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
-            Map<TopicPartition, Long> toRead = new HashMap<>();
-            starts.forEach((tp, start) -> {
-                if (start != null && start.offset() < ends.getOrDefault(tp, 0L)) {
-                    toRead.put(tp, start.offset());
-                }
-            });
-            consumer.pause(partitions.stream().filter(tp -> !toRead.containsKey(tp)).toList());
-            toRead.forEach(consumer::seek);
-            Set<TopicPartition> remaining = new HashSet<>(toRead.keySet());
-            while (!remaining.isEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    throw new RetriableException("Reading the spend of the last " + lookback.toHours() + " h from tracking topic "
-                            + topic + " did not finish in " + timeout.toMillis() + " ms; will retry");
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    read++;
-                    if (!connector.equals(header(r.headers(), CONNECTOR_HEADER))) {
-                        continue;
-                    }
-                    TrackingRecord record = submitted(r);
-                    if (record == null || header(r.headers(), REUSED_HEADER) != null) {
-                        continue;
-                    }
-                    if (keepCreated) {
-                        created.add(record);
-                    }
-                    Integer duration = record.input() == null ? null : record.input().duration();
-                    // The sink always sends a duration; if a record lacks one, count the most it could have cost.
-                    SpendBudget.Usage usage = new SpendBudget.Usage(record.time(), duration == null ? ContractLimits.DURATION_MAX : duration);
-                    if (myTask.equals(header(r.headers(), TASK_HEADER))) {
-                        own.add(usage);
-                        if (record.taskId() != null) {
-                            ownTasks.put(record.taskId(), record.time());
+            read = TrackingTopicScan.readSince(consumer, topic, nowMs - lookback.plus(SKEW).toMillis(), timeout,
+                    "Reading the spend of the last " + lookback.toHours() + " h from tracking topic " + topic, r -> {
+                        if (!connector.equals(header(r.headers(), CONNECTOR_HEADER))) {
+                            return;
                         }
-                    } else {
-                        others.add(usage);
-                    }
-                }
-                remaining.removeIf(tp -> consumer.position(tp) >= ends.get(tp));
-            }
+                        TrackingRecord record = submitted(r);
+                        if (record == null || header(r.headers(), REUSED_HEADER) != null) {
+                            return;
+                        }
+                        if (keepCreated) {
+                            created.add(record);
+                        }
+                        Integer duration = record.input() == null ? null : record.input().duration();
+                        // The sink always sends a duration; if a record lacks one, count the most it could have cost.
+                        SpendBudget.Usage usage = new SpendBudget.Usage(record.time(), duration == null ? ContractLimits.DURATION_MAX : duration);
+                        if (myTask.equals(header(r.headers(), TASK_HEADER))) {
+                            own.add(usage);
+                            if (record.taskId() != null) {
+                                ownTasks.put(record.taskId(), record.time());
+                            }
+                        } else {
+                            others.add(usage);
+                        }
+                    });
+        }
+        if (read < 0) {
+            return new Found(own, others, ownTasks, created, 0, 0);
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         return new Found(own, others, ownTasks, created, read, millis);

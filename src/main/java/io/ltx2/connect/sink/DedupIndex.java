@@ -8,8 +8,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.connect.errors.RetriableException;
@@ -21,7 +19,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -130,48 +127,24 @@ final class DedupIndex {
 
     private void scan(Map<TopicPartition, Long> firstOffset, long fromTimestamp) {
         long started = System.nanoTime();
-        long deadline = started + timeout.toNanos();
-        long read = 0;
-        int found = 0;
+        int[] found = {0};
+        long read;
         try (Consumer<byte[], byte[]> consumer = consumers.get()) {
-            List<PartitionInfo> infos = consumer.partitionsFor(trackingTopic, timeout);
-            if (infos == null || infos.isEmpty()) {
-                log.info("Tracking topic {} does not exist yet: nothing to deduplicate for {}", trackingTopic, firstOffset.keySet());
-                return;
-            }
-            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> query = new HashMap<>();
-            partitions.forEach(tp -> query.put(tp, fromTimestamp));
-            Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query, timeout);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
-            Map<TopicPartition, Long> toRead = new HashMap<>();
-            starts.forEach((tp, start) -> {
-                if (start != null && start.offset() < ends.getOrDefault(tp, 0L)) {
-                    toRead.put(tp, start.offset());
-                }
-            });
-            consumer.pause(partitions.stream().filter(tp -> !toRead.containsKey(tp)).toList());
-            toRead.forEach(consumer::seek);
-            Set<TopicPartition> remaining = new HashSet<>(toRead.keySet());
-            while (!remaining.isEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    throw new RetriableException("Dedup scan of tracking topic " + trackingTopic + " did not finish in "
-                            + timeout.toMillis() + " ms; will retry");
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    read++;
-                    if (match(r, firstOffset)) {
-                        found++;
-                    }
-                }
-                remaining.removeIf(tp -> consumer.position(tp) >= ends.get(tp));
-            }
+            read = TrackingTopicScan.readSince(consumer, trackingTopic, fromTimestamp, timeout, "Dedup scan of tracking topic " + trackingTopic,
+                    r -> {
+                        if (match(r, firstOffset)) {
+                            found[0]++;
+                        }
+                    });
+        }
+        if (read < 0) {
+            log.info("Tracking topic {} does not exist yet: nothing to deduplicate for {}", trackingTopic, firstOffset.keySet());
+            return;
         }
         lastScanMillis = (System.nanoTime() - started) / 1_000_000;
         lastScanRecords = read;
         log.info("Dedup scan for {} newly assigned partition(s): read {} tracking records of {} in {} ms, {} request(s) already "
-                + "submitted or rejected will be skipped", firstOffset.size(), read, trackingTopic, lastScanMillis, found);
+                + "submitted or rejected will be skipped", firstOffset.size(), read, trackingTopic, lastScanMillis, found[0]);
     }
 
     private boolean match(ConsumerRecord<byte[], byte[]> r, Map<TopicPartition, Long> firstOffset) {
