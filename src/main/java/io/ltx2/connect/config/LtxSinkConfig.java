@@ -118,7 +118,8 @@ public class LtxSinkConfig extends LtxConfig {
     private static final String CREATE_AMBIGUOUS_RETRIES_DOC = "How many times a create is retried after a failure that the API may "
             + "have processed (HTTP 500, 502, 504 or 408, response time-out, connection closed after sending): each such retry can create, and "
             + "bill, a second task for the same request. Failures that prove the request never reached the API (connection refused, "
-            + "429, 503) are retried up to " + API_RETRY_MAX + " regardless. When used up, the request is REJECTED with SUBMIT_FAILED.";
+            + "503) are retried up to " + API_RETRY_MAX + " regardless, and 429s are waited out without limit. When used up, the "
+            + "request is REJECTED with SUBMIT_FAILED.";
     public static final int CREATE_AMBIGUOUS_RETRIES_DEFAULT = 1;
 
     /** Connect's own key; read, not declared (the framework owns errors.*). */
