@@ -1,64 +1,23 @@
 package io.ltx2.connect.reliability;
 
-import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.Endpoint;
 import io.ltx2.connect.simulator.Faults;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Invariants 1 to 4 of the design while the API misbehaves (the simulator's fault injection):
  * both connectors on two workers with exactly-once source support, a few hundred requests in flight.
  */
-class PipelineApiFaultsIT {
+class PipelineApiFaultsIT extends PipelineFaultsFixture {
     private static final int REQUESTS = 200 * Pipeline.LOAD_FACTOR;
-    private static final Duration SETTLE = Duration.ofSeconds(90L * Pipeline.LOAD_FACTOR);
-    private static final Duration LINGER = Duration.ofSeconds(3);
 
-    private static EmbeddedConnectCluster connect;
-    private ApiSimulator sim;
-
-    @BeforeAll
-    static void startCluster() {
-        connect = new EmbeddedConnectCluster.Builder().name("rel-api").numBrokers(1).numWorkers(2)
-                .workerProps(Pipeline.workerProps()).brokerProps(Pipeline.brokerProps()).build();
-        connect.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (connect != null) {
-            connect.stop();
-        }
-    }
-
-    @AfterEach
-    void stopSimulator() {
-        if (sim != null) {
-            sim.close();
-        }
-    }
-
-    private Pipeline pipeline(String name) throws Exception {
-        sim = Pipeline.simulator(Faults.NONE);
-        return new Pipeline(name, connect, sim);
-    }
-
-    private void awaitTasksCreated(long n) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> sim.stats().tasksCreated() >= n);
-    }
-
-    private PipelineLedger settle(Pipeline p, String row, List<String> ids) throws Exception {
-        return PipelineLedger.settle(row, p.startedNanos, sim, connect.kafka().bootstrapServers(), p.events, ids, SETTLE, LINGER);
+    PipelineApiFaultsIT() {
+        super("rel-api", Duration.ofSeconds(90L * Pipeline.LOAD_FACTOR), Duration.ofSeconds(3));
     }
 
     @Test

@@ -1,68 +1,29 @@
 package io.ltx2.connect.reliability;
 
-import io.ltx2.connect.simulator.ApiSimulator;
-import io.ltx2.connect.simulator.Faults;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * Invariants 1 to 3 of the design while Connect itself misbehaves: both connectors run on two
  * workers with exactly-once source support, a few hundred requests are in flight, and a worker
  * leaves, a connector pauses or is deleted and recreated, or the broker restarts.
  */
-class PipelineLifecycleFaultsIT {
+class PipelineLifecycleFaultsIT extends PipelineFaultsFixture {
     private static final int REQUESTS = 240 * Pipeline.LOAD_FACTOR;
-    private static final Duration SETTLE = Duration.ofSeconds(90L * Pipeline.LOAD_FACTOR);
-    private static final Duration LINGER = Duration.ofSeconds(4);
 
-    private static EmbeddedConnectCluster connect;
-    private ApiSimulator sim;
-
-    @BeforeAll
-    static void startCluster() {
-        connect = new EmbeddedConnectCluster.Builder().name("rel-lifecycle").numBrokers(1).numWorkers(2)
-                .workerProps(Pipeline.workerProps()).brokerProps(Pipeline.brokerProps()).build();
-        connect.start();
+    PipelineLifecycleFaultsIT() {
+        super("rel-lifecycle", Duration.ofSeconds(90L * Pipeline.LOAD_FACTOR), Duration.ofSeconds(4));
     }
 
-    @AfterAll
-    static void stopCluster() {
-        if (connect != null) {
-            connect.stop();
-        }
-    }
-
-    @AfterEach
-    void stopSimulator() {
-        if (sim != null) {
-            sim.close();
-        }
-    }
-
-    private Pipeline pipeline(String name) throws Exception {
-        sim = Pipeline.simulator(Faults.NONE);
-        return new Pipeline(name, connect, sim).start();
-    }
-
-    private void awaitTasksCreated(long n) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> sim.stats().tasksCreated() >= n);
-    }
-
-    private PipelineLedger settle(Pipeline p, String row, List<String> ids) throws Exception {
-        return PipelineLedger.settle(row, p.startedNanos, sim, connect.kafka().bootstrapServers(), p.events, ids, SETTLE, LINGER);
+    private Pipeline startedPipeline(String name) throws Exception {
+        return pipeline(name).start();
     }
 
     @Test
     void workerStoppedMidFlightAndANewOneAddedLosesNothingAndEmitsEachEventOnce() throws Exception {
-        Pipeline p = pipeline("worker");
+        Pipeline p = startedPipeline("worker");
         List<String> ids = p.produce(REQUESTS);
         awaitTasksCreated(REQUESTS / 4);
 
@@ -77,7 +38,7 @@ class PipelineLifecycleFaultsIT {
 
     @Test
     void connectorsPausedAndResumedMidFlightLoseNothingAndEmitEachEventOnce() throws Exception {
-        Pipeline p = pipeline("pause");
+        Pipeline p = startedPipeline("pause");
         List<String> ids = p.produce(REQUESTS);
         awaitTasksCreated(REQUESTS / 4);
 
@@ -96,7 +57,7 @@ class PipelineLifecycleFaultsIT {
 
     @Test
     void connectorsDeletedAndRecreatedMidFlightResumeFromTheirOffsetsWithoutResubmitting() throws Exception {
-        Pipeline p = pipeline("recreate");
+        Pipeline p = startedPipeline("recreate");
         List<String> ids = p.produce(REQUESTS);
         awaitTasksCreated(REQUESTS / 4);
 
@@ -111,7 +72,7 @@ class PipelineLifecycleFaultsIT {
 
     @Test
     void brokerRestartedWhileBothConnectorsRunLosesNothingAndEmitsEachEventOnce() throws Exception {
-        Pipeline p = pipeline("broker");
+        Pipeline p = startedPipeline("broker");
         List<String> ids = p.produce(REQUESTS);
         awaitTasksCreated(REQUESTS / 4);
 
