@@ -1,15 +1,9 @@
 package io.ltx2.connect.source.it;
 
-import io.ltx2.connect.api.LtxApiClient;
-import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.Faults;
 import io.ltx2.connect.simulator.SimulatorStats;
 import io.ltx2.connect.tracking.TrackingRecord;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,37 +22,15 @@ import static io.ltx2.connect.source.it.SourceIt.Event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Callback mode end to end: the simulator's webhooks reach the receiver, which the source tasks host. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LtxSourceCallbackIT {
+class LtxSourceCallbackIT extends SourceItFixture {
     private static final Logger log = LoggerFactory.getLogger(LtxSourceCallbackIT.class);
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String TOKEN = "it-callback-token-0123456789";
 
-    private EmbeddedConnectCluster connect;
-    private ApiSimulator sim;
-    private LtxApiClient client;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @BeforeAll
-    void start() throws Exception {
-        sim = SourceIt.simulator();
-        client = SourceIt.client(sim);
-        connect = new EmbeddedConnectCluster.Builder().name("source-callback-it").numBrokers(1).numWorkers(1)
-                .workerProps(SourceIt.workerProps(false)).brokerProps(SourceIt.brokerProps()).build();
-        connect.start();
-    }
-
-    @AfterAll
-    void stop() {
-        if (connect != null) {
-            connect.stop();
-        }
-        if (client != null) {
-            client.close();
-        }
-        if (sim != null) {
-            sim.close();
-        }
+    LtxSourceCallbackIT() {
+        super("source-callback-it", 1, false);
     }
 
     private int post(String url, String body) throws Exception {

@@ -2,8 +2,6 @@ package io.ltx2.connect.source.it;
 
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.Lora;
-import io.ltx2.connect.api.LtxApiClient;
-import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.Faults;
 import io.ltx2.connect.simulator.SimulatorStats;
 import io.ltx2.connect.tracking.SourceCoordinates;
@@ -13,11 +11,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets;
 import org.apache.kafka.connect.runtime.rest.entities.TaskInfo;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,37 +36,19 @@ import static org.awaitility.Awaitility.await;
  * times faster than the real API: every outcome, restarts, offsets through the REST API, the
  * partition split, and the status calls per task of the two schedules.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LtxSourceConnectorIT {
+class LtxSourceConnectorIT extends SourceItFixture {
     private static final Logger log = LoggerFactory.getLogger(LtxSourceConnectorIT.class);
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private EmbeddedConnectCluster connect;
-    private ApiSimulator sim;
-    private LtxApiClient client;
     private String bootstrap;
 
-    @BeforeAll
-    void start() throws Exception {
-        sim = SourceIt.simulator();
-        client = SourceIt.client(sim);
-        connect = new EmbeddedConnectCluster.Builder().name("source-it").numBrokers(1).numWorkers(1)
-                .workerProps(SourceIt.workerProps(false)).brokerProps(SourceIt.brokerProps()).build();
-        connect.start();
-        bootstrap = connect.kafka().bootstrapServers();
+    LtxSourceConnectorIT() {
+        super("source-it", 1, false);
     }
 
-    @AfterAll
-    void stop() {
-        if (connect != null) {
-            connect.stop();
-        }
-        if (client != null) {
-            client.close();
-        }
-        if (sim != null) {
-            sim.close();
-        }
+    @BeforeAll
+    void readBootstrap() {
+        bootstrap = connect.kafka().bootstrapServers();
     }
 
     private void startConnector(String name, Map<String, String> props, int tasks) throws InterruptedException {

@@ -1,14 +1,8 @@
 package io.ltx2.connect.source.it;
 
-import io.ltx2.connect.api.LtxApiClient;
-import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.tracking.TrackingRecord;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,34 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Exactly-once source support: events and progress in one transaction, so stopping a worker mid-flight duplicates nothing. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LtxSourceExactlyOnceIT {
+class LtxSourceExactlyOnceIT extends SourceItFixture {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    private EmbeddedConnectCluster connect;
-    private ApiSimulator sim;
-    private LtxApiClient client;
 
-    @BeforeAll
-    void start() throws Exception {
-        sim = SourceIt.simulator();
-        client = SourceIt.client(sim);
-        connect = new EmbeddedConnectCluster.Builder().name("source-eos-it").numBrokers(1).numWorkers(2)
-                .workerProps(SourceIt.workerProps(true)).brokerProps(SourceIt.brokerProps()).build();
-        connect.start();
-    }
-
-    @AfterAll
-    void stop() {
-        if (connect != null) {
-            connect.stop();
-        }
-        if (client != null) {
-            client.close();
-        }
-        if (sim != null) {
-            sim.close();
-        }
+    LtxSourceExactlyOnceIT() {
+        super("source-eos-it", 2, true);
     }
 
     @Test
