@@ -2,7 +2,6 @@ package io.ltx2.connect.config;
 
 import io.ltx2.connect.api.ContractLimits;
 import io.ltx2.connect.api.Mode;
-import io.ltx2.connect.sink.RequestDefaults;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;

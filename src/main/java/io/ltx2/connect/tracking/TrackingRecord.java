@@ -1,65 +1,127 @@
 package io.ltx2.connect.tracking;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ltx2.connect.api.GenerationInput;
 
+import java.util.List;
+import java.util.Map;
+
 /**
- * One record of the tracking topic, format version {@value #CURRENT_VERSION}. The value is JSON
- * (see {@link TrackingRecordCodec}); the key is {@link #key()}: the task id when there is one, so
- * that a task's SUBMITTED and CALLBACK records share a partition, else the request id.
+ * One record of the tracking topic, format version {@value #CURRENT_VERSION} (readers also take
+ * version 1, which had no connector, attempts or headers). The value is JSON (see
+ * {@link TrackingRecordCodec}); the key is {@link #key()}: the request's identity, so that all
+ * records of a request share a partition and are read in order by one source task.
  *
- * @param version       format version; readers accept this and older ones
- * @param type          the lifecycle step
- * @param requestId     the request id (field, string key, or topic-partition-offset)
- * @param taskId        the API's task id (null for REJECTED)
- * @param time          when this record was made, epoch ms (submit time for SUBMITTED)
- * @param source        the request record's original coordinates (null for CALLBACK)
- * @param requestType   {@code async} or {@code callback}
- * @param provider      the routing strategy sent
- * @param input         the input as sent (or as parsed, for REJECTED; may be null)
- * @param failCode      REJECTED: INVALID_REQUEST, HTTP_400, ...
- * @param failMsg       REJECTED: the reason, naming the field
- * @param callbackState CALLBACK: the state the webhook reported
- * @param callbackBody  CALLBACK: the webhook's {@code data}, as received (JSON text)
+ * @param version         format version
+ * @param type            the lifecycle step
+ * @param connector       the sink connector that read the request: with {@code source}, its identity
+ * @param requestId       the request's label (not unique: users may repeat it)
+ * @param taskId          the API's task id (SUBMITTED, CALLBACK)
+ * @param time            when this record was made, epoch ms (the submit time for SUBMITTED)
+ * @param source          the request record's original coordinates
+ * @param attempt         INTENT, SUBMITTED: the create attempt (1 for the first)
+ * @param earlierAttempts SUBMITTED, REJECTED: earlier attempts whose create may exist without a SUBMITTED record
+ * @param reused          SUBMITTED: the duplicate guard served the request with an earlier task's result (nothing billed)
+ * @param requestType     {@code async} or {@code callback}
+ * @param provider        the routing strategy sent
+ * @param input           the input as sent (or as parsed, for REJECTED; may be null)
+ * @param headers         the request record's headers that travel with it (trace context)
+ * @param failCode        REJECTED: INVALID_REQUEST, HTTP_400, SUBMIT_FAILED, DRY_RUN
+ * @param failMsg         REJECTED: the reason, naming the field
+ * @param callbackState   CALLBACK: the state the webhook reported
+ * @param callbackBody    CALLBACK: the webhook's {@code data}, as received (JSON text)
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record TrackingRecord(
         @JsonProperty("v") int version,
         @JsonProperty("type") TrackingRecordType type,
+        @JsonProperty("connector") String connector,
         @JsonProperty("requestId") String requestId,
         @JsonProperty("taskId") String taskId,
         @JsonProperty("time") long time,
         @JsonProperty("source") SourceCoordinates source,
+        @JsonProperty("attempt") Integer attempt,
+        @JsonProperty("earlierAttempts") List<Attempt> earlierAttempts,
+        @JsonProperty("reused") Boolean reused,
         @JsonProperty("requestType") String requestType,
         @JsonProperty("provider") String provider,
         @JsonProperty("input") GenerationInput input,
+        @JsonProperty("headers") Map<String, String> headers,
         @JsonProperty("failCode") String failCode,
         @JsonProperty("failMsg") String failMsg,
         @JsonProperty("callbackState") String callbackState,
         @JsonProperty("callbackBody") String callbackBody) {
 
-    public static final int CURRENT_VERSION = 1;
+    public static final int CURRENT_VERSION = 2;
 
-    public static TrackingRecord submitted(String requestId, String taskId, long submitTime, SourceCoordinates source,
-                                           String requestType, String provider, GenerationInput input) {
-        return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.SUBMITTED, requestId, taskId, submitTime, source,
-                requestType, provider, input, null, null, null, null);
+    public TrackingRecord {
+        earlierAttempts = earlierAttempts == null ? List.of() : List.copyOf(earlierAttempts);
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
     }
 
-    public static TrackingRecord rejected(String requestId, long time, SourceCoordinates source, GenerationInput input,
-                                          String failCode, String failMsg) {
-        return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.REJECTED, requestId, null, time, source,
-                null, null, input, failCode, failMsg, null, null);
+    /** Written and acknowledged before create attempt {@code attempt} of the request goes out. */
+    public static TrackingRecord intent(TrackedRequest r, int attempt, long time) {
+        return of(TrackingRecordType.INTENT, r, null, time, attempt, List.of(), null, null, null);
     }
 
-    public static TrackingRecord callback(String taskId, long receivedTime, String state, String body) {
-        return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.CALLBACK, null, taskId, receivedTime, null,
-                null, null, null, null, null, state, body);
+    /** The API accepted create attempt {@code attempt} as {@code taskId}; {@code earlier} may also exist. */
+    public static TrackingRecord submitted(TrackedRequest r, String taskId, int attempt, List<Attempt> earlier, long submitTime) {
+        return of(TrackingRecordType.SUBMITTED, r, taskId, submitTime, attempt, earlier, null, null, null);
     }
 
-    /** The Kafka key: task id when known, else request id. */
+    /** The duplicate guard served the request with the result of {@code earlierTaskId}: no create, nothing billed. */
+    public static TrackingRecord reused(TrackedRequest r, String earlierTaskId, long time) {
+        return of(TrackingRecordType.SUBMITTED, r, earlierTaskId, time, null, List.of(), Boolean.TRUE, null, null);
+    }
+
+    /** The request was not submitted; {@code earlier} names attempts whose create may exist nonetheless. */
+    public static TrackingRecord rejected(TrackedRequest r, String failCode, String failMsg, List<Attempt> earlier, long time) {
+        return of(TrackingRecordType.REJECTED, r, null, time, null, earlier, null, failCode, failMsg);
+    }
+
+    /**
+     * The API's webhook for {@code taskId}; {@code identity} is the request the callback URL named,
+     * or null for a URL without one (then the record is keyed by the task id).
+     */
+    public static TrackingRecord callback(RequestIdentity identity, String taskId, long receivedTime, String state, String body) {
+        return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.CALLBACK, identity == null ? null : identity.connector(), null,
+                taskId, receivedTime, identity == null ? null : identity.coordinates(), null, List.of(), null, null, null, null, Map.of(),
+                null, null, state, body);
+    }
+
+    private static TrackingRecord of(TrackingRecordType type, TrackedRequest r, String taskId, long time, Integer attempt,
+                                     List<Attempt> earlier, Boolean reused, String failCode, String failMsg) {
+        RequestIdentity id = r.identity();
+        return new TrackingRecord(CURRENT_VERSION, type, id.connector(), r.requestId(), taskId, time, id.coordinates(), attempt, earlier,
+                reused, r.requestType(), r.provider(), r.input(), r.headers(), failCode, failMsg, null, null);
+    }
+
+    /** The request's identity; null for a version 1 record or a callback whose URL named none. */
+    @JsonIgnore
+    public RequestIdentity identity() {
+        return connector == null || source == null ? null : RequestIdentity.of(connector, source);
+    }
+
+    /** What the record says about its request, for building events. */
+    @JsonIgnore
+    public TrackedRequest request() {
+        return new TrackedRequest(identity(), requestId, requestType, provider, input, headers);
+    }
+
+    @JsonIgnore
+    public boolean isReused() {
+        return Boolean.TRUE.equals(reused);
+    }
+
+    /** The Kafka key: the identity when known, else the task id, else the request id. */
+    @JsonIgnore
     public String key() {
+        RequestIdentity id = identity();
+        if (id != null) {
+            return id.key();
+        }
         return taskId != null ? taskId : requestId;
     }
 }

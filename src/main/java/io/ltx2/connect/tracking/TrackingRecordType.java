@@ -1,11 +1,13 @@
 package io.ltx2.connect.tracking;
 
-/** The kinds of lifecycle record on the tracking topic. */
+/** The kinds of lifecycle record on the tracking topic; all of one request share its identity's key. */
 public enum TrackingRecordType {
-    /** The sink's create call was accepted; key = taskId. */
+    /** Written, and acknowledged, right before a create call goes out: from then on the API may have the task. */
+    INTENT,
+    /** The sink's create call was accepted (or the duplicate guard reused an earlier task). */
     SUBMITTED,
-    /** The request was never (successfully) submitted: invalid, HTTP 400, or retries exhausted; key = requestId. */
+    /** The request was never (successfully) submitted: invalid, HTTP 400, retries exhausted, or a dry run. */
     REJECTED,
-    /** The callback receiver got the API's webhook for a task; key = taskId. */
+    /** The callback receiver got the API's webhook for a task. */
     CALLBACK
 }

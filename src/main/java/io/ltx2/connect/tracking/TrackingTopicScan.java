@@ -1,11 +1,12 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.tracking;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,27 +17,48 @@ import java.util.Set;
 
 /**
  * Reads every record of the tracking topic written since a time, up to the end the topic had when
- * the scan began (so a busy topic cannot keep it going). The restart dedup ({@link DedupIndex}) and
- * the spend caps ({@link BudgetHistory}) both rebuild their state this way.
+ * the scan began (so a busy topic cannot keep it going). What the sink rebuilds after a restart
+ * (the attempts of redelivered requests, the spend of the caps' windows) is read this way.
  */
-final class TrackingTopicScan {
+public final class TrackingTopicScan {
 
     private TrackingTopicScan() {
+    }
+
+    /** What a scan read: how many records, and the end offsets it read up to (where a follower continues). */
+    public record Result(long records, Map<TopicPartition, Long> ends) {
+        public static final Result NO_TOPIC = new Result(-1, Map.of());
+
+        public boolean topicExists() {
+            return records >= 0;
+        }
     }
 
     /**
      * Hands each record written at or after {@code fromTimestamp} to {@code each}.
      *
      * @param what what the scan is for, for the time-out message
-     * @return the records read, or -1 when the topic does not exist
-     * @throws RetriableException when the scan does not finish within {@code timeout}
+     * @return what was read; {@link Result#NO_TOPIC} when the topic does not exist
+     * @throws org.apache.kafka.connect.errors.RetriableException when the scan does not finish within {@code timeout},
+     *                                                            or the cluster fails in a way that may pass
      */
-    static long readSince(Consumer<byte[], byte[]> consumer, String topic, long fromTimestamp, Duration timeout, String what,
-                          java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+    public static Result readSince(Consumer<byte[], byte[]> consumer, String topic, long fromTimestamp, Duration timeout, String what,
+                                   java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        try {
+            return read(consumer, topic, fromTimestamp, timeout, what, each);
+        } catch (RetriableException e) {
+            // Kafka's own time-outs and retriable errors: the task retries the batch instead of failing.
+            throw new org.apache.kafka.connect.errors.RetriableException(what + " failed for now (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); will retry", e);
+        }
+    }
+
+    private static Result read(Consumer<byte[], byte[]> consumer, String topic, long fromTimestamp, Duration timeout, String what,
+                               java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
         if (infos == null || infos.isEmpty()) {
-            return -1;
+            return Result.NO_TOPIC;
         }
         List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
         consumer.assign(partitions);
@@ -56,7 +78,7 @@ final class TrackingTopicScan {
         long read = 0;
         while (!remaining.isEmpty()) {
             if (System.nanoTime() > deadline) {
-                throw new RetriableException(what + " did not finish in " + timeout.toMillis() + " ms; will retry");
+                throw new TimeoutException(what + " did not finish in " + timeout.toMillis() + " ms");
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 read++;
@@ -64,6 +86,6 @@ final class TrackingTopicScan {
             }
             remaining.removeIf(tp -> consumer.position(tp) >= ends.get(tp));
         }
-        return read;
+        return new Result(read, Map.copyOf(ends));
     }
 }

@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.config;
 
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.Mode;

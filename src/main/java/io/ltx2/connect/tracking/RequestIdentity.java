@@ -1,0 +1,88 @@
+package io.ltx2.connect.tracking;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * Who a request is: the sink connector that read it and the record's original coordinates
+ * (KIP-793 where the worker gives them). Two records are two requests even when they carry the
+ * same {@code request_id}; one record read again (a restart, a rebalance) is the same request.
+ * Every piece of bookkeeping on both sides keys on this, never on the request id.
+ *
+ * <p>{@link #key()} is the tracking records' Kafka key, so all records of one request (INTENT,
+ * SUBMITTED, REJECTED, CALLBACK) land on one tracking partition, in order, and one source task
+ * sees them all. It is also what the callback URL carries ({@code rid}).
+ */
+public record RequestIdentity(String connector, String topic, int partition, long offset) {
+    /** The query parameter of a callback URL that names the request (the receiver keys the CALLBACK record with it). */
+    public static final String CALLBACK_PARAM = "rid";
+    private static final char SEPARATOR = ':';
+
+    public RequestIdentity {
+        Objects.requireNonNull(connector, "connector");
+        Objects.requireNonNull(topic, "topic");
+    }
+
+    public static RequestIdentity of(String connector, SourceCoordinates source) {
+        return new RequestIdentity(connector, source.topic(), source.partition(), source.offset());
+    }
+
+    public SourceCoordinates coordinates() {
+        return new SourceCoordinates(topic, partition, offset);
+    }
+
+    /** {@code connector:topic:partition:offset}; topic names cannot hold ':', so it parses from the right. */
+    public String key() {
+        return connector + SEPARATOR + topic + SEPARATOR + partition + SEPARATOR + offset;
+    }
+
+    /**
+     * Reads a {@link #key()}.
+     *
+     * @throws IllegalArgumentException when {@code key} is not one
+     */
+    public static RequestIdentity parse(String key) {
+        if (key == null) {
+            throw new IllegalArgumentException("no request identity");
+        }
+        int o = key.lastIndexOf(SEPARATOR);
+        int p = o <= 0 ? -1 : key.lastIndexOf(SEPARATOR, o - 1);
+        int t = p <= 0 ? -1 : key.lastIndexOf(SEPARATOR, p - 1);
+        if (t <= 0 || p == t + 1) {
+            throw new IllegalArgumentException("not a request identity (connector:topic:partition:offset): " + abbreviate(key));
+        }
+        try {
+            int partition = Integer.parseInt(key.substring(p + 1, o));
+            long offset = Long.parseLong(key.substring(o + 1));
+            if (partition < 0 || offset < 0) {
+                throw new IllegalArgumentException("negative partition or offset in request identity " + abbreviate(key));
+            }
+            return new RequestIdentity(key.substring(0, t), key.substring(t + 1, p), partition, offset);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a request identity (connector:topic:partition:offset): " + abbreviate(key), e);
+        }
+    }
+
+    /**
+     * The callback URL of this request: the configured one (which carries the receiver's secret
+     * token) with {@value #CALLBACK_PARAM} added, so the webhook of a task whose create was never
+     * answered can still be tied to its request.
+     */
+    public String appendTo(String callbackUrl) {
+        int hash = callbackUrl.indexOf('#');
+        String base = hash < 0 ? callbackUrl : callbackUrl.substring(0, hash);
+        String fragment = hash < 0 ? "" : callbackUrl.substring(hash);
+        char join = base.indexOf('?') < 0 ? '?' : '&';
+        return base + join + CALLBACK_PARAM + '=' + URLEncoder.encode(key(), StandardCharsets.UTF_8) + fragment;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+
+    @Override
+    public String toString() {
+        return key();
+    }
+}
