@@ -35,4 +35,17 @@ public class LtxApiException extends RuntimeException {
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }
+
+    /**
+     * Whether the API may have processed the call that failed this way (and, for a create, made
+     * and billed the task): an answer of 500, 502, 504 or 408, no answer after the request went
+     * out, or a success answer that could not be read.
+     */
+    public boolean mayHaveBeenProcessed() {
+        if (kind == ApiErrorKind.MALFORMED_RESPONSE) {
+            return true;
+        }
+        return kind == ApiErrorKind.TRANSIENT
+                && AnswerClassifier.mayHaveReachedServer(httpStatus, getCause() instanceof Exception e ? e : null);
+    }
 }

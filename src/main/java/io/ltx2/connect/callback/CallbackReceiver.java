@@ -210,7 +210,7 @@ public final class CallbackReceiver implements AutoCloseable {
             return new Answer(HttpStatus.SC_BAD_REQUEST, "no taskId");
         }
         JsonNode state = data.get("state");
-        TrackingRecord record = TrackingRecord.callback(taskId.asText(), clock.getAsLong(),
+        TrackingRecord record = TrackingRecord.callback(null, taskId.asText(), clock.getAsLong(),
                 state == null || state.isNull() ? null : state.asText(), data.toString());
         try {
             route.writer().write(record).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);

@@ -14,6 +14,7 @@ import org.apache.kafka.common.config.types.Password;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,6 +39,16 @@ public class LtxSinkConfig extends LtxConfig {
     public static final String PROVIDER = "ltx.provider";
     private static final String PROVIDER_DOC = "Routing strategy sent with every request whose record has no provider field.";
     public static final String PROVIDER_DEFAULT = "auto";
+
+    public static final String HEADERS_PROPAGATE = "ltx.headers.propagate";
+    private static final String HEADERS_PROPAGATE_DOC = "Headers of a request record (names, case-insensitive) that travel with the request "
+            + "on its tracking records and appear on its terminal event, so an application can correlate and trace a request across the "
+            + "pipeline. Default: the W3C trace context. Empty: none by name.";
+    public static final String HEADERS_PROPAGATE_DEFAULT = "traceparent,tracestate";
+
+    public static final String HEADERS_PROPAGATE_PATTERN = "ltx.headers.propagate.pattern";
+    private static final String HEADERS_PROPAGATE_PATTERN_DOC = "A regular expression: headers whose whole name matches it travel with the "
+            + "request too (e.g. x-correlation-.*). Empty: none by pattern. Values longer than 4096 characters are not carried.";
 
     public static final String DEFAULT_MODE = "ltx.default.mode";
     private static final String DEFAULT_MODE_DOC = "Mode of a request record without a mode field.";
@@ -77,6 +88,13 @@ public class LtxSinkConfig extends LtxConfig {
             + "and their tracking records, so the next owner of the partitions sees them. Keep it below the worker's "
             + "task.shutdown.graceful.timeout.ms.";
     public static final int SHUTDOWN_TIMEOUT_MS_DEFAULT = 4_000;
+
+    public static final String ADOPTION_TIMEOUT_MS = "ltx.sink.adoption.timeout.ms";
+    private static final String ADOPTION_TIMEOUT_MS_DOC = "Callback mode: a request whose create may exist without an answer (the worker "
+            + "stopped between the create and its SUBMITTED record) is not created again at once: the task's callback names the request, "
+            + "and the source adopts the task. If no callback arrives this long after the create's INTENT record, the request is "
+            + "submitted again (its event names the earlier attempt). Cover the longest generation plus the API's callback retries.";
+    public static final long ADOPTION_TIMEOUT_MS_DEFAULT = 15 * 60_000L;
 
     public static final String BUDGET_SECONDS_PER_HOUR = "ltx.sink.budget.video.seconds.per.hour";
     private static final String BUDGET_SECONDS_PER_HOUR_DOC = "Most seconds of video (the sum of the requests' duration) this connector "
@@ -121,6 +139,9 @@ public class LtxSinkConfig extends LtxConfig {
             + "request is REJECTED with SUBMIT_FAILED.";
     public static final int CREATE_AMBIGUOUS_RETRIES_DEFAULT = 1;
 
+    /** Connect's own key; read, not declared. */
+    static final String CONNECTOR_NAME = "name";
+
     /** Connect's own key; read, not declared (the framework owns errors.*). */
     static final String ERRORS_TOLERANCE = "errors.tolerance";
 
@@ -132,7 +153,11 @@ public class LtxSinkConfig extends LtxConfig {
                 .define(CALLBACK_URL, Type.PASSWORD, null, new CallbackUrlValidator(), Importance.HIGH,
                         CALLBACK_URL_DOC, REQUEST_GROUP, ++order, Width.LONG, "Callback URL")
                 .define(PROVIDER, Type.STRING, PROVIDER_DEFAULT, ValidString.in(ContractLimits.PROVIDERS.toArray(String[]::new)),
-                        Importance.LOW, PROVIDER_DOC, REQUEST_GROUP, ++order, Width.SHORT, "Provider");
+                        Importance.LOW, PROVIDER_DOC, REQUEST_GROUP, ++order, Width.SHORT, "Provider")
+                .define(HEADERS_PROPAGATE, Type.LIST, HEADERS_PROPAGATE_DEFAULT, null,
+                        Importance.LOW, HEADERS_PROPAGATE_DOC, REQUEST_GROUP, ++order, Width.LONG, "Headers that travel")
+                .define(HEADERS_PROPAGATE_PATTERN, Type.STRING, "", Validators.regex(),
+                        Importance.LOW, HEADERS_PROPAGATE_PATTERN_DOC, REQUEST_GROUP, ++order, Width.MEDIUM, "Header pattern");
         order = 0;
         def.define(DEFAULT_MODE, Type.STRING, DEFAULT_MODE_DEFAULT, ValidString.in(Mode.wireNames().toArray(String[]::new)),
                         Importance.MEDIUM, DEFAULT_MODE_DOC, DEFAULTS_GROUP, ++order, Width.MEDIUM, "Default mode")
@@ -152,7 +177,9 @@ public class LtxSinkConfig extends LtxConfig {
                 .define(SHUTDOWN_TIMEOUT_MS, Type.INT, SHUTDOWN_TIMEOUT_MS_DEFAULT, Range.atLeast(0),
                         Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC, SINK_GROUP, ++order, Width.SHORT, "Shutdown wait (ms)")
                 .define(CREATE_AMBIGUOUS_RETRIES, Type.INT, CREATE_AMBIGUOUS_RETRIES_DEFAULT, Range.atLeast(0),
-                        Importance.MEDIUM, CREATE_AMBIGUOUS_RETRIES_DOC, SINK_GROUP, ++order, Width.SHORT, "Ambiguous create retries");
+                        Importance.MEDIUM, CREATE_AMBIGUOUS_RETRIES_DOC, SINK_GROUP, ++order, Width.SHORT, "Ambiguous create retries")
+                .define(ADOPTION_TIMEOUT_MS, Type.LONG, ADOPTION_TIMEOUT_MS_DEFAULT, Range.atLeast(1_000),
+                        Importance.LOW, ADOPTION_TIMEOUT_MS_DOC, SINK_GROUP, ++order, Width.SHORT, "Adoption wait (ms)");
         order = 0;
         def.define(BUDGET_SECONDS_PER_HOUR, Type.LONG, BUDGET_SECONDS_PER_HOUR_DEFAULT, Range.atLeast(0),
                         Importance.MEDIUM, BUDGET_SECONDS_PER_HOUR_DOC, COST_GROUP, ++order, Width.SHORT, "Video seconds per hour")
@@ -198,6 +225,26 @@ public class LtxSinkConfig extends LtxConfig {
     public RequestDefaults requestDefaults() {
         return new RequestDefaults(getString(DEFAULT_MODE), getString(DEFAULT_RESOLUTION), getInt(DEFAULT_DURATION),
                 getString(DEFAULT_ASPECT_RATIO), getLong(DEFAULT_SEED), provider());
+    }
+
+    public List<String> propagatedHeaderNames() {
+        return getList(HEADERS_PROPAGATE);
+    }
+
+    /** The header-name pattern, or null for none. */
+    public String propagatedHeaderPattern() {
+        String p = getString(HEADERS_PROPAGATE_PATTERN);
+        return p == null || p.isBlank() ? null : p;
+    }
+
+    public Duration adoptionTimeout() {
+        return Duration.ofMillis(getLong(ADOPTION_TIMEOUT_MS));
+    }
+
+    /** The connector's name, which with a record's coordinates is a request's identity. */
+    public String connectorName() {
+        Object name = originals().get(CONNECTOR_NAME);
+        return name == null || name.toString().isBlank() ? "ltx-sink" : name.toString();
     }
 
     public int maxInFlight() {

@@ -6,6 +6,9 @@ import org.apache.kafka.common.config.types.Password;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** Small reusable validators; each has a {@code toString} so the generated docs show the rule. */
 public final class Validators {
@@ -67,7 +70,7 @@ public final class Validators {
         return new ConfigDef.Validator() {
             @Override
             public void ensureValid(String name, Object value) {
-                if (!(value instanceof java.util.List<?> list) || list.isEmpty() || list.stream().anyMatch(v -> v == null || v.toString().isBlank())) {
+                if (!(value instanceof List<?> list) || list.isEmpty() || list.stream().anyMatch(v -> v == null || v.toString().isBlank())) {
                     throw new ConfigException(name, value, "must list at least one host:port");
                 }
             }
@@ -75,6 +78,28 @@ public final class Validators {
             @Override
             public String toString() {
                 return "non-empty list";
+            }
+        };
+    }
+
+    /** Empty, or a regular expression that compiles. */
+    public static ConfigDef.Validator regex() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (value == null || value.toString().isBlank()) {
+                    return;
+                }
+                try {
+                    Pattern.compile(value.toString());
+                } catch (PatternSyntaxException e) {
+                    throw new ConfigException(name, value, "is not a valid regular expression: " + e.getDescription());
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "empty, or a regular expression";
             }
         };
     }

@@ -1,9 +1,9 @@
 package io.ltx2.connect.sink;
 
-import io.ltx2.connect.api.ContractLimits;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import io.ltx2.connect.tracking.TrackingRecordType;
+import io.ltx2.connect.tracking.TrackingTopicScan;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -21,105 +21,102 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Rebuilds a task's spend, and the API tasks it has submitted, from the tracking topic. The sink tags each SUBMITTED record it writes
- * with two headers, the connector name and the task index ({@link #tags}); at start-up a task with
- * spend caps reads the tracking topic from {@link SpendBudget#lookback()} ago to its current end
- * and sums the durations of its connector's SUBMITTED records, its own and the other tasks'
- * apart. Records without the headers (written before caps existed, or by another connector) are
- * not counted.
+ * Rebuilds a task's spend, and the API tasks it has submitted, from the tracking topic. Records
+ * name their connector; the sink also tags each SUBMITTED record with its task index
+ * ({@link #tags}). At start-up a task with spend caps reads the tracking topic from
+ * {@link SpendBudget#lookback()} ago to its current end and sums what its connector may have been
+ * billed, its own and the other tasks' apart: each SUBMITTED request's duration once, plus once
+ * more for every earlier attempt it names (a create that may exist without an answer), and those
+ * of a REJECTED request. Requests served by the duplicate guard cost nothing.
  */
 final class BudgetHistory {
     private static final Logger log = LoggerFactory.getLogger(BudgetHistory.class);
 
-    static final String CONNECTOR_HEADER = "ltx.connector";
     static final String TASK_HEADER = "ltx.sink.task";
-    /** On a SUBMITTED record of a request served with an earlier task's result (duplicate guard): not billed, not running. */
-    static final String REUSED_HEADER = "ltx.sink.reused";
     /** Producer and broker clocks may differ a little from the submit time in the record. */
     private static final Duration SKEW = Duration.ofMinutes(5);
 
     private BudgetHistory() {
     }
 
-    /** The headers that attribute a SUBMITTED record to a connector and task. */
-    static Headers tags(String connector, int taskIndex) {
+    /** The header that attributes a SUBMITTED record to a task of its connector. */
+    static Headers tags(int taskIndex) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(CONNECTOR_HEADER, connector.getBytes(StandardCharsets.UTF_8));
         headers.add(TASK_HEADER, Integer.toString(taskIndex).getBytes(StandardCharsets.UTF_8));
         return headers;
     }
 
-    /** The tags of a SUBMITTED record that reuses an earlier task's result. */
-    static Headers reusedTags(String connector, int taskIndex) {
-        Headers headers = tags(connector, taskIndex);
-        headers.add(REUSED_HEADER, "true".getBytes(StandardCharsets.UTF_8));
-        return headers;
-    }
-
-    /** The usage found: this task's and the connector's other tasks'. */
+    /** The usage found: this task's and the connector's other tasks'; the tasks this one created; all created tasks. */
     record Found(List<SpendBudget.Usage> own, List<SpendBudget.Usage> others, Map<String, Long> ownTasks, List<TrackingRecord> created,
                  long recordsRead, long millis) {
     }
 
     /**
-     * Reads the connector's SUBMITTED records of the last {@code lookback} (those reusing an earlier
-     * result excluded); with {@code keepCreated}, also returns them all, for the duplicate guard.
+     * Reads the connector's records of the last {@code lookback}; with {@code keepCreated}, also
+     * returns its SUBMITTED records of new tasks, for the duplicate guard.
      */
     static Found read(Supplier<Consumer<byte[], byte[]>> consumers, String topic, String connector, int taskIndex,
                       Duration lookback, long nowMs, Duration timeout, boolean keepCreated) {
         long started = System.nanoTime();
-        List<SpendBudget.Usage> own = new ArrayList<>();
-        List<SpendBudget.Usage> others = new ArrayList<>();
-        Map<String, Long> ownTasks = new HashMap<>();
-        List<TrackingRecord> created = new ArrayList<>();
-        String myTask = Integer.toString(taskIndex);
-        long read;
+        Collector c = new Collector(connector, Integer.toString(taskIndex), keepCreated);
+        TrackingTopicScan.Result result;
         try (Consumer<byte[], byte[]> consumer = consumers.get()) {
-            read = TrackingTopicScan.readSince(consumer, topic, nowMs - lookback.plus(SKEW).toMillis(), timeout,
-                    "Reading the spend of the last " + lookback.toHours() + " h from tracking topic " + topic, r -> {
-                        if (!connector.equals(header(r.headers(), CONNECTOR_HEADER))) {
-                            return;
-                        }
-                        TrackingRecord record = submitted(r);
-                        if (record == null || header(r.headers(), REUSED_HEADER) != null) {
-                            return;
-                        }
-                        if (keepCreated) {
-                            created.add(record);
-                        }
-                        Integer duration = record.input() == null ? null : record.input().duration();
-                        // The sink always sends a duration; if a record lacks one, count the most it could have cost.
-                        SpendBudget.Usage usage = new SpendBudget.Usage(record.time(), duration == null ? ContractLimits.DURATION_MAX : duration);
-                        if (myTask.equals(header(r.headers(), TASK_HEADER))) {
-                            own.add(usage);
-                            if (record.taskId() != null) {
-                                ownTasks.put(record.taskId(), record.time());
-                            }
-                        } else {
-                            others.add(usage);
-                        }
-                    });
-        }
-        if (read < 0) {
-            return new Found(own, others, ownTasks, created, 0, 0);
+            result = TrackingTopicScan.readSince(consumer, topic, nowMs - lookback.plus(SKEW).toMillis(), timeout,
+                    "Reading the spend of the last " + lookback.toHours() + " h from tracking topic " + topic, c::accept);
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
-        return new Found(own, others, ownTasks, created, read, millis);
+        return new Found(c.own, c.others, c.ownTasks, c.created, Math.max(0, result.records()), result.topicExists() ? millis : 0);
     }
 
-    private static TrackingRecord submitted(ConsumerRecord<byte[], byte[]> r) {
-        TrackingRecord record;
-        try {
-            record = TrackingRecordCodec.decode(r.value());
-        } catch (TrackingRecordCodec.MalformedTrackingRecordException e) {
-            log.debug("Skipping unreadable tracking record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-            return null;
+    private static final class Collector {
+        final String connector;
+        final String myTask;
+        final boolean keepCreated;
+        final List<SpendBudget.Usage> own = new ArrayList<>();
+        final List<SpendBudget.Usage> others = new ArrayList<>();
+        final Map<String, Long> ownTasks = new HashMap<>();
+        final List<TrackingRecord> created = new ArrayList<>();
+
+        Collector(String connector, String myTask, boolean keepCreated) {
+            this.connector = connector;
+            this.myTask = myTask;
+            this.keepCreated = keepCreated;
         }
-        return record.type() == TrackingRecordType.SUBMITTED ? record : null;
-    }
 
-    private static String header(Headers headers, String name) {
-        Header h = headers.lastHeader(name);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        void accept(ConsumerRecord<byte[], byte[]> r) {
+            TrackingRecord record = decode(r);
+            if (record == null || !connector.equals(record.connector()) || record.isReused()) {
+                return;
+            }
+            int seconds = new SinkRequest(null, null, null, record.input(), null).seconds();
+            int copies = record.earlierAttempts().size() + (record.type() == TrackingRecordType.SUBMITTED ? 1 : 0);
+            if (record.type() == TrackingRecordType.INTENT || record.type() == TrackingRecordType.CALLBACK || copies == 0) {
+                return;
+            }
+            boolean mine = myTask.equals(header(r.headers(), TASK_HEADER));
+            (mine ? own : others).add(new SpendBudget.Usage(record.time(), seconds * copies));
+            if (record.type() == TrackingRecordType.SUBMITTED) {
+                if (keepCreated) {
+                    created.add(record);
+                }
+                if (mine && record.taskId() != null) {
+                    ownTasks.put(record.taskId(), record.time());
+                }
+            }
+        }
+
+        private static TrackingRecord decode(ConsumerRecord<byte[], byte[]> r) {
+            try {
+                return TrackingRecordCodec.decode(r.value());
+            } catch (TrackingRecordCodec.MalformedTrackingRecordException e) {
+                log.debug("Skipping unreadable tracking record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+                return null;
+            }
+        }
+
+        private static String header(Headers headers, String name) {
+            Header h = headers.lastHeader(name);
+            return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        }
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.Lora;
+import io.ltx2.connect.config.RequestDefaults;
+import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.SourceCoordinates;
 import io.ltx2.connect.util.Json;
 import org.apache.kafka.connect.data.Field;
@@ -35,10 +37,23 @@ public final class RequestParser {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
+    private final String connector;
     private final RequestDefaults defaults;
+    private final PropagatedHeaders headers;
 
-    public RequestParser(RequestDefaults defaults) {
+    /**
+     * @param connector the sink connector's name: with the record's coordinates, a request's identity
+     * @param headers   which of the record's headers travel with the request
+     */
+    public RequestParser(String connector, RequestDefaults defaults, PropagatedHeaders headers) {
+        this.connector = Objects.requireNonNull(connector, "connector");
         this.defaults = Objects.requireNonNull(defaults, "defaults");
+        this.headers = Objects.requireNonNull(headers, "headers");
+    }
+
+    /** The identity of the request a record is, readable or not. */
+    public RequestIdentity identity(SinkRecord record) {
+        return RequestIdentity.of(connector, coordinates(record));
     }
 
     public SinkRequest parse(SinkRecord record) {
@@ -54,8 +69,8 @@ public final class RequestParser {
                 strings(fields, "image_urls"),
                 seed(fields),
                 loras(fields));
-        return new SinkRequest(requestId(requestId, record.key(), source), source,
-                defaults.provider(string(fields, PROVIDER, false)), defaults.complete(raw));
+        return new SinkRequest(RequestIdentity.of(connector, source), requestId(requestId, record.key(), source),
+                defaults.provider(string(fields, PROVIDER, false)), defaults.complete(raw), headers.select(record.headers()));
     }
 
     /**

@@ -99,6 +99,18 @@ final class SpendBudget {
         return own.sum + seconds <= own.cap && own.sum + inherited.sum + seconds <= connectorCap;
     }
 
+    /**
+     * Counts seconds that may have been billed beyond what was reserved (an attempt whose create
+     * may exist without an answer), whether or not the caps still allow them.
+     */
+    synchronized void charge(int seconds) {
+        long now = clock.getAsLong();
+        expire(now);
+        Entry e = new Entry(now, seconds);
+        ownHour.add(e, now);
+        ownDay.add(e, now);
+    }
+
     /** Gives back a reservation whose request was not accepted. */
     synchronized void release(Reservation reservation) {
         Entry e = (Entry) reservation;

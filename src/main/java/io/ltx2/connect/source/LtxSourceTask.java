@@ -12,6 +12,7 @@ import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import io.ltx2.connect.tracking.TrackingRecordType;
 import io.ltx2.connect.util.Json;
+import io.ltx2.connect.config.LtxSourceTaskConfig;
 import io.ltx2.connect.util.Version;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -123,9 +124,9 @@ public class LtxSourceTask extends SourceTask {
         trackingTopic = config.trackingTopic();
         eventsTopic = config.eventsTopic();
         schedule = PollSchedule.from(config);
-        client = new LtxApiClient(ApiClientSettings.from(config, 1.0 / config.taskCount()));
+        client = new LtxApiClient(ApiClientSettings.from(config, config.placement().share()));
         metrics = new LtxSourceTaskMetrics(() -> byTaskId.size(), client.stats());
-        metrics.register(props.getOrDefault("name", "ltx-source"), config.taskIndex());
+        metrics.register(props.getOrDefault("name", "ltx-source"), config.placement().index());
         SourcePluginMetrics.register(context, metrics);
         try {
             List<Integer> partitions = config.partitions();
@@ -143,7 +144,7 @@ public class LtxSourceTask extends SourceTask {
         checkApiKey();
         log.info("LTX source task {}/{} started in {} ms: tracking {} partitions {} at watermarks {}, events to {}, schedule {}, "
                         + "{} status calls/min, at most {} concurrent, callback receiver {}",
-                config.taskIndex() + 1, config.taskCount(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                config.placement().index() + 1, config.placement().count(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                 trackingTopic, config.partitions(), watermarks(), eventsTopic,
                 config.callbackEnabled() ? "safety-net every " + config.safetyPollInterval().toMillis() + " ms" : config.pollSchedule(),
                 Math.round(client.settings().callsPerMinute()), config.maxConcurrentPolls(),
@@ -177,7 +178,7 @@ public class LtxSourceTask extends SourceTask {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, connectorName + "-tracking-reader-" + config.taskIndex());
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, connectorName + "-tracking-reader-" + config.placement().index());
         return props;
     }
 

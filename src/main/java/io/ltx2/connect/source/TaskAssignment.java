@@ -1,7 +1,9 @@
 package io.ltx2.connect.source;
 
+import io.ltx2.connect.config.LtxSourceTaskConfig;
+import io.ltx2.connect.config.TaskPlacement;
+
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -27,10 +29,8 @@ public final class TaskAssignment {
         }
         List<Map<String, String>> configs = new ArrayList<>(tasks);
         for (int i = 0; i < tasks; i++) {
-            Map<String, String> c = new HashMap<>(connectorProps);
+            Map<String, String> c = new TaskPlacement(i, tasks).addTo(connectorProps);
             c.put(LtxSourceTaskConfig.TASK_PARTITIONS, split.get(i).stream().map(String::valueOf).collect(Collectors.joining(",")));
-            c.put(LtxSourceTaskConfig.TASK_COUNT, String.valueOf(tasks));
-            c.put(LtxSourceTaskConfig.TASK_INDEX, String.valueOf(i));
             configs.add(c);
         }
         return configs;

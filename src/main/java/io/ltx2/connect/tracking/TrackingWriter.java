@@ -44,7 +44,7 @@ public final class TrackingWriter implements AutoCloseable {
      * @return the topic's partition count
      * @throws ConnectException when the topic does not exist or its metadata does not arrive within the producer's max.block.ms
      */
-    public int awaitReady(Duration timeout) {
+    public int awaitReady() {
         List<PartitionInfo> partitions;
         try {
             partitions = producer.partitionsFor(topic);

@@ -7,6 +7,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +26,13 @@ import java.util.function.Supplier;
  * concurrent-task limit. Submissions come from the task itself (and, at start-up, from its tagged
  * SUBMITTED records on the tracking topic, see {@link BudgetHistory}); resolutions come from the
  * source connector's events topic, whose records carry the task id in the {@code ltx.task.id}
- * header. A background thread reads that topic from {@code timeout} ago and then follows it; until
+ * header. A background thread reads that topic (committed events only: an aborted transaction's
+ * event does not end a task) from {@code timeout} ago and then follows it; until
  * it has caught up, {@link #hasRoom} says no, so a restart never over-submits. A task with no event
  * after {@code timeout} (the source's task time-out emits one anyway) stops counting.
  */
-final class OutstandingTasks implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(OutstandingTasks.class);
+final class RunningTasks implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RunningTasks.class);
     static final String TASK_ID_HEADER = "ltx.task.id";
 
     private final int limit;
@@ -45,7 +47,7 @@ final class OutstandingTasks implements AutoCloseable {
     private volatile boolean closed;
     private volatile RuntimeException failure;
 
-    OutstandingTasks(int limit, Duration timeout, LongSupplier clock, Supplier<Consumer<byte[], byte[]>> consumers, String eventsTopic,
+    RunningTasks(int limit, Duration timeout, LongSupplier clock, Supplier<Consumer<byte[], byte[]>> consumers, String eventsTopic,
                      Map<String, Long> submittedBefore, String threadName) {
         this.limit = limit;
         this.timeout = timeout;
@@ -136,7 +138,7 @@ final class OutstandingTasks implements AutoCloseable {
             // closing
         } catch (RuntimeException e) {
             if (!closed) {
-                failure = new org.apache.kafka.connect.errors.ConnectException("Cannot follow the events topic " + eventsTopic
+                failure = new ConnectException("Cannot follow the events topic " + eventsTopic
                         + " to cap concurrent tasks: " + e.getMessage(), e);
                 log.error("Cannot follow the events topic {} to cap concurrent tasks", eventsTopic, e);
             }

@@ -1,0 +1,182 @@
+package io.ltx2.connect.sink;
+
+import io.ltx2.connect.tracking.Attempt;
+import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.SourceCoordinates;
+import io.ltx2.connect.tracking.TrackingRecord;
+import io.ltx2.connect.tracking.TrackingRecordCodec;
+import io.ltx2.connect.tracking.TrackingRecordType;
+import io.ltx2.connect.tracking.TrackingTopicScan;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * What earlier owners of a partition did with the records Connect hands out again after a restart
+ * or rebalance: the sink's guarantee bookkeeping against paying twice. It looks requests up by
+ * their identity (this connector, the record's original coordinates), never by request id.
+ *
+ * <p>Only records at or after a partition's last committed offset are redelivered, and their
+ * tracking records were written after those records were produced. So when a partition is newly
+ * assigned, the first batch that reaches it triggers one bounded scan of the tracking topic: from
+ * the earliest timestamp of the partition's redelivered records minus
+ * {@code ltx.sink.dedup.lookback.ms} to the topic's current end. Per request it finds:
+ * <ul>
+ *   <li>{@link Verdict#HANDLED}: a SUBMITTED or REJECTED record (DRY_RUN ones only while this
+ *   connector is itself in dry run: a dry run is a preview), or a CALLBACK naming it (the source
+ *   adopts that task): skip it;</li>
+ *   <li>{@link Verdict#ORPHANED}: INTENT records without any of those: a create that may exist on
+ *   the API side without a durable answer (a crash between the create and its SUBMITTED record);
+ *   the request is submitted again (or, with callbacks, waits to adopt the task) and its event
+ *   names those attempts;</li>
+ *   <li>{@link Verdict#NEW}: nothing: submit it.</li>
+ * </ul>
+ * Entries are dropped as the matching records go past, so it only ever holds the redelivered range.
+ * Used from the task thread only.
+ */
+final class PriorAttempts {
+    private static final Logger log = LoggerFactory.getLogger(PriorAttempts.class);
+
+    enum Verdict { NEW, HANDLED, ORPHANED }
+
+    /** What is known of one request; {@code attempts} are its INTENTs when the verdict is ORPHANED. */
+    record Found(Verdict verdict, List<Attempt> attempts) {
+        static final Found NEW = new Found(Verdict.NEW, List.of());
+    }
+
+    private final String connector;
+    private final String trackingTopic;
+    private final Supplier<Consumer<byte[], byte[]>> consumers;
+    private final Duration lookback;
+    private final Duration timeout;
+    private final boolean dryRun;
+    private final Set<TopicPartition> unscanned = new HashSet<>();
+    private final Map<RequestIdentity, History> found = new HashMap<>();
+    private TrackingTopicScan.Result lastScan;
+
+    PriorAttempts(String connector, String trackingTopic, Supplier<Consumer<byte[], byte[]>> consumers, Duration lookback,
+                  Duration timeout, boolean dryRun) {
+        this.connector = connector;
+        this.trackingTopic = trackingTopic;
+        this.consumers = consumers;
+        this.lookback = lookback;
+        this.timeout = timeout;
+        this.dryRun = dryRun;
+    }
+
+    void assigned(Collection<TopicPartition> partitions) {
+        unscanned.addAll(partitions);
+    }
+
+    void revoked(Collection<TopicPartition> partitions) {
+        unscanned.removeAll(partitions);
+        found.keySet().removeIf(id -> partitions.contains(new TopicPartition(id.topic(), id.partition())));
+    }
+
+    /** The end offsets of the tracking topic at the last scan (where a follower of new records starts), or null before any. */
+    TrackingTopicScan.Result lastScan() {
+        return lastScan;
+    }
+
+    /** What earlier owners did with this request; answers once per redelivered record. */
+    Found lookUp(RequestIdentity identity) {
+        History h = found.remove(identity);
+        if (h == null) {
+            return Found.NEW;
+        }
+        if (h.handled) {
+            return new Found(Verdict.HANDLED, List.of());
+        }
+        return h.intents.isEmpty() ? Found.NEW : new Found(Verdict.ORPHANED, List.copyOf(h.intents));
+    }
+
+    /**
+     * Scans the tracking topic for the newly assigned partitions that appear in this batch.
+     *
+     * @throws org.apache.kafka.connect.errors.RetriableException when the scan cannot finish now; nothing of the batch is handled then
+     */
+    void prepare(Collection<SinkRecord> batch) {
+        if (unscanned.isEmpty() || batch.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> firstOffset = new HashMap<>();
+        long earliestTimestamp = Long.MAX_VALUE;
+        for (SinkRecord record : batch) {
+            SourceCoordinates c = RequestParser.coordinates(record);
+            TopicPartition tp = new TopicPartition(c.topic(), c.partition());
+            if (unscanned.contains(tp)) {
+                firstOffset.merge(tp, c.offset(), Math::min);
+                // No timestamp: the scan cannot be bounded, so it reads the whole tracking topic.
+                long ts = record.timestamp() == null || record.timestamp() < 0 ? 0 : record.timestamp();
+                earliestTimestamp = Math.min(earliestTimestamp, ts);
+            }
+        }
+        if (!firstOffset.isEmpty()) {
+            scan(firstOffset, Math.max(0, earliestTimestamp - lookback.toMillis()));
+            unscanned.removeAll(firstOffset.keySet());
+        }
+    }
+
+    private void scan(Map<TopicPartition, Long> firstOffset, long fromTimestamp) {
+        long started = System.nanoTime();
+        TrackingTopicScan.Result result;
+        try (Consumer<byte[], byte[]> consumer = consumers.get()) {
+            result = TrackingTopicScan.readSince(consumer, trackingTopic, fromTimestamp, timeout,
+                    "Scan of tracking topic " + trackingTopic + " for earlier attempts", r -> note(r, firstOffset));
+        }
+        lastScan = result;
+        if (!result.topicExists()) {
+            log.info("Tracking topic {} does not exist yet: no earlier attempts for {}", trackingTopic, firstOffset.keySet());
+            return;
+        }
+        long handled = found.values().stream().filter(h -> h.handled).count();
+        long orphaned = found.values().stream().filter(h -> !h.handled && !h.intents.isEmpty()).count();
+        log.info("Scanned {} tracking records of {} in {} ms for {} newly assigned partition(s): {} redelivered request(s) already "
+                        + "handled will be skipped, {} have a create that may exist without an answer", result.records(), trackingTopic,
+                (System.nanoTime() - started) / 1_000_000, firstOffset.size(), handled, orphaned);
+    }
+
+    private void note(ConsumerRecord<byte[], byte[]> r, Map<TopicPartition, Long> firstOffset) {
+        TrackingRecord record;
+        try {
+            record = TrackingRecordCodec.decode(r.value());
+        } catch (TrackingRecordCodec.MalformedTrackingRecordException e) {
+            log.debug("Skipping unreadable tracking record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            return;
+        }
+        RequestIdentity id = record.identity();
+        if (id == null || !connector.equals(id.connector())) {
+            return;
+        }
+        Long first = firstOffset.get(new TopicPartition(id.topic(), id.partition()));
+        if (first == null || id.offset() < first) {
+            return;
+        }
+        History h = found.computeIfAbsent(id, k -> new History());
+        if (record.type() == TrackingRecordType.INTENT && record.attempt() != null) {
+            h.intents.add(new Attempt(record.attempt(), record.time()));
+        } else if (record.type() == TrackingRecordType.SUBMITTED || record.type() == TrackingRecordType.CALLBACK) {
+            h.handled = true;
+        } else if (record.type() == TrackingRecordType.REJECTED) {
+            h.handled |= dryRun || !FailCodes.DRY_RUN.equals(record.failCode());
+        }
+    }
+
+    private static final class History {
+        final List<Attempt> intents = new ArrayList<>(1);
+        boolean handled;
+    }
+}

@@ -1,0 +1,102 @@
+package io.ltx2.connect.sink;
+
+import io.ltx2.connect.api.ApiClientSettings;
+import io.ltx2.connect.api.LtxApiClient;
+import io.ltx2.connect.config.LtxSinkTaskConfig;
+import io.ltx2.connect.config.TaskPlacement;
+import io.ltx2.connect.tracking.TrackingClients;
+import io.ltx2.connect.tracking.TrackingWriter;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * A started sink task's collaborators, wired from its config; what {@link LtxSinkTask} delegates
+ * to. Building them is all that happens here.
+ */
+final class SinkTaskParts implements AutoCloseable {
+    /** How long the tracking topic's metadata may take at start, and a restart scan may run. */
+    private static final Duration SCAN_TIMEOUT = Duration.ofSeconds(60);
+
+    final LtxApiClient client;
+    final TrackingWriter tracking;
+    final SinkTaskMetrics metrics;
+    final TaskFailure failure = new TaskFailure();
+    final OffsetTracker offsets = new OffsetTracker();
+    final DeadLetterQueue dlq;
+    final CostControls costs;
+    final Submitter submitter;
+    final RequestIntake intake;
+    final Backpressure backpressure;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    SinkTaskParts(LtxSinkTaskConfig config, SinkTaskContext context, SinkClients clients) {
+        try {
+            String connector = config.connectorName();
+            TaskPlacement placement = config.placement();
+            String name = connector + "-" + placement.index();
+            LongSupplier clock = clients.clock();
+            Function<String, Consumer<byte[], byte[]>> consumers = id -> clients.consumer(TrackingClients.scanProps(config.trackingClientProps(), id));
+            this.metrics = SinkTaskMetrics.register(connector, placement.index());
+            resources.add(metrics);
+            this.client = clients.apiClient(ApiClientSettings.from(config, placement.share()));
+            resources.add(client);
+            this.tracking = new TrackingWriter(config.trackingTopic(),
+                    clients.producer(TrackingClients.producerProps(config.trackingClientProps(), "ltx-sink-tracking-" + name)));
+            resources.add(tracking);
+            // Ready before the first create: a create must never be answered long before its record can be written.
+            tracking.awaitReady();
+            this.costs = CostControls.load(config, connector, consumers, client, clock);
+            resources.add(costs);
+            this.dlq = new DeadLetterQueue(DeadLetterQueue.reporterOf(context, config.toleratesErrors()));
+            OutcomeRecorder outcomes = new OutcomeRecorder(tracking, config.requestType(), BudgetHistory.tags(placement.index()), offsets, dlq,
+                    metrics, failure, clock);
+            Admission admission = new Admission(config.maxInFlight(), client, costs.running(), costs.budget());
+            this.submitter = new Submitter(client, tracking, admission, outcomes, new Submitter.CreateSettings(config.requestType(),
+                    config.callbackMode() ? config.callbackUrl().orElse(null) : null, config.createAmbiguousRetries(), costs.guard(), costs.running()),
+                    metrics, failure, clock);
+            PriorAttempts prior = new PriorAttempts(connector, config.trackingTopic(), () -> consumers.apply("ltx-sink-scan-" + name),
+                    config.dedupLookback(), SCAN_TIMEOUT, config.dryRun());
+            AdoptionWatcher adoption = null;
+            if (config.callbackMode()) {
+                adoption = new AdoptionWatcher(config.trackingTopic(), () -> consumers.apply("ltx-sink-adoption-" + name), config.adoptionTimeout());
+                resources.add(adoption);
+            }
+            RequestParser parser = new RequestParser(connector, config.requestDefaults(),
+                    new PropagatedHeaders(config.propagatedHeaderNames(), config.propagatedHeaderPattern()));
+            this.intake = new RequestIntake(parser, prior, adoption, submitter, outcomes, offsets, metrics,
+                    new RequestIntake.Policy(config.requestType(), config.dryRun(), config.toleratesErrors()));
+            this.backpressure = new Backpressure(context, metrics);
+            registerGauges(adoption);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void registerGauges(AdoptionWatcher adoption) {
+        metrics.clientGauges(client.stats());
+        metrics.gauge("creates-in-flight", "Create calls started whose outcome is not durable yet", submitter::inFlight);
+        metrics.gauge("requests-waiting", "Requests accepted and waiting for admission (input paused meanwhile)", submitter::waiting);
+        metrics.gauge("requests-awaiting-adoption", "Callback mode: requests whose create may exist, waiting for its callback",
+                () -> adoption == null ? 0 : adoption.waiting());
+        costs.gauges(metrics);
+    }
+
+    /** Closes what was built, newest first, quietly. */
+    @Override
+    public void close() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                // closing anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.ltx2.connect.sink;
+
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The first fatal error of a sink task, found on any thread (an HTTP answer, a producer callback);
+ * the task thread throws it from {@code put}, so Connect fails the task with that message.
+ */
+final class TaskFailure {
+    private static final Logger log = LoggerFactory.getLogger(TaskFailure.class);
+    private final AtomicReference<ConnectException> first = new AtomicReference<>();
+
+    void fail(ConnectException e) {
+        if (first.compareAndSet(null, e)) {
+            log.error("Sink task failing: {}", e.getMessage());
+        }
+    }
+
+    boolean failed() {
+        return first.get() != null;
+    }
+
+    void throwIfFailed() {
+        ConnectException e = first.get();
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}
