@@ -6,7 +6,8 @@ import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.api.RetryPolicy;
 import io.ltx2.connect.simulator.ApiSimulator;
-import io.ltx2.connect.tracking.SourceCoordinates;
+import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -95,8 +96,8 @@ final class HeapBenchmark {
                     String requestId = "heap-" + i;
                     int offset = i;
                     calls.add(client.createTask(new CreateTaskRequest("async", null, "auto", input)).thenApply(taskId ->
-                            TrackingRecord.submitted(requestId, taskId, System.currentTimeMillis(), new SourceCoordinates("heap-requests", 0, offset),
-                                    "async", "auto", input)));
+                            TrackingRecord.submitted(new TrackedRequest(new RequestIdentity("heap", "heap-requests", 0, offset), requestId,
+                                    "async", "auto", input, Map.of()), taskId, 1, List.of(), System.currentTimeMillis())));
                 }
                 for (CompletableFuture<TrackingRecord> call : calls) {
                     TrackingRecord r = call.get(60, TimeUnit.SECONDS);

@@ -120,6 +120,11 @@ public class LtxSinkTask extends SinkTask {
         }
     }
 
+    /** The started task's collaborators, for tests. */
+    SinkTaskParts parts() {
+        return parts;
+    }
+
     /** Waits, up to the timeout, for creates out on the wire and the DLQ reports; task thread only. */
     private void awaitQuiet(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -196,6 +196,48 @@ class LtxApiClientTest {
     }
 
     @Test
+    void gateIsAskedBeforeEachAttemptAndToldWhenThePreviousOneMayExist() throws Exception {
+        ApiSimulator sim = sim(ApiSimulator.builder().apiKey(KEY).timeScale(0.01)
+                .faults(Faults.builder().lostCreateResponseRate(1.0, Faults.LostResponseMode.values()[0]).build()));
+        LtxApiClient client = client(sim, KEY, Duration.ofSeconds(5), 100_000, new RetryPolicy(5, Duration.ofMillis(10), Duration.ofMillis(50)));
+        List<Boolean> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        failure(client.createTask(request("gated"), 1, previousMayExist -> {
+            asked.add(previousMayExist);
+            return CompletableFuture.completedFuture(true);
+        }));
+
+        assertThat(asked).as("first attempt, then the ambiguous retry").containsExactly(false, true);
+        assertThat(sim.stats().tasksCreated()).isEqualTo(2);
+    }
+
+    @Test
+    void gateThatFailsFailsTheCreateWithoutSendingIt() throws Exception {
+        ApiSimulator sim = sim();
+        LtxApiClient client = client(sim);
+        IllegalStateException broken = new IllegalStateException("intent not written");
+
+        CompletableFuture<String> call = client.createTask(request("p"), 1, previousMayExist -> CompletableFuture.failedFuture(broken));
+
+        assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).hasCause(broken);
+        assertThat(sim.stats().createCalls()).isZero();
+    }
+
+    @Test
+    void retryAfterA503DoesNotAskForANewAttempt() throws Exception {
+        ApiSimulator sim = sim(ApiSimulator.builder().apiKey(KEY).faults(Faults.builder().errorRate(Endpoint.CREATE, 1.0).errorStatus(503).build()));
+        LtxApiClient client = client(sim, KEY, Duration.ofSeconds(5), 100_000, new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20)));
+        List<Boolean> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        failure(client.createTask(request("p"), 0, previousMayExist -> {
+            asked.add(previousMayExist);
+            return CompletableFuture.completedFuture(true);
+        }));
+
+        assertThat(asked).as("503 proves nothing was created: each retry is told so").hasSize(3).containsOnly(false);
+    }
+
+    @Test
     void zeroAmbiguousRetriesNeverSendsACreateTwiceAfterA5xx() throws Exception {
         ApiSimulator sim = sim(ApiSimulator.builder().apiKey(KEY).faults(Faults.builder().errorRate(Endpoint.CREATE, 1.0).build()));
         LtxApiClient client = client(sim, KEY, Duration.ofSeconds(5), 100_000, new RetryPolicy(5, Duration.ofMillis(10), Duration.ofMillis(50)));
@@ -224,8 +266,9 @@ class LtxApiClientTest {
         LtxApiClient client = client(sim, KEY, Duration.ofSeconds(5), 60, FAST_RETRIES);
         java.util.concurrent.atomic.AtomicBoolean wanted = new java.util.concurrent.atomic.AtomicBoolean(true);
 
-        CompletableFuture<String> first = client.createTask(request("first"), 1, wanted::get);
-        CompletableFuture<String> second = client.createTask(request("second"), 1, wanted::get);
+        CreateGate gate = previousMayExist -> CompletableFuture.completedFuture(wanted.get());
+        CompletableFuture<String> first = client.createTask(request("first"), 1, gate);
+        CompletableFuture<String> second = client.createTask(request("second"), 1, gate);
         assertThat(first.get(10, TimeUnit.SECONDS)).isNotBlank();
         wanted.set(false);
 

@@ -17,7 +17,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.sink.SinkRecord;
-import io.ltx2.connect.tracking.SourceCoordinates;
+import io.ltx2.connect.tracking.Attempt;
+import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.TrackedRequest;
+import io.ltx2.connect.tracking.TrackingClients;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
@@ -589,11 +592,14 @@ class LtxSinkConnectorIT {
     }
 
     /**
-     * The dedup index against a real broker, at a size that shows its start-up cost: 20,000 tracking
-     * records, three quarters of them older than the look-back, so the scan reads only the rest.
+     * The restart scan against a real broker, at a size that shows its start-up cost: 20,000 tracking
+     * records, three quarters of them older than the look-back, so the scan reads only the rest. It
+     * finds requests by identity (this connector and the record's coordinates): another connector's
+     * records of the same coordinates, and dry-run rejections, do not count as handled; an INTENT
+     * without an outcome is an orphaned attempt.
      */
     @Test
-    void dedupScanReadsOnlyTheLookBackWindowAndMatchesRedeliveredCoordinates() throws Exception {
+    void restartScanReadsOnlyTheLookBackWindowAndFindsRequestsByIdentity() throws Exception {
         connect.kafka().createTopic("scan-tracking", 3);
         long now = System.currentTimeMillis();
         long old = now - Duration.ofHours(2).toMillis();
@@ -604,37 +610,62 @@ class LtxSinkConnectorIT {
             for (int partition : new int[]{2, 3, 0, 1}) {
                 long time = partition < 2 ? now : old;
                 for (int offset = 0; offset < 5_000; offset++) {
-                    TrackingRecord submitted = TrackingRecord.submitted("r-" + partition + "-" + offset, "t-" + partition + "-" + offset,
-                            time, new SourceCoordinates("scan-input", partition, offset), "async", "auto", null);
-                    producer.send(new ProducerRecord<>("scan-tracking", null, time,
-                            submitted.key().getBytes(StandardCharsets.UTF_8), TrackingRecordCodec.encode(submitted)));
+                    TrackedRequest r = tracked("scan", partition, offset);
+                    TrackingRecord record = partition == 0 && offset >= 4_996
+                            ? TrackingRecord.intent(r, 1, time)
+                            : TrackingRecord.submitted(r, "t-" + partition + "-" + offset, 1, List.of(), time);
+                    send(producer, time, record);
                 }
             }
+            // Another connector read the same coordinates: its requests are not this connector's.
+            send(producer, now, TrackingRecord.submitted(tracked("other-sink", 0, 5_005), "t-other", 1, List.of(), now));
+            // A dry run of this connector: a preview, not a handled request.
+            send(producer, now, TrackingRecord.rejected(tracked("scan", 0, 5_006), FailCodes.DRY_RUN, "dry run", List.of(), now));
+            send(producer, now, TrackingRecord.rejected(tracked("scan", 0, 5_007), FailCodes.INVALID_REQUEST, "bad", List.of(), now));
+            send(producer, now, TrackingRecord.callback(tracked("scan", 0, 5_008).identity(), "t-adopted", now, "success", "{}"));
             producer.send(new ProducerRecord<>("scan-tracking", null, now, null, "not a tracking record".getBytes(StandardCharsets.UTF_8)));
-            producer.send(new ProducerRecord<>("scan-tracking", null, now, null,
-                    TrackingRecordCodec.encode(TrackingRecord.callback("t-0-4995", now, "success", "{}"))));
             producer.flush();
         }
-        log.info("Wrote 20,002 tracking records in {} ms", (System.nanoTime() - writeStarted) / 1_000_000);
+        log.info("Wrote 20,005 tracking records in {} ms", (System.nanoTime() - writeStarted) / 1_000_000);
         Map<String, Object> clientProps = Map.of("bootstrap.servers", connect.kafka().bootstrapServers());
-        DedupIndex index = new DedupIndex("scan-tracking", DedupIndex.consumerFactory(clientProps, "scan-it"),
-                Duration.ofMinutes(5), Duration.ofSeconds(60));
+        PriorAttempts prior = new PriorAttempts("scan", "scan-tracking",
+                () -> new KafkaConsumer<>(TrackingClients.scanProps(clientProps, "scan-it")), Duration.ofMinutes(5), Duration.ofSeconds(60), false);
         TopicPartition input0 = new TopicPartition("scan-input", 0);
-        index.assigned(List.of(input0));
+        prior.assigned(List.of(input0));
         List<SinkRecord> redelivered = new ArrayList<>();
         for (long offset = 4_990; offset < 5_010; offset++) {
             redelivered.add(new SinkRecord("scan-input", 0, null, null, null, "{}", offset, now, TimestampType.CREATE_TIME));
         }
-        index.prepare(redelivered);
-        log.info("Dedup scan of 20,002 tracking records (10,002 inside the look-back): read {} in {} ms",
-                index.lastScanRecords(), index.lastScanMillis());
-        assertThat(index.lastScanRecords()).as("records older than the look-back are not read").isBetween(10_000L, 10_002L);
+        long scanStarted = System.nanoTime();
+        prior.prepare(redelivered);
+        log.info("Restart scan of 20,005 tracking records (10,005 inside the look-back): read {} in {} ms", prior.lastScan().records(),
+                (System.nanoTime() - scanStarted) / 1_000_000);
+        assertThat(prior.lastScan().records()).as("records older than the look-back are not read").isBetween(10_000L, 10_005L);
         for (long offset = 4_990; offset < 5_010; offset++) {
-            assertThat(index.alreadyHandled(new SourceCoordinates("scan-input", 0, offset))).as("offset " + offset).isEqualTo(offset < 5_000);
+            PriorAttempts.Verdict expected = offset < 4_996 || offset == 5_007 || offset == 5_008 ? PriorAttempts.Verdict.HANDLED
+                    : offset < 5_000 ? PriorAttempts.Verdict.ORPHANED : PriorAttempts.Verdict.NEW;
+            PriorAttempts.Found found = prior.lookUp(new RequestIdentity("scan", "scan-input", 0, offset));
+            assertThat(found.verdict()).as("offset " + offset).isEqualTo(expected);
+            if (expected == PriorAttempts.Verdict.ORPHANED) {
+                assertThat(found.attempts()).extracting(Attempt::number).containsExactly(1);
+            }
         }
-        assertThat(index.alreadyHandled(new SourceCoordinates("scan-input", 0, 4_995))).as("each match is used once").isFalse();
-        assertThat(index.alreadyHandled(new SourceCoordinates("scan-input", 0, 4_980))).as("below the first redelivered offset").isFalse();
-        assertThat(index.alreadyHandled(new SourceCoordinates("scan-input", 1, 4_995))).as("a partition not assigned here").isFalse();
+        assertThat(prior.lookUp(new RequestIdentity("scan", "scan-input", 0, 4_995)).verdict()).as("each match is used once")
+                .isEqualTo(PriorAttempts.Verdict.NEW);
+        assertThat(prior.lookUp(new RequestIdentity("scan", "scan-input", 0, 4_980)).verdict()).as("below the first redelivered offset")
+                .isEqualTo(PriorAttempts.Verdict.NEW);
+        assertThat(prior.lookUp(new RequestIdentity("scan", "scan-input", 1, 4_995)).verdict()).as("a partition not assigned here")
+                .isEqualTo(PriorAttempts.Verdict.NEW);
+    }
+
+    private static TrackedRequest tracked(String connector, int partition, long offset) {
+        return new TrackedRequest(new RequestIdentity(connector, "scan-input", partition, offset), "r-" + partition + "-" + offset, "async",
+                "auto", null, Map.of());
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, long time, TrackingRecord record) {
+        producer.send(new ProducerRecord<>("scan-tracking", null, time, record.key().getBytes(StandardCharsets.UTF_8),
+                TrackingRecordCodec.encode(record)));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.ltx2.connect.sink;
 
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.Lora;
+import io.ltx2.connect.config.RequestDefaults;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RequestParserTest {
     private static final RequestDefaults DEFAULTS = new RequestDefaults("text-to-video", "720p", 10, "16:9", null, "auto");
-    private final RequestParser parser = new RequestParser(DEFAULTS);
+    private final RequestParser parser = new RequestParser("c", DEFAULTS, new PropagatedHeaders(List.of("traceparent"), null));
 
     private static SinkRecord record(Object key, Schema valueSchema, Object value) {
         return new SinkRecord("requests", 2, null, key, valueSchema, value, 41L);
@@ -44,7 +45,7 @@ class RequestParserTest {
 
     @Test
     void defaultSeedAppliesOnlyWhenConfigured() {
-        RequestParser seeded = new RequestParser(new RequestDefaults("text-to-video", "480p", 5, "9:16", 7L, "value"));
+        RequestParser seeded = new RequestParser("c", new RequestDefaults("text-to-video", "480p", 5, "9:16", 7L, "value"), new PropagatedHeaders(List.of("traceparent"), null));
         SinkRequest r = seeded.parse(record(null, null, Map.of("prompt", "p")));
         assertThat(r.input().seed()).isEqualTo(7L);
         assertThat(r.input().resolution()).isEqualTo("480p");
@@ -107,9 +108,10 @@ class RequestParserTest {
                 TimestampType.CREATE_TIME, new ConnectHeaders(), "requests", 3, 99L);
         SinkRecord renamed = original.newRecord("renamed", 0, null, null, null, original.value(), original.timestamp());
         SinkRequest r = parser.parse(renamed);
-        assertThat(r.source().topic()).isEqualTo("requests");
-        assertThat(r.source().partition()).isEqualTo(3);
-        assertThat(r.source().offset()).isEqualTo(99L);
+        assertThat(r.identity().connector()).isEqualTo("c");
+        assertThat(r.identity().topic()).isEqualTo("requests");
+        assertThat(r.identity().partition()).isEqualTo(3);
+        assertThat(r.identity().offset()).isEqualTo(99L);
         assertThat(r.requestId()).isEqualTo("requests-3-99");
     }
 

@@ -1,0 +1,189 @@
+package io.ltx2.connect.sink;
+
+import io.ltx2.connect.api.ApiClientSettings;
+import io.ltx2.connect.api.LtxApiClient;
+import io.ltx2.connect.config.LtxSinkConfig;
+import io.ltx2.connect.config.TaskPlacement;
+import io.ltx2.connect.simulator.ApiSimulator;
+import io.ltx2.connect.tracking.TrackingRecord;
+import io.ltx2.connect.tracking.TrackingRecordCodec;
+import io.ltx2.connect.tracking.TrackingRecordType;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A sink task without a broker: Kafka's MockProducer as its tracking producer, a one-partition
+ * in-memory tracking topic (what earlier task instances wrote, plus what a test appends) behind
+ * its scan and follower consumers, and the project's simulator as the API. Restarting makes a new
+ * task instance over the same tracking topic.
+ */
+final class SinkTaskHarness implements AutoCloseable {
+    static final String INPUT = "requests";
+    static final String TRACKING = "tracking";
+    private static final Node NODE = new Node(0, "localhost", 9092);
+
+    final ApiSimulator sim;
+    final String connector;
+    final FakeSinkContext context = new FakeSinkContext();
+    /** The tracking topic: what earlier producers wrote and tests appended. */
+    private final List<ConsumerRecord<byte[], byte[]>> topic = new CopyOnWriteArrayList<>();
+    private final List<ScanConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final Map<String, String> overrides = new HashMap<>();
+    private boolean autoComplete = true;
+    MockProducer<String, byte[]> producer;
+    LtxSinkTask task;
+
+    SinkTaskHarness(ApiSimulator sim, String connector) {
+        this.sim = sim;
+        this.connector = connector;
+    }
+
+    SinkTaskHarness with(String key, String value) {
+        overrides.put(key, value);
+        return this;
+    }
+
+    /** Tracking writes wait for {@link MockProducer#completeNext()}. */
+    SinkTaskHarness manualAcks() {
+        autoComplete = false;
+        return this;
+    }
+
+    Map<String, String> props() {
+        Map<String, String> props = new HashMap<>();
+        props.put("name", connector);
+        props.put(LtxSinkConfig.API_URL, sim.baseUrl());
+        props.put(LtxSinkConfig.API_KEY, "k");
+        props.put(LtxSinkConfig.TRACKING_TOPIC, TRACKING);
+        props.put(LtxSinkConfig.TRACKING_BOOTSTRAP_SERVERS, "127.0.0.1:1");
+        props.put(LtxSinkConfig.API_RETRY_BACKOFF_MS, "10");
+        props.put(LtxSinkConfig.API_RETRY_BACKOFF_MAX_MS, "50");
+        props.put(LtxSinkConfig.SHUTDOWN_TIMEOUT_MS, "2000");
+        props.putAll(overrides);
+        return new TaskPlacement(0, 1).addTo(props);
+    }
+
+    /** Starts a task instance over the tracking topic as it is, and assigns it input partition 0. */
+    LtxSinkTask start() {
+        task = new LtxSinkTask(new SinkClients() {
+            @Override
+            public LtxApiClient apiClient(ApiClientSettings settings) {
+                return new LtxApiClient(settings);
+            }
+
+            @Override
+            public Producer<String, byte[]> producer(Map<String, Object> props) {
+                Cluster cluster = new Cluster("c", List.of(NODE), List.of(new PartitionInfo(TRACKING, 0, NODE, new Node[]{NODE}, new Node[]{NODE})),
+                        Set.of(), Set.of());
+                producer = new MockProducer<>(cluster, autoComplete, null, new StringSerializer(), new ByteArraySerializer());
+                return producer;
+            }
+
+            @Override
+            public Consumer<byte[], byte[]> consumer(Map<String, Object> props) {
+                ScanConsumer c = new ScanConsumer(TRACKING, new ArrayList<>(topic));
+                consumers.add(c);
+                return c;
+            }
+        });
+        task.initialize(context);
+        task.start(props());
+        context.assignment.clear();
+        context.assignment.add(new TopicPartition(INPUT, 0));
+        task.open(List.of(new TopicPartition(INPUT, 0)));
+        return task;
+    }
+
+    /** Stops the task and keeps what its producer wrote (acknowledged or not) on the tracking topic. */
+    void stop() {
+        if (task != null) {
+            task.stop();
+            keepWritten();
+            task = null;
+        }
+    }
+
+    /** A crash: what the producer sent so far stays on the topic; nothing the task does afterwards counts. */
+    void crash() {
+        keepWritten();
+        LtxSinkTask dead = task;
+        task = null;
+        dead.stop(); // only to free its threads: its producer's later records are never kept
+    }
+
+    private void keepWritten() {
+        for (ProducerRecord<String, byte[]> r : producer.history()) {
+            append(r.key(), r.value(), r.headers() == null ? new RecordHeaders() : new RecordHeaders(r.headers().toArray()));
+        }
+        producer.clear();
+    }
+
+    /** Appends a record to the tracking topic, visible to consumers already following it. */
+    void append(TrackingRecord record) {
+        append(record.key(), TrackingRecordCodec.encode(record), new RecordHeaders());
+    }
+
+    private void append(String key, byte[] value, RecordHeaders headers) {
+        ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>(TRACKING, 0, topic.size(), System.currentTimeMillis(), TimestampType.CREATE_TIME,
+                -1, -1, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, headers, Optional.empty());
+        topic.add(r);
+        consumers.stream().filter(c -> !c.closed()).forEach(c -> c.append(r));
+    }
+
+    /** The tracking topic's records of one type (what stopped task instances wrote, and appended ones), decoded. */
+    List<TrackingRecord> onTopic(TrackingRecordType type) {
+        return topic.stream().map(r -> TrackingRecordCodec.decode(r.value())).filter(r -> r.type() == type).toList();
+    }
+
+    /** What the current task's producer has sent so far, decoded. */
+    List<TrackingRecord> written() {
+        return producer.history().stream().map(r -> TrackingRecordCodec.decode(r.value())).toList();
+    }
+
+    List<TrackingRecord> written(TrackingRecordType type) {
+        return written().stream().filter(r -> r.type() == type).toList();
+    }
+
+    List<String> writtenKeys(TrackingRecordType type) {
+        return producer.history().stream().filter(r -> TrackingRecordCodec.decode(r.value()).type() == type).map(ProducerRecord::key).toList();
+    }
+
+    static SinkRecord record(long offset, String key, Object value) {
+        return new SinkRecord(INPUT, 0, null, key, null, value, offset, System.currentTimeMillis(), TimestampType.CREATE_TIME);
+    }
+
+    static SinkRecord record(long offset, String key, Object value, ConnectHeaders headers) {
+        return new SinkRecord(INPUT, 0, null, key, null, value, offset, System.currentTimeMillis(), TimestampType.CREATE_TIME, headers);
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop();
+        } catch (RuntimeException e) {
+            // closing anyway
+        }
+    }
+}
