@@ -8,11 +8,8 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigDef.Width;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -150,7 +147,7 @@ public class LtxSinkConfig extends LtxConfig {
         int order = 0;
         def.define(REQUEST_TYPE, Type.STRING, REQUEST_TYPE_DEFAULT, ValidString.in(ContractLimits.REQUEST_TYPES.toArray(String[]::new)),
                         Importance.HIGH, REQUEST_TYPE_DOC, REQUEST_GROUP, ++order, Width.SHORT, "Request type")
-                .define(CALLBACK_URL, Type.PASSWORD, null, new CallbackUrlValidator(), Importance.HIGH,
+                .define(CALLBACK_URL, Type.PASSWORD, null, Validators.secretHttpUrl(), Importance.HIGH,
                         CALLBACK_URL_DOC, REQUEST_GROUP, ++order, Width.LONG, "Callback URL")
                 .define(PROVIDER, Type.STRING, PROVIDER_DEFAULT, ValidString.in(ContractLimits.PROVIDERS.toArray(String[]::new)),
                         Importance.LOW, PROVIDER_DOC, REQUEST_GROUP, ++order, Width.SHORT, "Provider")
@@ -167,7 +164,7 @@ public class LtxSinkConfig extends LtxConfig {
                         Importance.MEDIUM, DEFAULT_DURATION_DOC, DEFAULTS_GROUP, ++order, Width.SHORT, "Default duration (s)")
                 .define(DEFAULT_ASPECT_RATIO, Type.STRING, DEFAULT_ASPECT_RATIO_DEFAULT, ValidString.in(ContractLimits.ASPECT_RATIOS.toArray(String[]::new)),
                         Importance.LOW, DEFAULT_ASPECT_RATIO_DOC, DEFAULTS_GROUP, ++order, Width.SHORT, "Default aspect ratio")
-                .define(DEFAULT_SEED, Type.LONG, null, new SeedValidator(),
+                .define(DEFAULT_SEED, Type.LONG, null, Validators.seed(),
                         Importance.LOW, DEFAULT_SEED_DOC, DEFAULTS_GROUP, ++order, Width.SHORT, "Default seed");
         order = 0;
         def.define(MAX_IN_FLIGHT, Type.INT, MAX_IN_FLIGHT_DEFAULT, Range.between(1, 100_000),
@@ -297,48 +294,5 @@ public class LtxSinkConfig extends LtxConfig {
     public boolean toleratesErrors() {
         Object v = originals().get(ERRORS_TOLERANCE);
         return v != null && "all".equalsIgnoreCase(v.toString().trim());
-    }
-
-    /** An http(s) URL or nothing; the value is a secret, so messages never repeat it. */
-    static final class CallbackUrlValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            String url = value == null ? null : ((Password) value).value();
-            if (url == null || url.isBlank()) {
-                return;
-            }
-            try {
-                URI uri = new URI(url);
-                boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
-                if (!http || uri.getHost() == null) {
-                    throw new ConfigException(name + " must be an absolute http(s) URL with a host");
-                }
-            } catch (URISyntaxException e) {
-                throw new ConfigException(name + " is not a valid URL (" + e.getReason() + ")");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "empty, or an http(s) URL (https for the real API)";
-        }
-    }
-
-    static final class SeedValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            if (value == null) {
-                return;
-            }
-            long seed = (Long) value;
-            if (seed != ContractLimits.SEED_RANDOM && (seed < 1 || seed > ContractLimits.SEED_MAX)) {
-                throw new ConfigException(name, value, "must be -1 (random) or 1 to " + ContractLimits.SEED_MAX);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "empty, -1, or 1 to " + ContractLimits.SEED_MAX;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.ltx2.connect.config;
 
+import io.ltx2.connect.api.ContractLimits;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
@@ -100,6 +101,54 @@ public final class Validators {
             @Override
             public String toString() {
                 return "empty, or a regular expression";
+            }
+        };
+    }
+
+    /** Empty, or an http(s) URL with a host; the value is a secret (it carries a token), so messages never repeat it. */
+    public static ConfigDef.Validator secretHttpUrl() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                String url = value == null ? null : ((Password) value).value();
+                if (url == null || url.isBlank()) {
+                    return;
+                }
+                try {
+                    URI uri = new URI(url);
+                    boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+                    if (!http || uri.getHost() == null) {
+                        throw new ConfigException(name + " must be an absolute http(s) URL with a host");
+                    }
+                } catch (URISyntaxException e) {
+                    throw new ConfigException(name + " is not a valid URL (" + e.getReason() + ")");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "empty, or an http(s) URL (https for the real API)";
+            }
+        };
+    }
+
+    /** Empty, -1 (random) or a seed the API takes. */
+    public static ConfigDef.Validator seed() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (value == null) {
+                    return;
+                }
+                long seed = (Long) value;
+                if (seed != ContractLimits.SEED_RANDOM && (seed < 1 || seed > ContractLimits.SEED_MAX)) {
+                    throw new ConfigException(name, value, "must be -1 (random) or 1 to " + ContractLimits.SEED_MAX);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "empty, -1, or 1 to " + ContractLimits.SEED_MAX;
             }
         };
     }

@@ -75,7 +75,7 @@ final class RequestIntake {
             request = parser.parse(record);
         } catch (UnparseableRecordException e) {
             if (!policy.toleratesErrors()) {
-                throw new DataException("Record " + id + " is not a request: " + e.getMessage()
+                throw new DataException("Record " + id.coordinates().asRequestId() + " is not a request: " + e.getMessage()
                         + " (set errors.tolerance=all, and a dead letter queue, to skip such records)", e);
             }
             offsets.begin(tp, id.offset());

@@ -1,17 +1,13 @@
 package io.ltx2.connect.sink;
 
-import io.ltx2.connect.api.ApiErrorKind;
 import io.ltx2.connect.api.CreateTaskRequest;
 import io.ltx2.connect.api.LtxApiClient;
-import io.ltx2.connect.api.LtxApiException;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingWriter;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,8 +16,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,23 +33,11 @@ import java.util.function.LongSupplier;
  * not recorded as rejected: its INTENT tells the next owner that it may exist.
  */
 final class Submitter {
-    private static final Logger log = LoggerFactory.getLogger(Submitter.class);
-
-    /** How one request's create step ended, when it did not fail. */
-    private record Created(String taskId, boolean reused, long answeredNanos) {
-    }
-
-    /** The INTENT record could not be written: nothing was sent, and the tracking topic is broken. */
-    private static final class IntentNotWritten extends RuntimeException {
-        IntentNotWritten(Throwable cause) {
-            super(cause);
-        }
-    }
 
     private final LtxApiClient client;
     private final TrackingWriter tracking;
     private final Admission admission;
-    private final OutcomeRecorder outcomes;
+    private final CreateAnswers answers;
     private final CreateSettings settings;
     private final SinkTaskMetrics metrics;
     private final TaskFailure failure;
@@ -85,7 +67,7 @@ final class Submitter {
         this.client = client;
         this.tracking = tracking;
         this.admission = admission;
-        this.outcomes = outcomes;
+        this.answers = new CreateAnswers(admission, outcomes, settings, metrics, failure, this::owned);
         this.settings = settings;
         this.metrics = metrics;
         this.failure = failure;
@@ -143,17 +125,17 @@ final class Submitter {
     }
 
     private void create(Submission s) {
-        CompletableFuture<Created> call;
+        CompletableFuture<CreateAnswers.Created> call;
         try {
             call = settings.guard() == null ? newTask(s) : settings.guard().succeededEarlier(s.request())
                     .thenCompose(earlier -> earlier.isPresent()
-                            ? CompletableFuture.completedFuture(new Created(earlier.get(), true, System.nanoTime())) : newTask(s));
+                            ? CompletableFuture.completedFuture(new CreateAnswers.Created(earlier.get(), true, System.nanoTime())) : newTask(s));
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
         call.whenComplete((created, error) -> {
             try {
-                settle(s, created, error == null ? null : TaskFailure.unwrap(error)).whenComplete((v, e) -> finished(s));
+                answers.settle(s, created, error == null ? null : TaskFailure.unwrap(error)).whenComplete((v, e) -> finished(s));
             } catch (RuntimeException e) {
                 failure.fail(new ConnectException("Unexpected error handling the answer for " + s, e));
                 finished(s);
@@ -161,13 +143,13 @@ final class Submitter {
         });
     }
 
-    private CompletableFuture<Created> newTask(Submission s) {
+    private CompletableFuture<CreateAnswers.Created> newTask(Submission s) {
         SinkRequest r = s.request();
         Password url = settings.callbackUrl();
         CreateTaskRequest body = new CreateTaskRequest(settings.requestType(), url == null ? null : r.identity().appendTo(url.value()),
                 r.provider(), r.input());
         return client.createTask(body, settings.ambiguousRetries(), previousMayExist -> beforeSend(s, previousMayExist))
-                .thenApply(taskId -> new Created(taskId, false, System.nanoTime()));
+                .thenApply(taskId -> new CreateAnswers.Created(taskId, false, System.nanoTime()));
     }
 
     /**
@@ -192,74 +174,11 @@ final class Submitter {
         return tracking.write(TrackingRecord.intent(s.request().tracked(settings.requestType()), attempt.number(), attempt.time()))
                 .handle((metadata, error) -> {
                     if (error != null) {
-                        throw new IntentNotWritten(error);
+                        throw new CreateAnswers.IntentNotWritten(error);
                     }
                     metrics.intentAckLatency.record((System.nanoTime() - started) / 1e6);
                     return owned(s);
                 });
-    }
-
-    private CompletableFuture<Void> settle(Submission s, Created created, Throwable error) {
-        if (error == null && created.reused()) {
-            admission.release(s); // nothing new is billed
-            return outcomes.reused(s, created.taskId());
-        }
-        if (error == null) {
-            if (settings.guard() != null) {
-                settings.guard().created(s.request(), created.taskId());
-            }
-            if (settings.running() != null) {
-                settings.running().submitted(created.taskId());
-            }
-            admission.charge(s.request().seconds() * s.unconfirmed().size());
-            return outcomes.submitted(s, created.taskId(), created.answeredNanos());
-        }
-        if (error instanceof CancellationException) {
-            log.debug("Create of {} withdrawn: partition {} closed", s, s.partition());
-            admission.release(s); // never sent: not spent
-            return CompletableFuture.completedFuture(null);
-        }
-        if (error instanceof IntentNotWritten e) {
-            admission.release(s);
-            failure.fail(new ConnectException("Could not write the INTENT record of " + s + " to " + tracking.topic()
-                    + "; nothing was sent and its input offset will not be committed", TaskFailure.unwrap(e.getCause())));
-            return CompletableFuture.completedFuture(null);
-        }
-        if (!owned(s)) {
-            // Closed or stopping while the create was out: its INTENT tells the next owner it may exist.
-            log.info("{}: create unfinished when its partition was closed ({}); left to the next owner", s, error.getMessage());
-            return CompletableFuture.completedFuture(null);
-        }
-        return refused(s, error);
-    }
-
-    private CompletableFuture<Void> refused(Submission s, Throwable error) {
-        LtxApiException api = error instanceof LtxApiException e ? e : null;
-        SinkRequest r = s.request();
-        if (api != null && (api.kind() == ApiErrorKind.AUTH || api.kind() == ApiErrorKind.NOT_FOUND)) {
-            admission.release(s);
-            failure.fail(new ConnectException(api.kind() == ApiErrorKind.AUTH
-                    ? "The APIXO API refused the connector's credentials: " + api.getMessage()
-                    + ". Fix ltx.api.key and restart the task; no offsets were committed for unsubmitted requests."
-                    : "The API has no create endpoint at the configured address: " + api.getMessage()
-                    + ". Check ltx.api.url and ltx.model; no offsets were committed for unsubmitted requests."));
-            return CompletableFuture.completedFuture(null);
-        }
-        if (api != null && api.kind() == ApiErrorKind.BAD_REQUEST) {
-            admission.release(s);
-            return outcomes.rejected(s.record(), s.partition(), r.tracked(settings.requestType()), new BadRequestRecordException(
-                    FailCodes.HTTP_400, "The API refused request '" + r.requestId() + "': " + api.getMessage(), api), s.unconfirmed());
-        }
-        boolean mayExist = s.sent() && (api == null || api.mayHaveBeenProcessed());
-        if (mayExist) {
-            metrics.unconfirmedAttempts.record(); // the reservation stays: it may be billed
-        } else {
-            admission.release(s);
-        }
-        return outcomes.rejected(s.record(), s.partition(), r.tracked(settings.requestType()), new BadRequestRecordException(
-                FailCodes.SUBMIT_FAILED, "Could not submit request '" + r.requestId() + "': " + error.getMessage()
-                + (mayExist ? " (no usable answer: the API may have created the task)" : ""), error),
-                mayExist ? s.unconfirmedWithCurrent() : s.unconfirmed());
     }
 
     private boolean owned(Submission s) {

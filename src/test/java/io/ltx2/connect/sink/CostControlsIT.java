@@ -5,6 +5,7 @@ import io.ltx2.connect.LtxSinkConnector;
 import io.ltx2.connect.LtxSourceConnector;
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.config.LtxSinkConfig;
+import io.ltx2.connect.metrics.JmxMetrics;
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.SimulatorStats;
 import io.ltx2.connect.tracking.RequestIdentity;
@@ -25,10 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.management.MBeanAttributeInfo;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,24 +146,10 @@ class CostControlsIT {
         }
     }
 
-    /** Sum over the connector's tasks of one of the sink's plugin metrics, read from JMX (the workers run in this JVM). */
-    private static double pluginMetricSum(String connector, String attribute) throws Exception {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        double sum = 0;
-        int found = 0;
-        for (ObjectName objectName : server.queryNames(new ObjectName("kafka.connect:*"), null)) {
-            if (!connector.equals(objectName.getKeyProperty("connector"))) {
-                continue;
-            }
-            for (MBeanAttributeInfo a : server.getMBeanInfo(objectName).getAttributes()) {
-                if (a.getName().equals(attribute)) {
-                    sum += ((Number) server.getAttribute(objectName, attribute)).doubleValue();
-                    found++;
-                }
-            }
-        }
-        assertThat(found).as("tasks exposing " + attribute).isPositive();
-        return sum;
+    /** Sum over the connector's tasks of one of the sink's metrics, read from JMX (the workers run in this JVM). */
+    private static double pluginMetricSum(String connector, String attribute) {
+        assertThat(JmxMetrics.tasks("sink-task-metrics", connector)).as("tasks exposing " + attribute).isPositive();
+        return JmxMetrics.sum("sink-task-metrics", connector, attribute);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.ltx2.connect.sink;
 
 import io.ltx2.connect.LtxSinkConnector;
 import io.ltx2.connect.config.LtxSinkConfig;
+import io.ltx2.connect.metrics.JmxMetrics;
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.Endpoint;
 import io.ltx2.connect.simulator.SimulatorStats;
@@ -38,9 +39,6 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.management.MBeanAttributeInfo;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +142,12 @@ class LtxSinkConnectorIT {
         connect.kafka().createTopic(tracking, 3);
     }
 
+    /** The tracking topic's outcome records (SUBMITTED, REJECTED, CALLBACK): everything but the INTENTs. */
     private static List<TrackingRecord> tracking(String topic) throws Exception {
+        return allTracking(topic).stream().filter(t -> t.type() != TrackingRecordType.INTENT).toList();
+    }
+
+    private static List<TrackingRecord> allTracking(String topic) throws Exception {
         List<TrackingRecord> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : connect.kafka().consumeAll(30_000, topic)) {
             out.add(TrackingRecordCodec.decode(r.value()));
@@ -229,32 +232,12 @@ class LtxSinkConnectorIT {
         assertThat(struct0.input().aspectRatio()).as("no aspect ratio default for image modes").isNull();
         assertThat(struct0.source().topic()).isEqualTo("happy-struct");
 
-        assertThat(pluginMetricSum("happy-json", "requests-submitted-total")).as("KIP-877 metric").isEqualTo(8);
+        assertThat(JmxMetrics.sum("sink-task-metrics", "happy-json", "requests-submitted-total")).as("JMX metric").isEqualTo(8);
         SimulatorStats after = simulator.stats();
         assertThat(after.tasksCreated() - before.tasksCreated()).isEqualTo(16);
         assertThat(after.duplicateSubmissions() - before.duplicateSubmissions()).isZero();
         connect.deleteConnector("happy-json");
         connect.deleteConnector("happy-struct");
-    }
-
-    /** Sum over the connector's tasks of one of the sink's plugin metrics, read from JMX (the workers run in this JVM). */
-    private static double pluginMetricSum(String connector, String attribute) throws Exception {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        double sum = 0;
-        int found = 0;
-        for (ObjectName name : server.queryNames(new ObjectName("kafka.connect:*"), null)) {
-            if (!connector.equals(name.getKeyProperty("connector"))) {
-                continue;
-            }
-            for (MBeanAttributeInfo a : server.getMBeanInfo(name).getAttributes()) {
-                if (a.getName().equals(attribute)) {
-                    sum += ((Number) server.getAttribute(name, attribute)).doubleValue();
-                    found++;
-                }
-            }
-        }
-        assertThat(found).as("tasks exposing " + attribute).isPositive();
-        return sum;
     }
 
     @Test
@@ -534,7 +517,7 @@ class LtxSinkConnectorIT {
         }
     }
 
-    private static final Pattern SKIPPED = Pattern.compile("(\\d+) request\\(s\\) already submitted or rejected will be skipped");
+    private static final Pattern SKIPPED = Pattern.compile("(\\d+) redelivered request\\(s\\) already handled will be skipped");
 
     /** Sum of the dedup scans' findings in the captured log (the tasks run in this JVM). */
     private static long skippedDuplicatesLogged() throws IOException {
@@ -577,7 +560,9 @@ class LtxSinkConnectorIT {
         assertThat(restGet("connectors/wrongkey/tasks")).as("task configs keep the placeholder")
                 .contains(LtxSinkConfig.API_KEY).doesNotContain(WRONG_KEY);
         assertThat(restGet("connectors/wrongkey/status")).doesNotContain(WRONG_KEY);
-        assertThat(tracking("wrongkey-tracking")).isEmpty();
+        assertThat(tracking("wrongkey-tracking")).as("no outcome: the request waits for a working key").isEmpty();
+        assertThat(allTracking("wrongkey-tracking")).as("only the INTENT of the refused create").extracting(TrackingRecord::type)
+                .containsOnly(TrackingRecordType.INTENT);
         assertThat(connect.connectorOffsets("wrongkey").offsets())
                 .as("nothing committed for the request that was never submitted")
                 .allSatisfy(o -> assertThat(((Number) o.offset().get("kafka_offset")).longValue()).isZero());

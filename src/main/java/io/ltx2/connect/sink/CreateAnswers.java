@@ -1,0 +1,114 @@
+package io.ltx2.connect.sink;
+
+import io.ltx2.connect.api.ApiErrorKind;
+import io.ltx2.connect.api.LtxApiException;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * What the end of a create means for its request: which outcome record is written, whether its
+ * spend is given back (only when the API cannot have billed it), and which failures fail the task.
+ * A create that ends after its partition was closed is not recorded as rejected: its INTENT tells
+ * the next owner that it may exist.
+ */
+final class CreateAnswers {
+    private static final Logger log = LoggerFactory.getLogger(CreateAnswers.class);
+
+    /** How one request's create step ended, when it did not fail. */
+    record Created(String taskId, boolean reused, long answeredNanos) {
+    }
+
+    /** The INTENT record could not be written: nothing was sent, and the tracking topic is broken. */
+    static final class IntentNotWritten extends RuntimeException {
+        IntentNotWritten(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    private final Admission admission;
+    private final OutcomeRecorder outcomes;
+    private final Submitter.CreateSettings settings;
+    private final SinkTaskMetrics metrics;
+    private final TaskFailure failure;
+    private final Predicate<Submission> owned;
+
+    CreateAnswers(Admission admission, OutcomeRecorder outcomes, Submitter.CreateSettings settings, SinkTaskMetrics metrics,
+                  TaskFailure failure, Predicate<Submission> owned) {
+        this.admission = admission;
+        this.outcomes = outcomes;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.failure = failure;
+        this.owned = owned;
+    }
+
+    /** Records the outcome; the future completes when it is durable (or nothing is to be recorded). */
+    CompletableFuture<Void> settle(Submission s, Created created, Throwable error) {
+        if (error == null && created.reused()) {
+            admission.release(s); // nothing new is billed
+            return outcomes.reused(s, created.taskId());
+        }
+        if (error == null) {
+            if (settings.guard() != null) {
+                settings.guard().created(s.request(), created.taskId());
+            }
+            if (settings.running() != null) {
+                settings.running().submitted(created.taskId());
+            }
+            admission.charge(s.request().seconds() * s.unconfirmed().size());
+            return outcomes.submitted(s, created.taskId(), created.answeredNanos());
+        }
+        if (error instanceof CancellationException) {
+            log.debug("Create of {} withdrawn: partition {} closed", s, s.partition());
+            admission.release(s); // never sent: not spent
+            return CompletableFuture.completedFuture(null);
+        }
+        if (error instanceof IntentNotWritten e) {
+            admission.release(s);
+            failure.fail(new ConnectException("Could not write the INTENT record of " + s + " to the tracking topic"
+                    + "; nothing was sent and its input offset will not be committed", TaskFailure.unwrap(e.getCause())));
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!owned.test(s)) {
+            // Closed or stopping while the create was out: its INTENT tells the next owner it may exist.
+            log.info("{}: create unfinished when its partition was closed ({}); left to the next owner", s, error.getMessage());
+            return CompletableFuture.completedFuture(null);
+        }
+        return refused(s, error);
+    }
+
+    private CompletableFuture<Void> refused(Submission s, Throwable error) {
+        LtxApiException api = error instanceof LtxApiException e ? e : null;
+        SinkRequest r = s.request();
+        if (api != null && (api.kind() == ApiErrorKind.AUTH || api.kind() == ApiErrorKind.NOT_FOUND)) {
+            admission.release(s);
+            failure.fail(new ConnectException(api.kind() == ApiErrorKind.AUTH
+                    ? "The APIXO API refused the connector's credentials: " + api.getMessage()
+                    + ". Fix ltx.api.key and restart the task; no offsets were committed for unsubmitted requests."
+                    : "The API has no create endpoint at the configured address: " + api.getMessage()
+                    + ". Check ltx.api.url and ltx.model; no offsets were committed for unsubmitted requests."));
+            return CompletableFuture.completedFuture(null);
+        }
+        if (api != null && api.kind() == ApiErrorKind.BAD_REQUEST) {
+            admission.release(s);
+            return outcomes.rejected(s.record(), s.partition(), r.tracked(settings.requestType()), new BadRequestRecordException(
+                    FailCodes.HTTP_400, "The API refused request '" + r.requestId() + "': " + api.getMessage(), api), s.unconfirmed());
+        }
+        boolean mayExist = s.sent() && (api == null || api.mayHaveBeenProcessed());
+        if (mayExist) {
+            metrics.unconfirmedAttempts.record(); // the reservation stays: it may be billed
+        } else {
+            admission.release(s);
+        }
+        return outcomes.rejected(s.record(), s.partition(), r.tracked(settings.requestType()), new BadRequestRecordException(
+                FailCodes.SUBMIT_FAILED, "Could not submit request '" + r.requestId() + "': " + error.getMessage()
+                + (mayExist ? " (no usable answer: the API may have created the task)" : ""), error),
+                mayExist ? s.unconfirmedWithCurrent() : s.unconfirmed());
+    }
+
+}
