@@ -26,6 +26,9 @@ public final class TrackingClients {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        // Each record is awaited (an INTENT holds its create back; a SUBMITTED closes the crash window):
+        // send at once rather than wait to fill a batch; records still batch while one is in flight.
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return props;
