@@ -2,7 +2,7 @@ package io.ltx2.connect;
 
 import io.ltx2.connect.api.ContractLimits;
 import io.ltx2.connect.config.LtxSinkConfig;
-import io.ltx2.connect.config.LtxSinkTaskConfig;
+import io.ltx2.connect.config.TaskPlacement;
 import io.ltx2.connect.sink.LtxSinkTask;
 import io.ltx2.connect.util.Version;
 import org.apache.kafka.common.TopicPartition;
@@ -54,11 +54,7 @@ public class LtxSinkConnector extends SinkConnector {
     public List<Map<String, String>> taskConfigs(int maxTasks) {
         List<Map<String, String>> configs = new ArrayList<>(maxTasks);
         for (int i = 0; i < maxTasks; i++) {
-            Map<String, String> task = new HashMap<>(props);
-            task.put(LtxSinkTaskConfig.TASK_INDEX, Integer.toString(i));
-            task.put(LtxSinkTaskConfig.TASK_RATE_SHARE, Double.toString(1.0 / maxTasks));
-            task.put(LtxSinkTaskConfig.TASK_COUNT, Integer.toString(maxTasks));
-            configs.add(task);
+            configs.add(new TaskPlacement(i, maxTasks).addTo(props));
         }
         return configs;
     }

@@ -108,8 +108,8 @@ class LtxSinkConnectorTest {
         assertThat(configs).hasSize(4);
         for (int i = 0; i < 4; i++) {
             LtxSinkTaskConfig task = new LtxSinkTaskConfig(configs.get(i));
-            assertThat(task.taskIndex()).isEqualTo(i);
-            assertThat(task.rateShare()).isEqualTo(0.25);
+            assertThat(task.placement().index()).isEqualTo(i);
+            assertThat(task.placement().share()).isEqualTo(0.25);
             assertThat(task.apiKey().value()).isEqualTo(KEY);
         }
         connector.stop();
@@ -162,10 +162,10 @@ class LtxSinkConnectorTest {
         List<Map<String, String>> tasks = connector.taskConfigs(4);
         assertThat(tasks).hasSize(4);
         LtxSinkTaskConfig last = new LtxSinkTaskConfig(tasks.get(3));
-        assertThat(last.taskIndex()).isEqualTo(3);
-        assertThat(last.taskCount()).isEqualTo(4);
+        assertThat(last.placement().index()).isEqualTo(3);
+        assertThat(last.placement().count()).isEqualTo(4);
         // min(ltx.api.rate.limit.per.minute 4,500, 0.25 x 10,000) = 2,500 for the connector, 625 per task.
-        assertThat(last.connectorCallsPerMinute() * last.rateShare()).isEqualTo(625.0);
+        assertThat(last.connectorCallsPerMinute() * last.placement().share()).isEqualTo(625.0);
         assertThat(last.connectorMaxConcurrentTasks()).isEqualTo(250);
     }
 }

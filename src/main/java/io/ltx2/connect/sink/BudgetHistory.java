@@ -1,5 +1,6 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.tracking.TrackingTopicScan;
 import io.ltx2.connect.api.ContractLimits;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
@@ -98,7 +99,7 @@ final class BudgetHistory {
                         } else {
                             others.add(usage);
                         }
-                    });
+                    }).records();
         }
         if (read < 0) {
             return new Found(own, others, ownTasks, created, 0, 0);

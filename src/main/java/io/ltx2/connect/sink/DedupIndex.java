@@ -1,5 +1,6 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.tracking.TrackingTopicScan;
 import io.ltx2.connect.tracking.SourceCoordinates;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
@@ -135,7 +136,7 @@ final class DedupIndex {
                         if (match(r, firstOffset)) {
                             found[0]++;
                         }
-                    });
+                    }).records();
         }
         if (read < 0) {
             log.info("Tracking topic {} does not exist yet: nothing to deduplicate for {}", trackingTopic, firstOffset.keySet());

@@ -8,6 +8,9 @@ import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.api.LtxApiException;
 import io.ltx2.connect.config.LtxSinkTaskConfig;
+import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.TrackedRequest;
+import io.ltx2.connect.tracking.TrackingWriter;
 import io.ltx2.connect.tracking.SourceCoordinates;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.util.Version;
@@ -114,12 +117,12 @@ public class LtxSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         config = new LtxSinkTaskConfig(props);
         connectorName = props.getOrDefault("name", "ltx-sink");
-        String name = connectorName + "-" + config.taskIndex();
+        String name = connectorName + "-" + config.placement().index();
         maxInFlight = config.maxInFlight();
         callbackUrl = config.callbackMode() ? config.callbackUrl().orElse(null) : null;
         parser = new RequestParser(config.requestDefaults());
         reporter = config.toleratesErrors() ? errantRecordReporter() : null;
-        client = new LtxApiClient(ApiClientSettings.from(config, config.rateShare()));
+        client = new LtxApiClient(ApiClientSettings.from(config, config.placement().share()));
         try {
             tracking = TrackingWriter.create(config.trackingTopic(), config.trackingClientProps(), "ltx-sink-tracking-" + name);
             dedup = new DedupIndex(config.trackingTopic(), DedupIndex.consumerFactory(config.trackingClientProps(), "ltx-sink-dedup-" + name),
@@ -144,8 +147,8 @@ public class LtxSinkTask extends SinkTask {
             metrics = null; // no plugin metrics API on this worker
         }
         log.info("Started LTX sink task {} (version {}): {} requests, provider {}, up to {} creates in flight, {} calls/min, "
-                        + "tracking topic {}, rejected records {}, unreadable records {}", config.taskIndex(), version(), config.requestType(), config.provider(),
-                maxInFlight, Math.round(config.connectorCallsPerMinute() * config.rateShare()), config.trackingTopic(),
+                        + "tracking topic {}, rejected records {}, unreadable records {}", config.placement().index(), version(), config.requestType(), config.provider(),
+                maxInFlight, Math.round(config.connectorCallsPerMinute() * config.placement().share()), config.trackingTopic(),
                 reporter != null ? "also to the dead letter queue" : "to the tracking topic only",
                 config.toleratesErrors() ? "rejected" : "fail the task");
     }
@@ -161,7 +164,7 @@ public class LtxSinkTask extends SinkTask {
         if (!caps && events.isEmpty() && !guard) {
             return;
         }
-        SpendBudget b = caps ? new SpendBudget(config.budgetSecondsPerHour(), config.budgetSecondsPerDay(), config.taskCount(),
+        SpendBudget b = caps ? new SpendBudget(config.budgetSecondsPerHour(), config.budgetSecondsPerDay(), config.placement().count(),
                 System::currentTimeMillis) : null;
         List<Duration> lookbacks = new ArrayList<>();
         if (b != null) {
@@ -174,7 +177,7 @@ public class LtxSinkTask extends SinkTask {
             lookbacks.add(config.duplicateWindow());
         }
         BudgetHistory.Found found = BudgetHistory.read(DedupIndex.consumerFactory(config.trackingClientProps(), "ltx-sink-budget-" + clientName),
-                config.trackingTopic(), connectorName, config.taskIndex(), Collections.max(lookbacks), System.currentTimeMillis(),
+                config.trackingTopic(), connectorName, config.placement().index(), Collections.max(lookbacks), System.currentTimeMillis(),
                 Duration.ofSeconds(120), guard);
         if (guard) {
             contents = new ContentIndex(config.duplicateWindow(), config.model(), System::currentTimeMillis);
@@ -184,7 +187,7 @@ public class LtxSinkTask extends SinkTask {
                     + "their task succeeded", contents.size(), config.duplicateWindow().toMinutes());
         }
         if (events.isPresent()) {
-            int limit = Math.max(1, config.connectorMaxConcurrentTasks() / config.taskCount());
+            int limit = Math.max(1, config.connectorMaxConcurrentTasks() / config.placement().count());
             outstanding = new OutstandingTasks(limit, config.concurrencyTimeout(), System::currentTimeMillis,
                     DedupIndex.consumerFactory(config.trackingClientProps(), "ltx-sink-events-" + clientName), events.get(),
                     found.ownTasks(), "ltx-sink-events-" + clientName);
@@ -345,8 +348,8 @@ public class LtxSinkTask extends SinkTask {
         log.debug("Dry run: request '{}' from {} is valid and would be submitted", request.requestId(), source.asRequestId());
         String message = "Dry run (ltx.sink.dry.run=true): request '" + request.requestId() + "' is valid and would be submitted as a "
                 + config.requestType() + " task with provider " + request.provider() + ", " + seconds(request) + " s of video";
-        tracking.write(TrackingRecord.rejected(request.requestId(), System.currentTimeMillis(), source, request.input(),
-                FailCodes.DRY_RUN, message)).whenComplete((metadata, error) -> {
+        tracking.write(TrackingRecord.rejected(tracked(request.requestId(), source, request.provider(), request.input()),
+                FailCodes.DRY_RUN, message, List.of(), System.currentTimeMillis())).whenComplete((metadata, error) -> {
                     if (error != null) {
                         fail(new ConnectException("Could not write the DRY_RUN tracking record of request '" + request.requestId()
                                 + "'; its input offset will not be committed", unwrap(error)));
@@ -414,9 +417,9 @@ public class LtxSinkTask extends SinkTask {
             budget.release(s.reservation()); // nothing new is billed
         }
         log.debug("Request '{}' reuses the result of task {} (same input and seed)", r.requestId(), earlierTaskId);
-        TrackingRecord submitted = TrackingRecord.submitted(r.requestId(), earlierTaskId, System.currentTimeMillis(), r.source(),
-                config.requestType(), r.provider(), r.input());
-        tracking.write(submitted, BudgetHistory.reusedTags(connectorName, config.taskIndex())).whenComplete((metadata, error) -> {
+        TrackingRecord submitted = TrackingRecord.reused(tracked(r.requestId(), r.source(), r.provider(), r.input()), earlierTaskId,
+                System.currentTimeMillis());
+        tracking.write(submitted, BudgetHistory.reusedTags(connectorName, config.placement().index())).whenComplete((metadata, error) -> {
             if (error != null) {
                 fail(new ConnectException("Could not write the tracking record of request '" + r.requestId() + "' (reusing task "
                         + earlierTaskId + ") to " + tracking.topic() + "; its input offset will not be committed", error));
@@ -434,9 +437,9 @@ public class LtxSinkTask extends SinkTask {
         if (outstanding != null) {
             outstanding.submitted(taskId);
         }
-        TrackingRecord submitted = TrackingRecord.submitted(r.requestId(), taskId, System.currentTimeMillis(), r.source(),
-                config.requestType(), r.provider(), r.input());
-        tracking.write(submitted, BudgetHistory.tags(connectorName, config.taskIndex())).whenComplete((metadata, error) -> {
+        TrackingRecord submitted = TrackingRecord.submitted(tracked(r.requestId(), r.source(), r.provider(), r.input()), taskId, 1,
+                List.of(), System.currentTimeMillis());
+        tracking.write(submitted, BudgetHistory.tags(connectorName, config.placement().index())).whenComplete((metadata, error) -> {
             if (error != null) {
                 fail(new ConnectException("Could not write the SUBMITTED tracking record of request '" + r.requestId() + "' (task "
                         + taskId + ") to " + tracking.topic() + "; its input offset will not be committed", error));
@@ -504,8 +507,8 @@ public class LtxSinkTask extends SinkTask {
                         BadRequestRecordException reason) {
         counters.rejected.incrementAndGet();
         log.warn("Rejected request '{}' from {} ({}): {}", requestId, source.asRequestId(), reason.failCode(), reason.getMessage());
-        CompletableFuture<?> written = tracking.write(TrackingRecord.rejected(requestId, System.currentTimeMillis(), source, input,
-                reason.failCode(), reason.getMessage()));
+        CompletableFuture<?> written = tracking.write(TrackingRecord.rejected(tracked(requestId, source, null, input),
+                reason.failCode(), reason.getMessage(), List.of(), System.currentTimeMillis()));
         CompletableFuture<Void> reported = new CompletableFuture<>();
         if (reporter != null) {
             toReport.add(new Report(record, reason, reported));
@@ -708,5 +711,10 @@ public class LtxSinkTask extends SinkTask {
             this.reason = reason;
             this.done = done;
         }
+    }
+
+    /** TEMP stub (source branch): the v2 tracking request of a record; the sink rewrite replaces this. */
+    private TrackedRequest tracked(String requestId, SourceCoordinates source, String provider, GenerationInput input) {
+        return new TrackedRequest(RequestIdentity.of(connectorName, source), requestId, config.requestType(), provider, input, null);
     }
 }

@@ -7,7 +7,9 @@ import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.config.LtxSinkConfig;
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.SimulatorStats;
+import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.SourceCoordinates;
+import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import io.ltx2.connect.tracking.TrackingRecordType;
@@ -185,8 +187,9 @@ class CostControlsIT {
                 for (int task = 0; task < 2; task++) {
                     for (int i = 0; i < 2; i++) {
                         GenerationInput in = new GenerationInput("text-to-video", "earlier", "480p", 15, "16:9", null, 7L, null);
-                        TrackingRecord earlier = TrackingRecord.submitted("earlier-" + task + "-" + i, "task-earlier-" + task + "-" + i, old,
-                                new SourceCoordinates("elsewhere", 0, i), "async", "auto", in);
+                        TrackingRecord earlier = TrackingRecord.submitted(new TrackedRequest(RequestIdentity.of(name,
+                                new SourceCoordinates("elsewhere", 0, i)), "earlier-" + task + "-" + i, "async", "auto", in, null),
+                                "task-earlier-" + task + "-" + i, 1, List.of(), old);
                         producer.send(new ProducerRecord<>(tracking, null, old, earlier.key().getBytes(StandardCharsets.UTF_8),
                                 TrackingRecordCodec.encode(earlier), BudgetHistory.tags(name, task))).get();
                     }

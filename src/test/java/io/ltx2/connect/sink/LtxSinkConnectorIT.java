@@ -17,7 +17,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.sink.SinkRecord;
+import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.SourceCoordinates;
+import io.ltx2.connect.tracking.TrackedRequest;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
@@ -604,15 +606,16 @@ class LtxSinkConnectorIT {
             for (int partition : new int[]{2, 3, 0, 1}) {
                 long time = partition < 2 ? now : old;
                 for (int offset = 0; offset < 5_000; offset++) {
-                    TrackingRecord submitted = TrackingRecord.submitted("r-" + partition + "-" + offset, "t-" + partition + "-" + offset,
-                            time, new SourceCoordinates("scan-input", partition, offset), "async", "auto", null);
+                    TrackingRecord submitted = TrackingRecord.submitted(new TrackedRequest(RequestIdentity.of("scan",
+                            new SourceCoordinates("scan-input", partition, offset)), "r-" + partition + "-" + offset, "async", "auto", null,
+                            null), "t-" + partition + "-" + offset, 1, List.of(), time);
                     producer.send(new ProducerRecord<>("scan-tracking", null, time,
                             submitted.key().getBytes(StandardCharsets.UTF_8), TrackingRecordCodec.encode(submitted)));
                 }
             }
             producer.send(new ProducerRecord<>("scan-tracking", null, now, null, "not a tracking record".getBytes(StandardCharsets.UTF_8)));
             producer.send(new ProducerRecord<>("scan-tracking", null, now, null,
-                    TrackingRecordCodec.encode(TrackingRecord.callback("t-0-4995", now, "success", "{}"))));
+                    TrackingRecordCodec.encode(TrackingRecord.callback(null, "t-0-4995", now, "success", "{}"))));
             producer.flush();
         }
         log.info("Wrote 20,002 tracking records in {} ms", (System.nanoTime() - writeStarted) / 1_000_000);

@@ -2,6 +2,7 @@ package io.ltx2.connect.sink;
 
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.Lora;
+import io.ltx2.connect.config.RequestDefaults;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
