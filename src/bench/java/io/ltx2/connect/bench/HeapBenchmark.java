@@ -6,7 +6,9 @@ import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.api.RetryPolicy;
 import io.ltx2.connect.simulator.ApiSimulator;
+import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.SourceCoordinates;
+import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -55,6 +57,7 @@ final class HeapBenchmark {
             long before = usedHeapAfterGc();
             long loadStart = System.nanoTime();
             Map<String, String> props = kafka.sourceProps(sim, "heap-tracking", "heap-events", 1.0, 1);
+            props.put("ltx.source.max.outstanding", String.valueOf(Math.max(1, n))); // hold all n: the scenario measures their heap
             kafka.startConnector("heap-source", props);
             boolean loaded = EventReader.await(() -> outstanding("heap-source") >= n, Duration.ofSeconds(180));
             double loadSec = (System.nanoTime() - loadStart) / 1e9;
@@ -95,8 +98,8 @@ final class HeapBenchmark {
                     String requestId = "heap-" + i;
                     int offset = i;
                     calls.add(client.createTask(new CreateTaskRequest("async", null, "auto", input)).thenApply(taskId ->
-                            TrackingRecord.submitted(requestId, taskId, System.currentTimeMillis(), new SourceCoordinates("heap-requests", 0, offset),
-                                    "async", "auto", input)));
+                            TrackingRecord.submitted(new TrackedRequest(RequestIdentity.of("heap-sink", new SourceCoordinates("heap-requests", 0,
+                                    offset)), requestId, "async", "auto", input, null), taskId, 1, List.of(), System.currentTimeMillis())));
                 }
                 for (CompletableFuture<TrackingRecord> call : calls) {
                     TrackingRecord r = call.get(60, TimeUnit.SECONDS);
@@ -113,7 +116,7 @@ final class HeapBenchmark {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             for (ObjectName name : server.queryNames(new ObjectName("io.ltx2.connect:type=source-task-metrics,*"), null)) {
                 if (name.getKeyProperty("connector").replace("\"", "").equals(connector)) {
-                    return (Integer) server.getAttribute(name, "OutstandingTasks");
+                    return ((Number) server.getAttribute(name, "outstanding-requests")).intValue();
                 }
             }
             return -1;
