@@ -4,7 +4,7 @@ import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.Lora;
 import io.ltx2.connect.simulator.Faults;
 import io.ltx2.connect.simulator.SimulatorStats;
-import io.ltx2.connect.tracking.SourceCoordinates;
+import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
 import jakarta.ws.rs.core.Response;
 import org.apache.kafka.clients.admin.Admin;
@@ -140,6 +140,42 @@ class LtxSourceConnectorIT extends SourceItFixture {
         }
         await().atMost(WAIT).untilAsserted(() -> assertThat(assignedPartitions("outcomes")).containsExactly("0,2", "1"));
         connect.deleteConnector("outcomes");
+    }
+
+    /**
+     * Issue 12: requests keyed by user with no request_id lost their events (7 requests under 2
+     * keys gave 2 events). Each record is a request; a second task of one request (a zombie create)
+     * gives no second event and is counted.
+     */
+    @Test
+    void requestsSharingARequestIdEachGetTheirEventAndASecondTaskOfOneRequestGivesNone() throws Exception {
+        String tracking = "tasks-identity";
+        String events = "events-identity";
+        connect.kafka().createTopic(tracking, 3);
+        connect.kafka().createTopic(events, 1);
+        List<TrackingRecord> records = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            records.add(SourceIt.submit(client, i % 2 == 0 ? "user-a" : "user-b", SourceIt.text("Shared " + i, "480p", 5), "async", null));
+        }
+        TrackedRequest zombie = SourceIt.request("user-z", SourceIt.text("Zombie", "480p", 5), "async");
+        records.add(TrackingRecord.intent(zombie, 1, System.currentTimeMillis()));
+        records.add(TrackingRecord.submitted(zombie, SourceIt.create(client, zombie, null), 1, List.of(), System.currentTimeMillis()));
+        records.add(TrackingRecord.intent(zombie, 2, System.currentTimeMillis()));
+        records.add(TrackingRecord.submitted(zombie, SourceIt.create(client, zombie, null), 2, List.of(), System.currentTimeMillis()));
+        SourceIt.write(bootstrap, tracking, records);
+        startConnector("identity", SourceIt.connectorProps(bootstrap, sim, tracking, events, 1), 1);
+
+        List<Event> got = SourceIt.readEvents(bootstrap, events, 8, WAIT, Duration.ofSeconds(3));
+        assertThat(got).hasSize(8).allMatch(e -> e.state().equals("success"));
+        assertThat(got.stream().collect(Collectors.groupingBy(Event::key, Collectors.counting())))
+                .containsEntry("user-a", 4L).containsEntry("user-b", 3L).containsEntry("user-z", 1L);
+        assertThat(got.stream().map(e -> e.headers().get("ltx.request.identity")).distinct()).hasSize(8);
+        assertThat(got).allMatch(e -> e.value().path("attempt").asInt() >= 1);
+        assertThat(got.get(0).headers()).containsKey("traceparent");
+        ObjectName mbean = new ObjectName("io.ltx2.connect:type=source-task-metrics,connector=\"identity\",task=0");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(((Number) ManagementFactory.getPlatformMBeanServer()
+                .getAttribute(mbean, "duplicate-tasks-total")).longValue()).isEqualTo(1L));
+        connect.deleteConnector("identity");
     }
 
     @Test
