@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -90,7 +91,7 @@ public final class CallbackReceiver implements AutoCloseable {
             try {
                 s.start();
                 return s;
-            } catch (java.net.BindException e) {
+            } catch (BindException e) {
                 s.close(CloseMode.IMMEDIATE);
                 if (System.nanoTime() > deadline) {
                     throw e;

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The one receiver per worker JVM and listener address, shared by every source task in the JVM
@@ -82,7 +83,7 @@ public final class CallbackReceivers {
                 "ltx-callback-receiver-" + settings.port())));
     }
 
-    static synchronized Lease acquire(Settings settings, java.util.function.Supplier<CallbackWriter> writerFactory) {
+    static synchronized Lease acquire(Settings settings, Supplier<CallbackWriter> writerFactory) {
         String key = settings.address();
         Shared shared = RECEIVERS.get(key);
         if (shared == null) {

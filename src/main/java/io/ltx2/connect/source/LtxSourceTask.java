@@ -113,7 +113,7 @@ public class LtxSourceTask extends SourceTask {
                 return null;
             }
             long now = clock.getAsLong();
-            int answered = follower.handleAnswers(now, (task, outcome) -> registry.complete(task, outcome, clock.getAsLong()));
+            int answered = follower.followUp(now, (task, outcome) -> registry.complete(task, outcome, clock.getAsLong()));
             int read = 0;
             for (TrackingReader.Read r : readTracking(follower.waitMillis(now))) {
                 registry.onRecord(r, clock.getAsLong());
@@ -121,7 +121,7 @@ public class LtxSourceTask extends SourceTask {
             }
             now = clock.getAsLong();
             registry.expireIntents(now);
-            answered += follower.handleAnswers(now, (task, outcome) -> registry.complete(task, outcome, clock.getAsLong()));
+            answered += follower.followUp(now, (task, outcome) -> registry.complete(task, outcome, clock.getAsLong()));
             if (reader != null) {
                 reader.backpressure(registry.outstanding(), now);
             }

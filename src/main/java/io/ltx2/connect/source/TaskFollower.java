@@ -67,13 +67,13 @@ final class TaskFollower implements RequestRegistry.Following {
     }
 
     /**
-     * Reads the answers that arrived and sends the calls now due.
+     * Handles the status answers that arrived, then sends the calls now due.
      *
      * @param outcomes gets each task whose request is decided
      * @return how many answers were handled
      * @throws ConnectException when an answer means the task cannot go on (the API refused the key)
      */
-    int handleAnswers(long now, BiConsumer<FollowedTask, Outcome> outcomes) {
+    int followUp(long now, BiConsumer<FollowedTask, Outcome> outcomes) {
         if (fatal != null) {
             throw fatal;
         }
