@@ -200,6 +200,11 @@ public final class CallbackReceiver implements AutoCloseable {
                 return new Answer(HttpStatus.SC_FORBIDDEN, "bad signature");
             }
         }
+        return store(route, body, query);
+    }
+
+    /** Reads an authenticated callback and answers 200 once its CALLBACK record is durable. */
+    private Answer store(Route route, byte[] body, List<NameValuePair> query) {
         JsonNode root;
         try {
             root = body.length == 0 ? null : Json.MAPPER.readTree(body);
