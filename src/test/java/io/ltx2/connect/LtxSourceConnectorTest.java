@@ -33,6 +33,8 @@ class LtxSourceConnectorTest {
     void alterOffsetsAcceptsWhatTheTaskWritesAWatermarkAloneAndReset() {
         assertThat(connector.alterOffsets(config(), one(Map.of("topic", "tasks", "partition", 0),
                 Map.of("v", 1, "watermark", 12L, "resolved", "r:1+2")))).isTrue();
+        assertThat(connector.alterOffsets(config(), one(Map.of("topic", "tasks", "partition", 0),
+                Map.of("v", 1, "watermark", 12L, "resolved", "", "topicId", "x6bmAhPxQ1yJUiZuUf0ksA")))).isTrue();
         assertThat(connector.alterOffsets(config(), one(Map.of("topic", "tasks", "partition", 3L), Map.of("watermark", 0)))).isTrue();
         assertThat(connector.alterOffsets(config(), one(Map.of("topic", "tasks", "partition", 1), null))).isTrue();
     }
@@ -51,6 +53,9 @@ class LtxSourceConnectorTest {
                 .isInstanceOf(ConnectException.class).hasMessageContaining("unknown offset key 'offset'");
         assertThatThrownBy(() -> connector.alterOffsets(config(), one(Map.of("topic", "tasks", "partition", 0), Map.of("watermark", "x"))))
                 .isInstanceOf(ConnectException.class).hasMessageContaining("'watermark' must be an integer");
+        assertThatThrownBy(() -> connector.alterOffsets(config(), one(Map.of("topic", "tasks", "partition", 0),
+                Map.of("watermark", 0L, "resolved", "r:0+2147483647"))))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("at most 16777216 offsets");
     }
 
     @Test

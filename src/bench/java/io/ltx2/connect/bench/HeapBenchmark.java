@@ -56,6 +56,7 @@ final class HeapBenchmark {
             long before = usedHeapAfterGc();
             long loadStart = System.nanoTime();
             Map<String, String> props = kafka.sourceProps(sim, "heap-tracking", "heap-events", 1.0, 1);
+            props.put("ltx.source.max.outstanding", String.valueOf(Math.max(1, n))); // hold all n: the scenario measures their heap
             kafka.startConnector("heap-source", props);
             boolean loaded = EventReader.await(() -> outstanding("heap-source") >= n, Duration.ofSeconds(180));
             double loadSec = (System.nanoTime() - loadStart) / 1e9;
@@ -114,7 +115,7 @@ final class HeapBenchmark {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             for (ObjectName name : server.queryNames(new ObjectName("io.ltx2.connect:type=source-task-metrics,*"), null)) {
                 if (name.getKeyProperty("connector").replace("\"", "").equals(connector)) {
-                    return (Integer) server.getAttribute(name, "OutstandingTasks");
+                    return ((Number) server.getAttribute(name, "outstanding-requests")).intValue();
                 }
             }
             return -1;

@@ -1,6 +1,7 @@
 package io.ltx2.connect.callback;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.util.Json;
 import org.apache.hc.core5.http.ClassicHttpRequest;
@@ -13,6 +14,7 @@ import org.apache.hc.core5.http.impl.bootstrap.HttpServer;
 import org.apache.hc.core5.http.impl.bootstrap.ServerBootstrap;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.http.NameValuePair;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.net.URIBuilder;
@@ -24,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -36,14 +39,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * The webhook receiver: {@code POST /callback/<token>} (or {@code /callback?token=<token>}). It
+ * The webhook receiver: {@code POST /callback/<token>} (or {@code /callback?token=<token>}), each
+ * optionally with {@code rid=<request identity>}, which the sink adds to every callback URL. It
  * authenticates (token, then the HMAC signature when one is configured), bounds the body, checks
- * it is JSON with a task id, writes a CALLBACK tracking record and answers 200 once the record is
- * durable. It never trusts the body's outcome: the owning source task confirms it with a status
+ * it is JSON with a task id, writes a CALLBACK tracking record (keyed by the request identity, so
+ * it lands on the partition of the request's other records; by the task id without one) and
+ * answers 200 once the record is durable. It never trusts the body's outcome: the owning source task confirms it with a status
  * call. One receiver serves several routes (connectors), each with its own token and writer.
  *
  * <p>Answers: 401 missing token or signature, 403 wrong token or signature, 404 other paths,
- * 405 other methods, 413 body too large, 400 not JSON or no task id, 503 when the tracking
+ * 405 other methods, 413 body too large, 400 not JSON, no task id or a bad rid, 503 when the tracking
  * topic cannot be written (the API then retries).
  */
 public final class CallbackReceiver implements AutoCloseable {
@@ -86,7 +91,7 @@ public final class CallbackReceiver implements AutoCloseable {
             try {
                 s.start();
                 return s;
-            } catch (java.net.BindException e) {
+            } catch (BindException e) {
                 s.close(CloseMode.IMMEDIATE);
                 if (System.nanoTime() > deadline) {
                     throw e;
@@ -154,10 +159,10 @@ public final class CallbackReceiver implements AutoCloseable {
             return new Answer(HttpStatus.SC_BAD_REQUEST, "bad request line");
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        List<NameValuePair> query = new URIBuilder(uri).getQueryParams();
         String token;
         if (path.equals(PATH) || path.equals(PATH + "/")) {
-            token = new URIBuilder(uri).getQueryParams().stream().filter(p -> p.getName().equals("token"))
-                    .map(p -> p.getValue()).findFirst().orElse(null);
+            token = param(query, "token");
         } else if (path.startsWith(PATH + "/") && path.indexOf('/', PATH.length() + 1) < 0) {
             token = path.substring(PATH.length() + 1);
         } else {
@@ -195,6 +200,11 @@ public final class CallbackReceiver implements AutoCloseable {
                 return new Answer(HttpStatus.SC_FORBIDDEN, "bad signature");
             }
         }
+        return store(route, body, query);
+    }
+
+    /** Reads an authenticated callback and answers 200 once its CALLBACK record is durable. */
+    private Answer store(Route route, byte[] body, List<NameValuePair> query) {
         JsonNode root;
         try {
             root = body.length == 0 ? null : Json.MAPPER.readTree(body);
@@ -209,8 +219,15 @@ public final class CallbackReceiver implements AutoCloseable {
         if (taskId == null || !taskId.isValueNode() || taskId.asText().isBlank() || taskId.asText().length() > 256) {
             return new Answer(HttpStatus.SC_BAD_REQUEST, "no taskId");
         }
+        String rid = param(query, RequestIdentity.CALLBACK_PARAM);
+        RequestIdentity identity;
+        try {
+            identity = rid == null ? null : RequestIdentity.parse(rid);
+        } catch (IllegalArgumentException e) {
+            return new Answer(HttpStatus.SC_BAD_REQUEST, "bad rid");
+        }
         JsonNode state = data.get("state");
-        TrackingRecord record = TrackingRecord.callback(null, taskId.asText(), clock.getAsLong(),
+        TrackingRecord record = TrackingRecord.callback(identity, taskId.asText(), clock.getAsLong(),
                 state == null || state.isNull() ? null : state.asText(), data.toString());
         try {
             route.writer().write(record).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -221,8 +238,13 @@ public final class CallbackReceiver implements AutoCloseable {
             log.warn("Cannot write the callback of task {} to the tracking topic; the API will retry", taskId.asText(), e);
             return new Answer(HttpStatus.SC_SERVICE_UNAVAILABLE, "cannot store the callback now");
         }
-        log.debug("Callback for task {} ({}) stored", taskId.asText(), record.callbackState());
+        log.debug("Callback for task {} ({}) of request {} stored", taskId.asText(), record.callbackState(), identity);
         return new Answer(HttpStatus.SC_OK, "ok");
+    }
+
+    /** The first value of a query parameter, decoded; null when absent. */
+    private static String param(List<NameValuePair> query, String name) {
+        return query.stream().filter(p -> p.getName().equals(name)).map(NameValuePair::getValue).findFirst().orElse(null);
     }
 
     /** The body, or null when it has more than {@code max} bytes. */

@@ -1,6 +1,7 @@
 package io.ltx2.connect.callback;
 
 import io.ltx2.connect.config.LtxSourceConfig;
+import io.ltx2.connect.tracking.TrackingWriter;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The one receiver per worker JVM and listener address, shared by every source task in the JVM
@@ -77,11 +79,11 @@ public final class CallbackReceivers {
     }
 
     public static Lease acquire(Settings settings) {
-        return acquire(settings, () -> new KafkaCallbackWriter(settings.trackingClientProps(), settings.trackingTopic(),
-                "ltx-callback-receiver-" + settings.port()));
+        return acquire(settings, () -> CallbackWriter.of(TrackingWriter.create(settings.trackingTopic(), settings.trackingClientProps(),
+                "ltx-callback-receiver-" + settings.port())));
     }
 
-    static synchronized Lease acquire(Settings settings, java.util.function.Supplier<CallbackWriter> writerFactory) {
+    static synchronized Lease acquire(Settings settings, Supplier<CallbackWriter> writerFactory) {
         String key = settings.address();
         Shared shared = RECEIVERS.get(key);
         if (shared == null) {

@@ -25,7 +25,7 @@ public class LtxSourceConfig extends LtxConfig {
 
     public static final String EVENTS_TOPIC = "ltx.events.topic";
     private static final String EVENTS_TOPIC_DOC = "Topic of the terminal events (key = request id, value = struct "
-            + "io.ltx2.connect.TerminalEvent v1): exactly one per request, state success, failed or rejected.";
+            + "io.ltx2.connect.TerminalEvent v2): exactly one per request (per request record), state success, failed or rejected.";
     public static final String EVENTS_TOPIC_DEFAULT = "ltx.events";
 
     public static final String TASK_TIMEOUT_MS = "ltx.task.timeout.ms";
@@ -42,6 +42,12 @@ public class LtxSourceConfig extends LtxConfig {
     private static final String PARTITION_CHECK_INTERVAL_MS_DOC = "How often the connector looks at the tracking topic's partition "
             + "count and, when it changed, redistributes the partitions across its tasks.";
     public static final long PARTITION_CHECK_INTERVAL_MS_DEFAULT = 60_000L;
+
+    public static final String MAX_OUTSTANDING = "ltx.source.max.outstanding";
+    private static final String MAX_OUTSTANDING_DOC = "Requests one source task holds in memory (read from the tracking topic and "
+            + "not yet resolved) before it pauses reading the tracking topic; it resumes below 80% of it. Bounds the heap when a "
+            + "large backlog of SUBMITTED records is waiting; the records stay in Kafka meanwhile.";
+    public static final int MAX_OUTSTANDING_DEFAULT = 100_000;
 
     public static final String POLL_SCHEDULE = "ltx.poll.schedule";
     private static final String POLL_SCHEDULE_DOC = "adaptive: the first status call near the expected completion time (from resolution, "
@@ -138,7 +144,9 @@ public class LtxSourceConfig extends LtxConfig {
                 .define(NOT_FOUND_GRACE_MS, Type.LONG, NOT_FOUND_GRACE_MS_DEFAULT, Range.atLeast(0), Importance.LOW,
                         NOT_FOUND_GRACE_MS_DOC, EVENTS_GROUP, ++order, Width.SHORT, "404 grace period (ms)")
                 .define(PARTITION_CHECK_INTERVAL_MS, Type.LONG, PARTITION_CHECK_INTERVAL_MS_DEFAULT, Range.atLeast(100), Importance.LOW,
-                        PARTITION_CHECK_INTERVAL_MS_DOC, EVENTS_GROUP, ++order, Width.SHORT, "Partition check interval (ms)");
+                        PARTITION_CHECK_INTERVAL_MS_DOC, EVENTS_GROUP, ++order, Width.SHORT, "Partition check interval (ms)")
+                .define(MAX_OUTSTANDING, Type.INT, MAX_OUTSTANDING_DEFAULT, Range.atLeast(1), Importance.LOW,
+                        MAX_OUTSTANDING_DOC, EVENTS_GROUP, ++order, Width.SHORT, "Max outstanding requests per task");
         order = 0;
         def.define(POLL_SCHEDULE, Type.STRING, POLL_SCHEDULE_DEFAULT, ConfigDef.CaseInsensitiveValidString.in("adaptive", "fixed"),
                         Importance.MEDIUM, POLL_SCHEDULE_DOC, POLL_GROUP, ++order, Width.SHORT, "Poll schedule")
@@ -229,6 +237,10 @@ public class LtxSourceConfig extends LtxConfig {
 
     public Duration partitionCheckInterval() {
         return Duration.ofMillis(getLong(PARTITION_CHECK_INTERVAL_MS));
+    }
+
+    public int maxOutstanding() {
+        return getInt(MAX_OUTSTANDING);
     }
 
     public Schedule pollSchedule() {

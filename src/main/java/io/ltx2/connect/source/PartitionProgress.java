@@ -6,6 +6,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Progress on one tracking partition, which is also its Connect source offset: the
@@ -17,15 +18,32 @@ import java.util.Map;
  * <p>Encoded form ({@link #toOffset()}): {@code {"v": 1, "watermark": long, "resolved": string}},
  * where {@code resolved} is empty, {@code "r:<gap>+<len>,..."} (runs of resolved offsets; each gap
  * counted from the end of the previous run, the first from the watermark) or {@code "b:<base64>"}
- * (little-endian bitmap, bit i = offset watermark + i), whichever is shorter.
+ * (little-endian bitmap, bit i = offset watermark + i), whichever is shorter; and, when known,
+ * {@code "topicId"}: the id of the tracking topic it was made on, so that a recreated topic is
+ * not read from a stale watermark.
+ *
+ * <p>The span above the watermark is limited to {@link #MAX_SPAN} offsets: an encoding that
+ * claims more is refused before anything is allocated (a REST offset such as
+ * {@code "r:0+2147483647"} would otherwise cost a 256 MB bitmap), and the reader stops fetching a
+ * partition whose span comes near it ({@link #nearSpanLimit()}), so the task never writes an
+ * offset it could not read back.
  */
 public final class PartitionProgress {
     public static final String VERSION_KEY = "v";
     public static final String WATERMARK_KEY = "watermark";
     public static final String RESOLVED_KEY = "resolved";
+    public static final String TOPIC_ID_KEY = "topicId";
     static final int FORMAT_VERSION = 1;
+    /** Most offsets above the watermark a progress may span (2^24: a 2 MB bitmap at most). */
+    public static final int MAX_SPAN = 1 << 24;
+    /** Span at which the reader stops fetching the partition until the watermark moves. */
+    static final int SPAN_PAUSE = MAX_SPAN - (1 << 20);
+    private static final Set<String> KEYS = Set.of(VERSION_KEY, WATERMARK_KEY, RESOLVED_KEY, TOPIC_ID_KEY);
+    /** Longest base64 text of a bitmap within {@link #MAX_SPAN} bits. */
+    private static final int MAX_BITMAP_CHARS = (MAX_SPAN / 8 + 2) / 3 * 4;
 
     private long watermark;
+    private String topicId;
     /** Bit i: offset watermark + i is resolved. Bit 0 is always clear (else the watermark moves). */
     private BitSet above;
 
@@ -67,11 +85,26 @@ public final class PartitionProgress {
         }
         long fromIndex = start - watermark;
         long toIndex = to - watermark;
-        if (toIndex > Integer.MAX_VALUE) {
-            throw new IllegalStateException("resolved offsets too far above the watermark " + watermark + ": " + to);
+        if (toIndex > MAX_SPAN) {
+            throw new IllegalStateException("resolved offset " + (to - 1) + " is more than " + MAX_SPAN + " offsets above the watermark "
+                    + watermark);
         }
         above.set((int) fromIndex, (int) toIndex);
         advance();
+    }
+
+    /** The id of the tracking topic this progress was made on; null when unknown. */
+    public String topicId() {
+        return topicId;
+    }
+
+    public void topicId(String id) {
+        this.topicId = id;
+    }
+
+    /** True when the resolved offsets above the watermark span so much that reading further must wait for the watermark. */
+    public boolean nearSpanLimit() {
+        return above.length() >= SPAN_PAUSE;
     }
 
     /** Number of resolved offsets held above the watermark. */
@@ -93,6 +126,9 @@ public final class PartitionProgress {
         offset.put(VERSION_KEY, FORMAT_VERSION);
         offset.put(WATERMARK_KEY, watermark);
         offset.put(RESOLVED_KEY, encodeResolved(above));
+        if (topicId != null) {
+            offset.put(TOPIC_ID_KEY, topicId);
+        }
         return offset;
     }
 
@@ -107,9 +143,9 @@ public final class PartitionProgress {
             throw new IllegalArgumentException("offset is null");
         }
         for (String key : offset.keySet()) {
-            if (!key.equals(VERSION_KEY) && !key.equals(WATERMARK_KEY) && !key.equals(RESOLVED_KEY)) {
+            if (!KEYS.contains(key)) {
                 throw new IllegalArgumentException("unknown offset key '" + key + "'; expected " + WATERMARK_KEY
-                        + " (required), " + RESOLVED_KEY + " and " + VERSION_KEY);
+                        + " (required), " + RESOLVED_KEY + ", " + TOPIC_ID_KEY + " and " + VERSION_KEY);
             }
         }
         Object v = offset.get(VERSION_KEY);
@@ -129,7 +165,13 @@ public final class PartitionProgress {
         if (r != null && !(r instanceof String)) {
             throw new IllegalArgumentException("offset key '" + RESOLVED_KEY + "' must be a string, was " + r.getClass().getSimpleName());
         }
-        return new PartitionProgress(watermark, decodeResolved((String) r));
+        Object id = offset.get(TOPIC_ID_KEY);
+        if (id != null && !(id instanceof String)) {
+            throw new IllegalArgumentException("offset key '" + TOPIC_ID_KEY + "' must be a string, was " + id.getClass().getSimpleName());
+        }
+        PartitionProgress progress = new PartitionProgress(watermark, decodeResolved((String) r));
+        progress.topicId = (String) id;
+        return progress;
     }
 
     static String encodeResolved(BitSet bits) {
@@ -154,33 +196,56 @@ public final class PartitionProgress {
         return runs.length() <= bitmap.length() && bits.nextSetBit(end) < 0 ? runs.toString() : bitmap;
     }
 
+    /** Reads {@code resolved}; checks the span against {@link #MAX_SPAN} before allocating anything. */
     static BitSet decodeResolved(String encoded) {
         if (encoded == null || encoded.isEmpty()) {
             return new BitSet();
         }
         try {
             if (encoded.startsWith("b:")) {
-                return BitSet.valueOf(Base64.getDecoder().decode(encoded.substring(2)));
+                String base64 = encoded.substring(2);
+                if (base64.length() > MAX_BITMAP_CHARS) {
+                    throw tooWide("a bitmap of " + base64.length() + " base64 characters");
+                }
+                return BitSet.valueOf(Base64.getDecoder().decode(base64));
             }
             if (encoded.startsWith("r:")) {
-                BitSet bits = new BitSet();
-                int end = 0;
-                for (String run : encoded.substring(2).split(",")) {
-                    int plus = run.indexOf('+');
-                    int start = Math.addExact(end, Integer.parseInt(run.substring(0, plus)));
-                    int length = Integer.parseInt(run.substring(plus + 1));
-                    if (start < end || length <= 0) {
-                        throw new IllegalArgumentException("bad run '" + run + "'");
-                    }
-                    bits.set(start, Math.addExact(start, length));
-                    end = start + length;
-                }
-                return bits;
+                return decodeRuns(encoded.substring(2).split(","));
             }
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("offset key '" + RESOLVED_KEY + "' is not a valid encoding: " + e.getMessage(), e);
         }
         throw new IllegalArgumentException("offset key '" + RESOLVED_KEY + "' must be empty or start with 'r:' or 'b:'");
+    }
+
+    private static BitSet decodeRuns(String[] runs) {
+        long[] starts = new long[runs.length];
+        long[] lengths = new long[runs.length];
+        long end = 0;
+        for (int i = 0; i < runs.length; i++) {
+            String run = runs[i];
+            int plus = run.indexOf('+');
+            long gap = Long.parseLong(run.substring(0, plus));
+            long length = Long.parseLong(run.substring(plus + 1));
+            if (gap < 0 || length <= 0) {
+                throw new IllegalArgumentException("bad run '" + run + "'");
+            }
+            starts[i] = end + gap;
+            lengths[i] = length;
+            end = starts[i] + length;
+            if (gap > MAX_SPAN || length > MAX_SPAN || end > MAX_SPAN) {
+                throw tooWide("runs reaching " + (gap > MAX_SPAN || length > MAX_SPAN ? "beyond that" : end + " offsets above it"));
+            }
+        }
+        BitSet bits = new BitSet((int) end);
+        for (int i = 0; i < runs.length; i++) {
+            bits.set((int) starts[i], (int) (starts[i] + lengths[i]));
+        }
+        return bits;
+    }
+
+    private static IllegalArgumentException tooWide(String what) {
+        return new IllegalArgumentException("resolved offsets may span at most " + MAX_SPAN + " offsets above the watermark; got " + what);
     }
 
     /** Offsets resolved above the watermark, for tests and logs. */

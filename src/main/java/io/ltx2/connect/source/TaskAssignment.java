@@ -16,7 +16,8 @@ public final class TaskAssignment {
 
     /**
      * Task configs: as many as partitions, at most {@code maxTasks}; with no partition (topic not
-     * there yet) one task that only hosts the callback receiver.
+     * there yet) one task that only hosts the callback receiver. Each task's {@link TaskPlacement}
+     * gives it its share of the connector's call budget.
      */
     public static List<Map<String, String>> taskConfigs(Map<String, String> connectorProps, int partitions, int maxTasks) {
         int tasks = Math.max(1, Math.min(maxTasks, partitions));

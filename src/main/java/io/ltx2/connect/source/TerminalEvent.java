@@ -2,9 +2,9 @@ package io.ltx2.connect.source;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.ltx2.connect.api.GenerationInput;
+import io.ltx2.connect.api.TaskState;
 import io.ltx2.connect.api.TaskStatus;
 import io.ltx2.connect.tracking.SourceCoordinates;
-import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.util.Json;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -16,11 +16,12 @@ import java.util.List;
  * The value of an events-topic record: schema {@value #SCHEMA_NAME} version {@value #SCHEMA_VERSION}.
  * Field names mirror the API's status fields. The request's input is echoed as a JSON string
  * ({@code input}, the API's own field names) rather than a nested struct, so that inputs with
- * fields a later contract adds still fit the fixed schema.
+ * fields a later contract adds still fit the fixed schema. Version 2 added the optional
+ * {@code attempt}, {@code earlierAttempts} and {@code adopted}; a version 1 reader ignores them.
  */
 public final class TerminalEvent {
     public static final String SCHEMA_NAME = "io.ltx2.connect.TerminalEvent";
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     public static final String SUCCESS = "success";
     public static final String FAILED = "failed";
@@ -30,9 +31,16 @@ public final class TerminalEvent {
     public static final String NOT_FOUND = "NOT_FOUND";
     public static final String MALFORMED_RESPONSE = "MALFORMED_RESPONSE";
     public static final String UNKNOWN_FAILURE = "UNKNOWN";
+    /** The sink's fail code of a dry run: the event previews a request that was not sent. */
+    public static final String DRY_RUN = "DRY_RUN";
+    /** The sink's fail code of a request it refused without a code of its own (version 1 records). */
+    static final String INVALID_REQUEST = "INVALID_REQUEST";
 
     public static final String HEADER_REQUEST_ID = "ltx.request.id";
     public static final String HEADER_TASK_ID = "ltx.task.id";
+    public static final String HEADER_IDENTITY = "ltx.request.identity";
+    public static final String HEADER_EARLIER_ATTEMPTS = "ltx.earlier.attempts";
+    public static final String HEADER_ADOPTED = "ltx.adopted";
 
     public static final Schema KEY_SCHEMA = Schema.STRING_SCHEMA;
 
@@ -55,21 +63,26 @@ public final class TerminalEvent {
             .field("sourcePartition", Schema.OPTIONAL_INT32_SCHEMA)
             .field("sourceOffset", Schema.OPTIONAL_INT64_SCHEMA)
             .field("input", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("attempt", SchemaBuilder.int32().optional()
+                    .doc("The create attempt whose task this event reports (1 = the first); null for a rejected request").build())
+            .field("earlierAttempts", SchemaBuilder.int32().optional()
+                    .doc("Earlier create attempts of this request that may have made, and been billed for, a task without a "
+                            + "SUBMITTED record; null when none").build())
+            .field("adopted", SchemaBuilder.bool().optional()
+                    .doc("The task was adopted through its callback: its create was never answered").build())
             .build();
 
     private TerminalEvent() {
     }
 
     /** The event of a finished task: {@code success} or {@code failed} as the API reported it. */
-    public static Struct fromStatus(TrackingRecord submitted, TaskStatus status, long detectTime) {
-        boolean success = status.state() == io.ltx2.connect.api.TaskState.SUCCESS;
-        Struct s = base(submitted, success ? SUCCESS : FAILED, detectTime)
-                .put("taskId", submitted.taskId())
+    public static Struct fromStatus(RequestFacts facts, TaskStatus status, long detectTime) {
+        boolean success = status.state() == TaskState.SUCCESS;
+        Struct s = followed(facts, success ? SUCCESS : FAILED, detectTime)
                 .put("resultUrls", status.resultUrls())
                 .put("createTime", status.createTime())
                 .put("completeTime", status.completeTime())
-                .put("costTime", status.costTime())
-                .put("submitTime", submitted.time());
+                .put("costTime", status.costTime());
         if (!success) {
             s.put("failCode", status.failCode() == null ? UNKNOWN_FAILURE : status.failCode());
             s.put("failMsg", status.failMsg());
@@ -78,63 +91,41 @@ public final class TerminalEvent {
     }
 
     /** A failure the connector decided (TIMEOUT, NOT_FOUND, MALFORMED_RESPONSE). */
-    public static Struct failed(TrackingRecord submitted, String failCode, String failMsg, long detectTime) {
-        return base(submitted, FAILED, detectTime)
-                .put("taskId", submitted.taskId())
+    public static Struct failed(RequestFacts facts, String failCode, String failMsg, long detectTime) {
+        return followed(facts, FAILED, detectTime)
                 .put("resultUrls", List.of())
                 .put("failCode", failCode)
-                .put("failMsg", failMsg)
-                .put("submitTime", submitted.time());
+                .put("failMsg", failMsg);
     }
 
     /** A request the sink never got accepted (REJECTED tracking record). */
-    public static Struct rejected(TrackingRecord rejected, long detectTime) {
-        return base(rejected, REJECTED, detectTime)
+    public static Struct rejected(RequestFacts facts, String failCode, String failMsg, long detectTime) {
+        return base(facts, REJECTED, detectTime)
                 .put("resultUrls", List.of())
-                .put("failCode", rejected.failCode() == null ? "INVALID_REQUEST" : rejected.failCode())
-                .put("failMsg", rejected.failMsg())
-                .put("submitTime", rejected.time());
+                .put("failCode", failCode == null ? INVALID_REQUEST : failCode)
+                .put("failMsg", failMsg);
     }
 
-    /**
-     * The event of a request that the sink's duplicate guard served with an earlier task's result:
-     * that task's outcome, with this request's id, coordinates, input and submit time.
-     */
-    public static Struct reusing(Struct earlier, TrackingRecord reuser) {
-        Struct s = new Struct(SCHEMA);
-        for (org.apache.kafka.connect.data.Field f : SCHEMA.fields()) {
-            s.put(f, earlier.get(f));
-        }
-        s.put("requestId", requestIdOf(reuser)).put("input", inputJson(reuser.input())).put("submitTime", reuser.time());
-        SourceCoordinates source = reuser.source();
-        s.put("sourceTopic", source == null ? null : source.topic())
-                .put("sourcePartition", source == null ? null : source.partition())
-                .put("sourceOffset", source == null ? null : source.offset());
-        return s;
+    private static Struct followed(RequestFacts facts, String state, long detectTime) {
+        return base(facts, state, detectTime)
+                .put("taskId", facts.taskId())
+                .put("attempt", facts.attempt())
+                .put("adopted", facts.adopted());
     }
 
-    private static Struct base(TrackingRecord record, String state, long detectTime) {
+    private static Struct base(RequestFacts facts, String state, long detectTime) {
         Struct s = new Struct(SCHEMA)
-                .put("requestId", requestIdOf(record))
+                .put("requestId", facts.requestId())
                 .put("state", state)
+                .put("submitTime", facts.submitTime())
                 .put("detectTime", detectTime)
-                .put("input", inputJson(record.input()));
-        SourceCoordinates source = record.source();
+                .put("input", inputJson(facts.input()))
+                .put("earlierAttempts", facts.earlierAttempts().isEmpty() ? null : facts.earlierAttempts().size());
+        SourceCoordinates source = facts.source();
         if (source != null) {
             s.put("sourceTopic", source.topic()).put("sourcePartition", source.partition()).put("sourceOffset", source.offset());
         }
         return s;
-    }
-
-    /** The record's request id; records from an older sink without one fall back to the design's topic-partition-offset. */
-    static String requestIdOf(TrackingRecord record) {
-        if (record.requestId() != null) {
-            return record.requestId();
-        }
-        if (record.source() != null) {
-            return record.source().asRequestId();
-        }
-        return record.taskId();
     }
 
     private static String inputJson(GenerationInput input) {

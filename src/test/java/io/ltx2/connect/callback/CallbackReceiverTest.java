@@ -1,5 +1,6 @@
 package io.ltx2.connect.callback;
 
+import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordType;
 import org.junit.jupiter.api.AfterEach;
@@ -68,9 +69,41 @@ class CallbackReceiverTest {
         TrackingRecord r = written.get(0);
         assertThat(r.type()).isEqualTo(TrackingRecordType.CALLBACK);
         assertThat(r.taskId()).isEqualTo("t-1");
+        assertThat(r.identity()).as("a URL without rid names no request").isNull();
         assertThat(r.key()).isEqualTo("t-1");
         assertThat(r.callbackState()).isEqualTo("success");
         assertThat(r.callbackBody()).contains("resultJson");
+    }
+
+    @Test
+    void aCallbackUrlNamingTheRequestGivesARecordKeyedByItsIdentityInBothUrlForms() throws Exception {
+        receiver.addRoute(new CallbackReceiver.Route(TOKEN, null, "X-Signature-256", 4096, writer));
+        RequestIdentity id = new RequestIdentity("sink-a", "user.requests", 3, 12345);
+        String pathForm = id.appendTo("/callback/" + TOKEN);
+        String queryForm = id.appendTo("/callback?token=" + TOKEN);
+        assertThat(pathForm).contains("?rid=");
+        assertThat(queryForm).contains("&rid=");
+        assertThat(post(pathForm, BODY, null, null).statusCode()).isEqualTo(200);
+        assertThat(post(queryForm, BODY, null, null).statusCode()).isEqualTo(200);
+        assertThat(written).hasSize(2).allSatisfy(r -> {
+            assertThat(r.identity()).isEqualTo(id);
+            assertThat(r.key()).isEqualTo("sink-a:user.requests:3:12345");
+            assertThat(r.taskId()).isEqualTo("t-1");
+            assertThat(r.type()).isEqualTo(TrackingRecordType.CALLBACK);
+        });
+    }
+
+    @Test
+    void anUnreadableRidIsRefusedWith400AndNothingIsWritten() throws Exception {
+        receiver.addRoute(new CallbackReceiver.Route(TOKEN, null, "X-Signature-256", 4096, writer));
+        HttpResponse<String> bad = post("/callback/" + TOKEN + "?rid=not-an-identity", BODY, null, null);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("bad rid");
+        assertThat(post("/callback?token=" + TOKEN + "&rid=a%3Ab%3Ax%3A1", BODY, null, null).statusCode()).isEqualTo(400);
+        assertThat(post("/callback?token=" + TOKEN + "&rid=a%3Ab%3A1%3A-5", BODY, null, null).statusCode()).isEqualTo(400);
+        assertThat(written).isEmpty();
+        // The token is checked before the rid: a wrong token with a bad rid is still 403.
+        assertThat(post("/callback/wrong-token-0123456?rid=x", BODY, null, null).statusCode()).isEqualTo(403);
     }
 
     @Test

@@ -6,7 +6,9 @@ import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.api.RetryPolicy;
 import io.ltx2.connect.simulator.ApiSimulator;
-import io.ltx2.connect.tracking.SourceCoordinates;
+import io.ltx2.connect.config.LtxSourceTaskConfig;
+import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,6 +17,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTaskContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
@@ -23,6 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,18 +42,21 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The task's bookkeeping on the tracking partition: what it skips after a restart, offsets that
- * hold no record, duplicates, a callback read before its task. The tracking topic is Kafka's
- * MockConsumer (the ITs use a real broker); the API is the project's simulator.
+ * The task end to end through {@code poll()}: what it skips after a restart, offsets that hold no
+ * record, duplicates, callbacks, adoption, requests sharing a request id, a refused key. The
+ * tracking topic is Kafka's MockConsumer (the ITs use a real broker); the API is the project's
+ * simulator.
  */
 class LtxSourceTaskTest {
     private static final String TOPIC = "tracking";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
+    private static final String TOPIC_ID = "tracking-topic-id-1";
     private static ApiSimulator sim;
     private static LtxApiClient client;
 
     private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-    private final LtxSourceTask task = new LtxSourceTask(System::currentTimeMillis, props -> consumer);
+    private final LtxSourceTask task = new LtxSourceTask(System::currentTimeMillis, props -> consumer, props -> topic -> TOPIC_ID,
+            LtxApiClient::new);
 
     @BeforeAll
     static void startSimulator() throws Exception {
@@ -81,6 +90,7 @@ class LtxSourceTaskTest {
         props.put(LtxSourceTaskConfig.TASK_PARTITIONS, "0");
         props.putAll(extra);
         consumer.updateBeginningOffsets(Map.of(TP, 0L));
+        consumer.updateEndOffsets(Map.of(TP, 100L));
         task.initialize(new SourceTaskContext() {
             @Override
             public Map<String, String> configs() {
@@ -128,8 +138,23 @@ class LtxSourceTaskTest {
         return out;
     }
 
-    private static TrackingRecord submitted(String requestId, String taskId, GenerationInput input) {
-        return TrackingRecord.submitted(requestId, taskId, System.currentTimeMillis(), new SourceCoordinates("requests", 0, 1), "async", "auto", input);
+    /** The request of the record at {@code sourceOffset} of the input topic. */
+    private static TrackedRequest request(String requestId, long sourceOffset, GenerationInput input) {
+        return new TrackedRequest(new RequestIdentity("sink", "requests", 0, sourceOffset), requestId, "async", "auto", input,
+                Map.of("traceparent", "00-trace-01"));
+    }
+
+    private static TrackingRecord submitted(String requestId, long sourceOffset, String taskId, GenerationInput input) {
+        return TrackingRecord.submitted(request(requestId, sourceOffset, input), taskId, 1, List.of(), System.currentTimeMillis());
+    }
+
+    private static TrackingRecord rejected(String requestId, long sourceOffset) {
+        return TrackingRecord.rejected(request(requestId, sourceOffset, null), "INVALID_REQUEST", "bad", List.of(), 1L);
+    }
+
+    private static double metric(String name) throws Exception {
+        return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(
+                new ObjectName("io.ltx2.connect:type=source-task-metrics,connector=\"unit\",task=0"), name)).doubleValue();
     }
 
     private static String create(GenerationInput input) throws Exception {
@@ -153,9 +178,9 @@ class LtxSourceTaskTest {
         String a = create(fast());
         String b = create(fast());
         start(Map.of("v", 1, "watermark", 0L, "resolved", "r:1+1"), Map.of());
-        add(0, submitted("req-a", a, fast()));
-        add(1, submitted("req-b", b, fast()));
-        add(2, TrackingRecord.rejected("req-c", System.currentTimeMillis(), null, null, "INVALID_REQUEST", "bad"));
+        add(0, submitted("req-a", 10, a, fast()));
+        add(1, submitted("req-b", 11, b, fast()));
+        add(2, rejected("req-c", 12));
 
         List<SourceRecord> events = pollFor(2, Duration.ofSeconds(20));
         assertThat(events).extracting(r -> (String) r.key()).containsExactlyInAnyOrder("req-c", "req-a");
@@ -166,17 +191,42 @@ class LtxSourceTaskTest {
         assertThat(state(last)).isEqualTo("success");
         assertThat(watermark(last)).isEqualTo(3);
         assertThat(last.sourcePartition()).isEqualTo(Map.of("topic", TOPIC, "partition", 0));
+        assertThat(last.sourceOffset().get("topicId")).as("the topic's id travels with the progress").isEqualTo(TOPIC_ID);
+        assertThat(header(last, "ltx.request.identity")).isEqualTo("sink:requests:0:10");
+        assertThat(header(last, "traceparent")).isEqualTo("00-trace-01");
+        assertThat(metric("events-success-total")).isEqualTo(1.0);
+        assertThat(metric("events-rejected-total")).isEqualTo(1.0);
+        assertThat(metric("detection-delay-ms-count")).isEqualTo(1.0);
+    }
+
+    @Test
+    void requestsSharingOneRequestIdEachGetTheirEvent() throws Exception {
+        // No request_id and a key per user: the same label on several records, each its own request.
+        List<String> tasks = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            tasks.add(create(fast()));
+        }
+        start(null, Map.of());
+        for (int i = 0; i < 5; i++) {
+            add(i, submitted(i % 2 == 0 ? "user-1" : "user-2", 50 + i, tasks.get(i), fast()));
+        }
+        List<SourceRecord> events = pollFor(5, Duration.ofSeconds(20));
+        assertThat(events).hasSize(5);
+        assertThat(events).extracting(r -> ((Struct) r.value()).getString("taskId")).doesNotHaveDuplicates();
+        assertThat(events).extracting(r -> header(r, "ltx.request.identity")).doesNotHaveDuplicates();
+        assertThat(events).extracting(r -> (String) r.key()).containsOnly("user-1", "user-2");
     }
 
     @Test
     void offsetsWithoutARecordSuchAsTransactionMarkersDoNotHoldTheWatermarkBack() throws Exception {
         start(null, Map.of());
-        add(0, TrackingRecord.rejected("r-0", 1L, null, null, "INVALID_REQUEST", "x"));
-        add(2, TrackingRecord.rejected("r-2", 1L, null, null, "INVALID_REQUEST", "x"));
-        add(7, TrackingRecord.rejected("r-7", 1L, null, null, "INVALID_REQUEST", "x"));
+        add(0, rejected("r-0", 0));
+        add(2, rejected("r-2", 2));
+        add(7, rejected("r-7", 7));
         List<SourceRecord> events = pollFor(3, Duration.ofSeconds(5));
         assertThat(events).extracting(SourceRecord::key).containsExactly("r-0", "r-2", "r-7");
-        assertThat(events).extracting(LtxSourceTaskTest::watermark).containsExactly(1L, 3L, 8L);
+        // Offsets 1 and 3..6 hold no record: they count as resolved once read past, so the watermark jumps over them.
+        assertThat(events).extracting(LtxSourceTaskTest::watermark).containsExactly(2L, 7L, 8L);
         assertThat(events).allMatch(r -> ((Struct) r.value()).getString("state").equals("rejected"));
     }
 
@@ -184,8 +234,8 @@ class LtxSourceTaskTest {
     void aDuplicateSubmittedRecordGivesOneEvent() throws Exception {
         String a = create(fast());
         start(null, Map.of());
-        add(0, submitted("req-dup", a, fast()));
-        add(1, submitted("req-dup", a, fast()));
+        add(0, submitted("req-dup", 1, a, fast()));
+        add(1, submitted("req-dup", 1, a, fast()));
         List<SourceRecord> events = pollFor(1, Duration.ofSeconds(10));
         assertThat(events).hasSize(1);
         assertThat(watermark(events.get(0))).isEqualTo(2);
@@ -197,50 +247,92 @@ class LtxSourceTaskTest {
         String a = create(fast());
         String b = create(fast());
         start(null, Map.of());
-        add(0, submitted("req-once", a, fast()));
+        add(0, submitted("req-once", 1, a, fast()));
         assertThat(pollFor(1, Duration.ofSeconds(10))).hasSize(1);
-        add(1, submitted("req-once", a, fast()));   // the same record written again
-        add(2, submitted("req-once", b, fast()));   // the same request submitted again as another task
+        add(1, submitted("req-once", 1, a, fast()));   // the same record written again
+        add(2, submitted("req-once", 1, b, fast()));   // the same request submitted again as another task
         assertThat(pollFor(1, Duration.ofSeconds(2))).isEmpty();
         assertThat(sim.stats().statusCallsFor(b)).isZero();
-        add(3, TrackingRecord.rejected("req-next", 1L, null, null, "INVALID_REQUEST", "x"));
+        assertThat(metric("duplicate-tasks-total")).isEqualTo(1.0);
+        add(3, rejected("req-next", 2));
         List<SourceRecord> next = pollFor(1, Duration.ofSeconds(5));
         assertThat(next).hasSize(1);
         assertThat(watermark(next.get(0))).as("the skipped records count as resolved").isEqualTo(4);
     }
 
     @Test
-    void aCallbackReadBeforeItsSubmittedRecordTriggersTheConfirmingCallAtOnce() throws Exception {
+    void aCallbackWithoutIdentityReadBeforeItsSubmittedRecordTriggersTheConfirmingCallAtOnce() throws Exception {
         String a = create(fast());
         Thread.sleep(1_500); // done on the simulator by now
         // A fixed schedule that would not poll for a minute: only the callback can resolve it in time.
         start(null, Map.of("ltx.poll.schedule", "fixed", "ltx.poll.fixed.initial.delay.ms", "60000"));
-        add(0, TrackingRecord.callback(a, System.currentTimeMillis(), "success", "{\"taskId\":\"" + a + "\",\"state\":\"success\"}"));
-        add(1, submitted("req-early", a, fast()));
+        add(0, TrackingRecord.callback(null, a, System.currentTimeMillis(), "success", "{\"taskId\":\"" + a + "\",\"state\":\"success\"}"));
+        add(1, submitted("req-early", 1, a, fast()));
         List<SourceRecord> events = pollFor(1, Duration.ofSeconds(10));
         assertThat(events).hasSize(1);
         assertThat(state(events.get(0))).isEqualTo("success");
         assertThat(sim.stats().statusCallsFor(a)).isEqualTo(1);
         assertThat(watermark(events.get(0))).isEqualTo(2);
+        assertThat(metric("callbacks-read-total")).isEqualTo(1.0);
     }
 
     @Test
-    void aRequestReusingAFollowedTaskGetsItsOutcomeWithoutMoreStatusCalls() throws Exception {
+    void aTaskWithoutSubmittedRecordIsAdoptedThroughItsCallbackWithOneStatusCall() throws Exception {
+        String orphan = create(fast()); // created by attempt 1, whose SUBMITTED record was never written
+        Thread.sleep(1_500);
+        start(null, Map.of("ltx.poll.schedule", "fixed", "ltx.poll.fixed.initial.delay.ms", "60000"));
+        TrackedRequest r = request("req-adopted", 30, fast());
+        add(0, TrackingRecord.intent(r, 1, System.currentTimeMillis() - 2_000));
+        add(1, TrackingRecord.callback(r.identity(), orphan, System.currentTimeMillis(), "success", "{}"));
+        List<SourceRecord> events = pollFor(1, Duration.ofSeconds(10));
+        assertThat(events).hasSize(1);
+        Struct event = (Struct) events.get(0).value();
+        assertThat(event.getString("state")).isEqualTo("success");
+        assertThat(event.getString("taskId")).isEqualTo(orphan);
+        assertThat(event.getBoolean("adopted")).isTrue();
+        assertThat(event.getInt32("attempt")).isEqualTo(1);
+        assertThat(header(events.get(0), "ltx.adopted")).isEqualTo("true");
+        assertThat(sim.stats().statusCallsFor(orphan)).isEqualTo(1);
+        assertThat(watermark(events.get(0))).isEqualTo(2);
+        assertThat(metric("adopted-total")).isEqualTo(1.0);
+    }
+
+    @Test
+    void requestsReusingOneTaskEachGetItsOutcome() throws Exception {
         String a = create(fast());
-        // Both records are read before the first poll, so the second attaches to the task being followed.
         start(null, Map.of("ltx.poll.schedule", "fixed", "ltx.poll.fixed.initial.delay.ms", "1000", "ltx.poll.fixed.interval.ms", "200"));
-        add(0, submitted("req-first", a, fast()));
-        add(1, TrackingRecord.submitted("req-reuse", a, System.currentTimeMillis(), new SourceCoordinates("requests", 0, 9), "async", "auto", fast()));
+        add(0, submitted("req-first", 1, a, fast()));
+        add(1, TrackingRecord.reused(request("req-reuse", 9, fast()), a, System.currentTimeMillis()));
         List<SourceRecord> events = pollFor(2, Duration.ofSeconds(15));
-        assertThat(events).extracting(SourceRecord::key).containsExactly("req-first", "req-reuse");
+        assertThat(events).extracting(SourceRecord::key).containsExactlyInAnyOrder("req-first", "req-reuse");
         Struct first = (Struct) events.get(0).value();
         Struct reuse = (Struct) events.get(1).value();
         assertThat(reuse.getString("state")).isEqualTo("success");
         assertThat(reuse.getString("taskId")).isEqualTo(a);
         assertThat(reuse.getArray("resultUrls")).isEqualTo(first.getArray("resultUrls")).isNotEmpty();
-        assertThat(reuse.getInt64("sourceOffset")).isEqualTo(9L);
+        assertThat(events).extracting(r -> ((Struct) r.value()).getInt64("sourceOffset")).containsExactlyInAnyOrder(1L, 9L);
         assertThat(watermark(events.get(1))).isEqualTo(2);
-        assertThat(pollFor(1, Duration.ofSeconds(1))).isEmpty();
-        assertThat(sim.stats().statusCallsFor(a)).isEqualTo(1);
+        assertThat(sim.stats().statusCallsFor(a)).as("each request polls the shared task once").isEqualTo(2);
+    }
+
+    @Test
+    void aRefusedKeyFailsThePollWithAClearMessageWithoutTheKey() throws Exception {
+        start(null, Map.of("ltx.api.key", "wrong-key-not-to-leak"));
+        Throwable failure = null;
+        long end = System.currentTimeMillis() + 10_000;
+        while (failure == null && System.currentTimeMillis() < end) {
+            try {
+                task.poll();
+            } catch (ConnectException e) {
+                failure = e;
+            }
+        }
+        assertThat(failure).isNotNull().hasMessageContaining("check ltx.api.key").hasMessageContaining("401");
+        assertThat(failure.getMessage()).doesNotContain("wrong-key-not-to-leak");
+    }
+
+    private static String header(SourceRecord r, String name) {
+        Header h = r.headers().lastWithName(name);
+        return h == null ? null : (String) h.value();
     }
 }

@@ -102,10 +102,50 @@ class PartitionProgressTest {
         assertThatThrownBy(() -> PartitionProgress.fromOffset(Map.of())).hasMessageContaining("watermark").hasMessageContaining("missing");
         assertThatThrownBy(() -> PartitionProgress.fromOffset(Map.of("watermark", "12"))).hasMessageContaining("must be an integer");
         assertThatThrownBy(() -> PartitionProgress.fromOffset(Map.of("watermark", -1L))).hasMessageContaining(">= 0");
-        assertThatThrownBy(() -> PartitionProgress.fromOffset(Map.of("watermark", 1L, "offset", 3))).hasMessageContaining("unknown offset key 'offset'");
+        assertThatThrownBy(() -> PartitionProgress.fromOffset(Map.of("watermark", 1L, "offset", 3))).hasMessageContaining("unknown offset key 'offset'")
+                .hasMessageContaining("topicId");
         assertThatThrownBy(() -> PartitionProgress.fromOffset(Map.of("watermark", 1L, "resolved", "x:1"))).hasMessageContaining("resolved");
         assertThatThrownBy(() -> PartitionProgress.fromOffset(Map.of("watermark", 1L, "resolved", "r:1+0"))).hasMessageContaining("resolved");
         Map<String, Object> v2 = new HashMap<>(Map.of("watermark", 1L, "v", 2));
         assertThatThrownBy(() -> PartitionProgress.fromOffset(v2)).hasMessageContaining("version");
+    }
+
+    @Test
+    void theTopicIdTravelsWithTheOffsetAndMustBeAString() {
+        PartitionProgress p = new PartitionProgress(7);
+        assertThat(p.toOffset()).doesNotContainKey("topicId");
+        p.topicId("AbCdEf");
+        PartitionProgress back = PartitionProgress.fromOffset(p.toOffset());
+        assertThat(back.topicId()).isEqualTo("AbCdEf");
+        assertThatThrownBy(() -> PartitionProgress.fromOffset(Map.of("watermark", 1L, "topicId", 5)))
+                .hasMessageContaining("'topicId' must be a string");
+    }
+
+    /** A REST offset claiming a huge span is refused before anything is allocated (it once cost a 256 MB bitmap). */
+    @Test
+    void aResolvedSetSpanningMoreThanTheLimitIsRefusedFastAndSmall() {
+        Runtime rt = Runtime.getRuntime();
+        long before = rt.totalMemory() - rt.freeMemory();
+        long started = System.nanoTime();
+        for (String huge : List.of("r:0+2147483647", "r:0+1,16777216+1", "r:9223372036854775807+1", "r:16777215+2")) {
+            assertThatThrownBy(() -> PartitionProgress.fromOffset(Map.of("watermark", 0L, "resolved", huge)))
+                    .as(huge).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 16777216 offsets");
+        }
+        String bitmap = "b:" + "A".repeat(PartitionProgress.MAX_SPAN / 6 + 8);
+        assertThatThrownBy(() -> PartitionProgress.fromOffset(Map.of("watermark", 0L, "resolved", bitmap)))
+                .hasMessageContaining("at most 16777216 offsets").hasMessageContaining("base64 characters");
+        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        long grewBy = rt.totalMemory() - rt.freeMemory() - before;
+        assertThat(elapsedMs).as("refused without building anything").isLessThan(2_000);
+        assertThat(grewBy).as("no 256 MB bitmap was allocated").isLessThan(64L << 20);
+    }
+
+    @Test
+    void spansUpToTheLimitAreAcceptedAndTheReaderIsToldWhenItComesNear() {
+        PartitionProgress p = PartitionProgress.fromOffset(Map.of("watermark", 0L, "resolved", "r:16777215+1"));
+        assertThat(p.isResolved(16_777_215)).isTrue();
+        assertThat(p.nearSpanLimit()).isTrue();
+        assertThat(new PartitionProgress(0).nearSpanLimit()).isFalse();
+        assertThatThrownBy(() -> p.resolve(16_777_216)).isInstanceOf(IllegalStateException.class);
     }
 }

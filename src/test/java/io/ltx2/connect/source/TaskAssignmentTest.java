@@ -1,5 +1,7 @@
 package io.ltx2.connect.source;
 
+import io.ltx2.connect.config.LtxSourceTaskConfig;
+import io.ltx2.connect.config.TaskPlacement;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,9 +16,9 @@ class TaskAssignmentTest {
     void splitsPartitionsRoundRobinAndNeverExceedsMaxTasksOrPartitions() {
         List<Map<String, String>> configs = TaskAssignment.taskConfigs(PROPS, 5, 2);
         assertThat(configs).hasSize(2);
-        assertThat(configs.get(0)).containsEntry(LtxSourceTaskConfig.TASK_PARTITIONS, "0,2,4").containsEntry(LtxSourceTaskConfig.TASK_COUNT, "2")
+        assertThat(configs.get(0)).containsEntry(LtxSourceTaskConfig.TASK_PARTITIONS, "0,2,4").containsEntry(TaskPlacement.TASK_COUNT, "2")
                 .containsEntry("name", "src");
-        assertThat(configs.get(1)).containsEntry(LtxSourceTaskConfig.TASK_PARTITIONS, "1,3").containsEntry(LtxSourceTaskConfig.TASK_INDEX, "1");
+        assertThat(configs.get(1)).containsEntry(LtxSourceTaskConfig.TASK_PARTITIONS, "1,3").containsEntry(TaskPlacement.TASK_INDEX, "1");
         assertThat(TaskAssignment.taskConfigs(PROPS, 2, 8)).hasSize(2);
         assertThat(new LtxSourceTaskConfigFixture(configs.get(0)).partitions()).containsExactly(0, 2, 4);
     }

@@ -3,28 +3,35 @@ package io.ltx2.connect.source;
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.TaskState;
 import io.ltx2.connect.api.TaskStatus;
+import io.ltx2.connect.tracking.Attempt;
+import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.SourceCoordinates;
-import io.ltx2.connect.tracking.TrackingRecord;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.header.Header;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TerminalEventTest {
     private static final GenerationInput INPUT = new GenerationInput("text-to-video", "A fox", "720p", 8, "16:9", null, 42L, null);
-    private static final TrackingRecord SUBMITTED = TrackingRecord.submitted("req-1", "task-1", 1_000L,
-            new SourceCoordinates("requests", 2, 77), "async", "auto", INPUT);
+    private static final SourceCoordinates SOURCE = new SourceCoordinates("requests", 2, 77);
+    private static final RequestIdentity IDENTITY = RequestIdentity.of("sink", SOURCE);
+    private static final RequestFacts FIRST_ATTEMPT = new RequestFacts(IDENTITY, "req-1", SOURCE, INPUT,
+            Map.of("traceparent", "00-abc-01"), "task-1", 1_000L, 1, List.of(), false);
 
     @Test
-    void successCarriesUrlsTimesCoordinatesAndInput() {
+    void successCarriesUrlsTimesCoordinatesInputAndTheAttempt() {
         TaskStatus status = new TaskStatus("task-1", TaskState.SUCCESS, "success", List.of("https://x/v.mp4"), null, null,
                 1_100L, 61_000L, 59_900L);
-        Struct s = TerminalEvent.fromStatus(SUBMITTED, status, 62_000L);
+        Struct s = TerminalEvent.fromStatus(FIRST_ATTEMPT, status, 62_000L);
         s.validate();
         assertThat(s.schema().name()).isEqualTo("io.ltx2.connect.TerminalEvent");
-        assertThat(s.schema().version()).isEqualTo(1);
+        assertThat(s.schema().version()).isEqualTo(2);
         assertThat(s.getString("requestId")).isEqualTo("req-1");
         assertThat(s.getString("taskId")).isEqualTo("task-1");
         assertThat(s.getString("state")).isEqualTo("success");
@@ -39,40 +46,79 @@ class TerminalEventTest {
         assertThat(s.getInt32("sourcePartition")).isEqualTo(2);
         assertThat(s.getInt64("sourceOffset")).isEqualTo(77L);
         assertThat(s.getString("input")).contains("\"prompt\":\"A fox\"").contains("\"aspect_ratio\":\"16:9\"");
+        assertThat(s.getInt32("attempt")).isEqualTo(1);
+        assertThat(s.getInt32("earlierAttempts")).isNull();
+        assertThat(s.getBoolean("adopted")).isFalse();
+    }
+
+    @Test
+    void anAdoptedTaskWithEarlierAttemptsSaysSoInFieldsAndHeaders() {
+        RequestFacts adopted = new RequestFacts(IDENTITY, "req-1", SOURCE, INPUT, Map.of("traceparent", "00-abc-01", "ltx.task.id", "spoof"),
+                "task-3", 5_000L, 3, List.of(new Attempt(1, 1_000L), new Attempt(2, 3_000L)), true);
+        Struct s = TerminalEvent.failed(adopted, TerminalEvent.TIMEOUT, "too slow", 9_000L);
+        s.validate();
+        assertThat(s.getInt32("attempt")).isEqualTo(3);
+        assertThat(s.getInt32("earlierAttempts")).isEqualTo(2);
+        assertThat(s.getBoolean("adopted")).isTrue();
+
+        ConnectHeaders headers = EventFactory.headers(adopted);
+        assertThat(value(headers, "ltx.request.id")).containsExactly("req-1");
+        assertThat(value(headers, "ltx.task.id")).as("a request header never overrides the connector's").containsExactly("task-3");
+        assertThat(value(headers, "ltx.request.identity")).containsExactly("sink:requests:2:77");
+        assertThat(value(headers, "ltx.earlier.attempts")).containsExactly("1@1000,2@3000");
+        assertThat(value(headers, "ltx.adopted")).containsExactly("true");
+        assertThat(value(headers, "traceparent")).containsExactly("00-abc-01");
+    }
+
+    @Test
+    void anOrdinaryEventHasNoAttemptOrAdoptionHeaders() {
+        ConnectHeaders headers = EventFactory.headers(FIRST_ATTEMPT);
+        assertThat(value(headers, "ltx.earlier.attempts")).isEmpty();
+        assertThat(value(headers, "ltx.adopted")).isEmpty();
+        assertThat(value(headers, "ltx.task.id")).containsExactly("task-1");
     }
 
     @Test
     void apiFailureKeepsTheApisCodeAndMessage() {
         TaskStatus status = new TaskStatus("task-1", TaskState.FAILED, "failed", null, "CONTENT_VIOLATION", "blocked", 1L, 2L, 1L);
-        Struct s = TerminalEvent.fromStatus(SUBMITTED, status, 3L);
+        Struct s = TerminalEvent.fromStatus(FIRST_ATTEMPT, status, 3L);
         s.validate();
         assertThat(s.getString("state")).isEqualTo("failed");
         assertThat(s.getString("failCode")).isEqualTo("CONTENT_VIOLATION");
         assertThat(s.getString("failMsg")).isEqualTo("blocked");
         assertThat(s.<String>getArray("resultUrls")).isEmpty();
+        TaskStatus noCode = new TaskStatus("task-1", TaskState.FAILED, "failed", null, null, null, 1L, 2L, 1L);
+        assertThat(TerminalEvent.fromStatus(FIRST_ATTEMPT, noCode, 3L).getString("failCode")).isEqualTo("UNKNOWN");
     }
 
     @Test
     void connectorDecidedFailureAndRejection() {
-        Struct timeout = TerminalEvent.failed(SUBMITTED, TerminalEvent.TIMEOUT, "too slow", 5L);
+        Struct timeout = TerminalEvent.failed(FIRST_ATTEMPT, TerminalEvent.TIMEOUT, "too slow", 5L);
         timeout.validate();
         assertThat(timeout.getString("failCode")).isEqualTo("TIMEOUT");
         assertThat(timeout.getInt64("createTime")).isNull();
 
-        TrackingRecord rejected = TrackingRecord.rejected("req-2", 9L, new SourceCoordinates("requests", 0, 5), INPUT,
-                "HTTP_400", "prompt too long");
-        Struct r = TerminalEvent.rejected(rejected, 10L);
+        RequestFacts rejectedFacts = new RequestFacts(IDENTITY, "req-2", SOURCE, INPUT, Map.of(), null, 9L, null,
+                List.of(new Attempt(1, 4L)), false);
+        Struct r = TerminalEvent.rejected(rejectedFacts, "HTTP_400", "prompt too long", 10L);
         r.validate();
         assertThat(r.getString("state")).isEqualTo("rejected");
         assertThat(r.getString("taskId")).isNull();
         assertThat(r.getString("failCode")).isEqualTo("HTTP_400");
         assertThat(r.getString("failMsg")).isEqualTo("prompt too long");
         assertThat(r.getInt64("submitTime")).isEqualTo(9L);
+        assertThat(r.getInt32("attempt")).isNull();
+        assertThat(r.getInt32("earlierAttempts")).as("a rejected request may still have billed an ambiguous attempt").isEqualTo(1);
+        assertThat(r.get("adopted")).isNull();
     }
 
-    @Test
-    void requestIdFallsBackToTheSourceCoordinates() {
-        TrackingRecord noId = TrackingRecord.rejected(null, 1L, new SourceCoordinates("requests", 1, 9), null, "INVALID_REQUEST", "x");
-        assertThat(TerminalEvent.rejected(noId, 2L).getString("requestId")).isEqualTo("requests-1-9");
+    private static List<String> value(ConnectHeaders headers, String name) {
+        List<String> out = new ArrayList<>();
+        for (Header h : headers) {
+            if (h.key().equals(name)) {
+                out.add((String) h.value());
+            }
+        }
+        return out;
     }
 }

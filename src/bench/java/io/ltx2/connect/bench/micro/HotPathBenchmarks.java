@@ -9,8 +9,10 @@ import io.ltx2.connect.config.RequestDefaults;
 import io.ltx2.connect.sink.PropagatedHeaders;
 import io.ltx2.connect.sink.RequestParser;
 import io.ltx2.connect.sink.SinkRequest;
+import io.ltx2.connect.source.RequestFacts;
 import io.ltx2.connect.source.TerminalEvent;
 import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.SourceCoordinates;
 import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
@@ -37,6 +39,7 @@ public class HotPathBenchmarks {
     private final SinkRecord mapRecord;
     private final SinkRecord jsonRecord;
     private final TrackingRecord submitted;
+    private final RequestFacts facts;
     private final byte[] encoded;
     private final TaskStatus success;
 
@@ -56,8 +59,11 @@ public class HotPathBenchmarks {
                         + "\"resolution\":\"1080p\",\"duration\":12,\"aspect_ratio\":\"16:9\",\"seed\":7}", 1235L);
         GenerationInput input = new GenerationInput("image-to-video-LoRA", "The character waves", "720p", 8, null,
                 List.of("https://images.example.com/c.png"), 42L, List.of(new Lora("https://loras.example.com/style.safetensors?download=true", 1.0)));
-        submitted = TrackingRecord.submitted(new TrackedRequest(new RequestIdentity("sink", "requests", 3, 1234L), "req-123456", "async",
-                "auto", input, Map.of()), "task-9f8e7d6c5b4a", 1, List.of(), 1_700_000_000_000L);
+        RequestIdentity identity = RequestIdentity.of("sink", new SourceCoordinates("requests", 3, 1234L));
+        submitted = TrackingRecord.submitted(new TrackedRequest(identity, "req-123456", "async", "auto", input, Map.of()), "task-9f8e7d6c5b4a",
+                1, List.of(), 1_700_000_000_000L);
+        facts = new RequestFacts(identity, "req-123456", identity.coordinates(), input, Map.of(), "task-9f8e7d6c5b4a", 1_700_000_000_000L,
+                1, List.of(), false);
         encoded = TrackingRecordCodec.encode(submitted);
         success = new TaskStatus("task-9f8e7d6c5b4a", TaskState.SUCCESS, "success", List.of("https://results.example.com/v.mp4"), null, null,
                 1_700_000_000_100L, 1_700_000_075_000L, 74_900L);
@@ -92,6 +98,6 @@ public class HotPathBenchmarks {
     /** Source: the terminal event of a successful task. */
     @Benchmark
     public Struct buildSuccessEvent() {
-        return TerminalEvent.fromStatus(submitted, success, 1_700_000_075_500L);
+        return TerminalEvent.fromStatus(facts, success, 1_700_000_075_500L);
     }
 }

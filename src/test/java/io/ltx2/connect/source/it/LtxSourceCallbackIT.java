@@ -2,6 +2,7 @@ package io.ltx2.connect.source.it;
 
 import io.ltx2.connect.simulator.Faults;
 import io.ltx2.connect.simulator.SimulatorStats;
+import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -97,6 +98,45 @@ class LtxSourceCallbackIT extends SourceItFixture {
         assertThat(perTask).isLessThanOrEqualTo(1.25);
         connect.deleteConnector("callback");
         sim.setFaults(Faults.NONE);
+    }
+
+    /**
+     * A create that was never answered (the sink's worker died between the create and its SUBMITTED
+     * record): only the INTENT is on the tracking topic, but the callback URL names the request, so
+     * the task is adopted through its callback and the request gets its event, with one status call.
+     */
+    @Test
+    void aTaskWithoutSubmittedRecordIsAdoptedThroughItsCallback() throws Exception {
+        String bootstrap = connect.kafka().bootstrapServers();
+        String tracking = "tasks-adopt";
+        String events = "events-adopt";
+        connect.kafka().createTopic(tracking, 3);
+        connect.kafka().createTopic(events, 1);
+        int port = SourceIt.freePort();
+        String callbackUrl = "http://127.0.0.1:" + port + "/callback/" + TOKEN;
+        Map<String, String> props = SourceIt.connectorProps(bootstrap, sim, tracking, events, 1);
+        props.put("ltx.callback.enabled", "true");
+        props.put("ltx.callback.listener.port", String.valueOf(port));
+        props.put("ltx.callback.token", TOKEN);
+        props.put("ltx.callback.safety.poll.interval.ms", "60000");
+        connect.configureConnector("adopt", props);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("adopt", 1, "source connector did not start");
+
+        TrackedRequest orphaned = SourceIt.request("adopt-1", SourceIt.text("Orphan", "480p", 5), "callback");
+        SourceIt.write(bootstrap, tracking, List.of(TrackingRecord.intent(orphaned, 1, System.currentTimeMillis())));
+        String taskId = SourceIt.create(client, orphaned, callbackUrl); // its SUBMITTED record is never written
+
+        List<Event> got = SourceIt.readEvents(bootstrap, events, 1, WAIT, Duration.ofSeconds(2));
+        assertThat(got).hasSize(1);
+        Event e = got.get(0);
+        assertThat(e.key()).isEqualTo("adopt-1");
+        assertThat(e.state()).isEqualTo("success");
+        assertThat(e.value().path("taskId").asText()).isEqualTo(taskId);
+        assertThat(e.value().path("adopted").asBoolean()).isTrue();
+        assertThat(e.value().path("attempt").asInt()).isEqualTo(1);
+        assertThat(e.headers()).containsEntry("ltx.adopted", "true").containsEntry("ltx.request.identity", orphaned.identity().key());
+        assertThat(sim.stats().statusCallsFor(taskId)).isEqualTo(1);
+        connect.deleteConnector("adopt");
     }
 
     @Test

@@ -4,7 +4,7 @@ import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.Lora;
 import io.ltx2.connect.simulator.Faults;
 import io.ltx2.connect.simulator.SimulatorStats;
-import io.ltx2.connect.tracking.SourceCoordinates;
+import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
 import jakarta.ws.rs.core.Response;
 import org.apache.kafka.clients.admin.Admin;
@@ -74,14 +74,14 @@ class LtxSourceConnectorIT extends SourceItFixture {
         records.add(SourceIt.submit(client, "violation-1", SourceIt.text("Something #violation", "480p", 5), "async", null));
         records.add(SourceIt.submit(client, "image-1", SourceIt.image("Waves", "https://img.test/invalid-image.png"), "async", null));
         records.add(SourceIt.submit(client, "lora-1", SourceIt.lora("Style", "https://l.test/invalid-lora?download=true"), "async", null));
-        records.add(TrackingRecord.rejected("rejected-1", now, new SourceCoordinates("requests", 0, 9), SourceIt.text("", "480p", 5),
-                "INVALID_REQUEST", "input.prompt: must have 1 to 5000 characters"));
-        records.add(TrackingRecord.submitted("lost-1", "no-such-task-id", now, new SourceCoordinates("requests", 0, 10), "async", "auto",
-                SourceIt.text("lost", "480p", 5)));
+        records.add(TrackingRecord.rejected(SourceIt.request("rejected-1", SourceIt.text("", "480p", 5), "async"), "INVALID_REQUEST",
+                "input.prompt: must have 1 to 5000 characters", List.of(), now));
+        records.add(TrackingRecord.submitted(SourceIt.request("lost-1", SourceIt.text("lost", "480p", 5), "async"), "no-such-task-id", 1,
+                List.of(), now));
         // Submitted "long ago": the 20 s time-out runs out before this 1080p LoRA task (about 1.5 s here) can finish.
         TrackingRecord slow = SourceIt.submit(client, "slow-1", new GenerationInput("text-to-video-LoRA", "Slow",
                 "1080p", 20, "16:9", null, 1L, List.of(new Lora("https://l.test/ok?download=true", 1.0))), "async", null);
-        records.add(TrackingRecord.submitted(slow.requestId(), slow.taskId(), now - 19_700, slow.source(), "async", "auto", slow.input()));
+        records.add(TrackingRecord.submitted(slow.request(), slow.taskId(), 1, List.of(), now - 19_700));
         SourceIt.write(bootstrap, tracking, records);
 
         Map<String, String> props = SourceIt.connectorProps(bootstrap, sim, tracking, events, 2);
@@ -128,21 +128,11 @@ class LtxSourceConnectorIT extends SourceItFixture {
         for (int task = 0; task < 2; task++) {
             ObjectName mbean = new ObjectName(
                     "io.ltx2.connect:type=source-task-metrics,connector=\"outcomes\",task=" + task);
-            success += (Long) jmx.getAttribute(mbean, "EventsSuccess");
-            failed += (Long) jmx.getAttribute(mbean, "EventsFailed");
+            success += ((Number) jmx.getAttribute(mbean, "events-success-total")).longValue();
+            failed += ((Number) jmx.getAttribute(mbean, "events-failed-total")).longValue();
         }
         assertThat(success).isEqualTo(2);
         assertThat(failed).isEqualTo(5);
-        // The same counters as Connect plugin metrics (KIP-877), which the worker exposes through its own JMX reporter.
-        long pluginSuccess = 0;
-        for (ObjectName n : jmx.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
-            if ("outcomes".equals(n.getKeyProperty("connector"))) {
-                log.info("Plugin metrics MBean {}", n);
-                pluginSuccess += ((Number) jmx.getAttribute(n, "events-success-total")).longValue();
-            }
-        }
-        assertThat(pluginSuccess).isEqualTo(2);
-
         // A partition added to the tracking topic is picked up without a restart by hand.
         try (Admin admin = Admin.create(
                 Map.of("bootstrap.servers", bootstrap))) {
@@ -150,6 +140,42 @@ class LtxSourceConnectorIT extends SourceItFixture {
         }
         await().atMost(WAIT).untilAsserted(() -> assertThat(assignedPartitions("outcomes")).containsExactly("0,2", "1"));
         connect.deleteConnector("outcomes");
+    }
+
+    /**
+     * Issue 12: requests keyed by user with no request_id lost their events (7 requests under 2
+     * keys gave 2 events). Each record is a request; a second task of one request (a zombie create)
+     * gives no second event and is counted.
+     */
+    @Test
+    void requestsSharingARequestIdEachGetTheirEventAndASecondTaskOfOneRequestGivesNone() throws Exception {
+        String tracking = "tasks-identity";
+        String events = "events-identity";
+        connect.kafka().createTopic(tracking, 3);
+        connect.kafka().createTopic(events, 1);
+        List<TrackingRecord> records = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            records.add(SourceIt.submit(client, i % 2 == 0 ? "user-a" : "user-b", SourceIt.text("Shared " + i, "480p", 5), "async", null));
+        }
+        TrackedRequest zombie = SourceIt.request("user-z", SourceIt.text("Zombie", "480p", 5), "async");
+        records.add(TrackingRecord.intent(zombie, 1, System.currentTimeMillis()));
+        records.add(TrackingRecord.submitted(zombie, SourceIt.create(client, zombie, null), 1, List.of(), System.currentTimeMillis()));
+        records.add(TrackingRecord.intent(zombie, 2, System.currentTimeMillis()));
+        records.add(TrackingRecord.submitted(zombie, SourceIt.create(client, zombie, null), 2, List.of(), System.currentTimeMillis()));
+        SourceIt.write(bootstrap, tracking, records);
+        startConnector("identity", SourceIt.connectorProps(bootstrap, sim, tracking, events, 1), 1);
+
+        List<Event> got = SourceIt.readEvents(bootstrap, events, 8, WAIT, Duration.ofSeconds(3));
+        assertThat(got).hasSize(8).allMatch(e -> e.state().equals("success"));
+        assertThat(got.stream().collect(Collectors.groupingBy(Event::key, Collectors.counting())))
+                .containsEntry("user-a", 4L).containsEntry("user-b", 3L).containsEntry("user-z", 1L);
+        assertThat(got.stream().map(e -> e.headers().get("ltx.request.identity")).distinct()).hasSize(8);
+        assertThat(got).allMatch(e -> e.value().path("attempt").asInt() >= 1);
+        assertThat(got.get(0).headers()).containsKey("traceparent");
+        ObjectName mbean = new ObjectName("io.ltx2.connect:type=source-task-metrics,connector=\"identity\",task=0");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(((Number) ManagementFactory.getPlatformMBeanServer()
+                .getAttribute(mbean, "duplicate-tasks-total")).longValue()).isEqualTo(1L));
+        connect.deleteConnector("identity");
     }
 
     @Test

@@ -9,7 +9,9 @@ import io.ltx2.connect.api.Lora;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.api.RetryPolicy;
 import io.ltx2.connect.simulator.ApiSimulator;
+import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.SourceCoordinates;
+import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import io.ltx2.connect.util.Json;
@@ -38,11 +40,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** What the source ITs share: cluster settings, a tracking-topic writer, an events reader, task creation on the simulator. */
 final class SourceIt {
     static final String API_KEY = "it-source-key";
     static final double TIME_SCALE = 0.01;
+    static final String SINK = "it-sink";
+    private static final AtomicLong NEXT_INPUT_OFFSET = new AtomicLong();
 
     private SourceIt() {
     }
@@ -115,12 +120,27 @@ final class SourceIt {
         return new GenerationInput("text-to-video-LoRA", prompt, "480p", 5, "16:9", null, 7L, List.of(new Lora(path, 1.0)));
     }
 
-    /** Creates a task on the simulator, as the sink would, and returns its SUBMITTED tracking record. */
+    /** A request read by the sink {@value #SINK} from a record of its own (a new input offset each time): a request is its record. */
+    static TrackedRequest request(String requestId, GenerationInput input, String requestType) {
+        SourceCoordinates record = new SourceCoordinates("requests", 0, NEXT_INPUT_OFFSET.getAndIncrement());
+        return new TrackedRequest(RequestIdentity.of(SINK, record), requestId, requestType, "auto", input, Map.of("traceparent",
+                "00-" + requestId + "-01"));
+    }
+
+    /**
+     * Creates a task on the simulator as the sink would (the callback URL naming the request), and
+     * returns its SUBMITTED tracking record (attempt 1).
+     */
     static TrackingRecord submit(LtxApiClient client, String requestId, GenerationInput input, String requestType, String callbackUrl)
             throws Exception {
-        String taskId = client.createTask(new CreateTaskRequest(requestType, callbackUrl, "auto", input)).get(30, TimeUnit.SECONDS);
-        return TrackingRecord.submitted(requestId, taskId, System.currentTimeMillis(), new SourceCoordinates("requests", 0,
-                Math.abs(requestId.hashCode() % 1000)), requestType, "auto", input);
+        TrackedRequest request = request(requestId, input, requestType);
+        return TrackingRecord.submitted(request, create(client, request, callbackUrl), 1, List.of(), System.currentTimeMillis());
+    }
+
+    /** Creates the request's task on the simulator; the callback URL (null for none) gets the request's identity. */
+    static String create(LtxApiClient client, TrackedRequest request, String callbackUrl) throws Exception {
+        String url = callbackUrl == null ? null : request.identity().appendTo(callbackUrl);
+        return client.createTask(new CreateTaskRequest(request.requestType(), url, "auto", request.input())).get(30, TimeUnit.SECONDS);
     }
 
     static void write(String bootstrap, String topic, List<TrackingRecord> records) {

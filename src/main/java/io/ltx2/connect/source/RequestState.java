@@ -1,0 +1,122 @@
+package io.ltx2.connect.source;
+
+import io.ltx2.connect.tracking.Attempt;
+import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.TrackingRecord;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the source knows of one outstanding request: every tracking record of it that it read
+ * (their offsets resolve together, when the request does), its create attempts, and the API
+ * tasks it follows for it. Kept by {@link RequestRegistry}, on the task thread.
+ */
+final class RequestState {
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    final RequestIdentity identity;
+    /** The tracking partition of the request's records: its event carries that partition's progress. */
+    final int partition;
+    final long seq = SEQUENCE.incrementAndGet();
+    final List<TrackingOffset> held = new ArrayList<>(3);
+    final List<FollowedTask> tasks = new ArrayList<>(1);
+    /** INTENTs read, by attempt number. */
+    private final TreeMap<Integer, Attempt> intents = new TreeMap<>();
+    /** Attempts that have a SUBMITTED record: their task is known, so they are not "earlier" attempts. */
+    private final Set<Integer> submittedAttempts = new HashSet<>(2);
+    /** The union of the earlier attempts that SUBMITTED and REJECTED records named. */
+    private final TreeMap<Integer, Attempt> namedEarlier = new TreeMap<>();
+    /** Task ids of callbacks for other tasks than the followed ones: orphaned duplicates, counted once each. */
+    private final Set<String> orphans = new LinkedHashSet<>(0);
+    private TrackingRecord latestIntent;
+    private long lastIntentSeenAt;
+    /** When an INTENT-only request is let go without an event; Long.MAX_VALUE once it has a task. */
+    long expiresAt = Long.MAX_VALUE;
+
+    RequestState(RequestIdentity identity, int partition) {
+        this.identity = identity;
+        this.partition = partition;
+    }
+
+    void hold(TrackingOffset at) {
+        held.add(at);
+    }
+
+    FollowedTask task(String taskId) {
+        for (FollowedTask t : tasks) {
+            if (t.taskId.equals(taskId)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Remembers an INTENT; {@code now} counts too, so an INTENT read long after it was written still waits a full time-out. */
+    void intent(TrackingRecord r, long now, long timeoutMs) {
+        int n = r.attempt() != null ? r.attempt() : intents.isEmpty() ? 1 : intents.lastKey() + 1;
+        intents.put(n, new Attempt(n, r.time()));
+        if (latestIntent == null || n >= attemptOf(latestIntent)) {
+            latestIntent = r;
+        }
+        lastIntentSeenAt = now;
+        if (tasks.isEmpty()) {
+            expiresAt = Math.max(latestIntent.time(), lastIntentSeenAt) + timeoutMs;
+        }
+    }
+
+    /** Notes what a SUBMITTED or REJECTED record says about the attempts (only a SUBMITTED record has an attempt). */
+    void attempts(TrackingRecord r) {
+        if (r.attempt() != null) {
+            submittedAttempts.add(r.attempt());
+        }
+        r.earlierAttempts().forEach(a -> namedEarlier.merge(a.number(), a, (x, y) -> x));
+    }
+
+    TrackingRecord latestIntent() {
+        return latestIntent;
+    }
+
+    int latestAttempt() {
+        return latestIntent == null ? 0 : attemptOf(latestIntent);
+    }
+
+    private int attemptOf(TrackingRecord intent) {
+        return intent.attempt() == null ? intents.lastKey() : intent.attempt();
+    }
+
+    /**
+     * The attempts whose create may have made, and billed, a task that has no SUBMITTED record:
+     * those the SUBMITTED and REJECTED records named, and the INTENTs below {@code intentsBelow}
+     * read without a SUBMITTED; never the {@code reported} attempt itself (null: none).
+     */
+    List<Attempt> earlier(Integer reported, int intentsBelow) {
+        TreeMap<Integer, Attempt> earlier = new TreeMap<>(namedEarlier);
+        if (reported != null) {
+            earlier.remove(reported);
+        }
+        intents.headMap(intentsBelow).forEach((n, a) -> {
+            if (!submittedAttempts.contains(n) && !Integer.valueOf(n).equals(reported)) {
+                earlier.putIfAbsent(n, a);
+            }
+        });
+        return List.copyOf(earlier.values());
+    }
+
+    /** True the first time a callback names this task id that the request does not follow. */
+    boolean orphan(String taskId) {
+        return orphans.add(taskId);
+    }
+
+    /** Every task id seen for the request: remembered once it is resolved, so a late record of another one is told apart. */
+    Set<String> taskIds() {
+        Set<String> ids = new HashSet<>(orphans);
+        tasks.forEach(t -> ids.add(t.taskId));
+        return ids;
+    }
+}

@@ -1,0 +1,88 @@
+package io.ltx2.connect.source;
+
+import io.ltx2.connect.api.ApiClientStats;
+import io.ltx2.connect.metrics.TaskMetrics;
+import org.apache.kafka.common.metrics.Sensor;
+
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+
+/**
+ * The source task's metrics, JMX {@code io.ltx2.connect:type=source-task-metrics,connector=<name>,task=<n>}.
+ * Counters publish {@code <name>-total} and {@code <name>-rate}; {@code detection-delay-ms}
+ * (event time minus the API's completeTime) its average, maximum and percentiles.
+ */
+final class SourceTaskMetrics implements AutoCloseable {
+    static final String GROUP = "source-task-metrics";
+
+    private final TaskMetrics metrics;
+    private final Sensor success;
+    private final Sensor failed;
+    private final Sensor rejected;
+    private final Sensor callbacks;
+    private final Sensor duplicates;
+    private final Sensor adopted;
+    private final Sensor intentsExpired;
+    private final Sensor detectionDelay;
+
+    SourceTaskMetrics(TaskMetrics metrics, ApiClientStats client, IntSupplier outstanding, BooleanSupplier paused) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        success = metrics.counter("events-success", "success events emitted");
+        failed = metrics.counter("events-failed", "failed events emitted");
+        rejected = metrics.counter("events-rejected", "rejected events emitted");
+        callbacks = metrics.counter("callbacks-read", "CALLBACK tracking records read");
+        duplicates = metrics.counter("duplicate-tasks", "API tasks found besides the one whose outcome is (or will be) a request's event: "
+                + "each was created, and billed, for nothing");
+        adopted = metrics.counter("adopted", "tasks adopted through their callback (their create was never answered)");
+        intentsExpired = metrics.counter("intents-expired", "requests let go without an event after create intents only, "
+                + "for the sink to handle again");
+        detectionDelay = metrics.distribution("detection-delay-ms", "ms from the API's completeTime to the event");
+        metrics.gauge("status-calls-total", "Status calls sent, retries included", client::statusCalls);
+        metrics.gauge("rate-limited-total", "HTTP 429 answers received", client::rateLimited);
+        metrics.gauge("outstanding-requests", "Requests read from the tracking topic and not yet resolved", outstanding::getAsInt);
+        metrics.gauge("tracking-paused", "1 while reading the tracking topic is paused (too many outstanding requests)",
+                () -> paused.getAsBoolean() ? 1 : 0);
+    }
+
+    static SourceTaskMetrics register(String connector, int task, ApiClientStats client, IntSupplier outstanding, BooleanSupplier paused) {
+        return new SourceTaskMetrics(TaskMetrics.register(GROUP, connector, task), client, outstanding, paused);
+    }
+
+    void event(String state, Long completeTime, long detectTime) {
+        switch (state) {
+            case TerminalEvent.SUCCESS -> success.record();
+            case TerminalEvent.REJECTED -> rejected.record();
+            default -> failed.record();
+        }
+        if (completeTime != null && completeTime > 0) {
+            detectionDelay.record(Math.max(0, detectTime - completeTime));
+        }
+    }
+
+    void callbackRead() {
+        callbacks.record();
+    }
+
+    void duplicateTask() {
+        duplicates.record();
+    }
+
+    void adopted() {
+        adopted.record();
+    }
+
+    void intentExpired() {
+        intentsExpired.record();
+    }
+
+    /** One metric's current value by its published name (for tests and logs). */
+    double value(String name) {
+        return metrics.value(name);
+    }
+
+    @Override
+    public void close() {
+        metrics.close();
+    }
+}

@@ -1,0 +1,258 @@
+package io.ltx2.connect.source;
+
+import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.TrackingRecord;
+import io.ltx2.connect.tracking.TrackingRecordCodec;
+import io.ltx2.connect.tracking.TrackingRecordType;
+import io.ltx2.connect.tracking.TrackingRecordCodec.MalformedTrackingRecordException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads the task's tracking partitions with its own consumer (manual assignment, read_committed)
+ * and keeps each partition's {@link PartitionProgress}: restored from Connect's offsets at start,
+ * advanced over offsets that hold no record (transaction markers, compacted), and written into
+ * every event's offset. Reading pauses while the registry holds more than
+ * {@code ltx.source.max.outstanding} requests, and resumes below {@value #RESUME_PERCENT}% of it,
+ * so a large backlog never sits in the heap at once.
+ */
+final class TrackingReader implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TrackingReader.class);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POSITION_TIMEOUT = Duration.ofMillis(100);
+    static final int RESUME_PERCENT = 80;
+
+    /**
+     * A tracking record to handle, where it is, and the request it belongs to: null for a
+     * callback that names none (matched by its task id).
+     */
+    record Read(TrackingOffset at, TrackingRecord record, RequestIdentity identity) {
+
+        static Read of(String topic, TrackingOffset at, TrackingRecord record) {
+            return new Read(at, record, identityOf(topic, at, record));
+        }
+
+        /** Version 1 records have no connector: their coordinates alone name the request. */
+        private static RequestIdentity identityOf(String topic, TrackingOffset at, TrackingRecord r) {
+            RequestIdentity id = r.identity();
+            if (id != null) {
+                return id;
+            }
+            if (r.source() != null) {
+                return new RequestIdentity("", r.source().topic(), r.source().partition(), r.source().offset());
+            }
+            // A record without coordinates (none is written so) is a request of its own.
+            return r.type() == TrackingRecordType.CALLBACK ? null : new RequestIdentity("", topic, at.partition(), at.offset());
+        }
+    }
+
+    private final String topic;
+    private final Consumer<byte[], byte[]> consumer;
+    private final int maxOutstanding;
+    private final int resumeBelow;
+    private final Map<Integer, PartitionProgress> progress = new TreeMap<>();
+    /** Per partition, the next offset a record is expected at: offsets skipped up to the position hold no record. */
+    private final Map<Integer, Long> nextExpected = new HashMap<>();
+    private boolean backlogFull;
+    private long pausedSince;
+
+    TrackingReader(String topic, Consumer<byte[], byte[]> consumer, int maxOutstanding) {
+        this.topic = Objects.requireNonNull(topic, "topic");
+        this.consumer = Objects.requireNonNull(consumer, "consumer");
+        this.maxOutstanding = maxOutstanding;
+        this.resumeBelow = (int) ((long) maxOutstanding * RESUME_PERCENT / 100);
+    }
+
+    /**
+     * Assigns the partitions and seeks each to its stored progress, or to its beginning when none
+     * is stored or the stored one was made on another topic of the same name (recreated, or
+     * truncated below the stored watermark).
+     */
+    void restore(List<Integer> partitions, OffsetStorageReader offsets, TopicIds topicIds) {
+        List<TopicPartition> tps = partitions.stream().map(p -> new TopicPartition(topic, p)).toList();
+        consumer.assign(tps);
+        String topicId = topicIds.idOf(topic);
+        Map<Map<String, Object>, Map<String, Object>> stored = offsets.offsets(
+                partitions.stream().map(p -> SourceOffsets.partition(topic, p)).toList());
+        Map<TopicPartition, Long> ends = consumer.endOffsets(tps, METADATA_TIMEOUT);
+        for (TopicPartition tp : tps) {
+            Map<String, Object> offset = stored == null ? null : stored.get(SourceOffsets.partition(topic, tp.partition()));
+            PartitionProgress p = offset == null ? null : parse(tp, offset);
+            if (p != null && isStale(tp, p, topicId, ends.get(tp))) {
+                p = null;
+            }
+            if (p == null) {
+                consumer.seekToBeginning(List.of(tp));
+                p = new PartitionProgress(consumer.position(tp, METADATA_TIMEOUT));
+            } else {
+                consumer.seek(tp, p.watermark());
+                warnIfDeleted(tp, p.watermark());
+            }
+            if (topicId != null) {
+                p.topicId(topicId);
+            }
+            progress.put(tp.partition(), p);
+            nextExpected.put(tp.partition(), p.watermark());
+        }
+    }
+
+    private static PartitionProgress parse(TopicPartition tp, Map<String, Object> offset) {
+        try {
+            return PartitionProgress.fromOffset(offset);
+        } catch (IllegalArgumentException e) {
+            throw new ConnectException("Stored source offset of tracking partition " + tp + " is unreadable: " + e.getMessage()
+                    + "; reset it with the REST API (PATCH or DELETE /connectors/<name>/offsets)");
+        }
+    }
+
+    /** True when the stored progress belongs to an earlier topic of this name: its watermark would skip new records. */
+    private static boolean isStale(TopicPartition tp, PartitionProgress p, String topicId, Long end) {
+        if (p.topicId() != null && topicId != null && !p.topicId().equals(topicId)) {
+            log.warn("Tracking topic {} was recreated: the stored offset of partition {} was made on topic id {}, the topic's id is now "
+                    + "{}; reading the partition from its beginning", tp.topic(), tp.partition(), p.topicId(), topicId);
+            return true;
+        }
+        if (end != null && p.watermark() > end) {
+            log.warn("Stored watermark {} of tracking partition {} is above its end offset {}: the topic was recreated or truncated; "
+                    + "reading the partition from its beginning", p.watermark(), tp, end);
+            return true;
+        }
+        return false;
+    }
+
+    private void warnIfDeleted(TopicPartition tp, long watermark) {
+        Long logStart = consumer.beginningOffsets(List.of(tp), METADATA_TIMEOUT).get(tp);
+        if (logStart != null && logStart > watermark) {
+            log.warn("Tracking records {}..{} of {} were deleted (retention) before they were resolved: their requests get "
+                    + "no event. Keep the tracking topic's retention well above ltx.task.timeout.ms.", watermark, logStart - 1, tp);
+        }
+    }
+
+    /** Reads what arrived within {@code waitMs}: the records not yet resolved, decoded. */
+    List<Read> poll(long waitMs) {
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(Duration.ofMillis(waitMs));
+        } catch (WakeupException stopping) {
+            return List.of();
+        }
+        List<Read> out = new ArrayList<>(records.count());
+        for (ConsumerRecord<byte[], byte[]> rec : records) {
+            int partition = rec.partition();
+            PartitionProgress p = progress.get(partition);
+            resolveGap(partition, rec.offset());
+            nextExpected.put(partition, rec.offset() + 1);
+            if (p.isResolved(rec.offset())) {
+                log.debug("Tracking record {}@{} was resolved before the restart: skipped", partition, rec.offset());
+                continue;
+            }
+            try {
+                out.add(Read.of(topic, new TrackingOffset(partition, rec.offset()), TrackingRecordCodec.decode(rec.value())));
+            } catch (MalformedTrackingRecordException e) {
+                log.warn("Skipping tracking record {}-{}@{}: {}", topic, partition, rec.offset(), e.getMessage());
+                p.resolve(rec.offset());
+            }
+        }
+        // Offsets that hold no record (transaction markers, compacted records) are resolved once we are past them.
+        for (TopicPartition tp : consumer.assignment()) {
+            try {
+                resolveGap(tp.partition(), consumer.position(tp, POSITION_TIMEOUT));
+            } catch (WakeupException | TimeoutException later) {
+                // Not known right now: the next poll resolves the gap.
+            }
+        }
+        return out;
+    }
+
+    private void resolveGap(int partition, long upTo) {
+        long from = nextExpected.getOrDefault(partition, upTo);
+        if (upTo > from) {
+            progress.get(partition).resolveRange(from, upTo);
+            nextExpected.put(partition, upTo);
+        }
+    }
+
+    void resolve(TrackingOffset at) {
+        progress.get(at.partition()).resolve(at.offset());
+    }
+
+    /** The Connect source offset of a partition now. */
+    Map<String, Object> sourceOffset(int partition) {
+        return progress.get(partition).toOffset();
+    }
+
+    /**
+     * Pauses fetching while {@code outstanding} is above the maximum, until it is below the low
+     * mark; and any partition whose resolved offsets span nearly {@link PartitionProgress#MAX_SPAN}.
+     */
+    void backpressure(int outstanding, long now) {
+        if (!backlogFull && outstanding > maxOutstanding) {
+            backlogFull = true;
+            pausedSince = now;
+            log.info("Pausing the tracking topic: {} requests outstanding, more than ltx.source.max.outstanding = {}", outstanding,
+                    maxOutstanding);
+        } else if (backlogFull && outstanding < resumeBelow) {
+            backlogFull = false;
+            log.info("Resuming the tracking topic after {} ms: {} requests outstanding", now - pausedSince, outstanding);
+        }
+        List<TopicPartition> pause = new ArrayList<>();
+        List<TopicPartition> resume = new ArrayList<>();
+        Set<TopicPartition> paused = consumer.paused();
+        for (TopicPartition tp : consumer.assignment()) {
+            boolean hold = backlogFull || progress.get(tp.partition()).nearSpanLimit();
+            if (hold && !paused.contains(tp)) {
+                pause.add(tp);
+            } else if (!hold && paused.contains(tp)) {
+                resume.add(tp);
+            }
+        }
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+    }
+
+    /** True while reading is paused because too many requests are outstanding. */
+    boolean paused() {
+        return backlogFull;
+    }
+
+    Map<Integer, Long> watermarks() {
+        Map<Integer, Long> w = new TreeMap<>();
+        progress.forEach((p, prog) -> w.put(p, prog.watermark()));
+        return w;
+    }
+
+    /** Interrupts a poll in progress (from another thread, when the task stops). */
+    void wakeup() {
+        consumer.wakeup();
+    }
+
+    @Override
+    public void close() {
+        try {
+            consumer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            log.debug("Closing the tracking consumer", e);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.ltx2.connect.source;
+
+import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.SourceCoordinates;
+import io.ltx2.connect.tracking.TrackedRequest;
+import io.ltx2.connect.tracking.TrackingRecord;
+import io.ltx2.connect.tracking.TrackingRecordCodec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The tracking consumer's side: restoring progress (also on a recreated topic), offsets without records, backpressure. */
+class TrackingReaderTest {
+    private static final String TOPIC = "tracking";
+    private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
+
+    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    private final TrackingReader reader = new TrackingReader(TOPIC, consumer, 10);
+
+    private void restore(Map<String, Object> stored, String currentTopicId, long beginning, long end) {
+        consumer.updateBeginningOffsets(Map.of(TP, beginning));
+        consumer.updateEndOffsets(Map.of(TP, end));
+        reader.restore(List.of(0), stored(stored), topic -> currentTopicId);
+    }
+
+    private static OffsetStorageReader stored(Map<String, Object> offset) {
+        return new OffsetStorageReader() {
+            @Override
+            public <T> Map<String, Object> offset(Map<String, T> partition) {
+                return offset;
+            }
+
+            @Override
+            public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+                Map<Map<String, T>, Map<String, Object>> m = new HashMap<>();
+                partitions.forEach(p -> m.put(p, offset));
+                return m;
+            }
+        };
+    }
+
+    private void add(long offset, String requestId) {
+        TrackedRequest r = new TrackedRequest(RequestIdentity.of("sink", new SourceCoordinates("in", 0, offset)), requestId, "async",
+                "auto", null, Map.of());
+        TrackingRecord record = TrackingRecord.rejected(r, "INVALID_REQUEST", "x", List.of(), 1L);
+        consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, offset, record.key().getBytes(StandardCharsets.UTF_8),
+                TrackingRecordCodec.encode(record)));
+    }
+
+    private long watermark() {
+        return ((Number) reader.sourceOffset(0).get(PartitionProgress.WATERMARK_KEY)).longValue();
+    }
+
+    @Test
+    void restoresTheStoredProgressAndSkipsWhatWasResolvedBeforeTheRestart() {
+        restore(Map.of("v", 1, "watermark", 5L, "resolved", "r:1+1", "topicId", "id-1"), "id-1", 0, 10);
+        add(5, "a");
+        add(6, "b");
+        add(7, "c");
+        List<TrackingReader.Read> reads = reader.poll(0);
+        assertThat(reads).extracting(r -> r.at().offset()).containsExactly(5L, 7L);
+        assertThat(reads).extracting(r -> r.record().requestId()).containsExactly("a", "c");
+        assertThat(reads.get(0).identity()).isEqualTo(new RequestIdentity("sink", "in", 0, 5));
+        assertThat(reader.sourceOffset(0)).containsEntry("topicId", "id-1").containsEntry("watermark", 5L);
+    }
+
+    @Test
+    void withoutStoredProgressItStartsAtTheBeginningOfThePartition() {
+        restore(null, "id-1", 3, 10);
+        assertThat(watermark()).isEqualTo(3);
+        assertThat(consumer.position(TP)).isEqualTo(3);
+    }
+
+    @Test
+    void offsetsThatHoldNoRecordAreResolvedOnceReadPast() {
+        restore(null, "id-1", 0, 10);
+        add(0, "a");
+        add(2, "b");
+        add(7, "c");
+        List<TrackingReader.Read> reads = reader.poll(0);
+        assertThat(reads).hasSize(3);
+        assertThat(watermark()).as("offset 0 holds a record not yet resolved").isZero();
+        reader.resolve(reads.get(0).at());
+        assertThat(watermark()).isEqualTo(2);
+        reader.resolve(reads.get(1).at());
+        assertThat(watermark()).isEqualTo(7);
+        reader.resolve(reads.get(2).at());
+        assertThat(watermark()).isEqualTo(8);
+    }
+
+    @Test
+    void aRecreatedTopicIsReadFromItsBeginningEvenWhenItHasMoreRecordsThanTheStoredWatermark() {
+        restore(Map.of("watermark", 50L, "resolved", "r:2+1", "topicId", "old-id"), "new-id", 0, 100);
+        assertThat(watermark()).isZero();
+        assertThat(consumer.position(TP)).isZero();
+        assertThat(reader.sourceOffset(0)).containsEntry("topicId", "new-id").containsEntry("resolved", "");
+    }
+
+    @Test
+    void whenTheTopicIdCannotBeToldTheStoredProgressIsKept() {
+        restore(Map.of("watermark", 50L, "topicId", "old-id"), null, 0, 100);
+        assertThat(watermark()).isEqualTo(50);
+        assertThat(consumer.position(TP)).isEqualTo(50);
+        assertThat(reader.sourceOffset(0)).containsEntry("topicId", "old-id");
+    }
+
+    @Test
+    void aStoredWatermarkAboveThePartitionsEndMeansARecreatedOrTruncatedTopic() {
+        restore(Map.of("watermark", 500L), null, 0, 20);
+        assertThat(watermark()).isZero();
+        assertThat(consumer.position(TP)).isZero();
+    }
+
+    @Test
+    void anUnreadableStoredOffsetFailsTheStartWithTheWayOut() {
+        assertThatThrownBy(() -> restore(Map.of("watermark", "twelve"), "id", 0, 10))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("unreadable").hasMessageContaining("REST API");
+    }
+
+    @Test
+    void aMalformedRecordIsSkippedAndResolved() {
+        restore(null, "id-1", 0, 10);
+        consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 0, null, "not json".getBytes(StandardCharsets.UTF_8)));
+        add(1, "a");
+        List<TrackingReader.Read> reads = reader.poll(0);
+        assertThat(reads).extracting(r -> r.at().offset()).containsExactly(1L);
+        assertThat(watermark()).isEqualTo(1);
+    }
+
+    @Test
+    void readingPausesAboveTheMaximumOutstandingAndResumesBelowTheLowMark() {
+        restore(null, "id-1", 0, 10);
+        reader.backpressure(10, 0);
+        assertThat(reader.paused()).isFalse();
+        assertThat(consumer.paused()).isEmpty();
+        reader.backpressure(11, 1_000);
+        assertThat(reader.paused()).isTrue();
+        assertThat(consumer.paused()).containsExactly(TP);
+        add(0, "a");
+        assertThat(reader.poll(0)).as("nothing is fetched while paused").isEmpty();
+        reader.backpressure(8, 2_000);
+        assertThat(reader.paused()).as("80% of 10 is the low mark: not below it yet").isTrue();
+        reader.backpressure(7, 3_000);
+        assertThat(reader.paused()).isFalse();
+        assertThat(consumer.paused()).isEmpty();
+        assertThat(reader.poll(0)).hasSize(1);
+    }
+}
