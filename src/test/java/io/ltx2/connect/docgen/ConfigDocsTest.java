@@ -1,4 +1,4 @@
-package io.ltx2.connect.config;
+package io.ltx2.connect.docgen;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ class ConfigDocsTest {
         String committed = Files.readString(Path.of("docs/config-reference.md"), StandardCharsets.UTF_8);
         assertThat(committed)
                 .as("docs/config-reference.md is stale: regenerate it with "
-                        + "mvn -q compile exec:java -Dexec.mainClass=io.ltx2.connect.config.ConfigDocs -Dexec.args=docs/config-reference.md")
+                        + "mvn -q test-compile exec:java -Dexec.mainClass=io.ltx2.connect.docgen.ConfigDocs -Dexec.args=docs/config-reference.md")
                 .isEqualTo(ConfigDocs.reference());
     }
 

@@ -1,4 +1,4 @@
-package io.ltx2.connect.config;
+package io.ltx2.connect.docgen;
 
 import org.apache.kafka.common.config.ConfigDef;
 
@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Renders the configuration reference from the {@code ConfigDef}s, so the docs cannot drift from
  * the code: {@code ConfigDocsTest} fails when {@code docs/config-reference.md} is stale. Regenerate
- * with {@code mvn -q compile exec:java -Dexec.mainClass=io.ltx2.connect.config.ConfigDocs -Dexec.args=docs/config-reference.md}.
+ * with {@code mvn -q test-compile exec:java -Dexec.mainClass=io.ltx2.connect.docgen.ConfigDocs -Dexec.args=docs/config-reference.md}
+ * (a test source root, {@code src/docgen/java}: the generator is a build tool and never ships in the plugin).
  */
 public final class ConfigDocs {
 
@@ -24,7 +25,7 @@ public final class ConfigDocs {
     public static String reference() {
         StringBuilder out = new StringBuilder();
         out.append("# Configuration reference\n\n")
-                .append("Generated from the connectors' `ConfigDef`s by `io.ltx2.connect.config.ConfigDocs`; do not edit by hand.\n")
+                .append("Generated from the connectors' `ConfigDef`s by `io.ltx2.connect.docgen.ConfigDocs`; do not edit by hand.\n")
                 .append("Both connectors accept the keys of the groups API and Tracking topic. The framework's own keys ")
                 .append("(`topics`, `errors.*`, `tasks.max`, `exactly.once.support`, ...) are documented by Kafka Connect.\n\n");
         for (Map.Entry<String, ConfigDef> e : connectors().entrySet()) {
