@@ -34,18 +34,30 @@ final class SimTask {
     final List<Long> callbackAttemptTimes = new ArrayList<>();
     boolean callbackDelivered;
 
-    SimTask(String id, String apiKey, String model, long createTime, long startTime, long completeTime,
-            String failCode, String failMsg, String callbackUrl, GenerationInput input, long epoch) {
+    /** When a task is created, starts processing and completes, in epoch ms of the simulator's clock. */
+    record Timeline(long createTime, long startTime, long completeTime) {
+    }
+
+    /** The fail code and message of a task that fails. */
+    record Failure(String code, String message) {
+    }
+
+    /**
+     * @param request  the accepted create: the input with the API's defaults applied and the callback URL
+     * @param failure  the outcome of a task that fails, or null for one that succeeds
+     */
+    SimTask(String id, String apiKey, String model, long epoch, CreateRequestReader.CreateRequest request,
+            Timeline timeline, Failure failure) {
         this.id = id;
         this.apiKey = apiKey;
         this.model = model;
-        this.createTime = createTime;
-        this.startTime = startTime;
-        this.completeTime = completeTime;
-        this.failCode = failCode;
-        this.failMsg = failMsg;
-        this.callbackUrl = callbackUrl;
-        this.input = input;
+        this.createTime = timeline.createTime();
+        this.startTime = timeline.startTime();
+        this.completeTime = timeline.completeTime();
+        this.failCode = failure == null ? null : failure.code();
+        this.failMsg = failure == null ? null : failure.message();
+        this.callbackUrl = request.callbackUrl();
+        this.input = request.input();
         this.epoch = epoch;
     }
 

@@ -6,16 +6,16 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs the simulator on its own until interrupted:
+ * Runs the simulator on its own until interrupted, from the jar that {@code mvn package} builds:
  * <pre>
- * mvn -q exec:java -Dexec.args="--port 8089 --time-scale 0.02"
+ * java -jar target/ltx2-kafka-connect-simulator-VERSION.jar --port 8089 --time-scale 0.02
  * </pre>
  * Faults are changed at run time with {@code POST /_sim/faults}; counters are at {@code GET /_sim/stats}.
  */
 public final class SimulatorMain {
 
     static final String USAGE = String.join("\n",
-            "Usage: SimulatorMain [options]",
+            "Usage: java -jar ltx2-kafka-connect-simulator-VERSION.jar [options]",
             "  --port N                 port on 127.0.0.1 (default 8089; 0 = any free port)",
             "  --time-scale F           factor on every contract time (default 1.0; 0.01 makes 60 s into 0.6 s)",
             "  --api-key K[,K...]       valid API keys (default " + ApiSimulator.DEFAULT_API_KEY + ")",

@@ -2,6 +2,7 @@ package io.ltx2.connect.simulator;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -172,7 +173,7 @@ final class SimulatorState {
         callWindows.clear();
         activeByKey.clear();
         active.clear();
-        java.util.Arrays.fill(windowBuckets, 0);
+        Arrays.fill(windowBuckets, 0);
         lastBucket = Long.MIN_VALUE;
         windowSum = 0;
         peakCallsInWindow = 0;
