@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * What the demo (and {@code RealWorkerIT}) runs against: a Kafka broker, a Connect worker with the
@@ -102,7 +103,7 @@ public final class DemoEnvironment implements AutoCloseable {
         }
     }
 
-    private <T extends AutoCloseable> T add(T component, java.util.function.Function<T, JavaProcess> process) {
+    private <T extends AutoCloseable> T add(T component, Function<T, JavaProcess> process) {
         started.add(component);
         processes.add(process.apply(component));
         return component;

@@ -43,24 +43,33 @@ public record DemoOptions(String bootstrap, String connectorBootstrap, String co
             """;
 
     public static DemoOptions parse(String... args) {
-        String bootstrap = null;
-        String connectorBootstrap = null;
-        String connectUrl = null;
-        String apiUrl = null;
-        Path apiKeyFile = null;
-        double timeScale = 0.1;
-        Duration timeout = Duration.ofSeconds(180);
-        Path runDir = Path.of("target", "demo");
-        Path runtimeDir = Path.of("target", "kafka-runtime");
-        Path pluginZip = null;
-        Path configDir = Path.of("config");
-        boolean callback = false;
-        boolean billable = false;
-        boolean help = false;
-
+        Flags flags = new Flags();
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
-            String flag = rest.remove(0);
+            flags.take(rest.remove(0), rest);
+        }
+        return flags.options();
+    }
+
+    /** The flags read so far, starting from the defaults. */
+    private static final class Flags {
+        private String bootstrap;
+        private String connectorBootstrap;
+        private String connectUrl;
+        private String apiUrl;
+        private Path apiKeyFile;
+        private double timeScale = 0.1;
+        private Duration timeout = Duration.ofSeconds(180);
+        private Path runDir = Path.of("target", "demo");
+        private Path runtimeDir = Path.of("target", "kafka-runtime");
+        private Path pluginZip;
+        private Path configDir = Path.of("config");
+        private boolean callback;
+        private boolean billable;
+        private boolean help;
+
+        /** Reads {@code flag}, and its value from the head of {@code rest} where it takes one. */
+        void take(String flag, List<String> rest) {
             switch (flag) {
                 case "--bootstrap" -> bootstrap = value(flag, rest);
                 case "--connector-bootstrap" -> connectorBootstrap = value(flag, rest);
@@ -79,18 +88,19 @@ public record DemoOptions(String bootstrap, String connectorBootstrap, String co
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n\n" + USAGE);
             }
         }
-        if (connectUrl != null && bootstrap == null) {
-            throw new IllegalArgumentException("--connect-url needs --bootstrap: the demo writes requests and reads events itself");
+
+        /** The options, once the flags are checked against each other. */
+        DemoOptions options() {
+            if (connectUrl != null && bootstrap == null) {
+                throw new IllegalArgumentException("--connect-url needs --bootstrap: the demo writes requests and reads events itself");
+            }
+            if (apiUrl != null && isRealApi(apiUrl) && !billable && !help) {
+                throw new IllegalArgumentException("--api-url " + apiUrl + " is the real API: the sample requests generate "
+                        + "real, billed videos. Add --billable to confirm.");
+            }
+            return new DemoOptions(bootstrap, connectorBootstrap != null ? connectorBootstrap : bootstrap, connectUrl, apiUrl,
+                    apiKeyFile, timeScale, timeout, runDir, runtimeDir, pluginZip, configDir, callback, billable, help);
         }
-        if (connectorBootstrap == null) {
-            connectorBootstrap = bootstrap;
-        }
-        if (apiUrl != null && isRealApi(apiUrl) && !billable && !help) {
-            throw new IllegalArgumentException("--api-url " + apiUrl + " is the real API: the sample requests generate "
-                    + "real, billed videos. Add --billable to confirm.");
-        }
-        return new DemoOptions(bootstrap, connectorBootstrap, connectUrl, apiUrl, apiKeyFile, timeScale, timeout,
-                runDir, runtimeDir, pluginZip, configDir, callback, billable, help);
     }
 
     /** True when the simulator is started by the demo (no --api-url). */

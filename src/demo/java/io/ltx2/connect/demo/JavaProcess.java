@@ -3,6 +3,7 @@ package io.ltx2.connect.demo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,14 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A child JVM (Kafka broker, Connect worker, simulator) started by the demo or a test: one class
@@ -78,7 +81,7 @@ public final class JavaProcess implements AutoCloseable {
         command.add(marker);
         command.addAll(jvmArgs);
         command.add("-cp");
-        command.add(String.join(java.io.File.pathSeparator, classpath));
+        command.add(String.join(File.pathSeparator, classpath));
         command.add(mainClass);
         command.addAll(args);
 
@@ -232,14 +235,14 @@ public final class JavaProcess implements AutoCloseable {
         try {
             handle.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             log.info("Stopped {} (pid {}) in {} ms", name, handle.pid(), (System.nanoTime() - started) / 1_000_000);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             log.warn("{} (pid {}) ignored SIGTERM for {}; killing it", name, handle.pid(), STOP_GRACE);
             handle.destroyForcibly();
             handle.onExit().join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             handle.destroyForcibly();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -279,7 +282,7 @@ public final class JavaProcess implements AutoCloseable {
         return "-D" + MARKER_PROPERTY + "=" + runDir.toAbsolutePath().normalize();
     }
 
-    private static java.io.File nullDevice() {
-        return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+    private static File nullDevice() {
+        return new File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
     }
 }

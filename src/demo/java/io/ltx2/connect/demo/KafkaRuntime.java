@@ -1,5 +1,6 @@
 package io.ltx2.connect.demo;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +17,7 @@ public record KafkaRuntime(Path libDir) {
             if (jars.noneMatch(p -> p.getFileName().toString().startsWith("connect-runtime-"))) {
                 throw new IllegalArgumentException("no Kafka runtime jars in " + libDir);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("no Kafka runtime folder at " + libDir
                     + " (resolve it with: mvn -f demo/runtime/pom.xml package)", e);
         }

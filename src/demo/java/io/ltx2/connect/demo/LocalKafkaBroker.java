@@ -3,6 +3,8 @@ package io.ltx2.connect.demo;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -61,8 +63,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
         try {
             DemoFiles.deleteRecursively(dataDir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         List<String> jvm = ChildJvm.args(log4jConfig);
         JavaProcess format = JavaProcess.start("kafka-format", runDir, runtime.classpath(), jvm,

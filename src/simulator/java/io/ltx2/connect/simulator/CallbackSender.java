@@ -1,7 +1,6 @@
 package io.ltx2.connect.simulator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ltx2.connect.util.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -56,38 +56,46 @@ final class CreateRequestReader {
         List<String> problems = new ArrayList<>();
         String requestType = choice(root, "request_type", "async", ContractLimits.REQUEST_TYPES, problems);
         String provider = choice(root, "provider", "auto", ContractLimits.PROVIDERS, problems);
-        String callbackUrl = null;
-        if ("callback".equals(requestType)) {
-            JsonNode cb = root.get("callback_url");
-            if (cb == null || cb.isNull() || !cb.isTextual() || cb.asText().isBlank()) {
-                problems.add("callback_url: is required when request_type is callback");
-            } else if (!isHttpUrl(cb.asText())) {
-                problems.add("callback_url: must be an http(s) URL");
-            } else {
-                callbackUrl = cb.asText();
-            }
-        }
-        JsonNode inputNode = root.get("input");
-        GenerationInput input = null;
-        if (inputNode == null || !inputNode.isObject()) {
-            problems.add("input: is required and must be a JSON object");
-        } else {
-            try {
-                input = withApiDefaults(Json.MAPPER.treeToValue(inputNode, GenerationInput.class));
-                problems.addAll(InputValidator.problems(input).stream().map(p -> "input." + p).toList());
-                if (input.prompt() != null && input.prompt().contains(ApiSimulator.BAD_REQUEST_MARKER)) {
-                    problems.add("input.prompt: refused by the API's own checks");
-                }
-            } catch (JsonMappingException e) {
-                problems.add("input." + fieldPath(e) + ": has the wrong type");
-            } catch (JsonProcessingException e) {
-                problems.add("input: cannot be read");
-            }
-        }
+        String callbackUrl = "callback".equals(requestType) ? callbackUrl(root.get("callback_url"), problems) : null;
+        GenerationInput input = input(root.get("input"), problems);
         if (!problems.isEmpty()) {
             throw new InvalidRequest(problems);
         }
         return new CreateRequest(requestType, callbackUrl, provider, input, canonical(requestType, provider, input));
+    }
+
+    /** The callback URL a callback request must have, or null after adding the problem. */
+    private static String callbackUrl(JsonNode cb, List<String> problems) {
+        if (cb == null || cb.isNull() || !cb.isTextual() || cb.asText().isBlank()) {
+            problems.add("callback_url: is required when request_type is callback");
+            return null;
+        }
+        if (!isHttpUrl(cb.asText())) {
+            problems.add("callback_url: must be an http(s) URL");
+            return null;
+        }
+        return cb.asText();
+    }
+
+    /** The input with the API's defaults applied, its problems added; null when it cannot be read. */
+    private static GenerationInput input(JsonNode inputNode, List<String> problems) {
+        if (inputNode == null || !inputNode.isObject()) {
+            problems.add("input: is required and must be a JSON object");
+            return null;
+        }
+        try {
+            GenerationInput input = withApiDefaults(Json.MAPPER.treeToValue(inputNode, GenerationInput.class));
+            problems.addAll(InputValidator.problems(input).stream().map(p -> "input." + p).toList());
+            if (input.prompt() != null && input.prompt().contains(ApiSimulator.BAD_REQUEST_MARKER)) {
+                problems.add("input.prompt: refused by the API's own checks");
+            }
+            return input;
+        } catch (JsonMappingException e) {
+            problems.add("input." + fieldPath(e) + ": has the wrong type");
+        } catch (JsonProcessingException e) {
+            problems.add("input: cannot be read");
+        }
+        return null;
     }
 
     /** The API's documented defaults: text-to-video, 720p, 10 s, and 16:9 for text modes. */

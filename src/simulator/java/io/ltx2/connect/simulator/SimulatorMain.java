@@ -75,26 +75,31 @@ public final class SimulatorMain {
             }
             String v = args[++i];
             try {
-                switch (flag) {
-                    case "--port" -> b.port(Integer.parseInt(v));
-                    case "--time-scale" -> b.timeScale(Double.parseDouble(v));
-                    case "--api-key" -> b.apiKeys(list(v));
-                    case "--forbidden-key" -> b.forbiddenKeys(list(v));
-                    case "--model" -> b.model(v);
-                    case "--seed" -> b.seed(Long.parseLong(v));
-                    case "--limits" -> b.limitsEnabled(onOff(v));
-                    case "--calls-per-minute" -> b.callsPerMinute(Integer.parseInt(v));
-                    case "--max-concurrent" -> b.maxConcurrentTasks(Integer.parseInt(v));
-                    case "--generation-time-ms" -> b.fixedGenerationTime(Duration.ofMillis(Long.parseLong(v)));
-                    case "--threads" -> b.threads(Integer.parseInt(v));
-                    case "--faults" -> b.faults(faults(v));
-                    default -> throw new IllegalArgumentException("unknown option " + flag);
-                }
+                apply(b, flag, v);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(flag + ": not a number: " + v);
             }
         }
         return b;
+    }
+
+    /** Sets what {@code flag} (one that takes a value) says on the builder. */
+    private static void apply(ApiSimulator.Builder b, String flag, String v) {
+        switch (flag) {
+            case "--port" -> b.port(Integer.parseInt(v));
+            case "--time-scale" -> b.timeScale(Double.parseDouble(v));
+            case "--api-key" -> b.apiKeys(list(v));
+            case "--forbidden-key" -> b.forbiddenKeys(list(v));
+            case "--model" -> b.model(v);
+            case "--seed" -> b.seed(Long.parseLong(v));
+            case "--limits" -> b.limitsEnabled(onOff(v));
+            case "--calls-per-minute" -> b.callsPerMinute(Integer.parseInt(v));
+            case "--max-concurrent" -> b.maxConcurrentTasks(Integer.parseInt(v));
+            case "--generation-time-ms" -> b.fixedGenerationTime(Duration.ofMillis(Long.parseLong(v)));
+            case "--threads" -> b.threads(Integer.parseInt(v));
+            case "--faults" -> b.faults(faults(v));
+            default -> throw new IllegalArgumentException("unknown option " + flag);
+        }
     }
 
     private static Faults faults(String json) {
