@@ -19,6 +19,7 @@ import java.util.Optional;
 public final class ConnectRestClient {
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CONFLICT_RETRY = Duration.ofSeconds(30);
 
     private final String baseUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -152,9 +153,24 @@ public final class ConnectRestClient {
 
     private static final Duration FAILED_GRACE = Duration.ofSeconds(5);
 
+    /**
+     * Sends a call; a 409 (the worker is rebalancing, or its config is momentarily stale, as right
+     * after a connector is created) is retried for up to {@link #CONFLICT_RETRY}.
+     */
     private HttpResponse<String> send(HttpRequest.Builder request) {
+        HttpRequest built = request.timeout(CALL_TIMEOUT).build();
+        long deadline = System.nanoTime() + CONFLICT_RETRY.toNanos();
+        HttpResponse<String> response = sendOnce(built);
+        while (response.statusCode() == 409 && System.nanoTime() < deadline) {
+            sleep(500);
+            response = sendOnce(built);
+        }
+        return response;
+    }
+
+    private HttpResponse<String> sendOnce(HttpRequest request) {
         try {
-            return http.send(request.timeout(CALL_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException("Connect REST call to " + baseUrl + " failed", e);
         } catch (InterruptedException e) {
