@@ -1,6 +1,5 @@
 package io.ltx2.connect.api;
 
-import io.ltx2.connect.config.LtxConfig;
 import org.apache.kafka.common.config.types.Password;
 
 import java.net.URI;
@@ -26,17 +25,6 @@ public record ApiClientSettings(
         Objects.requireNonNull(apiKey, "apiKey");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(retryPolicy, "retryPolicy");
-    }
-
-    /**
-     * Settings from a connector config, with this task's share of the connector's call budget.
-     *
-     * @param share fraction (0..1] of the connector's calls per minute ({@link LtxConfig#connectorCallsPerMinute()}) this client may use
-     */
-    public static ApiClientSettings from(LtxConfig config, double share) {
-        return new ApiClientSettings(config.apiUrl(), config.apiKey(), config.model(), config.connectTimeout(),
-                config.responseTimeout(), config.maxConnections(), config.connectorCallsPerMinute() * share,
-                new RetryPolicy(config.retryMax(), config.retryBackoff(), config.retryBackoffMax()));
     }
 
     public ApiClientSettings withRetryPolicy(RetryPolicy policy) {

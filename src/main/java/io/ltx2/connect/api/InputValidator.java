@@ -42,41 +42,54 @@ public final class InputValidator {
     }
 
     private static void checkModeFields(Mode m, GenerationInput in, List<String> errors) {
-        List<String> images = in.imageUrls();
         if (m.usesImage()) {
-            if (images == null || images.size() != 1) {
-                errors.add("image_urls: " + m.wire() + " needs exactly one image URL, got " + (images == null ? 0 : images.size()));
-            } else if (!isHttpUrl(images.get(0))) {
-                errors.add("image_urls[0]: not an http(s) URL: " + quote(images.get(0)));
-            }
-            if (in.aspectRatio() != null) {
-                errors.add("aspect_ratio: applies to text modes only, not to " + m.wire());
-            }
+            checkImageMode(m, in, errors);
         } else {
-            if (images != null && !images.isEmpty()) {
-                errors.add("image_urls: " + m.wire() + " takes no image");
-            }
-            if (in.aspectRatio() != null && !ContractLimits.ASPECT_RATIOS.contains(in.aspectRatio())) {
-                errors.add("aspect_ratio: must be one of " + ContractLimits.ASPECT_RATIOS + ", was " + quote(in.aspectRatio()));
-            }
+            checkTextMode(m, in, errors);
         }
         List<Lora> loras = in.loras();
         if (m.usesLoras()) {
-            if (loras == null || loras.isEmpty() || loras.size() > ContractLimits.LORAS_MAX) {
-                errors.add("loras: " + m.wire() + " needs 1 to " + ContractLimits.LORAS_MAX + " LoRAs, got " + (loras == null ? 0 : loras.size()));
-            } else {
-                for (int i = 0; i < loras.size(); i++) {
-                    Lora lora = loras.get(i);
-                    if (lora == null || !isHttpUrl(lora.path())) {
-                        errors.add("loras[" + i + "].path: must be an http(s) URL, was " + (lora == null ? "null" : quote(lora.path())));
-                    }
-                    if (lora != null && lora.scale() != null && (lora.scale().isNaN() || lora.scale().isInfinite())) {
-                        errors.add("loras[" + i + "].scale: must be a finite number");
-                    }
-                }
-            }
+            checkLoras(m, loras, errors);
         } else if (loras != null && !loras.isEmpty()) {
             errors.add("loras: " + m.wire() + " takes no LoRA");
+        }
+    }
+
+    private static void checkImageMode(Mode m, GenerationInput in, List<String> errors) {
+        List<String> images = in.imageUrls();
+        if (images == null || images.size() != 1) {
+            errors.add("image_urls: " + m.wire() + " needs exactly one image URL, got " + (images == null ? 0 : images.size()));
+        } else if (!isHttpUrl(images.get(0))) {
+            errors.add("image_urls[0]: not an http(s) URL: " + quote(images.get(0)));
+        }
+        if (in.aspectRatio() != null) {
+            errors.add("aspect_ratio: applies to text modes only, not to " + m.wire());
+        }
+    }
+
+    private static void checkTextMode(Mode m, GenerationInput in, List<String> errors) {
+        List<String> images = in.imageUrls();
+        if (images != null && !images.isEmpty()) {
+            errors.add("image_urls: " + m.wire() + " takes no image");
+        }
+        if (in.aspectRatio() != null && !ContractLimits.ASPECT_RATIOS.contains(in.aspectRatio())) {
+            errors.add("aspect_ratio: must be one of " + ContractLimits.ASPECT_RATIOS + ", was " + quote(in.aspectRatio()));
+        }
+    }
+
+    private static void checkLoras(Mode m, List<Lora> loras, List<String> errors) {
+        if (loras == null || loras.isEmpty() || loras.size() > ContractLimits.LORAS_MAX) {
+            errors.add("loras: " + m.wire() + " needs 1 to " + ContractLimits.LORAS_MAX + " LoRAs, got " + (loras == null ? 0 : loras.size()));
+            return;
+        }
+        for (int i = 0; i < loras.size(); i++) {
+            Lora lora = loras.get(i);
+            if (lora == null || !isHttpUrl(lora.path())) {
+                errors.add("loras[" + i + "].path: must be an http(s) URL, was " + (lora == null ? "null" : quote(lora.path())));
+            }
+            if (lora != null && lora.scale() != null && (lora.scale().isNaN() || lora.scale().isInfinite())) {
+                errors.add("loras[" + i + "].scale: must be a finite number");
+            }
         }
     }
 

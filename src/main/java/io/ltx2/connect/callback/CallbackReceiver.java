@@ -158,63 +158,71 @@ public final class CallbackReceiver implements AutoCloseable {
         } catch (URISyntaxException e) {
             return new Answer(HttpStatus.SC_BAD_REQUEST, "bad request line");
         }
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         List<NameValuePair> query = new URIBuilder(uri).getQueryParams();
-        String token;
-        if (path.equals(PATH) || path.equals(PATH + "/")) {
-            token = param(query, "token");
-        } else if (path.startsWith(PATH + "/") && path.indexOf('/', PATH.length() + 1) < 0) {
-            token = path.substring(PATH.length() + 1);
-        } else {
+        String token = tokenOf(uri.getRawPath() == null ? "" : uri.getRawPath(), query);
+        if (token == null) {
             return new Answer(HttpStatus.SC_NOT_FOUND, "not found");
         }
         if (!"POST".equalsIgnoreCase(request.getMethod())) {
             return new Answer(HttpStatus.SC_METHOD_NOT_ALLOWED, "POST only");
         }
-        if (token == null || token.isEmpty()) {
+        if (token.isEmpty()) {
             return new Answer(HttpStatus.SC_UNAUTHORIZED, "missing token");
         }
-        Route route = null;
-        for (Route r : routes) {
-            if (CallbackAuthenticator.tokenMatches(r.token(), token)) {
-                route = r;
-            }
-        }
+        Route route = routeFor(token);
         if (route == null) {
             return new Answer(HttpStatus.SC_FORBIDDEN, "bad token");
         }
         HttpEntity entity = request.getEntity();
-        if (entity != null && entity.getContentLength() > route.maxBodyBytes()) {
-            return new Answer(HttpStatus.SC_REQUEST_TOO_LONG, "body too large");
-        }
-        byte[] body = readAtMost(entity, route.maxBodyBytes());
+        byte[] body = entity != null && entity.getContentLength() > route.maxBodyBytes() ? null : readAtMost(entity, route.maxBodyBytes());
         if (body == null) {
             return new Answer(HttpStatus.SC_REQUEST_TOO_LONG, "body too large");
         }
-        if (route.hmacSecret() != null) {
-            Header sig = request.getFirstHeader(route.hmacHeader());
-            if (sig == null) {
-                return new Answer(HttpStatus.SC_UNAUTHORIZED, "missing signature");
-            }
-            if (!CallbackAuthenticator.signatureMatches(route.hmacSecret(), body, sig.getValue())) {
-                return new Answer(HttpStatus.SC_FORBIDDEN, "bad signature");
+        Answer signature = checkSignature(route, request, body);
+        return signature != null ? signature : store(route, body, query);
+    }
+
+    /** The token of a callback path ({@code /callback/<token>} or {@code /callback?token=}), "" when missing; null for other paths. */
+    private static String tokenOf(String path, List<NameValuePair> query) {
+        if (path.equals(PATH) || path.equals(PATH + "/")) {
+            String token = param(query, "token");
+            return token == null ? "" : token;
+        }
+        if (path.startsWith(PATH + "/") && path.indexOf('/', PATH.length() + 1) < 0) {
+            return path.substring(PATH.length() + 1);
+        }
+        return null;
+    }
+
+    private Route routeFor(String token) {
+        Route route = null;
+        for (Route r : routes) {
+            if (CallbackAuthenticator.tokenMatches(r.token(), token)) {
+                route = r; // no early exit: the comparison takes as long whichever route matches
             }
         }
-        return store(route, body, query);
+        return route;
+    }
+
+    /** A refusal when the route wants a signature and the callback's is missing or wrong; null when it passes. */
+    private static Answer checkSignature(Route route, ClassicHttpRequest request, byte[] body) {
+        if (route.hmacSecret() == null) {
+            return null;
+        }
+        Header sig = request.getFirstHeader(route.hmacHeader());
+        if (sig == null) {
+            return new Answer(HttpStatus.SC_UNAUTHORIZED, "missing signature");
+        }
+        return CallbackAuthenticator.signatureMatches(route.hmacSecret(), body, sig.getValue()) ? null
+                : new Answer(HttpStatus.SC_FORBIDDEN, "bad signature");
     }
 
     /** Reads an authenticated callback and answers 200 once its CALLBACK record is durable. */
     private Answer store(Route route, byte[] body, List<NameValuePair> query) {
-        JsonNode root;
-        try {
-            root = body.length == 0 ? null : Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            root = null;
-        }
-        if (root == null || !root.isObject()) {
+        JsonNode data = dataOf(body);
+        if (data == null) {
             return new Answer(HttpStatus.SC_BAD_REQUEST, "body is not a JSON object");
         }
-        JsonNode data = root.has("data") && root.get("data").isObject() ? root.get("data") : root;
         JsonNode taskId = data.get("taskId");
         if (taskId == null || !taskId.isValueNode() || taskId.asText().isBlank() || taskId.asText().length() > 256) {
             return new Answer(HttpStatus.SC_BAD_REQUEST, "no taskId");
@@ -240,6 +248,20 @@ public final class CallbackReceiver implements AutoCloseable {
         }
         log.debug("Callback for task {} ({}) of request {} stored", taskId.asText(), record.callbackState(), identity);
         return new Answer(HttpStatus.SC_OK, "ok");
+    }
+
+    /** The envelope's {@code data} object (or the body itself when it has none); null when the body is not a JSON object. */
+    private static JsonNode dataOf(byte[] body) {
+        JsonNode root;
+        try {
+            root = body.length == 0 ? null : Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+        if (root == null || !root.isObject()) {
+            return null;
+        }
+        return root.has("data") && root.get("data").isObject() ? root.get("data") : root;
     }
 
     /** The first value of a query parameter, decoded; null when absent. */

@@ -1,6 +1,8 @@
 package io.ltx2.connect.config;
 
+import io.ltx2.connect.api.ApiClientSettings;
 import io.ltx2.connect.api.ContractLimits;
+import io.ltx2.connect.api.RetryPolicy;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -183,6 +185,16 @@ public class LtxConfig extends AbstractConfig {
     /** Tasks this whole connector may have running on the API: its share of the key's limit, at least 1. */
     public int connectorMaxConcurrentTasks() {
         return Math.max(1, (int) Math.floor(quotaShare() * getInt(QUOTA_KEY_MAX_CONCURRENT)));
+    }
+
+    /**
+     * The API client's settings, with a task's share of the connector's call budget.
+     *
+     * @param share fraction (0..1] of {@link #connectorCallsPerMinute()} the task's client may use
+     */
+    public ApiClientSettings apiClientSettings(double share) {
+        return new ApiClientSettings(apiUrl(), apiKey(), model(), connectTimeout(), responseTimeout(), maxConnections(),
+                connectorCallsPerMinute() * share, new RetryPolicy(retryMax(), retryBackoff(), retryBackoffMax()));
     }
 
     public int retryMax() {

@@ -201,14 +201,9 @@ public class LtxSourceConfig extends LtxConfig {
         boolean callback = Boolean.parseBoolean(String.valueOf(props.getOrDefault(CALLBACK_ENABLED, "false")).trim());
         ConfigValue token = results.get(CALLBACK_TOKEN);
         if (callback && token != null && token.errorMessages().isEmpty()) {
-            Object v = token.value();
-            String s = v instanceof Password p ? p.value() : null;
-            if (s == null || s.isBlank()) {
-                token.addErrorMessage(CALLBACK_TOKEN + " is required when " + CALLBACK_ENABLED + " is true");
-            } else if (s.length() < 16) {
-                token.addErrorMessage(CALLBACK_TOKEN + " must have at least 16 characters");
-            } else if (!s.matches("[A-Za-z0-9._~-]+")) {
-                token.addErrorMessage(CALLBACK_TOKEN + " may only use URL-safe characters (letters, digits, . _ ~ -)");
+            String problem = tokenProblem(token.value() instanceof Password p ? p.value() : null);
+            if (problem != null) {
+                token.addErrorMessage(problem);
             }
         }
         ConfigValue min = results.get(POLL_MIN_INTERVAL_MS);
@@ -221,6 +216,18 @@ public class LtxSourceConfig extends LtxConfig {
         if (events != null && tracking != null && events.value() != null && events.value().equals(tracking.value())) {
             events.addErrorMessage(EVENTS_TOPIC + " must differ from " + TRACKING_TOPIC);
         }
+    }
+
+    /** What is wrong with a callback token, or null; the token itself never appears in the message. */
+    private static String tokenProblem(String token) {
+        if (token == null || token.isBlank()) {
+            return CALLBACK_TOKEN + " is required when " + CALLBACK_ENABLED + " is true";
+        } else if (token.length() < 16) {
+            return CALLBACK_TOKEN + " must have at least 16 characters";
+        } else if (!token.matches("[A-Za-z0-9._~-]+")) {
+            return CALLBACK_TOKEN + " may only use URL-safe characters (letters, digits, . _ ~ -)";
+        }
+        return null;
     }
 
     public String eventsTopic() {

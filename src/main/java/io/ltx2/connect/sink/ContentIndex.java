@@ -5,7 +5,6 @@ import io.ltx2.connect.api.ContractLimits;
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.util.Json;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;

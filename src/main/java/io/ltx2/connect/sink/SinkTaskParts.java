@@ -1,6 +1,5 @@
 package io.ltx2.connect.sink;
 
-import io.ltx2.connect.api.ApiClientSettings;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.config.LtxSinkTaskConfig;
 import io.ltx2.connect.config.TaskPlacement;
@@ -44,7 +43,7 @@ final class SinkTaskParts implements AutoCloseable {
             Function<String, Consumer<byte[], byte[]>> consumers = id -> clients.consumer(TrackingClients.scanProps(config.trackingClientProps(), id));
             this.metrics = SinkTaskMetrics.register(connector, placement.index());
             resources.add(metrics);
-            this.client = clients.apiClient(ApiClientSettings.from(config, placement.share()));
+            this.client = clients.apiClient(config.apiClientSettings(placement.share()));
             resources.add(client);
             this.tracking = new TrackingWriter(config.trackingTopic(),
                     clients.producer(TrackingClients.producerProps(config.trackingClientProps(), "ltx-sink-tracking-" + name)));

@@ -75,7 +75,7 @@ public class LtxSourceTask extends SourceTask {
         int index = config.placement().index();
         String trackingTopic = config.trackingTopic();
         try {
-            client = clients.apply(ApiClientSettings.from(config, config.placement().share()));
+            client = clients.apply(config.apiClientSettings(config.placement().share()));
             metrics = SourceTaskMetrics.register(name, index, client.stats(), this::outstanding, this::trackingPaused);
             if (!config.partitions().isEmpty()) {
                 reader = new TrackingReader(trackingTopic, consumers.apply(TrackingClients.consumerProps(config.trackingClientProps(),

@@ -152,7 +152,13 @@ public final class PartitionProgress {
         if (v != null && (!(v instanceof Number n) || n.longValue() != FORMAT_VERSION)) {
             throw new IllegalArgumentException("unsupported offset format version " + v + "; expected " + FORMAT_VERSION);
         }
-        Object w = offset.get(WATERMARK_KEY);
+        PartitionProgress progress = new PartitionProgress(watermarkOf(offset.get(WATERMARK_KEY)),
+                decodeResolved(stringOrNull(offset, RESOLVED_KEY)));
+        progress.topicId = stringOrNull(offset, TOPIC_ID_KEY);
+        return progress;
+    }
+
+    private static long watermarkOf(Object w) {
         if (!(w instanceof Number number) || w instanceof Double || w instanceof Float) {
             throw new IllegalArgumentException("offset key '" + WATERMARK_KEY + "' must be an integer (the lowest tracking offset "
                     + "not yet resolved), was " + (w == null ? "missing" : w.getClass().getSimpleName() + " " + w));
@@ -161,17 +167,15 @@ public final class PartitionProgress {
         if (watermark < 0) {
             throw new IllegalArgumentException("offset key '" + WATERMARK_KEY + "' must be >= 0, was " + watermark);
         }
-        Object r = offset.get(RESOLVED_KEY);
-        if (r != null && !(r instanceof String)) {
-            throw new IllegalArgumentException("offset key '" + RESOLVED_KEY + "' must be a string, was " + r.getClass().getSimpleName());
+        return watermark;
+    }
+
+    private static String stringOrNull(Map<String, ?> offset, String key) {
+        Object value = offset.get(key);
+        if (value != null && !(value instanceof String)) {
+            throw new IllegalArgumentException("offset key '" + key + "' must be a string, was " + value.getClass().getSimpleName());
         }
-        Object id = offset.get(TOPIC_ID_KEY);
-        if (id != null && !(id instanceof String)) {
-            throw new IllegalArgumentException("offset key '" + TOPIC_ID_KEY + "' must be a string, was " + id.getClass().getSimpleName());
-        }
-        PartitionProgress progress = new PartitionProgress(watermark, decodeResolved((String) r));
-        progress.topicId = (String) id;
-        return progress;
+        return (String) value;
     }
 
     static String encodeResolved(BitSet bits) {

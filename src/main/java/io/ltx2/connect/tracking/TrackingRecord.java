@@ -63,22 +63,24 @@ public record TrackingRecord(
 
     /** Written and acknowledged before create attempt {@code attempt} of the request goes out. */
     public static TrackingRecord intent(TrackedRequest r, int attempt, long time) {
-        return of(TrackingRecordType.INTENT, r, null, time, attempt, List.of(), null, null, null);
+        return of(TrackingRecordType.INTENT, r, time, null, attempt, List.of(), null);
     }
 
     /** The API accepted create attempt {@code attempt} as {@code taskId}; {@code earlier} may also exist. */
     public static TrackingRecord submitted(TrackedRequest r, String taskId, int attempt, List<Attempt> earlier, long submitTime) {
-        return of(TrackingRecordType.SUBMITTED, r, taskId, submitTime, attempt, earlier, null, null, null);
+        return of(TrackingRecordType.SUBMITTED, r, submitTime, taskId, attempt, earlier, null);
     }
 
     /** The duplicate guard served the request with the result of {@code earlierTaskId}: no create, nothing billed. */
     public static TrackingRecord reused(TrackedRequest r, String earlierTaskId, long time) {
-        return of(TrackingRecordType.SUBMITTED, r, earlierTaskId, time, null, List.of(), Boolean.TRUE, null, null);
+        return of(TrackingRecordType.SUBMITTED, r, time, earlierTaskId, null, List.of(), Boolean.TRUE);
     }
 
     /** The request was not submitted; {@code earlier} names attempts whose create may exist nonetheless. */
     public static TrackingRecord rejected(TrackedRequest r, String failCode, String failMsg, List<Attempt> earlier, long time) {
-        return of(TrackingRecordType.REJECTED, r, null, time, null, earlier, null, failCode, failMsg);
+        RequestIdentity id = r.identity();
+        return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.REJECTED, id.connector(), r.requestId(), null, time, id.coordinates(),
+                null, earlier, null, r.requestType(), r.provider(), r.input(), r.headers(), failCode, failMsg, null, null);
     }
 
     /**
@@ -91,11 +93,11 @@ public record TrackingRecord(
                 null, null, state, body);
     }
 
-    private static TrackingRecord of(TrackingRecordType type, TrackedRequest r, String taskId, long time, Integer attempt,
-                                     List<Attempt> earlier, Boolean reused, String failCode, String failMsg) {
+    private static TrackingRecord of(TrackingRecordType type, TrackedRequest r, long time, String taskId, Integer attempt,
+                                     List<Attempt> earlier, Boolean reused) {
         RequestIdentity id = r.identity();
         return new TrackingRecord(CURRENT_VERSION, type, id.connector(), r.requestId(), taskId, time, id.coordinates(), attempt, earlier,
-                reused, r.requestType(), r.provider(), r.input(), r.headers(), failCode, failMsg, null, null);
+                reused, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null);
     }
 
     /** The request's identity; null for a version 1 record or a callback whose URL named none. */

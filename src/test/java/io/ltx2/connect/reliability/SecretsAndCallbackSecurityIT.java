@@ -1,7 +1,6 @@
 package io.ltx2.connect.reliability;
 
 import io.ltx2.connect.simulator.ApiSimulator;
-import io.ltx2.connect.simulator.Faults;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;

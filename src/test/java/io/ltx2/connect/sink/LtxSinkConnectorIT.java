@@ -35,7 +35,6 @@ import com.sun.net.httpserver.HttpServer;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,0 +1,121 @@
+package io.ltx2.connect.demo;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A single-node KRaft Kafka (combined broker and controller) in its own JVM, from the jars of a
+ * Kafka distribution, listening on 127.0.0.1 only. Replication factors are 1, transactions work
+ * (for exactly-once source).
+ */
+public final class LocalKafkaBroker implements AutoCloseable {
+
+    private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final JavaProcess process;
+    private final int port;
+
+    private LocalKafkaBroker(JavaProcess process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Formats a fresh log folder under {@code runDir/kafka} and starts the broker; returns once it answers. */
+    public static LocalKafkaBroker start(KafkaRuntime runtime, Path runDir, Path log4jConfig) {
+        int brokerPort = FreePorts.pick();
+        int controllerPort = FreePorts.pick();
+        Path dataDir = runDir.resolve("kafka");
+        Path config = runDir.resolve("server.properties");
+
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.bootstrap.servers", FreePorts.LOOPBACK + ":" + controllerPort);
+        props.put("listeners", "PLAINTEXT://" + FreePorts.LOOPBACK + ":" + brokerPort + ",CONTROLLER://" + FreePorts.LOOPBACK + ":" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://" + FreePorts.LOOPBACK + ":" + brokerPort);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("log.dirs", dataDir.toAbsolutePath().toString());
+        props.put("num.partitions", "1");
+        props.put("default.replication.factor", "1");
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "5");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "5");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        DemoFiles.writeProperties(config, props, "single-node KRaft broker of an ltx2-kafka-connect demo or test run");
+
+        try {
+            DemoFiles.deleteRecursively(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> jvm = ChildJvm.args(log4jConfig);
+        JavaProcess format = JavaProcess.start("kafka-format", runDir, runtime.classpath(), jvm,
+                "kafka.tools.StorageTool", List.of("format", "--standalone", "-t", newClusterId(), "-c", config.toString()));
+        int exit = format.waitFor(FORMAT_TIMEOUT);
+        if (exit != 0) {
+            throw new IllegalStateException("formatting the Kafka log folder failed (exit " + exit + "):\n"
+                    + JavaProcess.tail(format.logFile(), 30));
+        }
+
+        JavaProcess broker = JavaProcess.start("kafka", runDir, runtime.classpath(), jvm, "kafka.Kafka", List.of(config.toString()));
+        LocalKafkaBroker result = new LocalKafkaBroker(broker, brokerPort);
+        try {
+            FreePorts.await("Kafka broker on port " + brokerPort, READY_TIMEOUT, broker::checkAlive, result::answers);
+        } catch (RuntimeException e) {
+            broker.stop();
+            throw e;
+        }
+        return result;
+    }
+
+    public String bootstrapServers() {
+        return FreePorts.LOOPBACK + ":" + port;
+    }
+
+    public JavaProcess process() {
+        return process;
+    }
+
+    /** True once the broker is registered and serves metadata, not merely listening. */
+    private boolean answers() {
+        if (!FreePorts.isListening(port)) {
+            return false;
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000",
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000"))) {
+            return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        process.stop();
+    }
+
+    private static String newClusterId() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

@@ -1,0 +1,56 @@
+package io.ltx2.connect.simulator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * The server's one handler: {@code /_sim/...} to the {@link AdminHandler}; every other call through
+ * the {@link CallGates} to the {@link CreateHandler} or the {@link StatusHandler}. A handler that
+ * fails answers 500.
+ */
+final class ApiRouter implements HttpHandler {
+    private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
+    private static final String ADMIN_PREFIX = "/_sim/";
+
+    private final AdminHandler admin;
+    private final CallGates gates;
+    private final CreateHandler create;
+    private final StatusHandler status;
+    private final Responder responder;
+
+    ApiRouter(AdminHandler admin, CallGates gates, CreateHandler create, StatusHandler status, Responder responder) {
+        this.admin = admin;
+        this.gates = gates;
+        this.create = create;
+        this.status = status;
+        this.responder = responder;
+    }
+
+    @Override
+    public void handle(HttpExchange ex) {
+        try {
+            String path = ex.getRequestURI().getPath();
+            if (path.startsWith(ADMIN_PREFIX)) {
+                admin.handle(ex, path.substring(ADMIN_PREFIX.length()));
+                return;
+            }
+            byte[] body = Exchanges.readBody(ex);
+            CallGates.Call call = gates.admit(ex, path);
+            if (call == null) {
+                return;
+            }
+            if (call.endpoint() == Endpoint.CREATE) {
+                create.handle(ex, call, body);
+            } else {
+                status.handle(ex, call);
+            }
+        } catch (RuntimeException | IOException e) {
+            log.warn("simulator failed to handle {} {}", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
+            responder.send(ex, 500, Envelopes.error(500, "simulator error: " + e.getClass().getSimpleName()));
+        }
+    }
+}

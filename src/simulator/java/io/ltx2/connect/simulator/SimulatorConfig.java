@@ -1,0 +1,50 @@
+package io.ltx2.connect.simulator;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a simulator was built with ({@link ApiSimulator.Builder}), frozen: the running parts read
+ * it, and a later change to the builder does not reach them. {@code limitsEnabled} and
+ * {@code faults} are the initial values; {@link LiveControls} holds the current ones.
+ *
+ * @param port                the port to bind on 127.0.0.1; 0 picks a free one
+ * @param apiKeys             the valid Bearer keys
+ * @param forbiddenKeys       keys answered with 403 instead of 401
+ * @param model               the model id of both endpoints
+ * @param timeScale           factor on every contract time
+ * @param fixedGenerationTime create-to-completion time of every task (not scaled), or null for the contract's times
+ * @param seed                seed of generation times, fault decisions and task ids
+ * @param limitsEnabled       whether the rate and concurrency limits apply at start
+ * @param callsPerWindow      calls one key may make per rate window
+ * @param maxConcurrentTasks  tasks one key may have pending or processing
+ * @param rateWindow          length of the sliding rate window (not scaled)
+ * @param faults              the faults at start and after a reset
+ * @param clock               the clock of task times and limit windows
+ * @param threads             request-handling threads
+ */
+record SimulatorConfig(int port, Set<String> apiKeys, Set<String> forbiddenKeys, String model, double timeScale,
+                       Duration fixedGenerationTime, long seed, boolean limitsEnabled, int callsPerWindow,
+                       int maxConcurrentTasks, Duration rateWindow, Faults faults, Clock clock, int threads) {
+
+    SimulatorConfig {
+        apiKeys = Set.copyOf(apiKeys);
+        forbiddenKeys = Set.copyOf(forbiddenKeys);
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(rateWindow, "rateWindow");
+        Objects.requireNonNull(faults, "faults");
+        Objects.requireNonNull(clock, "clock");
+        if (apiKeys.isEmpty()) {
+            throw new IllegalArgumentException("at least one API key is needed");
+        }
+        List<String> both = new ArrayList<>(apiKeys);
+        both.retainAll(forbiddenKeys);
+        if (!both.isEmpty()) {
+            throw new IllegalArgumentException("a key cannot be both valid and forbidden");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.ltx2.connect.simulator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the simulator on its own until interrupted, from the jar that {@code mvn package} builds:
+ * <pre>
+ * java -jar target/ltx2-kafka-connect-simulator-VERSION.jar --port 8089 --time-scale 0.02
+ * </pre>
+ * Faults are changed at run time with {@code POST /_sim/faults}; counters are at {@code GET /_sim/stats}.
+ */
+public final class SimulatorMain {
+
+    static final String USAGE = String.join("\n",
+            "Usage: java -jar ltx2-kafka-connect-simulator-VERSION.jar [options]",
+            "  --port N                 port on 127.0.0.1 (default 8089; 0 = any free port)",
+            "  --time-scale F           factor on every contract time (default 1.0; 0.01 makes 60 s into 0.6 s)",
+            "  --api-key K[,K...]       valid API keys (default " + ApiSimulator.DEFAULT_API_KEY + ")",
+            "  --forbidden-key K[,K...] keys answered with 403",
+            "  --model ID               model id of the endpoints (default ltx-2-19b)",
+            "  --seed N                 seed of timings, faults and task ids (default 42)",
+            "  --limits on|off          rate and concurrency limits (default on)",
+            "  --calls-per-minute N     calls per key per 60 s window (default 10000)",
+            "  --max-concurrent N       tasks pending or processing per key (default 1000)",
+            "  --generation-time-ms N   fixed time from create to completion, not scaled",
+            "  --long-generation        tasks take a day (heap benchmarks)",
+            "  --threads N              request threads (default 8)",
+            "  --faults JSON            initial faults, same fields as POST /_sim/faults, e.g. '{\"statusErrorRate\":0.05}'",
+            "  --help                   this text");
+
+    private SimulatorMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ApiSimulator.Builder builder;
+        try {
+            builder = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (builder == null) {
+            System.out.println(USAGE);
+            return;
+        }
+        ApiSimulator sim = builder.build().start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sim.close();
+            stopped.countDown();
+        }, "ltx-sim-shutdown"));
+        System.out.println("APIXO simulator: ltx.api.url=" + sim.baseUrl() + "  stats: GET " + sim.adminUrl() + "/stats");
+        stopped.await();
+    }
+
+    /** The builder for {@code args}, or null when help was asked for. */
+    static ApiSimulator.Builder parse(String[] args) {
+        ApiSimulator.Builder b = ApiSimulator.builder().port(8089);
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (flag.equals("--help") || flag.equals("-h")) {
+                return null;
+            }
+            if (flag.equals("--long-generation")) {
+                b.longGeneration();
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value for " + flag);
+            }
+            String v = args[++i];
+            try {
+                apply(b, flag, v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(flag + ": not a number: " + v);
+            }
+        }
+        return b;
+    }
+
+    /** Sets what {@code flag} (one that takes a value) says on the builder. */
+    private static void apply(ApiSimulator.Builder b, String flag, String v) {
+        switch (flag) {
+            case "--port" -> b.port(Integer.parseInt(v));
+            case "--time-scale" -> b.timeScale(Double.parseDouble(v));
+            case "--api-key" -> b.apiKeys(list(v));
+            case "--forbidden-key" -> b.forbiddenKeys(list(v));
+            case "--model" -> b.model(v);
+            case "--seed" -> b.seed(Long.parseLong(v));
+            case "--limits" -> b.limitsEnabled(onOff(v));
+            case "--calls-per-minute" -> b.callsPerMinute(Integer.parseInt(v));
+            case "--max-concurrent" -> b.maxConcurrentTasks(Integer.parseInt(v));
+            case "--generation-time-ms" -> b.fixedGenerationTime(Duration.ofMillis(Long.parseLong(v)));
+            case "--threads" -> b.threads(Integer.parseInt(v));
+            case "--faults" -> b.faults(faults(v));
+            default -> throw new IllegalArgumentException("unknown option " + flag);
+        }
+    }
+
+    private static Faults faults(String json) {
+        try {
+            return Faults.NONE.withChanges(json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--faults: " + e.getMessage());
+        }
+    }
+
+    private static String[] list(String v) {
+        List<String> out = new ArrayList<>();
+        for (String s : v.split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+
+    private static boolean onOff(String v) {
+        return switch (v) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw new IllegalArgumentException("--limits takes on or off, was " + v);
+        };
+    }
+}

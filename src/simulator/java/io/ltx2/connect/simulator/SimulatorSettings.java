@@ -1,0 +1,147 @@
+package io.ltx2.connect.simulator;
+
+import io.ltx2.connect.api.ContractLimits;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The settings of a simulator with their defaults and range checks, set fluently: every setter
+ * returns the builder ({@code B}). Public callers use its one subclass, {@link ApiSimulator.Builder};
+ * {@link #toConfig()} freezes the settings into a {@link SimulatorConfig}.
+ *
+ * @param <B> the builder type the setters return
+ */
+abstract class SimulatorSettings<B extends SimulatorSettings<B>> {
+    private int port;
+    private Set<String> apiKeys = Set.of(ApiSimulator.DEFAULT_API_KEY);
+    private Set<String> forbiddenKeys = Set.of();
+    private String model = ContractLimits.DEFAULT_MODEL;
+    private double timeScale = 1.0;
+    private Duration fixedGenerationTime;
+    private long seed = 42;
+    private boolean limitsEnabled = true;
+    private int callsPerWindow = ContractLimits.CALLS_PER_MINUTE;
+    private int maxConcurrentTasks = ContractLimits.CONCURRENT_TASKS;
+    private Duration rateWindow = Duration.ofMinutes(1);
+    private Faults faults = Faults.NONE;
+    private Clock clock = Clock.systemUTC();
+    private int threads = 8;
+
+    /** This builder, typed as the subclass. */
+    abstract B self();
+
+    /** Port to bind on 127.0.0.1; 0 (the default) picks a free one. */
+    public B port(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        this.port = port;
+        return self();
+    }
+
+    /** The valid API keys (default {@value ApiSimulator#DEFAULT_API_KEY}). */
+    public B apiKeys(String... keys) {
+        this.apiKeys = Set.of(keys);
+        return self();
+    }
+
+    public B apiKey(String key) {
+        return apiKeys(key);
+    }
+
+    /** Keys answered with 403 instead of 401. */
+    public B forbiddenKeys(String... keys) {
+        this.forbiddenKeys = Set.of(keys);
+        return self();
+    }
+
+    public B model(String model) {
+        this.model = Objects.requireNonNull(model, "model");
+        return self();
+    }
+
+    /** Factor applied to every contract time (generation, callback deadline and retries); 0.01 makes 60 s into 0.6 s. */
+    public B timeScale(double scale) {
+        if (!(scale > 0)) {
+            throw new IllegalArgumentException("timeScale must be > 0, was " + scale);
+        }
+        this.timeScale = scale;
+        return self();
+    }
+
+    /** Every task takes exactly this long from create to completion (10 % pending), not scaled. */
+    public B fixedGenerationTime(Duration total) {
+        this.fixedGenerationTime = total;
+        return self();
+    }
+
+    /** Tasks stay pending/processing for a day: for heap benchmarks with many outstanding tasks. */
+    public B longGeneration() {
+        return fixedGenerationTime(Duration.ofDays(1));
+    }
+
+    /** Seed of generation times, fault decisions and task ids. */
+    public B seed(long seed) {
+        this.seed = seed;
+        return self();
+    }
+
+    public B limitsEnabled(boolean enabled) {
+        this.limitsEnabled = enabled;
+        return self();
+    }
+
+    /** Calls one key may make per rate window (default 10,000). */
+    public B callsPerMinute(int calls) {
+        this.callsPerWindow = positive("callsPerMinute", calls);
+        return self();
+    }
+
+    /** Tasks one key may have pending or processing (default 1,000). */
+    public B maxConcurrentTasks(int tasks) {
+        this.maxConcurrentTasks = positive("maxConcurrentTasks", tasks);
+        return self();
+    }
+
+    /** Length of the sliding rate window (default 60 s, not scaled). */
+    public B rateWindow(Duration window) {
+        if (window.toMillis() < 100) {
+            throw new IllegalArgumentException("rateWindow must be at least 100 ms");
+        }
+        this.rateWindow = window;
+        return self();
+    }
+
+    public B faults(Faults faults) {
+        this.faults = Objects.requireNonNull(faults, "faults");
+        return self();
+    }
+
+    /** The wall clock of task times and limit windows (timers still run in real time). */
+    public B clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return self();
+    }
+
+    /** Request-handling threads (default 8). */
+    public B threads(int threads) {
+        this.threads = positive("threads", threads);
+        return self();
+    }
+
+    /** The settings as they are now; fails when they contradict each other (no key, a key both valid and forbidden). */
+    SimulatorConfig toConfig() {
+        return new SimulatorConfig(port, apiKeys, forbiddenKeys, model, timeScale, fixedGenerationTime, seed,
+                limitsEnabled, callsPerWindow, maxConcurrentTasks, rateWindow, faults, clock, threads);
+    }
+
+    private static int positive(String name, int v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0, was " + v);
+        }
+        return v;
+    }
+}

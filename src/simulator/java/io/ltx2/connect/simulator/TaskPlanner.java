@@ -1,0 +1,63 @@
+package io.ltx2.connect.simulator;
+
+import io.ltx2.connect.api.GenerationInput;
+import io.ltx2.connect.api.Lora;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Plans the task of an accepted create: its id (from the seed and a counter, so a run with the
+ * same seed gives the same ids), its timeline ({@link GenerationTimes}) and its outcome (the
+ * documented fail triggers: {@value ApiSimulator#VIOLATION_MARKER} in the prompt,
+ * {@value ApiSimulator#INVALID_IMAGE_MARKER} in an image URL, {@value ApiSimulator#INVALID_LORA_MARKER}
+ * in a LoRA path, checked in that order).
+ */
+final class TaskPlanner {
+    private final String model;
+    private final long seed;
+    private final GenerationTimes times;
+    private final AtomicLong taskCounter = new AtomicLong();
+
+    TaskPlanner(String model, long seed, GenerationTimes times) {
+        this.model = model;
+        this.seed = seed;
+        this.times = times;
+    }
+
+    /** The task of {@code request}, created at {@code now} in reset generation {@code epoch}. */
+    SimTask plan(String apiKey, CreateRequestReader.CreateRequest request, long now, long epoch) {
+        GenerationInput in = request.input();
+        SimTask.Failure failure = failureFor(in);
+        long payloadHash = hash64(request.canonical());
+        GenerationTimes.Times t = times.timesFor(in, payloadHash, failure != null);
+        String id = taskId(taskCounter.incrementAndGet());
+        long start = now + t.pendingMs();
+        return new SimTask(id, apiKey, model, epoch, request, new SimTask.Timeline(now, start, start + t.processingMs()), failure);
+    }
+
+    /** The documented fail triggers, or null for a task that succeeds. */
+    static SimTask.Failure failureFor(GenerationInput in) {
+        if (in.prompt() != null && in.prompt().contains(ApiSimulator.VIOLATION_MARKER)) {
+            return new SimTask.Failure("CONTENT_VIOLATION", "The prompt was rejected by content moderation");
+        }
+        if (in.imageUrls() != null && in.imageUrls().stream().anyMatch(u -> u != null && u.contains(ApiSimulator.INVALID_IMAGE_MARKER))) {
+            return new SimTask.Failure("INVALID_IMAGE_URL", "The image could not be downloaded or is not a JPG, PNG or WebP under 10 MB");
+        }
+        if (in.loras() != null && in.loras().stream().map(Lora::path).anyMatch(p -> p != null && p.contains(ApiSimulator.INVALID_LORA_MARKER))) {
+            return new SimTask.Failure("INVALID_LORA_URL", "A LoRA could not be downloaded");
+        }
+        return null;
+    }
+
+    private String taskId(long n) {
+        return String.format("%016x%016x", FaultDice.mix(seed ^ 0x5DEECE66DL), FaultDice.mix(seed + n));
+    }
+
+    private static long hash64(String s) {
+        long h = 1125899906842597L;
+        for (int i = 0; i < s.length(); i++) {
+            h = 31 * h + s.charAt(i);
+        }
+        return FaultDice.mix(h);
+    }
+}
