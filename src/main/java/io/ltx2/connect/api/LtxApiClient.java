@@ -253,7 +253,7 @@ public final class LtxApiClient implements AutoCloseable {
         try {
             scheduler.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closed) {
-            call.result.completeExceptionally(new LtxApiException(ApiErrorKind.TRANSIENT, 0, call.what + ": client closed"));
+            call.result.completeExceptionally(LtxApiException.closedWhileWaiting(call.what, call.previousMayExist));
         }
     }
 

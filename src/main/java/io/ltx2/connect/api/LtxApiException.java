@@ -11,12 +11,24 @@ public class LtxApiException extends RuntimeException {
     private final ApiErrorKind kind;
     private final int httpStatus;
     private final Duration retryAfter;
+    /** Set when the call ended without an attempt of its own (the client closed while it waited): the last attempt's state. */
+    private final Boolean processed;
 
     public LtxApiException(ApiErrorKind kind, int httpStatus, String message, Duration retryAfter, Throwable cause) {
+        this(kind, httpStatus, message, retryAfter, cause, null);
+    }
+
+    private LtxApiException(ApiErrorKind kind, int httpStatus, String message, Duration retryAfter, Throwable cause, Boolean processed) {
         super(message, cause);
         this.kind = kind;
         this.httpStatus = httpStatus;
         this.retryAfter = retryAfter;
+        this.processed = processed;
+    }
+
+    /** The client closed while the call waited for its next attempt; {@code lastAttemptMayExist} says what the last one left. */
+    static LtxApiException closedWhileWaiting(String what, boolean lastAttemptMayExist) {
+        return new LtxApiException(ApiErrorKind.TRANSIENT, 0, what + ": client closed", null, null, lastAttemptMayExist);
     }
 
     public LtxApiException(ApiErrorKind kind, int httpStatus, String message) {
@@ -42,6 +54,9 @@ public class LtxApiException extends RuntimeException {
      * out, or a success answer that could not be read.
      */
     public boolean mayHaveBeenProcessed() {
+        if (processed != null) {
+            return processed;
+        }
         if (kind == ApiErrorKind.MALFORMED_RESPONSE) {
             return true;
         }

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -36,15 +37,17 @@ final class CreateAnswers {
     private final SinkTaskMetrics metrics;
     private final TaskFailure failure;
     private final Predicate<Submission> owned;
+    private final Function<Submission, CompletableFuture<Void>> withdraw;
 
     CreateAnswers(Admission admission, OutcomeRecorder outcomes, Submitter.CreateSettings settings, SinkTaskMetrics metrics,
-                  TaskFailure failure, Predicate<Submission> owned) {
+                  TaskFailure failure, Predicate<Submission> owned, Function<Submission, CompletableFuture<Void>> withdraw) {
         this.admission = admission;
         this.outcomes = outcomes;
         this.settings = settings;
         this.metrics = metrics;
         this.failure = failure;
         this.owned = owned;
+        this.withdraw = withdraw;
     }
 
     /** Records the outcome; the future completes when it is durable (or nothing is to be recorded). */
@@ -75,8 +78,15 @@ final class CreateAnswers {
             return CompletableFuture.completedFuture(null);
         }
         if (!owned.test(s)) {
-            // Closed or stopping while the create was out: its INTENT tells the next owner it may exist.
-            log.info("{}: create unfinished when its partition was closed ({}); left to the next owner", s, error.getMessage());
+            // Closed or stopping while the create was out: its INTENT tells the next owner it may exist,
+            // unless the failure proves it does not.
+            boolean mayExist = !(error instanceof LtxApiException api) || api.mayHaveBeenProcessed();
+            log.info("{}: create unfinished when its partition was closed ({}); left to the next owner{}", s, error.getMessage(),
+                    mayExist ? ", which counts it as a possible charge" : "");
+            if (!mayExist) {
+                admission.release(s);
+                return withdraw.apply(s);
+            }
             return CompletableFuture.completedFuture(null);
         }
         return refused(s, error);

@@ -38,7 +38,7 @@ import java.util.function.Supplier;
  *   <li>{@link Verdict#HANDLED}: a SUBMITTED or REJECTED record (DRY_RUN ones only while this
  *   connector is itself in dry run: a dry run is a preview), or a CALLBACK naming it (the source
  *   adopts that task): skip it;</li>
- *   <li>{@link Verdict#ORPHANED}: INTENT records without any of those: a create that may exist on
+ *   <li>{@link Verdict#ORPHANED}: INTENT records without any of those (and not WITHDRAWN): a create that may exist on
  *   the API side without a durable answer (a crash between the create and its SUBMITTED record);
  *   the request is submitted again (or, with callbacks, waits to adopt the task) and its event
  *   names those attempts;</li>
@@ -52,9 +52,12 @@ final class PriorAttempts {
 
     enum Verdict { NEW, HANDLED, ORPHANED }
 
-    /** What is known of one request; {@code attempts} are its INTENTs when the verdict is ORPHANED. */
-    record Found(Verdict verdict, List<Attempt> attempts) {
-        static final Found NEW = new Found(Verdict.NEW, List.of());
+    /**
+     * What is known of one request: {@code attempts} are its INTENTs whose create may exist (ORPHANED);
+     * {@code lastAttempt} the highest attempt number earlier owners used, so numbering goes on after it.
+     */
+    record Found(Verdict verdict, List<Attempt> attempts, int lastAttempt) {
+        static final Found NEW = new Found(Verdict.NEW, List.of(), 0);
     }
 
     private final String connector;
@@ -97,10 +100,12 @@ final class PriorAttempts {
         if (h == null) {
             return Found.NEW;
         }
+        int last = h.intents.stream().mapToInt(Attempt::number).max().orElse(0);
         if (h.handled) {
-            return new Found(Verdict.HANDLED, List.of());
+            return new Found(Verdict.HANDLED, List.of(), last);
         }
-        return h.intents.isEmpty() ? Found.NEW : new Found(Verdict.ORPHANED, List.copyOf(h.intents));
+        List<Attempt> unconfirmed = h.unconfirmed();
+        return new Found(unconfirmed.isEmpty() ? Verdict.NEW : Verdict.ORPHANED, unconfirmed, last);
     }
 
     /**
@@ -143,7 +148,7 @@ final class PriorAttempts {
             return;
         }
         long handled = found.values().stream().filter(h -> h.handled).count();
-        long orphaned = found.values().stream().filter(h -> !h.handled && !h.intents.isEmpty()).count();
+        long orphaned = found.values().stream().filter(h -> !h.handled && !h.unconfirmed().isEmpty()).count();
         log.info("Scanned {} tracking records of {} in {} ms for {} newly assigned partition(s): {} redelivered request(s) already "
                         + "handled will be skipped, {} have a create that may exist without an answer", result.records(), trackingTopic,
                 (System.nanoTime() - started) / 1_000_000, firstOffset.size(), handled, orphaned);
@@ -168,6 +173,8 @@ final class PriorAttempts {
         History h = found.computeIfAbsent(id, k -> new History());
         if (record.type() == TrackingRecordType.INTENT && record.attempt() != null) {
             h.intents.add(new Attempt(record.attempt(), record.time()));
+        } else if (record.type() == TrackingRecordType.WITHDRAWN && record.attempt() != null) {
+            h.withdrawn.add(record.attempt());
         } else if (record.type() == TrackingRecordType.SUBMITTED || record.type() == TrackingRecordType.CALLBACK) {
             h.handled = true;
         } else if (record.type() == TrackingRecordType.REJECTED) {
@@ -177,6 +184,12 @@ final class PriorAttempts {
 
     private static final class History {
         final List<Attempt> intents = new ArrayList<>(1);
+        final Set<Integer> withdrawn = new HashSet<>(0);
         boolean handled;
+
+        /** The INTENTs whose attempt may have reached the API. */
+        List<Attempt> unconfirmed() {
+            return intents.stream().filter(a -> !withdrawn.contains(a.number())).toList();
+        }
     }
 }

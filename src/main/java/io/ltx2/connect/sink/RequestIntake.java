@@ -93,7 +93,7 @@ final class RequestIntake {
         } else if (policy.dryRun()) {
             outcomes.dryRun(tp, request);
         } else {
-            queue(new Submission(record, tp, request, submitter.ownership(tp), earlier.attempts()), earlier);
+            queue(new Submission(record, tp, request, submitter.ownership(tp), earlier), earlier);
         }
     }
 

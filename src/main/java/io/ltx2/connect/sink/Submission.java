@@ -20,6 +20,8 @@ final class Submission {
     private final int ownership;
     /** Attempts whose create may exist without a SUBMITTED record: found by the restart scan, or ambiguous failures. */
     private final List<Attempt> unconfirmed;
+    /** The highest attempt number earlier owners used (withdrawn ones included). */
+    private final int earlierLast;
     /** The attempt in progress, 0 before its INTENT. */
     private Attempt current;
     private boolean sent;
@@ -28,12 +30,13 @@ final class Submission {
     /** Callback mode, a create that may exist: when to stop waiting for its callback. */
     long adoptionDeadline;
 
-    Submission(SinkRecord record, TopicPartition partition, SinkRequest request, int ownership, List<Attempt> earlier) {
+    Submission(SinkRecord record, TopicPartition partition, SinkRequest request, int ownership, PriorAttempts.Found earlier) {
         this.record = record;
         this.partition = partition;
         this.request = request;
         this.ownership = ownership;
-        this.unconfirmed = new ArrayList<>(earlier);
+        this.unconfirmed = new ArrayList<>(earlier.attempts());
+        this.earlierLast = earlier.lastAttempt();
     }
 
     SinkRecord record() {
@@ -57,7 +60,7 @@ final class Submission {
      * unconfirmed ones. Numbers continue after the attempts earlier owners made.
      */
     synchronized Attempt nextAttempt(long now) {
-        int last = current != null ? current.number() : unconfirmed.stream().mapToInt(Attempt::number).max().orElse(0);
+        int last = current != null ? current.number() : Math.max(earlierLast, unconfirmed.stream().mapToInt(Attempt::number).max().orElse(0));
         if (current != null) {
             unconfirmed.add(current);
         }

@@ -67,7 +67,7 @@ final class Submitter {
         this.client = client;
         this.tracking = tracking;
         this.admission = admission;
-        this.answers = new CreateAnswers(admission, outcomes, settings, metrics, failure, this::owned);
+        this.answers = new CreateAnswers(admission, outcomes, settings, metrics, failure, this::owned, this::withdrawn);
         this.settings = settings;
         this.metrics = metrics;
         this.failure = failure;
@@ -159,7 +159,9 @@ final class Submitter {
      */
     private CompletionStage<Boolean> beforeSend(Submission s, boolean previousMayExist) {
         if (!owned(s)) {
-            return CompletableFuture.completedFuture(false);
+            // Withdrawn. An attempt whose INTENT is out but that provably created nothing says so, or the
+            // next owner would count it as a possible charge (and, with callbacks, wait for it).
+            return s.current() != null && !previousMayExist ? withdrawn(s).thenApply(v -> false) : CompletableFuture.completedFuture(false);
         }
         if (s.current() != null && !previousMayExist) {
             return CompletableFuture.completedFuture(true); // the last attempt provably created nothing
@@ -177,8 +179,15 @@ final class Submitter {
                         throw new CreateAnswers.IntentNotWritten(error);
                     }
                     metrics.intentAckLatency.record((System.nanoTime() - started) / 1e6);
-                    return owned(s);
+                    // Durable: the create is on its way now, like one already sent; a closing partition waits for it.
+                    return true;
                 });
+    }
+
+    /** Writes that the current attempt never reached the API; completes when durable (a failed write only costs a false label). */
+    CompletableFuture<Void> withdrawn(Submission s) {
+        return tracking.write(TrackingRecord.withdrawn(s.request().tracked(settings.requestType()), s.current().number(), clock.getAsLong()))
+                .handle((metadata, error) -> null);
     }
 
     private boolean owned(Submission s) {

@@ -26,7 +26,8 @@ import java.util.TreeSet;
  * when the request is resolved, and holds every one of its tracking offsets until then.
  *
  * <ul>
- *   <li>INTENT: the request may have a task from now on; its offset is held.
+ *   <li>INTENT: the request may have a task from now on; its offset is held. WITHDRAWN: that
+ *   attempt never reached the API, so it is no possible charge; its offset is held too.
  *   <li>SUBMITTED: follow the task. Another task for the same request (a zombie create) is followed
  *       too; the first terminal outcome of any gives the one event ({@code duplicate-tasks}).
  *   <li>REJECTED: the event at once, unless a task is followed (then that task's outcome decides).
@@ -110,6 +111,7 @@ final class RequestRegistry {
         }
         switch (r.type()) {
             case INTENT -> onIntent(at, r, id, now);
+            case WITHDRAWN -> onWithdrawn(at, r, id, now);
             case SUBMITTED -> onSubmitted(at, r, id, now);
             case REJECTED -> onRejected(at, r, id, now);
             case CALLBACK -> onCallback(at, r, id, now);
@@ -151,6 +153,19 @@ final class RequestRegistry {
         intentsOnly.remove(s);
         s.intent(r, now, taskTimeoutMs);
         if (s.tasks.isEmpty()) {
+            intentsOnly.add(s);
+        }
+    }
+
+    private void onWithdrawn(TrackingOffset at, TrackingRecord r, RequestIdentity id, long now) {
+        RequestState s = state(id, at);
+        s.withdrawn(r);
+        if (s.tasks.isEmpty()) {
+            // Nothing to follow: like an INTENT-only request, let go after the time-out unless the sink tries again.
+            intentsOnly.remove(s);
+            if (s.expiresAt == Long.MAX_VALUE) {
+                s.expiresAt = now + taskTimeoutMs;
+            }
             intentsOnly.add(s);
         }
     }

@@ -70,6 +70,13 @@ final class RequestState {
         }
     }
 
+    /** An attempt whose INTENT was read never reached the API: it is not an earlier, possibly billed, attempt. */
+    void withdrawn(TrackingRecord r) {
+        if (r.attempt() != null) {
+            intents.remove(r.attempt());
+        }
+    }
+
     /** Notes what a SUBMITTED or REJECTED record says about the attempts (only a SUBMITTED record has an attempt). */
     void attempts(TrackingRecord r) {
         if (r.attempt() != null) {
@@ -87,7 +94,7 @@ final class RequestState {
     }
 
     private int attemptOf(TrackingRecord intent) {
-        return intent.attempt() == null ? intents.lastKey() : intent.attempt();
+        return intent.attempt() != null ? intent.attempt() : intents.isEmpty() ? 0 : intents.lastKey();
     }
 
     /**

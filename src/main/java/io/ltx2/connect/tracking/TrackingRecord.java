@@ -21,7 +21,7 @@ import java.util.Map;
  * @param taskId          the API's task id (SUBMITTED, CALLBACK)
  * @param time            when this record was made, epoch ms (the submit time for SUBMITTED)
  * @param source          the request record's original coordinates
- * @param attempt         INTENT, SUBMITTED: the create attempt (1 for the first)
+ * @param attempt         INTENT, WITHDRAWN, SUBMITTED: the create attempt (1 for the first)
  * @param earlierAttempts SUBMITTED, REJECTED: earlier attempts whose create may exist without a SUBMITTED record
  * @param reused          SUBMITTED: the duplicate guard served the request with an earlier task's result (nothing billed)
  * @param requestType     {@code async} or {@code callback}
@@ -64,6 +64,11 @@ public record TrackingRecord(
     /** Written and acknowledged before create attempt {@code attempt} of the request goes out. */
     public static TrackingRecord intent(TrackedRequest r, int attempt, long time) {
         return of(TrackingRecordType.INTENT, r, time, null, attempt, List.of(), null);
+    }
+
+    /** Create attempt {@code attempt}, whose INTENT was written, never reached the API. */
+    public static TrackingRecord withdrawn(TrackedRequest r, int attempt, long time) {
+        return of(TrackingRecordType.WITHDRAWN, r, time, null, attempt, List.of(), null);
     }
 
     /** The API accepted create attempt {@code attempt} as {@code taskId}; {@code earlier} may also exist. */

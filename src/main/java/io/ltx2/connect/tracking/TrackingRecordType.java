@@ -4,6 +4,11 @@ package io.ltx2.connect.tracking;
 public enum TrackingRecordType {
     /** Written, and acknowledged, right before a create call goes out: from then on the API may have the task. */
     INTENT,
+    /**
+     * The attempt of an INTENT was withdrawn before it could reach the API (its partition moved to
+     * another task while the create waited): that attempt created nothing and is not a possible charge.
+     */
+    WITHDRAWN,
     /** The sink's create call was accepted (or the duplicate guard reused an earlier task). */
     SUBMITTED,
     /** The request was never (successfully) submitted: invalid, HTTP 400, retries exhausted, or a dry run. */

@@ -203,6 +203,28 @@ class LtxSinkTaskTest {
     }
 
     @Test
+    void createWithdrawnWhileRetryingA503SaysItCreatedNothing() {
+        sim.setFaults(Faults.builder().errorRate(Endpoint.CREATE, 1.0).errorStatus(503).build());
+        SinkTaskHarness h = harness("withdrawn").with(LtxSinkConfig.API_RETRY_BACKOFF_MS, "200");
+        LtxSinkTask task = h.start();
+        task.put(List.of(SinkTaskHarness.record(0, null, request("declined for now"))));
+        await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats().createCalls() >= 1);
+
+        task.close(List.of(TP)); // revoked while the create waits to retry the 503
+
+        assertThat(h.written(TrackingRecordType.WITHDRAWN)).singleElement().extracting(TrackingRecord::attempt).isEqualTo(1);
+        h.stop();
+        sim.setFaults(Faults.NONE);
+        LtxSinkTask next = h.start();
+        next.put(List.of(SinkTaskHarness.record(0, null, request("declined for now"))));
+        awaitCommittable(next, 1);
+        TrackingRecord submitted = h.written(TrackingRecordType.SUBMITTED).get(0);
+        assertThat(submitted.attempt()).as("numbering goes on after the withdrawn attempt").isEqualTo(2);
+        assertThat(submitted.earlierAttempts()).as("a withdrawn attempt is no possible charge").isEmpty();
+        assertThat(metricsOf(next).total("unconfirmed-attempts")).isZero();
+    }
+
+    @Test
     void rejectionCountsAsFinishedOnlyOnceItIsDurable() {
         SinkTaskHarness h = harness("durable-reject").manualAcks().with(LtxSinkConfig.SHUTDOWN_TIMEOUT_MS, "300");
         LtxSinkTask task = h.start();

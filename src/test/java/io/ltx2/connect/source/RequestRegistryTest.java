@@ -195,6 +195,31 @@ class RequestRegistryTest {
     }
 
     @Test
+    void aWithdrawnAttemptIsNoPossibleCharge() {
+        TrackedRequest r = request("req-withdrawn", 6);
+        read(intent(r, 1, T0), T0);
+        read(TrackingRecord.withdrawn(r, 1, T0 + 10), T0 + 10); // its partition moved while the create waited to retry a 503
+        read(intent(r, 2, T0 + 1_000), T0 + 1_000);
+        read(submitted(r, "task-2", 2, List.of()), T0 + 1_100);
+        complete("task-2");
+
+        Struct event = output.events.get(0).event();
+        assertThat(event.getInt32("attempt")).isEqualTo(2);
+        assertThat(event.getInt32("earlierAttempts")).as("none").isNull();
+        assertThat(output.resolved).as("every record of the request resolves with it").hasSize(4);
+    }
+
+    @Test
+    void aWithdrawnAttemptAloneIsLetGoAfterTheTimeOut() {
+        TrackedRequest r = request("req-withdrawn-only", 7);
+        read(intent(r, 1, T0), T0);
+        read(TrackingRecord.withdrawn(r, 1, T0 + 10), T0 + 10);
+        assertThat(registry.expireIntents(T0 + TIMEOUT.toMillis() + 20)).isEqualTo(1);
+        assertThat(output.events).isEmpty();
+        assertThat(output.resolved).hasSize(2);
+    }
+
+    @Test
     void anAdoptedTaskWhoseSubmittedRecordComesAfterAllIsAnOrdinaryTask() {
         TrackedRequest r = request("req-fast", 3);
         read(intent(r, 1, T0), T0);

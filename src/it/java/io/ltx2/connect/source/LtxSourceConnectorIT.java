@@ -1,5 +1,7 @@
-package io.ltx2.connect.source.it;
+package io.ltx2.connect.source;
 
+import io.ltx2.connect.it.SourceIt;
+import io.ltx2.connect.it.SourceItFixture;
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.Lora;
 import io.ltx2.connect.simulator.Faults;
@@ -27,7 +29,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import static io.ltx2.connect.source.it.SourceIt.Event;
+import static io.ltx2.connect.it.SourceIt.Event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,4 +1,4 @@
-package io.ltx2.connect.reliability;
+package io.ltx2.connect.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ltx2.connect.simulator.ApiSimulator;
@@ -35,25 +35,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the reliability suite is counted here, the same way, and printed as one table row that the
  * docs quote ({@code target/reliability-figures.md}).
  */
-final class PipelineLedger {
+public final class PipelineLedger {
     private static final Logger log = LoggerFactory.getLogger(PipelineLedger.class);
-    static final Path FIGURES = Path.of("target", "reliability-figures.md");
-    static final String HEADER = "| row | requests in | tasks created | duplicate submissions | terminal events | duplicate events | lost "
+    public static final Path FIGURES = Path.of("target", "reliability-figures.md");
+    public static final String HEADER = "| row | requests in | tasks created | duplicate submissions | terminal events | duplicate events | lost "
             + "| success / failed / rejected | peak API calls/min | s |";
 
-    final String row;
-    final int requestsIn;
-    final long tasksCreated;
-    final long duplicateSubmissions;
-    final int terminalEvents;
-    final int duplicateEvents;
-    final Set<String> lost;
-    final Map<String, Integer> byState;
-    final Map<String, Integer> failCodes;
-    final long peakCallsPerMinute;
-    final SimulatorStats stats;
-    final Map<String, JsonNode> lastEventByRequest;
-    final double seconds;
+    public final String row;
+    public final int requestsIn;
+    public final long tasksCreated;
+    public final long duplicateSubmissions;
+    public final int terminalEvents;
+    public final int duplicateEvents;
+    public final Set<String> lost;
+    public final Map<String, Integer> byState;
+    public final Map<String, Integer> failCodes;
+    public final long peakCallsPerMinute;
+    public final SimulatorStats stats;
+    public final Map<String, JsonNode> lastEventByRequest;
+    public final double seconds;
 
     private PipelineLedger(String row, Collection<String> requestIds, SimulatorStats stats, List<Map.Entry<String, JsonNode>> events, double seconds) {
         this.row = row;
@@ -96,7 +96,7 @@ final class PipelineLedger {
      * Reads the events topic from the start until every request has an event or {@code timeout}
      * passes, then {@code linger} longer so late duplicates are counted too.
      */
-    static PipelineLedger settle(String row, long startedNanos, ApiSimulator sim, String bootstrap, String eventsTopic,
+    public static PipelineLedger settle(String row, long startedNanos, ApiSimulator sim, String bootstrap, String eventsTopic,
                                  Collection<String> requestIds, Duration timeout, Duration linger) throws IOException {
         Set<String> wanted = new LinkedHashSet<>(requestIds);
         List<Map.Entry<String, JsonNode>> events = new ArrayList<>();
@@ -130,7 +130,7 @@ final class PipelineLedger {
         return ledger;
     }
 
-    String tableRow() {
+    public String tableRow() {
         return String.format("| %s | %d | %d | %d | %d | %d | %d | %d / %d / %d | %d | %.0f |", row, requestsIn, tasksCreated,
                 duplicateSubmissions, terminalEvents, duplicateEvents, lost.size(), byState.getOrDefault("success", 0),
                 byState.getOrDefault("failed", 0), byState.getOrDefault("rejected", 0), peakCallsPerMinute, seconds);
@@ -159,12 +159,12 @@ final class PipelineLedger {
         }
     }
 
-    int count(String state) {
+    public int count(String state) {
         return byState.getOrDefault(state, 0);
     }
 
     /** Invariants 1 and 3: every request has exactly one terminal event. */
-    PipelineLedger assertExactlyOneEventPerRequest() {
+    public PipelineLedger assertExactlyOneEventPerRequest() {
         assertThat(lost).as(row + ": requests without a terminal event").isEmpty();
         assertThat(duplicateEvents).as(row + ": duplicate events (exactly-once source is on)").isZero();
         assertThat(terminalEvents).as(row + ": terminal events").isEqualTo(requestsIn);
@@ -172,7 +172,7 @@ final class PipelineLedger {
     }
 
     /** Invariant 2: duplicate submissions, bounded by what the documented window allows in this row. */
-    PipelineLedger assertDuplicateSubmissionsAtMost(long bound) {
+    public PipelineLedger assertDuplicateSubmissionsAtMost(long bound) {
         assertThat(duplicateSubmissions).as(row + ": duplicate submissions").isLessThanOrEqualTo(bound);
         return this;
     }

@@ -1,5 +1,8 @@
 package io.ltx2.connect.reliability;
 
+import io.ltx2.connect.it.ItCluster;
+import io.ltx2.connect.it.Pipeline;
+import io.ltx2.connect.it.PipelineLedger;
 import io.ltx2.connect.simulator.ApiSimulator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -51,12 +54,7 @@ class SecretsAndCallbackSecurityIT {
     @BeforeAll
     static void startCluster() throws IOException {
         secrets = Files.createTempFile("ltx-rel-secrets", ".properties");
-        Map<String, String> worker = Pipeline.workerProps();
-        worker.put("config.providers", "file");
-        worker.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
-        connect = new EmbeddedConnectCluster.Builder().name("rel-security").numBrokers(1).numWorkers(1)
-                .workerProps(worker).brokerProps(Pipeline.brokerProps()).build();
-        connect.start();
+        connect = ItCluster.start("rel-security", 1);
     }
 
     @AfterAll
@@ -171,7 +169,7 @@ class SecretsAndCallbackSecurityIT {
             }
 
             // The ltx.tracking. overrides reached every tracking client the connectors built.
-            for (String clientId : List.of("ltx-sink-tracking-" + p.sinkName, "ltx-sink-dedup-" + p.sinkName, p.sourceName + "-tracking-reader")) {
+            for (String clientId : List.of("ltx-sink-tracking-" + p.sinkName, "ltx-sink-scan-" + p.sinkName, p.sourceName + "-tracking-reader")) {
                 String block = configBlock(allLogs, clientId);
                 assertThat(block).as(clientId).contains("ssl.truststore.type = PKCS12").contains("sasl.jaas.config = [hidden]")
                         .contains("security.protocol = PLAINTEXT");

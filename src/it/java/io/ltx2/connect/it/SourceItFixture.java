@@ -1,4 +1,6 @@
-package io.ltx2.connect.source.it;
+package io.ltx2.connect.it;
+
+import java.util.Map;
 
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.simulator.ApiSimulator;
@@ -12,7 +14,7 @@ import org.junit.jupiter.api.TestInstance;
  * and one cluster per class, all stopped after the class.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class SourceItFixture {
+public abstract class SourceItFixture {
     private final String clusterName;
     private final int workers;
     private final boolean exactlyOnce;
@@ -21,23 +23,21 @@ abstract class SourceItFixture {
     protected ApiSimulator sim;
     protected LtxApiClient client;
 
-    SourceItFixture(String clusterName, int workers, boolean exactlyOnce) {
+    public SourceItFixture(String clusterName, int workers, boolean exactlyOnce) {
         this.clusterName = clusterName;
         this.workers = workers;
         this.exactlyOnce = exactlyOnce;
     }
 
     @BeforeAll
-    void start() throws Exception {
+    public void start() throws Exception {
         sim = SourceIt.simulator();
         client = SourceIt.client(sim);
-        connect = new EmbeddedConnectCluster.Builder().name(clusterName).numBrokers(1).numWorkers(workers)
-                .workerProps(SourceIt.workerProps(exactlyOnce)).brokerProps(SourceIt.brokerProps()).build();
-        connect.start();
+        connect = ItCluster.start(clusterName, workers, Map.of("exactly.once.source.support", exactlyOnce ? "enabled" : "disabled"));
     }
 
     @AfterAll
-    void stop() {
+    public void stop() {
         if (connect != null) {
             connect.stop();
         }

@@ -1,10 +1,10 @@
 package io.ltx2.connect.sink;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ltx2.connect.LtxSinkConnector;
-import io.ltx2.connect.LtxSourceConnector;
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.config.LtxSinkConfig;
+import io.ltx2.connect.it.ItCluster;
+import io.ltx2.connect.it.ItConnectors;
 import io.ltx2.connect.metrics.JmxMetrics;
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.SimulatorStats;
@@ -17,8 +17,6 @@ import io.ltx2.connect.util.Json;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.connect.json.JsonConverter;
-import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,13 +51,7 @@ class CostControlsIT {
 
     @BeforeAll
     static void startCluster() {
-        Map<String, String> workerProps = new HashMap<>();
-        workerProps.put("plugin.discovery", "service_load");
-        workerProps.put("offset.flush.interval.ms", "1000");
-        // A worker that misses a heartbeat on this loaded machine gets its tasks back within seconds, not 5 minutes.
-        workerProps.put("scheduled.rebalance.max.delay.ms", "2000");
-        connect = new EmbeddedConnectCluster.Builder().name("ltx-cost-it").numBrokers(1).numWorkers(2).workerProps(workerProps).build();
-        connect.start();
+        connect = ItCluster.start("ltx-cost-it", 2, Map.of("offset.flush.interval.ms", "1000"));
     }
 
     @AfterAll
@@ -70,40 +62,15 @@ class CostControlsIT {
     }
 
     private static Map<String, String> sinkConfig(ApiSimulator sim, String topic, String tracking, int tasks) {
-        Map<String, String> props = new HashMap<>();
-        props.put("connector.class", LtxSinkConnector.class.getName());
+        Map<String, String> props = ItConnectors.sink(sim.baseUrl(), KEY, connect.kafka().bootstrapServers(), topic, tracking);
         props.put("tasks.max", Integer.toString(tasks));
-        props.put("topics", topic);
-        props.put("key.converter", StringConverter.class.getName());
-        props.put("value.converter", JsonConverter.class.getName());
-        props.put("value.converter.schemas.enable", "false");
-        props.put(LtxSinkConfig.API_URL, sim.baseUrl());
-        props.put(LtxSinkConfig.API_KEY, KEY);
-        props.put(LtxSinkConfig.TRACKING_TOPIC, tracking);
-        props.put(LtxSinkConfig.TRACKING_BOOTSTRAP_SERVERS, connect.kafka().bootstrapServers());
-        props.put(LtxSinkConfig.API_RETRY_BACKOFF_MS, "50");
-        props.put(LtxSinkConfig.API_RETRY_BACKOFF_MAX_MS, "2000");
         return props;
     }
 
     private static Map<String, String> sourceConfig(ApiSimulator sim, String tracking, String events, int tasks) {
-        Map<String, String> c = new HashMap<>();
-        c.put("connector.class", LtxSourceConnector.class.getName());
+        Map<String, String> c = ItConnectors.source(sim.baseUrl(), KEY, connect.kafka().bootstrapServers(), tracking, events, 0.01);
         c.put("tasks.max", Integer.toString(tasks));
-        c.put("key.converter", StringConverter.class.getName());
-        c.put("value.converter", JsonConverter.class.getName());
-        c.put("value.converter.schemas.enable", "false");
-        c.put("ltx.api.url", sim.baseUrl());
-        c.put("ltx.api.key", KEY);
-        c.put("ltx.api.retry.backoff.ms", "50");
         c.put("ltx.api.retry.backoff.max.ms", "1000");
-        c.put("ltx.tracking.topic", tracking);
-        c.put("ltx.tracking.bootstrap.servers", connect.kafka().bootstrapServers());
-        c.put("ltx.events.topic", events);
-        c.put("ltx.poll.time.scale", "0.01");
-        c.put("ltx.poll.min.interval.ms", "20");
-        c.put("ltx.poll.max.interval.ms", "300");
-        c.put("ltx.partition.check.interval.ms", "1000");
         return c;
     }
 

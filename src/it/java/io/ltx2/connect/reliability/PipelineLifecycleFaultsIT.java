@@ -1,5 +1,8 @@
 package io.ltx2.connect.reliability;
 
+import io.ltx2.connect.it.Pipeline;
+import io.ltx2.connect.it.PipelineFaultsFixture;
+import io.ltx2.connect.it.PipelineLedger;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

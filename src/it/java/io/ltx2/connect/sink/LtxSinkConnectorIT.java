@@ -2,6 +2,8 @@ package io.ltx2.connect.sink;
 
 import io.ltx2.connect.LtxSinkConnector;
 import io.ltx2.connect.config.LtxSinkConfig;
+import io.ltx2.connect.it.ItCluster;
+import io.ltx2.connect.it.ItConnectors;
 import io.ltx2.connect.metrics.JmxMetrics;
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.Endpoint;
@@ -88,18 +90,8 @@ class LtxSinkConnectorIT {
         String callbackUrl = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook/" + CALLBACK_TOKEN;
         secrets = Files.createTempFile("ltx-sink-it", ".properties");
         Files.writeString(secrets, "key=" + KEY + "\nwrong=" + WRONG_KEY + "\ncallback=" + callbackUrl + "\n");
-        Map<String, String> workerProps = new HashMap<>();
-        workerProps.put("plugin.discovery", "service_load");
-        workerProps.put("offset.flush.interval.ms", "2000");
-        workerProps.put("config.providers", "file");
-        workerProps.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
-        connect = new EmbeddedConnectCluster.Builder()
-                .name("ltx-sink-it")
-                .numBrokers(1)
-                .numWorkers(2)
-                .workerProps(workerProps)
-                .build();
-        connect.start();
+        // Commits every 2 s: a restart or rebalance then finds requests submitted but not committed.
+        connect = ItCluster.start("ltx-sink-it", 2, Map.of("offset.flush.interval.ms", "2000"));
     }
 
     @AfterAll
@@ -119,19 +111,9 @@ class LtxSinkConnectorIT {
     }
 
     private static Map<String, String> sinkConfig(String name, String topic, String tracking, boolean schemas) {
-        Map<String, String> props = new HashMap<>();
-        props.put("connector.class", LtxSinkConnector.class.getName());
-        props.put("tasks.max", "2");
-        props.put("topics", topic);
-        props.put("key.converter", StringConverter.class.getName());
-        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        Map<String, String> props = ItConnectors.sink(simulator.baseUrl(), "${file:" + secrets + ":key}", connect.kafka().bootstrapServers(),
+                topic, tracking);
         props.put("value.converter.schemas.enable", Boolean.toString(schemas));
-        props.put(LtxSinkConfig.API_URL, simulator.baseUrl());
-        props.put(LtxSinkConfig.API_KEY, "${file:" + secrets + ":key}");
-        props.put(LtxSinkConfig.TRACKING_TOPIC, tracking);
-        props.put(LtxSinkConfig.TRACKING_BOOTSTRAP_SERVERS, connect.kafka().bootstrapServers());
-        props.put(LtxSinkConfig.API_RETRY_BACKOFF_MS, "50");
-        props.put(LtxSinkConfig.API_RETRY_BACKOFF_MAX_MS, "2000");
         props.put("consumer.override.max.poll.records", "50");
         return props;
     }

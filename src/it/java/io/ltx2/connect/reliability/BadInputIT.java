@@ -1,5 +1,8 @@
 package io.ltx2.connect.reliability;
 
+import io.ltx2.connect.it.ItCluster;
+import io.ltx2.connect.it.Pipeline;
+import io.ltx2.connect.it.PipelineLedger;
 import io.ltx2.connect.LtxSinkConnector;
 import io.ltx2.connect.LtxSourceConnector;
 import io.ltx2.connect.simulator.ApiSimulator;
@@ -36,9 +39,7 @@ class BadInputIT {
 
     @BeforeAll
     static void startCluster() {
-        connect = new EmbeddedConnectCluster.Builder().name("rel-bad-input").numBrokers(1).numWorkers(1)
-                .workerProps(Pipeline.workerProps()).brokerProps(Pipeline.brokerProps()).build();
-        connect.start();
+        connect = ItCluster.start("rel-bad-input", 1);
     }
 
     @AfterAll

@@ -1,7 +1,6 @@
-package io.ltx2.connect.source.it;
+package io.ltx2.connect.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ltx2.connect.LtxSourceConnector;
 import io.ltx2.connect.api.ApiClientSettings;
 import io.ltx2.connect.api.CreateTaskRequest;
 import io.ltx2.connect.api.GenerationInput;
@@ -26,8 +25,6 @@ import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.connect.json.JsonConverter;
-import org.apache.kafka.connect.storage.StringConverter;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -38,90 +35,55 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What the source ITs share: cluster settings, a tracking-topic writer, an events reader, task creation on the simulator. */
-final class SourceIt {
-    static final String API_KEY = "it-source-key";
-    static final double TIME_SCALE = 0.01;
-    static final String SINK = "it-sink";
+public final class SourceIt {
+    public static final String API_KEY = "it-source-key";
+    public static final double TIME_SCALE = 0.01;
+    public static final String SINK = "it-sink";
     private static final AtomicLong NEXT_INPUT_OFFSET = new AtomicLong();
 
     private SourceIt() {
     }
 
-    static Map<String, String> workerProps(boolean exactlyOnce) {
-        Map<String, String> w = new HashMap<>();
-        w.put("plugin.discovery", "service_load");
-        w.put("offset.flush.interval.ms", "500");
-        w.put("scheduled.rebalance.max.delay.ms", "2000");
-        if (exactlyOnce) {
-            w.put("exactly.once.source.support", "enabled");
-        }
-        return w;
-    }
-
-    static Properties brokerProps() {
-        Properties b = new Properties();
-        b.put("transaction.state.log.replication.factor", "1");
-        b.put("transaction.state.log.min.isr", "1");
-        b.put("auto.create.topics.enable", "false");
-        return b;
-    }
-
-    static ApiSimulator simulator() throws IOException {
+    public static ApiSimulator simulator() throws IOException {
         return ApiSimulator.builder().apiKey(API_KEY).timeScale(TIME_SCALE).seed(11).build().start();
     }
 
-    static LtxApiClient client(ApiSimulator sim) {
+    public static LtxApiClient client(ApiSimulator sim) {
         return new LtxApiClient(new ApiClientSettings(URI.create(sim.baseUrl()), new Password(API_KEY), "ltx-2-19b",
                 Duration.ofSeconds(5), Duration.ofSeconds(10), 16, 60_000, new RetryPolicy(5, Duration.ofMillis(50), Duration.ofSeconds(1))));
     }
 
     /** Connector config for a simulator at TIME_SCALE: the contract's timings scaled down 100 times. */
-    static Map<String, String> connectorProps(String bootstrap, ApiSimulator sim, String trackingTopic, String eventsTopic, int tasks) {
-        Map<String, String> c = new HashMap<>();
-        c.put("connector.class", LtxSourceConnector.class.getName());
+    public static Map<String, String> connectorProps(String bootstrap, ApiSimulator sim, String trackingTopic, String eventsTopic, int tasks) {
+        Map<String, String> c = ItConnectors.source(sim.baseUrl(), API_KEY, bootstrap, trackingTopic, eventsTopic, TIME_SCALE);
         c.put("tasks.max", String.valueOf(tasks));
-        c.put("key.converter", StringConverter.class.getName());
-        c.put("value.converter", JsonConverter.class.getName());
-        c.put("value.converter.schemas.enable", "false");
-        c.put("ltx.api.url", sim.baseUrl());
-        c.put("ltx.api.key", API_KEY);
         c.put("ltx.api.rate.limit.per.minute", "60000");
-        c.put("ltx.api.retry.backoff.ms", "50");
-        c.put("ltx.api.retry.backoff.max.ms", "500");
-        c.put("ltx.tracking.topic", trackingTopic);
-        c.put("ltx.tracking.bootstrap.servers", bootstrap);
-        c.put("ltx.events.topic", eventsTopic);
-        c.put("ltx.poll.time.scale", String.valueOf(TIME_SCALE));
-        c.put("ltx.poll.min.interval.ms", "20");   // 2 s at scale 1
-        c.put("ltx.poll.max.interval.ms", "300");  // 30 s at scale 1
         c.put("ltx.poll.target.delay.ms", "40");   // 4 s at scale 1
         c.put("ltx.poll.fixed.initial.delay.ms", "600");
         c.put("ltx.poll.fixed.interval.ms", "50");
         c.put("ltx.task.timeout.ms", "20000");
         c.put("ltx.notfound.grace.ms", "1000");
-        c.put("ltx.partition.check.interval.ms", "1000");
         return c;
     }
 
-    static GenerationInput text(String prompt, String resolution, int duration) {
+    public static GenerationInput text(String prompt, String resolution, int duration) {
         return new GenerationInput("text-to-video", prompt, resolution, duration, "16:9", null, 42L, null);
     }
 
-    static GenerationInput image(String prompt, String imageUrl) {
+    public static GenerationInput image(String prompt, String imageUrl) {
         return new GenerationInput("image-to-video", prompt, "480p", 5, null, List.of(imageUrl), 7L, null);
     }
 
-    static GenerationInput lora(String prompt, String path) {
+    public static GenerationInput lora(String prompt, String path) {
         return new GenerationInput("text-to-video-LoRA", prompt, "480p", 5, "16:9", null, 7L, List.of(new Lora(path, 1.0)));
     }
 
     /** A request read by the sink {@value #SINK} from a record of its own (a new input offset each time): a request is its record. */
-    static TrackedRequest request(String requestId, GenerationInput input, String requestType) {
+    public static TrackedRequest request(String requestId, GenerationInput input, String requestType) {
         SourceCoordinates record = new SourceCoordinates("requests", 0, NEXT_INPUT_OFFSET.getAndIncrement());
         return new TrackedRequest(RequestIdentity.of(SINK, record), requestId, requestType, "auto", input, Map.of("traceparent",
                 "00-" + requestId + "-01"));
@@ -131,19 +93,19 @@ final class SourceIt {
      * Creates a task on the simulator as the sink would (the callback URL naming the request), and
      * returns its SUBMITTED tracking record (attempt 1).
      */
-    static TrackingRecord submit(LtxApiClient client, String requestId, GenerationInput input, String requestType, String callbackUrl)
+    public static TrackingRecord submit(LtxApiClient client, String requestId, GenerationInput input, String requestType, String callbackUrl)
             throws Exception {
         TrackedRequest request = request(requestId, input, requestType);
         return TrackingRecord.submitted(request, create(client, request, callbackUrl), 1, List.of(), System.currentTimeMillis());
     }
 
     /** Creates the request's task on the simulator; the callback URL (null for none) gets the request's identity. */
-    static String create(LtxApiClient client, TrackedRequest request, String callbackUrl) throws Exception {
+    public static String create(LtxApiClient client, TrackedRequest request, String callbackUrl) throws Exception {
         String url = callbackUrl == null ? null : request.identity().appendTo(callbackUrl);
         return client.createTask(new CreateTaskRequest(request.requestType(), url, "auto", request.input())).get(30, TimeUnit.SECONDS);
     }
 
-    static void write(String bootstrap, String topic, List<TrackingRecord> records) {
+    public static void write(String bootstrap, String topic, List<TrackingRecord> records) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -156,18 +118,18 @@ final class SourceIt {
     }
 
     /** One event as read back: key, JSON value, headers. */
-    record Event(String key, JsonNode value, Map<String, String> headers) {
-        String state() {
+    public record Event(String key, JsonNode value, Map<String, String> headers) {
+        public String state() {
             return value.path("state").asText();
         }
 
-        String failCode() {
+        public String failCode() {
             return value.path("failCode").isNull() ? null : value.path("failCode").asText(null);
         }
     }
 
     /** Reads the events topic from the start with read_committed until {@code expected} events or the time-out, then {@code linger} more. */
-    static List<Event> readEvents(String bootstrap, String topic, int expected, Duration timeout, Duration linger) throws IOException {
+    public static List<Event> readEvents(String bootstrap, String topic, int expected, Duration timeout, Duration linger) throws IOException {
         Map<String, Object> p = new HashMap<>();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -195,7 +157,7 @@ final class SourceIt {
         return events;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -1,4 +1,4 @@
-package io.ltx2.connect.reliability;
+package io.ltx2.connect.it;
 
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.Faults;
@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
  * source support), a fresh simulator per test, and the ledger's settle with the class's time limits.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class PipelineFaultsFixture {
+public abstract class PipelineFaultsFixture {
     private final String clusterName;
     private final Duration settle;
     private final Duration linger;
@@ -26,28 +26,26 @@ abstract class PipelineFaultsFixture {
     protected EmbeddedConnectCluster connect;
     protected ApiSimulator sim;
 
-    PipelineFaultsFixture(String clusterName, Duration settle, Duration linger) {
+    public PipelineFaultsFixture(String clusterName, Duration settle, Duration linger) {
         this.clusterName = clusterName;
         this.settle = settle;
         this.linger = linger;
     }
 
     @BeforeAll
-    void startCluster() {
-        connect = new EmbeddedConnectCluster.Builder().name(clusterName).numBrokers(1).numWorkers(2)
-                .workerProps(Pipeline.workerProps()).brokerProps(Pipeline.brokerProps()).build();
-        connect.start();
+    public void startCluster() {
+        connect = ItCluster.start(clusterName, 2);
     }
 
     @AfterAll
-    void stopCluster() {
+    public void stopCluster() {
         if (connect != null) {
             connect.stop();
         }
     }
 
     @AfterEach
-    void stopSimulator() {
+    public void stopSimulator() {
         if (sim != null) {
             sim.close();
         }

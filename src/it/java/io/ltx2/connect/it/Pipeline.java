@@ -1,15 +1,11 @@
-package io.ltx2.connect.reliability;
+package io.ltx2.connect.it;
 
-import io.ltx2.connect.LtxSinkConnector;
-import io.ltx2.connect.LtxSourceConnector;
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.Faults;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.connect.json.JsonConverter;
-import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 import java.io.IOException;
@@ -19,37 +15,36 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * Sink and source connectors wired together on one embedded Connect cluster, with topics and
  * connector names of their own, against a simulator of their own: one per fault test.
  * Timings are the contract's scaled by {@link #TIME_SCALE}, as the simulator's are.
  */
-final class Pipeline {
-    static final String API_KEY = "sk-rel-pipeline-key-3b8e21d4";
-    static final double TIME_SCALE = 0.01;
+public final class Pipeline {
+    public static final String API_KEY = "sk-rel-pipeline-key-3b8e21d4";
+    public static final double TIME_SCALE = 0.01;
     /** The connectors' call budgets, per connector; the simulator allows 10,000 a minute for both. */
-    static final int SINK_CALLS_PER_MINUTE = 3_000;
-    static final int SOURCE_CALLS_PER_MINUTE = 6_000;
+    public static final int SINK_CALLS_PER_MINUTE = 3_000;
+    public static final int SOURCE_CALLS_PER_MINUTE = 6_000;
     /** Multiplies the requests of each fault row; 10 under the {@code soak} Maven profile. */
-    static final int LOAD_FACTOR = Integer.getInteger("ltx.rel.load.factor", 1);
+    public static final int LOAD_FACTOR = Integer.getInteger("ltx.rel.load.factor", 1);
 
-    final String name;
-    final EmbeddedConnectCluster connect;
-    final ApiSimulator sim;
-    final String requests;
-    final String tracking;
-    final String events;
-    final String dlq;
-    final String sinkName;
-    final String sourceName;
-    final Map<String, String> sinkProps;
-    final Map<String, String> sourceProps;
-    final long startedNanos = System.nanoTime();
+    public final String name;
+    public final EmbeddedConnectCluster connect;
+    public final ApiSimulator sim;
+    public final String requests;
+    public final String tracking;
+    public final String events;
+    public final String dlq;
+    public final String sinkName;
+    public final String sourceName;
+    public final Map<String, String> sinkProps;
+    public final Map<String, String> sourceProps;
+    public final long startedNanos = System.nanoTime();
     private int produced;
 
-    Pipeline(String name, EmbeddedConnectCluster connect, ApiSimulator sim) {
+    public Pipeline(String name, EmbeddedConnectCluster connect, ApiSimulator sim) {
         this.name = name;
         this.connect = connect;
         this.sim = sim;
@@ -63,82 +58,37 @@ final class Pipeline {
         this.sourceProps = sourceConfig();
     }
 
-    static Map<String, String> workerProps() {
-        Map<String, String> w = new HashMap<>();
-        w.put("plugin.discovery", "service_load");
-        w.put("offset.flush.interval.ms", "500");
-        w.put("scheduled.rebalance.max.delay.ms", "2000");
-        w.put("exactly.once.source.support", "enabled");
-        w.put("task.shutdown.graceful.timeout.ms", "6000");
-        return w;
-    }
-
-    static Properties brokerProps() {
-        Properties b = new Properties();
-        b.put("transaction.state.log.replication.factor", "1");
-        b.put("transaction.state.log.min.isr", "1");
-        b.put("auto.create.topics.enable", "false");
-        return b;
-    }
-
-    static ApiSimulator simulator(Faults faults) throws IOException {
+    public static ApiSimulator simulator(Faults faults) throws IOException {
         return ApiSimulator.builder().apiKey(API_KEY).timeScale(TIME_SCALE).seed(7).faults(faults).build().start();
     }
 
     private Map<String, String> sinkConfig() {
-        Map<String, String> c = new HashMap<>();
-        c.put("connector.class", LtxSinkConnector.class.getName());
-        c.put("tasks.max", "2");
-        c.put("topics", requests);
-        c.put("key.converter", StringConverter.class.getName());
-        c.put("value.converter", JsonConverter.class.getName());
-        c.put("value.converter.schemas.enable", "false");
+        Map<String, String> c = ItConnectors.sink(sim.baseUrl(), API_KEY, connect.kafka().bootstrapServers(), requests, tracking);
         c.put("errors.tolerance", "all");
         c.put("errors.deadletterqueue.topic.name", dlq);
         c.put("errors.deadletterqueue.topic.replication.factor", "1");
         c.put("errors.deadletterqueue.context.headers.enable", "true");
         c.put("consumer.override.max.poll.records", "100");
-        c.put("ltx.api.url", sim.baseUrl());
-        c.put("ltx.api.key", API_KEY);
         c.put("ltx.api.rate.limit.per.minute", String.valueOf(SINK_CALLS_PER_MINUTE));
-        c.put("ltx.api.retry.backoff.ms", "50");
         c.put("ltx.api.retry.backoff.max.ms", "1000");
         c.put("ltx.api.response.timeout.ms", "2000");
-        c.put("ltx.tracking.topic", tracking);
-        c.put("ltx.tracking.bootstrap.servers", connect.kafka().bootstrapServers());
         c.put("ltx.default.resolution", "480p");
         c.put("ltx.default.duration", "5");
         return c;
     }
 
     private Map<String, String> sourceConfig() {
-        Map<String, String> c = new HashMap<>();
-        c.put("connector.class", LtxSourceConnector.class.getName());
-        c.put("tasks.max", "2");
+        Map<String, String> c = ItConnectors.source(sim.baseUrl(), API_KEY, connect.kafka().bootstrapServers(), tracking, events, TIME_SCALE);
         c.put("exactly.once.support", "required");
-        c.put("key.converter", StringConverter.class.getName());
-        c.put("value.converter", JsonConverter.class.getName());
-        c.put("value.converter.schemas.enable", "false");
-        c.put("ltx.api.url", sim.baseUrl());
-        c.put("ltx.api.key", API_KEY);
         c.put("ltx.api.rate.limit.per.minute", String.valueOf(SOURCE_CALLS_PER_MINUTE));
-        c.put("ltx.api.retry.backoff.ms", "50");
-        c.put("ltx.api.retry.backoff.max.ms", "500");
         c.put("ltx.api.response.timeout.ms", "2000");
-        c.put("ltx.tracking.topic", tracking);
-        c.put("ltx.tracking.bootstrap.servers", connect.kafka().bootstrapServers());
-        c.put("ltx.events.topic", events);
-        c.put("ltx.poll.time.scale", String.valueOf(TIME_SCALE));
-        c.put("ltx.poll.min.interval.ms", "20");
-        c.put("ltx.poll.max.interval.ms", "300");
         c.put("ltx.task.timeout.ms", "30000");
         c.put("ltx.notfound.grace.ms", "1000");
-        c.put("ltx.partition.check.interval.ms", "1000");
         return c;
     }
 
     /** Topics first, then both connectors; returns once every task runs. */
-    Pipeline start() throws InterruptedException {
+    public Pipeline start() throws InterruptedException {
         connect.kafka().createTopic(requests, 4);
         connect.kafka().createTopic(tracking, 4);
         connect.kafka().createTopic(events, 2);
@@ -147,26 +97,26 @@ final class Pipeline {
         return this;
     }
 
-    void startConnectors() throws InterruptedException {
+    public void startConnectors() throws InterruptedException {
         connect.configureConnector(sourceName, sourceProps);
         connect.configureConnector(sinkName, sinkProps);
         awaitRunning();
     }
 
-    void awaitRunning() throws InterruptedException {
+    public void awaitRunning() throws InterruptedException {
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(sourceName, Integer.parseInt(sourceProps.get("tasks.max")),
                 "source connector did not start");
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(sinkName, Integer.parseInt(sinkProps.get("tasks.max")),
                 "sink connector did not start");
     }
 
-    void deleteConnectors() {
+    public void deleteConnectors() {
         connect.deleteConnector(sinkName);
         connect.deleteConnector(sourceName);
     }
 
     /** Writes {@code n} valid requests, each with its own prompt (so the simulator can spot a resubmission); returns their ids. */
-    List<String> produce(int n) {
+    public List<String> produce(int n) {
         List<String> ids = new ArrayList<>();
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers());
@@ -184,7 +134,7 @@ final class Pipeline {
         return ids;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
