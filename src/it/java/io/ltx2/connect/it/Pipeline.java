@@ -1,10 +1,12 @@
 package io.ltx2.connect.it;
 
 import io.ltx2.connect.simulator.ApiSimulator;
+import io.ltx2.connect.util.Json;
 import io.ltx2.connect.simulator.Faults;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
@@ -15,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 
 /**
  * Sink and source connectors wired together on one embedded Connect cluster, with topics and
@@ -42,7 +46,9 @@ public final class Pipeline {
     public final Map<String, String> sinkProps;
     public final Map<String, String> sourceProps;
     public final long startedNanos = System.nanoTime();
+    private static final String PROMPT = "A lighthouse at dusk, take ";
     private int produced;
+    private final Map<String, String> promptRecords = new ConcurrentHashMap<>();
 
     public Pipeline(String name, EmbeddedConnectCluster connect, ApiSimulator sim) {
         this.name = name;
@@ -115,23 +121,56 @@ public final class Pipeline {
         connect.deleteConnector(sourceName);
     }
 
-    /** Writes {@code n} valid requests, each with its own prompt (so the simulator can spot a resubmission); returns their ids. */
+    /**
+     * Writes {@code n} valid requests, each with its own prompt (so the simulator can spot a
+     * resubmission) and request id; returns the requests as their records, {@code topic-partition-offset}.
+     */
     public List<String> produce(int n) {
-        List<String> ids = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = name + "-" + (produced++);
+            keys.add(id);
+            values.add("{\"request_id\":\"" + id + "\",\"prompt\":\"" + PROMPT + id + "\",\"seed\":" + (1 + produced) + "}");
+        }
+        return produce(keys, values);
+    }
+
+    /** Writes these records (key, JSON value) to the request topic; returns them as {@code topic-partition-offset}. */
+    public List<String> produce(List<String> keys, List<String> values) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < n; i++) {
-                String id = name + "-" + (produced++);
-                String value = "{\"request_id\":\"" + id + "\",\"prompt\":\"A lighthouse at dusk, take " + id + "\",\"seed\":" + (1 + produced) + "}";
-                producer.send(new ProducerRecord<>(requests, id.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
-                ids.add(id);
+            for (int i = 0; i < values.size(); i++) {
+                byte[] key = keys.get(i) == null ? null : keys.get(i).getBytes(StandardCharsets.UTF_8);
+                sent.add(producer.send(new ProducerRecord<>(requests, key, values.get(i).getBytes(StandardCharsets.UTF_8))));
             }
             producer.flush();
         }
-        return ids;
+        List<String> records = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            RecordMetadata m = Futures.get(sent.get(i));
+            String record = m.topic() + "-" + m.partition() + "-" + m.offset();
+            records.add(record);
+            promptRecords.put(promptOf(values.get(i)), record);
+        }
+        return records;
+    }
+
+    /** The request (record) a task's prompt belongs to, or null for a prompt this pipeline did not write. */
+    public String requestOfPrompt(String prompt) {
+        return promptRecords.get(prompt);
+    }
+
+    private static String promptOf(String json) {
+        try {
+            return Json.MAPPER.readTree(json).path("prompt").asText(null);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     public static int freePort() throws IOException {

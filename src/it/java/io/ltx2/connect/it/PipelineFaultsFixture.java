@@ -62,6 +62,7 @@ public abstract class PipelineFaultsFixture {
     }
 
     protected PipelineLedger settle(Pipeline p, String row, List<String> ids) throws Exception {
-        return PipelineLedger.settle(row, p.startedNanos, sim, connect.kafka().bootstrapServers(), p.events, ids, settle, linger);
+        return PipelineLedger.settle(row, p.startedNanos, sim, connect.kafka().bootstrapServers(), p.events, ids, settle, linger,
+                p::requestOfPrompt).assertEveryDuplicateLabelled();
     }
 }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,8 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class PipelineLedger {
     private static final Logger log = LoggerFactory.getLogger(PipelineLedger.class);
     public static final Path FIGURES = Path.of("target", "reliability-figures.md");
-    public static final String HEADER = "| row | requests in | tasks created | duplicate submissions | terminal events | duplicate events | lost "
-            + "| success / failed / rejected | peak API calls/min | s |";
+    public static final String HEADER = "| row | requests in | tasks created | duplicate submissions | attempts named on events "
+            + "| duplicates not named | terminal events | duplicate events | lost | success / failed / rejected | peak API calls/min | s |";
 
     public final String row;
     public final int requestsIn;
@@ -54,6 +55,11 @@ public final class PipelineLedger {
     public final SimulatorStats stats;
     public final Map<String, JsonNode> lastEventByRequest;
     public final double seconds;
+    /** Tasks created for a request beyond its first that its event does not name as earlier attempts. */
+    public int unlabelledDuplicates;
+    /** Earlier attempts named on the events: creates that may exist without a SUBMITTED record. */
+    public int labelledAttempts;
+    private final List<String> unlabelledExamples = new ArrayList<>();
 
     private PipelineLedger(String row, Collection<String> requestIds, SimulatorStats stats, List<Map.Entry<String, JsonNode>> events, double seconds) {
         this.row = row;
@@ -98,6 +104,13 @@ public final class PipelineLedger {
      */
     public static PipelineLedger settle(String row, long startedNanos, ApiSimulator sim, String bootstrap, String eventsTopic,
                                  Collection<String> requestIds, Duration timeout, Duration linger) throws IOException {
+        return settle(row, startedNanos, sim, bootstrap, eventsTopic, requestIds, timeout, linger, prompt -> null);
+    }
+
+    /** As above; {@code requestOfPrompt} maps a task's prompt to its request (record), to count duplicates not named on their event. */
+    public static PipelineLedger settle(String row, long startedNanos, ApiSimulator sim, String bootstrap, String eventsTopic,
+                                 Collection<String> requestIds, Duration timeout, Duration linger, Function<String, String> requestOfPrompt)
+            throws IOException {
         Set<String> wanted = new LinkedHashSet<>(requestIds);
         List<Map.Entry<String, JsonNode>> events = new ArrayList<>();
         Map<String, Object> p = new HashMap<>();
@@ -116,8 +129,9 @@ public final class PipelineLedger {
             while (System.nanoTime() < Math.min(deadline, stopAt)) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                     JsonNode value = r.value() == null ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(r.value().getBytes(StandardCharsets.UTF_8));
-                    events.add(Map.entry(String.valueOf(r.key()), value));
-                    seen.add(String.valueOf(r.key()));
+                    String request = recordOf(value);
+                    events.add(Map.entry(request, value));
+                    seen.add(request);
                 }
                 if (stopAt == Long.MAX_VALUE && seen.containsAll(wanted)) {
                     stopAt = System.nanoTime() + linger.toNanos();
@@ -126,13 +140,23 @@ public final class PipelineLedger {
         }
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         PipelineLedger ledger = new PipelineLedger(row, wanted, sim.stats(), events, seconds);
+        ledger.countUnlabelled(requestOfPrompt);
         ledger.print();
         return ledger;
     }
 
+    /**
+     * The request an event is about: the record it was read from ({@code topic-partition-offset}),
+     * since request ids are labels that may repeat.
+     */
+    public static String recordOf(JsonNode event) {
+        return event.path("sourceTopic").asText() + "-" + event.path("sourcePartition").asInt() + "-" + event.path("sourceOffset").asLong();
+    }
+
     public String tableRow() {
-        return String.format("| %s | %d | %d | %d | %d | %d | %d | %d / %d / %d | %d | %.0f |", row, requestsIn, tasksCreated,
-                duplicateSubmissions, terminalEvents, duplicateEvents, lost.size(), byState.getOrDefault("success", 0),
+        return String.format("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d / %d / %d | %d | %.0f |", row, requestsIn, tasksCreated,
+                duplicateSubmissions, labelledAttempts, unlabelledDuplicates, terminalEvents, duplicateEvents, lost.size(),
+                byState.getOrDefault("success", 0),
                 byState.getOrDefault("failed", 0), byState.getOrDefault("rejected", 0), peakCallsPerMinute, seconds);
     }
 
@@ -151,7 +175,7 @@ public final class PipelineLedger {
         try {
             Files.createDirectories(FIGURES.getParent());
             if (!Files.exists(FIGURES)) {
-                Files.writeString(FIGURES, HEADER + "\n|---|---|---|---|---|---|---|---|---|---|\n", StandardCharsets.UTF_8);
+                Files.writeString(FIGURES, HEADER + "\n|---|---|---|---|---|---|---|---|---|---|---|---|\n", StandardCharsets.UTF_8);
             }
             Files.writeString(FIGURES, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {
@@ -168,6 +192,42 @@ public final class PipelineLedger {
         assertThat(lost).as(row + ": requests without a terminal event").isEmpty();
         assertThat(duplicateEvents).as(row + ": duplicate events (exactly-once source is on)").isZero();
         assertThat(terminalEvents).as(row + ": terminal events").isEqualTo(requestsIn);
+        return this;
+    }
+
+    /**
+     * Counts the tasks created for a request beyond its first that its event does not name as
+     * earlier attempts ({@code earlierAttempts}); {@code requestOfPrompt} maps a task's prompt to the
+     * request (record) it was made for, null when unknown.
+     */
+    private void countUnlabelled(Function<String, String> requestOfPrompt) {
+        Map<String, Integer> tasks = new HashMap<>();
+        stats.tasks().values().forEach(t -> {
+            String request = requestOfPrompt.apply(String.valueOf(t.input().prompt()));
+            if (request != null) {
+                tasks.merge(request, 1, Integer::sum);
+            }
+        });
+        int unlabelled = 0;
+        for (Map.Entry<String, Integer> e : tasks.entrySet()) {
+            JsonNode event = lastEventByRequest.get(e.getKey());
+            int labelled = event == null || event.path("earlierAttempts").isNull() ? 0 : event.path("earlierAttempts").asInt();
+            int extra = Math.max(0, e.getValue() - 1 - labelled);
+            if (extra > 0 && unlabelledExamples.size() < 5) {
+                unlabelledExamples.add(e.getKey() + ": " + e.getValue() + " tasks, earlierAttempts " + labelled);
+            }
+            unlabelled += extra;
+        }
+        unlabelledDuplicates = unlabelled;
+        labelledAttempts = lastEventByRequest.values().stream().mapToInt(e -> e.path("earlierAttempts").asInt(0)).sum();
+    }
+
+    /**
+     * Invariant 2's promise about the window: every task created for a request beyond its first is
+     * named on the request's event, so every possible second charge is visible.
+     */
+    public PipelineLedger assertEveryDuplicateLabelled() {
+        assertThat(unlabelledDuplicates).as(row + ": duplicate tasks not named on their request's event " + unlabelledExamples).isZero();
         return this;
     }
 
