@@ -212,7 +212,7 @@ public final class LtxApiClient implements AutoCloseable {
                 error = new LtxApiException(ApiErrorKind.MALFORMED_RESPONSE, response.getCode(), call.what + ": " + e.getMessage(), null, e);
             }
         } else {
-            error = new LtxApiException(ApiErrorKind.TRANSIENT, 0, call.what + ": " + describe(ioError), null, ioError);
+            error = TransportFailures.classify(call.what, settings.baseUrl(), ioError);
         }
         retryOrFail(call, error, ioError);
     }
@@ -255,11 +255,6 @@ public final class LtxApiClient implements AutoCloseable {
         } catch (RejectedExecutionException closed) {
             call.result.completeExceptionally(new LtxApiException(ApiErrorKind.TRANSIENT, 0, call.what + ": client closed"));
         }
-    }
-
-    private static String describe(Exception e) {
-        String name = e.getClass().getSimpleName();
-        return e.getMessage() == null ? name : name + ": " + e.getMessage();
     }
 
     /** One logical call across its attempts; its counters are touched by one attempt at a time. */

@@ -89,8 +89,8 @@ class OutcomeRulesTest {
         Decision d = rules.onError(task(), error(ApiErrorKind.AUTH, 401), false, SUBMIT);
         assertThat(d).isInstanceOf(FailTask.class);
         assertThat(((FailTask) d).error()).hasMessageContaining("check ltx.api.key").hasMessageContaining("HTTP 401");
-        assertThat(OutcomeRules.authFailure(new CompletionException(error(ApiErrorKind.AUTH, 403)))).isPresent();
-        assertThat(OutcomeRules.authFailure(error(ApiErrorKind.NOT_FOUND, 404))).isEmpty();
+        assertThat(OutcomeRules.fatalFailure(new CompletionException(error(ApiErrorKind.AUTH, 403)))).isPresent();
+        assertThat(OutcomeRules.fatalFailure(error(ApiErrorKind.NOT_FOUND, 404))).isEmpty();
     }
 
     @Test
