@@ -38,14 +38,16 @@ public final class TlsContextFactory {
     private TlsContextFactory() {
     }
 
-    /** The context: the JVM's default one when nothing is configured, else one with the configured trust and key. */
+    /** A context with the configured trust (else the JVM's default CAs) and client certificate (else none). */
     public static SSLContext create(TlsSettings settings) {
+        return create(settings, ClientCertificateWatch.over(keyManagers(settings)));
+    }
+
+    /** As {@link #create(TlsSettings)}, with the client's key manager given (it wraps the configured one). */
+    static SSLContext create(TlsSettings settings, ClientCertificateWatch keys) {
         try {
-            if (!settings.replacesJvmTrust() && settings.keystore() == null) {
-                return SSLContext.getDefault();
-            }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers(settings), trustManagers(settings), null);
+            context.init(new KeyManager[]{keys}, trustManagers(settings), null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot set up TLS for the API: " + e.getMessage(), e);

@@ -25,8 +25,13 @@ final class TransportFailures {
     private TransportFailures() {
     }
 
-    /** The classified error of a call that got no answer. */
-    static LtxApiException classify(String what, URI target, Exception failure) {
+    /**
+     * The classified error of a call that got no answer.
+     *
+     * @param clientCertificateMissing whether a server asked for a client certificate this client could
+     *                                 not give, with no answer since ({@link ClientCertificateWatch})
+     */
+    static LtxApiException classify(String what, URI target, Exception failure, boolean clientCertificateMissing) {
         String host = target.getHost();
         Throwable root = rootCause(failure);
         if (has(failure, CertPathBuilderException.class) || has(failure, CertPathValidatorException.class) || hasValidatorException(failure)) {
@@ -40,15 +45,27 @@ final class TransportFailures {
                     + "ltx.api.ssl.endpoint.identification.enabled=false", failure);
         }
         String alert = clientCertificateAlert(failure);
-        if (alert != null) {
-            return tls(what, "the server refused the client certificate (TLS alert " + alert + "). Check ltx.api.ssl.keystore.location "
-                    + "and that the server trusts its issuer", failure);
+        if (alert != null || clientCertificateMissing && closedOrSsl(failure)) {
+            return tls(what, "the server asked for a client certificate and refused the connection ("
+                    + (alert != null ? "TLS alert " + alert : describe(failure)) + "). Configure one it trusts with "
+                    + "ltx.api.ssl.keystore.location (or check that the server trusts the issuer of the one configured)", failure);
         }
         return new LtxApiException(ApiErrorKind.TRANSIENT, 0, what + ": " + describe(failure), null, failure);
     }
 
     private static LtxApiException tls(String what, String problem, Exception failure) {
         return new LtxApiException(ApiErrorKind.TRANSPORT, 0, what + ": TLS certificate problem: " + problem, null, failure);
+    }
+
+    /** A closed connection or a TLS failure: how a refused client certificate shows after a TLS 1.3 handshake. */
+    private static boolean closedOrSsl(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SSLException || t.getClass().getSimpleName().equals("ConnectionClosedException")
+                    || t instanceof java.io.EOFException || t instanceof java.net.SocketException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String clientCertificateAlert(Throwable failure) {
