@@ -2,6 +2,8 @@ package io.ltx2.connect.api;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import java.io.EOFException;
+import java.net.SocketException;
 import java.net.URI;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
@@ -60,8 +62,9 @@ final class TransportFailures {
     /** A closed connection or a TLS failure: how a refused client certificate shows after a TLS 1.3 handshake. */
     private static boolean closedOrSsl(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            // A plain SocketException is a reset or broken pipe; its subclasses (ConnectException, ...) fail before any handshake.
             if (t instanceof SSLException || t.getClass().getSimpleName().equals("ConnectionClosedException")
-                    || t instanceof java.io.EOFException || t instanceof java.net.SocketException) {
+                    || t instanceof EOFException || t.getClass() == SocketException.class) {
                 return true;
             }
         }
