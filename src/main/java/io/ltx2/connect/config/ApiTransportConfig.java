@@ -38,10 +38,13 @@ public final class ApiTransportConfig {
             + PROXY_HOST + ". Empty: none.";
     public static final String PROXY_PASSWORD = "ltx.api.proxy.password";
     private static final String PROXY_PASSWORD_DOC = "Password of " + PROXY_USERNAME + "; supply it through a config provider "
-            + "(${file:...}). Never logged or shown by the REST API.";
+            + "(${file:...}). Never logged or shown by the REST API. The proxy is spoken to in plain HTTP, as by the JVM's own proxy "
+            + "support: its Basic credentials can be read on the way from the worker to the proxy (the API key cannot: it is inside the "
+            + "TLS tunnel).";
     public static final String PROXY_NON_PROXY_HOSTS = "ltx.api.proxy.non.proxy.hosts";
     private static final String PROXY_NON_PROXY_HOSTS_DOC = "Hosts reached directly, not through " + PROXY_HOST + ": host names or "
-            + "addresses in which * stands for any characters, as in the JVM's http.nonProxyHosts (e.g. localhost,127.0.0.1,*.internal). "
+            + "addresses in which * stands for any characters, as in the JVM's http.nonProxyHosts (e.g. localhost,127.0.0.1,*.internal; "
+            + "| separates too). Unlike the JVM, no entries are added: localhost and 127.* go through the proxy unless listed. "
             + "Only with " + PROXY_HOST + ".";
 
     public static final String SSL_TRUSTSTORE_LOCATION = "ltx.api.ssl.truststore.location";

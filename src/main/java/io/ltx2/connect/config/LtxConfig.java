@@ -34,7 +34,9 @@ public class LtxConfig extends AbstractConfig {
     public static final String TRACKING_GROUP = "Tracking topic";
 
     public static final String API_URL = "ltx.api.url";
-    private static final String API_URL_DOC = "Base URL of the APIXO API. Point it at the project's simulator for tests and demos.";
+    private static final String API_URL_DOC = "Base URL of the APIXO API. Point it at the project's simulator for tests and demos. "
+            + "https://, or http:// only to the loopback (127.0.0.0/8, ::1, localhost) for a local simulator: the API key never "
+            + "travels in clear text (validate and each task's start refuse any other http:// URL).";
 
     public static final String API_KEY = "ltx.api.key";
     private static final String API_KEY_DOC = "API key, sent as a Bearer token. Supply it through a config provider "

@@ -94,6 +94,19 @@ class OutcomeRulesTest {
     }
 
     @Test
+    void aConnectionThatCannotBeSetUpAsConfiguredFailsTheTaskWithItsMessage() {
+        LtxApiException tls = new LtxApiException(ApiErrorKind.TRANSPORT, 0,
+                "status of task t: TLS certificate problem: the certificate of api.example.com is not trusted (...). Configure the CA "
+                        + "that signed it with ltx.api.ssl.truststore.location");
+        Decision d = rules.onError(task(), tls, false, SUBMIT);
+        assertThat(d).isInstanceOf(FailTask.class);
+        assertThat(((FailTask) d).error()).hasMessageContaining("cannot be reached as configured")
+                .hasMessageContaining("TLS certificate problem").hasMessageContaining("ltx.api.ssl.truststore.location")
+                .hasMessageNotContaining("ltx.api.key");
+        assertThat(OutcomeRules.fatalFailure(new CompletionException(error(ApiErrorKind.TRANSPORT, 407)))).isPresent();
+    }
+
+    @Test
     void otherFailuresArePolledAgainWithAWarningUnlessItWasTheFinalPoll() {
         Decision transientError = rules.onError(task(), error(ApiErrorKind.TRANSIENT, 503), false, SUBMIT);
         assertThat(((PollAgain) transientError).trouble()).isTrue();
