@@ -101,7 +101,9 @@ class LtxApiClientProxyTest {
 
     private void setJvmProperty(String key, String value) {
         for (String k : JVM_PROXY_PROPERTIES) {
-            savedProperties.putIfAbsent(k, System.getProperty(k));
+            if (!savedProperties.containsKey(k)) { // not putIfAbsent: it overwrites a saved null
+                savedProperties.put(k, System.getProperty(k));
+            }
         }
         System.setProperty(key, value);
     }
