@@ -119,6 +119,31 @@ class ApiTransportConfigTest {
                 .hasMessageContaining(ApiTransportConfig.PROXY_HOST);
     }
 
+    @Test
+    void singleKeyValidatorsRefuseAUrlForAHostABadPortAndABadPattern() {
+        Map<String, String> props = minimal();
+        props.put(ApiTransportConfig.PROXY_HOST, "proxy.corp:3128");
+        props.put(ApiTransportConfig.PROXY_PORT, "70000");
+        props.put(ApiTransportConfig.PROXY_NON_PROXY_HOSTS, "*.internal, bad pattern!");
+        props.put(ApiTransportConfig.SSL_TRUSTSTORE_TYPE, "PEM");
+        Map<String, List<String>> errors = new HashMap<>();
+        LtxConfig.baseConfigDef().validate(props).forEach(v -> {
+            if (!v.errorMessages().isEmpty()) {
+                errors.put(v.name(), v.errorMessages());
+            }
+        });
+        assertThat(errors).containsOnlyKeys(ApiTransportConfig.PROXY_HOST, ApiTransportConfig.PROXY_PORT,
+                ApiTransportConfig.PROXY_NON_PROXY_HOSTS, ApiTransportConfig.SSL_TRUSTSTORE_TYPE);
+        assertThat(errors.get(ApiTransportConfig.PROXY_HOST)).singleElement().asString().contains("port in its own key");
+        assertThat(errors.get(ApiTransportConfig.PROXY_NON_PROXY_HOSTS)).singleElement().asString().contains("bad pattern!");
+
+        props.put(ApiTransportConfig.PROXY_HOST, "::1");
+        props.put(ApiTransportConfig.PROXY_PORT, "3128");
+        props.put(ApiTransportConfig.PROXY_NON_PROXY_HOSTS, "localhost|127.*,[::1]");
+        props.put(ApiTransportConfig.SSL_TRUSTSTORE_TYPE, "pkcs12");
+        assertThat(LtxConfig.baseConfigDef().validate(props)).allSatisfy(v -> assertThat(v.errorMessages()).as(v.name()).isEmpty());
+    }
+
     private static List<String> keysOf(Map<String, Object> values) {
         return ApiTransportRules.problems(values).stream().map(ApiTransportRules.Problem::key).toList();
     }
