@@ -1,6 +1,7 @@
 package io.ltx2.connect;
 
 import io.ltx2.connect.api.ContractLimits;
+import io.ltx2.connect.config.ApiTransportRules;
 import io.ltx2.connect.config.LtxSinkConfig;
 import io.ltx2.connect.config.TaskPlacement;
 import io.ltx2.connect.sink.LtxSinkTask;
@@ -68,12 +69,13 @@ public class LtxSinkConnector extends SinkConnector {
         return LtxSinkConfig.configDef();
     }
 
-    /** The ConfigDef's checks, then rules across keys, each reported on the key to fix. */
+    /** The ConfigDef's checks, then rules across keys (the API transport's first), each reported on the key to fix. */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config config = super.validate(connectorConfigs);
         Map<String, ConfigValue> values = config.configValues().stream()
                 .collect(Collectors.toMap(ConfigValue::name, Function.identity(), (a, b) -> a));
+        ApiTransportRules.validate(values);
         boolean keysValid = values.values().stream().allMatch(v -> v.errorMessages().isEmpty());
         if (!keysValid) {
             return config;

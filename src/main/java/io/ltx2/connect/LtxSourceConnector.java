@@ -1,5 +1,6 @@
 package io.ltx2.connect;
 
+import io.ltx2.connect.config.ApiTransportRules;
 import io.ltx2.connect.config.LtxConfig;
 import io.ltx2.connect.config.LtxSourceConfig;
 import io.ltx2.connect.source.LtxSourceTask;
@@ -127,10 +128,12 @@ public class LtxSourceConnector extends SourceConnector {
         return LtxSourceConfig.configDef();
     }
 
+    /** The ConfigDef's checks, then rules across keys (the API transport's, then the source's), each reported on the key to fix. */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config config = super.validate(connectorConfigs);
         Map<String, ConfigValue> byName = config.configValues().stream().collect(Collectors.toMap(ConfigValue::name, Function.identity()));
+        ApiTransportRules.validate(byName);
         LtxSourceConfig.validateCrossField(connectorConfigs, byName);
         return config;
     }

@@ -26,7 +26,7 @@ public final class ConfigDocs {
         StringBuilder out = new StringBuilder();
         out.append("# Configuration reference\n\n")
                 .append("Generated from the connectors' `ConfigDef`s by `io.ltx2.connect.docgen.ConfigDocs`; do not edit by hand.\n")
-                .append("Both connectors accept the keys of the groups API and Tracking topic. The framework's own keys ")
+                .append("Both connectors accept the keys of the groups API, API transport and Tracking topic. The framework's own keys ")
                 .append("(`topics`, `errors.*`, `tasks.max`, `exactly.once.support`, ...) are documented by Kafka Connect.\n\n");
         for (Map.Entry<String, ConfigDef> e : connectors().entrySet()) {
             out.append(section(e.getKey(), e.getValue()));

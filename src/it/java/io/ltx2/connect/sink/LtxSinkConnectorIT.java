@@ -1,6 +1,7 @@
 package io.ltx2.connect.sink;
 
 import io.ltx2.connect.LtxSinkConnector;
+import io.ltx2.connect.config.ApiTransportConfig;
 import io.ltx2.connect.config.LtxSinkConfig;
 import io.ltx2.connect.it.ItCluster;
 import io.ltx2.connect.it.ItConnectors;
@@ -657,5 +658,25 @@ class LtxSinkConnectorIT {
                 .findFirst().orElseThrow().configValue().errors();
         assertThat(callbackErrors).singleElement().asString().contains("required when ltx.request.type=callback");
         assertThat(infos.errorCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aClearTextApiUrlAndTransportRulesAreReportedPerFieldByTheValidateEndpointWithoutTheProxyPassword() {
+        Map<String, String> props = sinkConfig("transport", "whatever", "t", false);
+        props.put("name", "transport");
+        props.put(LtxSinkConfig.API_URL, "http://api.apixo.ai/api/v1");
+        props.put(ApiTransportConfig.PROXY_HOST, "proxy.corp");
+        props.put(ApiTransportConfig.PROXY_USERNAME, "svc-ltx");
+        props.put(ApiTransportConfig.PROXY_PASSWORD, "proxy-PW-in-REST-check");
+        ConfigInfos infos = connect.validateConnectorConfig(LtxSinkConnector.class.getSimpleName(), props);
+        Map<String, List<String>> errors = new HashMap<>();
+        for (ConfigInfo info : infos.configs()) {
+            if (!info.configValue().errors().isEmpty()) {
+                errors.put(info.configValue().name(), info.configValue().errors());
+            }
+        }
+        assertThat(errors).containsOnlyKeys(LtxSinkConfig.API_URL, ApiTransportConfig.PROXY_PORT);
+        assertThat(errors.get(LtxSinkConfig.API_URL)).singleElement().asString().contains("the API key would travel in clear text");
+        assertThat(infos.toString()).contains("svc-ltx").doesNotContain("proxy-PW-in-REST-check");
     }
 }

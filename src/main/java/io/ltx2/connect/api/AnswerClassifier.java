@@ -45,6 +45,8 @@ final class AnswerClassifier {
         ApiErrorKind kind = kindOf(effective);
         if (kind == ApiErrorKind.AUTH) {
             message = what + ": HTTP " + effective + ": the API key was refused (check ltx.api.key)" + (apiMessage == null ? "" : ": " + apiMessage);
+        } else if (kind == ApiErrorKind.TRANSPORT) {
+            message = what + ": HTTP 407: the proxy wants credentials or refused them (check ltx.api.proxy.username and ltx.api.proxy.password)";
         }
         throw new LtxApiException(kind, effective, message, retryAfter(response.getFirstHeader(HttpHeaders.RETRY_AFTER)), null);
     }
@@ -67,6 +69,8 @@ final class AnswerClassifier {
             return ApiErrorKind.AUTH;
         } else if (status == 404) {
             return ApiErrorKind.NOT_FOUND;
+        } else if (status == 407) {
+            return ApiErrorKind.TRANSPORT;
         } else if (status == 429) {
             return ApiErrorKind.RATE_LIMITED;
         } else if (status >= 500 || status == 408) {

@@ -13,7 +13,14 @@ public enum ApiErrorKind {
     /** 5xx, time-outs and I/O errors: retry with backoff. */
     TRANSIENT(true),
     /** A 2xx answer we cannot read (not JSON, no data, ...): not retried. */
-    MALFORMED_RESPONSE(false);
+    MALFORMED_RESPONSE(false),
+    /**
+     * The connection cannot be set up as configured: the API's certificate is not trusted or does
+     * not match its host, the server refused the client certificate ({@code ltx.api.ssl.*}), or the
+     * proxy refused its credentials (407, {@code ltx.api.proxy.*}). Nothing reached the API; not
+     * retried; the task fails with the message, which names the setting to fix.
+     */
+    TRANSPORT(false);
 
     private final boolean retryable;
 

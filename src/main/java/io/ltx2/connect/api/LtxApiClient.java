@@ -43,6 +43,7 @@ public final class LtxApiClient implements AutoCloseable {
 
     private final ApiClientSettings settings;
     private final CloseableHttpAsyncClient http;
+    private final ClientCertificateWatch certificates;
     private final RateLimiter limiter;
     private final ScheduledExecutorService scheduler;
     private final ApiClientStats stats = new ApiClientStats();
@@ -62,7 +63,8 @@ public final class LtxApiClient implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.http = HttpTransport.create(settings);
+        this.certificates = ClientCertificateWatch.over(TlsContextFactory.keyManagers(settings.transport().tls()));
+        this.http = HttpTransport.create(settings, certificates);
     }
 
     /** Creates a task; completes with the task id. Ambiguous failures are retried like any other. */
@@ -203,6 +205,7 @@ public final class LtxApiClient implements AutoCloseable {
     private <T> void handle(Call<T> call, SimpleHttpResponse response, Exception ioError) {
         LtxApiException error;
         if (response != null) {
+            certificates.answered();
             try {
                 call.result.complete(call.onSuccess.apply(AnswerClassifier.classify(call.what, response)));
                 return;
@@ -212,7 +215,7 @@ public final class LtxApiClient implements AutoCloseable {
                 error = new LtxApiException(ApiErrorKind.MALFORMED_RESPONSE, response.getCode(), call.what + ": " + e.getMessage(), null, e);
             }
         } else {
-            error = new LtxApiException(ApiErrorKind.TRANSIENT, 0, call.what + ": " + describe(ioError), null, ioError);
+            error = TransportFailures.classify(call.what, settings.baseUrl(), ioError, certificates.unanswered());
         }
         retryOrFail(call, error, ioError);
     }
@@ -255,11 +258,6 @@ public final class LtxApiClient implements AutoCloseable {
         } catch (RejectedExecutionException closed) {
             call.result.completeExceptionally(LtxApiException.closedWhileWaiting(call.what, call.previousMayExist));
         }
-    }
-
-    private static String describe(Exception e) {
-        String name = e.getClass().getSimpleName();
-        return e.getMessage() == null ? name : name + ": " + e.getMessage();
     }
 
     /** One logical call across its attempts; its counters are touched by one attempt at a time. */

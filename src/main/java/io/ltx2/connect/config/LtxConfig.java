@@ -2,24 +2,31 @@ package io.ltx2.connect.config;
 
 import io.ltx2.connect.api.ApiClientSettings;
 import io.ltx2.connect.api.ContractLimits;
+import io.ltx2.connect.api.ProxySettings;
 import io.ltx2.connect.api.RetryPolicy;
+import io.ltx2.connect.api.TlsSettings;
+import io.ltx2.connect.api.TransportSettings;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.connect.errors.ConnectException;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * The keys both connectors accept: how to reach the API and the tracking topic. Declared once
- * here and extended by {@link LtxSinkConfig} and {@link LtxSourceConfig}.
+ * The keys both connectors accept: how to reach the API (with the proxy and TLS keys of
+ * {@link ApiTransportConfig}) and the tracking topic. Declared once here and extended by
+ * {@link LtxSinkConfig} and {@link LtxSourceConfig}.
  */
 public class LtxConfig extends AbstractConfig {
 
@@ -27,7 +34,9 @@ public class LtxConfig extends AbstractConfig {
     public static final String TRACKING_GROUP = "Tracking topic";
 
     public static final String API_URL = "ltx.api.url";
-    private static final String API_URL_DOC = "Base URL of the APIXO API. Point it at the project's simulator for tests and demos.";
+    private static final String API_URL_DOC = "Base URL of the APIXO API. Point it at the project's simulator for tests and demos. "
+            + "https://, or http:// only to the loopback (127.0.0.0/8, ::1, localhost) for a local simulator: the API key never "
+            + "travels in clear text (validate and each task's start refuse any other http:// URL).";
 
     public static final String API_KEY = "ltx.api.key";
     private static final String API_KEY_DOC = "API key, sent as a Bearer token. Supply it through a config provider "
@@ -129,6 +138,7 @@ public class LtxConfig extends AbstractConfig {
                         QUOTA_KEY_CALLS_PER_MINUTE_DOC, API_GROUP, ++order, Width.SHORT, "Key's calls per minute")
                 .define(QUOTA_KEY_MAX_CONCURRENT, Type.INT, QUOTA_KEY_MAX_CONCURRENT_DEFAULT, Range.between(1, 1_000_000), Importance.LOW,
                         QUOTA_KEY_MAX_CONCURRENT_DOC, API_GROUP, ++order, Width.SHORT, "Key's concurrent tasks");
+        ApiTransportConfig.define(def);
         order = 0;
         return def
                 .define(TRACKING_TOPIC, Type.STRING, TRACKING_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -188,13 +198,41 @@ public class LtxConfig extends AbstractConfig {
     }
 
     /**
-     * The API client's settings, with a task's share of the connector's call budget.
+     * The API client's settings, with a task's share of the connector's call budget. Refuses, as
+     * {@code validate} does, an API URL that would send the key in clear text: a task may be
+     * started with a config that never went through {@code validate}.
      *
      * @param share fraction (0..1] of {@link #connectorCallsPerMinute()} the task's client may use
+     * @throws ConnectException when the key would travel in clear text, or the transport keys contradict each other
      */
     public ApiClientSettings apiClientSettings(double share) {
-        return new ApiClientSettings(apiUrl(), apiKey(), model(), connectTimeout(), responseTimeout(), maxConnections(),
-                connectorCallsPerMinute() * share, new RetryPolicy(retryMax(), retryBackoff(), retryBackoffMax()));
+        URI url = apiUrl();
+        ApiTransportRules.clearTextProblem(url).ifPresent(problem -> {
+            throw new ConnectException("Refusing to call the API: " + problem);
+        });
+        TransportSettings transport;
+        try {
+            transport = transport();
+        } catch (ConfigException e) {
+            throw new ConnectException("Invalid API transport settings: " + e.getMessage(), e);
+        }
+        return new ApiClientSettings(url, apiKey(), model(), connectTimeout(), responseTimeout(), maxConnections(),
+                connectorCallsPerMinute() * share, new RetryPolicy(retryMax(), retryBackoff(), retryBackoffMax()), transport);
+    }
+
+    /** The configured outbound proxy of the API's calls, or empty to follow the JVM's proxy settings. */
+    public Optional<ProxySettings> apiProxy() {
+        return ApiTransportConfig.proxy(values());
+    }
+
+    /** The TLS settings of the API's connections. */
+    public TlsSettings apiTls() {
+        return ApiTransportConfig.tls(values());
+    }
+
+    /** How the API is reached: {@link #apiProxy()} and {@link #apiTls()}. */
+    public TransportSettings transport() {
+        return new TransportSettings(apiProxy(), apiTls());
     }
 
     public int retryMax() {

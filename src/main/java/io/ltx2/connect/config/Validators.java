@@ -7,6 +7,7 @@ import org.apache.kafka.common.config.types.Password;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -151,6 +152,82 @@ public final class Validators {
                 return "empty, -1, or 1 to " + ContractLimits.SEED_MAX;
             }
         };
+    }
+
+    /** Empty, or a host name or address alone: no scheme, path or port. */
+    public static ConfigDef.Validator hostName() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                String host = value == null ? "" : value.toString().trim();
+                if (host.isEmpty()) {
+                    return;
+                }
+                if (host.contains("/") || host.chars().anyMatch(Character::isWhitespace)) {
+                    throw new ConfigException(name, value, "must be a host name or address alone, without scheme or path");
+                }
+                if (host.chars().filter(c -> c == ':').count() == 1) {
+                    throw new ConfigException(name, value, "must be a host name or address alone: give the port in its own key");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "empty, or a host name or address";
+            }
+        };
+    }
+
+    /** Unset, or a TCP port. */
+    public static ConfigDef.Validator port() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (value != null && ((Integer) value < 1 || (Integer) value > 65_535)) {
+                    throw new ConfigException(name, value, "must be a port, 1 to 65535");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "unset, or 1 to 65535";
+            }
+        };
+    }
+
+    /** Host patterns as in the JVM's http.nonProxyHosts: names or addresses, * for any characters. */
+    public static ConfigDef.Validator hostPatterns() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (!(value instanceof List<?> list)) {
+                    return;
+                }
+                for (String pattern : splitHostPatterns(list)) {
+                    if (!pattern.matches("[A-Za-z0-9*._:\\[\\]-]+")) {
+                        throw new ConfigException(name, pattern, "is not a host pattern: use host names or addresses, with * for any characters");
+                    }
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "host names or addresses, * for any characters";
+            }
+        };
+    }
+
+    /** The patterns of a list value; an entry may also hold several separated by | (the JVM's own separator). */
+    public static List<String> splitHostPatterns(List<?> entries) {
+        List<String> out = new ArrayList<>();
+        for (Object entry : entries) {
+            for (String p : String.valueOf(entry).split("\\|")) {
+                if (!p.isBlank()) {
+                    out.add(p.trim());
+                }
+            }
+        }
+        return out;
     }
 
     /** Callback URLs carry a secret token: keep only scheme, host and path in messages. */

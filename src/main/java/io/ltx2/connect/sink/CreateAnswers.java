@@ -95,13 +95,9 @@ final class CreateAnswers {
     private CompletableFuture<Void> refused(Submission s, Throwable error) {
         LtxApiException api = error instanceof LtxApiException e ? e : null;
         SinkRequest r = s.request();
-        if (api != null && (api.kind() == ApiErrorKind.AUTH || api.kind() == ApiErrorKind.NOT_FOUND)) {
+        if (api != null && (api.kind() == ApiErrorKind.AUTH || api.kind() == ApiErrorKind.NOT_FOUND || api.kind() == ApiErrorKind.TRANSPORT)) {
             admission.release(s);
-            failure.fail(new ConnectException(api.kind() == ApiErrorKind.AUTH
-                    ? "The APIXO API refused the connector's credentials: " + api.getMessage()
-                    + ". Fix ltx.api.key and restart the task; no offsets were committed for unsubmitted requests."
-                    : "The API has no create endpoint at the configured address: " + api.getMessage()
-                    + ". Check ltx.api.url and ltx.model; no offsets were committed for unsubmitted requests."));
+            failure.fail(new ConnectException(fatalMessage(api)));
             return CompletableFuture.completedFuture(null);
         }
         if (api != null && api.kind() == ApiErrorKind.BAD_REQUEST) {
@@ -121,4 +117,16 @@ final class CreateAnswers {
                 mayExist ? s.unconfirmedWithCurrent() : s.unconfirmed());
     }
 
+    /** Why no create can succeed: the key, the address, or the connection's own settings (TLS, proxy). */
+    private static String fatalMessage(LtxApiException api) {
+        String notCommitted = "; no offsets were committed for unsubmitted requests.";
+        return switch (api.kind()) {
+            case AUTH -> "The APIXO API refused the connector's credentials: " + api.getMessage() + ". Fix ltx.api.key and restart the task"
+                    + notCommitted;
+            case TRANSPORT -> "The APIXO API cannot be reached as configured: " + api.getMessage() + ". Fix it and restart the task"
+                    + notCommitted;
+            default -> "The API has no create endpoint at the configured address: " + api.getMessage() + ". Check ltx.api.url and ltx.model"
+                    + notCommitted;
+        };
+    }
 }

@@ -74,8 +74,8 @@ final class OutcomeRules {
             return afterFailedCall(task, task.malformedInARow, finalPoll, "unexpected " + error);
         }
         switch (e.kind()) {
-            case AUTH -> {
-                return new FailTask(authFailure(e));
+            case AUTH, TRANSPORT -> {
+                return new FailTask(fatalFailure(e));
             }
             case NOT_FOUND -> {
                 if (now - task.submitTime() >= notFoundGraceMs) {
@@ -118,14 +118,21 @@ final class OutcomeRules {
         }
     }
 
-    /** True when the error means the API refused the key: the task cannot work at all. */
-    static Optional<ConnectException> authFailure(Throwable failure) {
+    /**
+     * The task's failure when the error means it cannot work at all: the API refused the key, or
+     * the API cannot be reached as configured (TLS certificate, proxy credentials).
+     */
+    static Optional<ConnectException> fatalFailure(Throwable failure) {
         Throwable error = unwrap(failure);
-        return error instanceof LtxApiException e && e.kind() == ApiErrorKind.AUTH
-                ? Optional.of(authFailure(e)) : Optional.empty();
+        return error instanceof LtxApiException e && (e.kind() == ApiErrorKind.AUTH || e.kind() == ApiErrorKind.TRANSPORT)
+                ? Optional.of(fatalFailure(e)) : Optional.empty();
     }
 
-    private static ConnectException authFailure(LtxApiException e) {
+    private static ConnectException fatalFailure(LtxApiException e) {
+        if (e.kind() == ApiErrorKind.TRANSPORT) {
+            return new ConnectException("The API cannot be reached as configured; fix the setting named here and restart the task. "
+                    + e.getMessage());
+        }
         return new ConnectException("The API refused the status call (HTTP " + e.httpStatus() + "): check ltx.api.key. " + e.getMessage());
     }
 

@@ -41,7 +41,7 @@ final class TaskFollower implements RequestRegistry.Following {
     void checkApiKey() {
         poller.call(KEY_CHECK_TASK_ID).whenComplete((status, error) -> {
             if (error != null) {
-                OutcomeRules.authFailure(error).ifPresent(e -> fatal = e);
+                OutcomeRules.fatalFailure(error).ifPresent(e -> fatal = e);
             }
         });
     }

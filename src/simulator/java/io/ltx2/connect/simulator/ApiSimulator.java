@@ -1,6 +1,7 @@
 package io.ltx2.connect.simulator;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * A local stand-in for the APIXO API of LTX-2 19B, faithful to {@code api-contract.md}; its
- * behaviour is described in the package documentation. It binds to 127.0.0.1 only.
+ * behaviour is described in the package documentation. It binds to 127.0.0.1 only, and serves
+ * HTTP, or HTTPS when built with {@link SimulatorSettings#tls(javax.net.ssl.SSLContext)}.
  *
  * <pre>{@code
  * try (ApiSimulator sim = ApiSimulator.builder().apiKey("k").timeScale(0.01).build().start()) {
@@ -98,13 +100,25 @@ public final class ApiSimulator implements AutoCloseable {
                 new StatusHandler(state, dice, responder), responder);
         setFaults(config.faults());
         disableNagleUnlessChosen();
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 1024);
+        server = createServer();
         server.setExecutor(requestExecutor);
         server.createContext("/", router);
         server.start();
-        log.info("APIXO simulator listening on {} (time scale {}, seed {}, limits {})", baseUrl(), config.timeScale(),
-                config.seed(), controls.limitsEnabled() ? "on" : "off");
+        log.info("APIXO simulator listening on {} (time scale {}, seed {}, limits {}{})", baseUrl(), config.timeScale(),
+                config.seed(), controls.limitsEnabled() ? "on" : "off",
+                config.tls() != null && config.tls().needClientAuth() ? ", client certificate required" : "");
         return this;
+    }
+
+    /** An HTTPS server when TLS is configured, else HTTP; on 127.0.0.1 either way. */
+    private HttpServer createServer() throws IOException {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port());
+        if (config.tls() == null) {
+            return HttpServer.create(address, 1024);
+        }
+        HttpsServer https = HttpsServer.create(address, 1024);
+        https.setHttpsConfigurator(config.tls().configurator());
+        return https;
     }
 
     /**
@@ -125,14 +139,23 @@ public final class ApiSimulator implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** The API base URL, for {@code ltx.api.url}: {@code http://127.0.0.1:PORT/api/v1}. */
+    /** The API base URL, for {@code ltx.api.url}: {@code http://127.0.0.1:PORT/api/v1}, or https when serving TLS. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port() + API_PREFIX;
+        return origin() + API_PREFIX;
     }
 
-    /** The admin base: {@code http://127.0.0.1:PORT/_sim}. */
+    /** The admin base: {@code http://127.0.0.1:PORT/_sim}, or https when serving TLS. */
     public String adminUrl() {
-        return "http://127.0.0.1:" + port() + "/_sim";
+        return origin() + "/_sim";
+    }
+
+    /** Whether it serves HTTPS. */
+    public boolean tls() {
+        return config.tls() != null;
+    }
+
+    private String origin() {
+        return (tls() ? "https" : "http") + "://127.0.0.1:" + port();
     }
 
     public String model() {

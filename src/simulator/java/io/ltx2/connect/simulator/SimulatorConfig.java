@@ -26,10 +26,12 @@ import java.util.Set;
  * @param faults              the faults at start and after a reset
  * @param clock               the clock of task times and limit windows
  * @param threads             request-handling threads
+ * @param tls                 how to serve HTTPS, or null for HTTP
  */
 record SimulatorConfig(int port, Set<String> apiKeys, Set<String> forbiddenKeys, String model, double timeScale,
                        Duration fixedGenerationTime, long seed, boolean limitsEnabled, int callsPerWindow,
-                       int maxConcurrentTasks, Duration rateWindow, Faults faults, Clock clock, int threads) {
+                       int maxConcurrentTasks, Duration rateWindow, Faults faults, Clock clock, int threads,
+                       ServerTls tls) {
 
     SimulatorConfig {
         apiKeys = Set.copyOf(apiKeys);

@@ -1,5 +1,8 @@
 package io.ltx2.connect.simulator;
 
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
  * Runs the simulator on its own until interrupted, from the jar that {@code mvn package} builds:
  * <pre>
  * java -jar target/ltx2-kafka-connect-simulator-VERSION.jar --port 8089 --time-scale 0.02
+ * java -jar target/ltx2-kafka-connect-simulator-VERSION.jar --tls-keystore sim.p12 --tls-password changeit
  * </pre>
  * Faults are changed at run time with {@code POST /_sim/faults}; counters are at {@code GET /_sim/stats}.
  */
@@ -29,6 +33,8 @@ public final class SimulatorMain {
             "  --long-generation        tasks take a day (heap benchmarks)",
             "  --threads N              request threads (default 8)",
             "  --faults JSON            initial faults, same fields as POST /_sim/faults, e.g. '{\"statusErrorRate\":0.05}'",
+            "  --tls-keystore FILE      serve HTTPS with the key and certificate of this PKCS12 keystore",
+            "  --tls-password PW        password of the keystore and its key (default empty)",
             "  --help                   this text");
 
     private SimulatorMain() {
@@ -61,6 +67,8 @@ public final class SimulatorMain {
     /** The builder for {@code args}, or null when help was asked for. */
     static ApiSimulator.Builder parse(String[] args) {
         ApiSimulator.Builder b = ApiSimulator.builder().port(8089);
+        String keystore = null;
+        String password = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -74,13 +82,32 @@ public final class SimulatorMain {
                 throw new IllegalArgumentException("missing value for " + flag);
             }
             String v = args[++i];
-            try {
-                apply(b, flag, v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(flag + ": not a number: " + v);
+            if (flag.equals("--tls-keystore")) {
+                keystore = v;
+            } else if (flag.equals("--tls-password")) {
+                password = v;
+            } else {
+                try {
+                    apply(b, flag, v);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(flag + ": not a number: " + v);
+                }
             }
         }
+        if (keystore != null) {
+            b.tls(tlsContext(Path.of(keystore), password == null ? "" : password));
+        } else if (password != null) {
+            throw new IllegalArgumentException("--tls-password needs --tls-keystore");
+        }
         return b;
+    }
+
+    private static SSLContext tlsContext(Path keystore, String password) {
+        try {
+            return ServerTls.fromKeystore(keystore, password.toCharArray());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--tls-keystore: " + e.getMessage(), e);
+        }
     }
 
     /** Sets what {@code flag} (one that takes a value) says on the builder. */

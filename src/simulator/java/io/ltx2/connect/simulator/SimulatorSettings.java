@@ -2,6 +2,8 @@ package io.ltx2.connect.simulator;
 
 import io.ltx2.connect.api.ContractLimits;
 
+import javax.net.ssl.SSLContext;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -29,6 +31,7 @@ abstract class SimulatorSettings<B extends SimulatorSettings<B>> {
     private Faults faults = Faults.NONE;
     private Clock clock = Clock.systemUTC();
     private int threads = 8;
+    private ServerTls tls;
 
     /** This builder, typed as the subclass. */
     abstract B self();
@@ -132,10 +135,25 @@ abstract class SimulatorSettings<B extends SimulatorSettings<B>> {
         return self();
     }
 
+    /**
+     * Serves HTTPS instead of HTTP with this context (its key and certificate; {@link #baseUrl} then
+     * says https). No client certificate is asked for.
+     */
+    public B tls(SSLContext context) {
+        this.tls = new ServerTls(context, false);
+        return self();
+    }
+
+    /** Serves HTTPS and refuses, in the handshake, a client without a certificate the context trusts. */
+    public B tlsRequiringClientCertificate(SSLContext context) {
+        this.tls = new ServerTls(context, true);
+        return self();
+    }
+
     /** The settings as they are now; fails when they contradict each other (no key, a key both valid and forbidden). */
     SimulatorConfig toConfig() {
         return new SimulatorConfig(port, apiKeys, forbiddenKeys, model, timeScale, fixedGenerationTime, seed,
-                limitsEnabled, callsPerWindow, maxConcurrentTasks, rateWindow, faults, clock, threads);
+                limitsEnabled, callsPerWindow, maxConcurrentTasks, rateWindow, faults, clock, threads, tls);
     }
 
     private static int positive(String name, int v) {

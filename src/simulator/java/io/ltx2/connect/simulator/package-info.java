@@ -35,6 +35,8 @@
  *   <li>Faults: see {@link io.ltx2.connect.simulator.Faults}; changeable at run time.</li>
  *   <li>Admin endpoints, no key needed: {@code GET /_sim/stats}, {@code GET|POST /_sim/faults}
  *       (the posted fields are merged into the current faults), {@code POST /_sim/reset}.</li>
+ *   <li>HTTP by default; HTTPS with a given {@code SSLContext} ({@code tls}, optionally requiring a
+ *       client certificate), for tests of the connectors' {@code ltx.api.ssl.*} settings.</li>
  * </ul>
  *
  * <p>Order of checks for an API call: route, method, auth, 429 storm, rate limit, hang fault,

@@ -24,7 +24,7 @@ class DemoOptionsTest {
     @Test
     void existingClusterFlagsAreTakenAndConnectorBootstrapDefaultsToBootstrap() {
         DemoOptions o = DemoOptions.parse("--bootstrap", "localhost:9094", "--connect-url", "http://localhost:8083",
-                "--api-url", "http://simulator:8080/api/v1", "--time-scale", "0.5");
+                "--api-url", "https://simulator:8443/api/v1", "--time-scale", "0.5");
         assertThat(o.bootstrap()).isEqualTo("localhost:9094");
         assertThat(o.connectorBootstrap()).isEqualTo("localhost:9094");
         assertThat(o.connectUrl()).isEqualTo("http://localhost:8083");

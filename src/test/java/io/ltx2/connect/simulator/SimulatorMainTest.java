@@ -1,6 +1,14 @@
 package io.ltx2.connect.simulator;
 
+import io.ltx2.connect.api.TestCertificates;
+import io.ltx2.connect.api.TlsContextFactory;
+import io.ltx2.connect.api.TlsSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.HttpsURLConnection;
+import java.net.URI;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,6 +30,25 @@ class SimulatorMainTest {
             }
             assertThat(http.create(SimHttp.textTask("p"), "c").status()).isEqualTo(401);
         }
+    }
+
+    @Test
+    void tlsFlagsServeHttpsWithTheKeystoresCertificate(@TempDir Path dir) throws Exception {
+        TestCertificates.Ca ca = TestCertificates.newCa("simulator main CA");
+        Path keystore = ca.issueServer("simulator", "IP:127.0.0.1").writeKeystore(dir.resolve("sim.p12"), "PKCS12", "sim-pw", "sim-pw");
+        ApiSimulator.Builder b = SimulatorMain.parse(new String[] {"--port", "0", "--tls-keystore", keystore.toString(), "--tls-password", "sim-pw"});
+        try (ApiSimulator sim = b.build().start()) {
+            assertThat(sim.tls()).isTrue();
+            assertThat(sim.baseUrl()).startsWith("https://127.0.0.1:").endsWith("/api/v1");
+            assertThat(sim.adminUrl()).startsWith("https://127.0.0.1:");
+            HttpsURLConnection stats = (HttpsURLConnection) URI.create(sim.adminUrl() + "/stats").toURL().openConnection();
+            stats.setSSLSocketFactory(TlsContextFactory.create(new TlsSettings(null, ca.pem(), null, null, null, true)).getSocketFactory());
+            assertThat(stats.getResponseCode()).isEqualTo(200);
+            stats.disconnect();
+        }
+        assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--tls-keystore", keystore.toString(), "--tls-password", "wrong"}))
+                .hasMessageContaining("--tls-keystore");
+        assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--tls-password", "x"})).hasMessageContaining("needs --tls-keystore");
     }
 
     @Test

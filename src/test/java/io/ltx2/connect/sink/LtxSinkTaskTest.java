@@ -1,5 +1,7 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.api.TestCertificates;
+import io.ltx2.connect.config.ApiTransportConfig;
 import io.ltx2.connect.config.LtxSinkConfig;
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.Endpoint;
@@ -11,6 +13,7 @@ import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordType;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
 import com.sun.net.httpserver.HttpServer;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -254,6 +258,31 @@ class LtxSinkTaskTest {
         assertThat(rejected.failCode()).isEqualTo(FailCodes.SUBMIT_FAILED);
         assertThat(rejected.earlierAttempts()).as("the attempt that may exist is named").extracting(Attempt::number).containsExactly(1);
         assertThat(task.parts().costs.budget().remainingHour()).as("20 s may be billed: not given back").isEqualTo(80);
+    }
+
+    @Test
+    void overHttpsTheConfiguredCaIsTrustedAndWithoutItTheTaskFailsOnACertificateProblemCommittingNothing() throws Exception {
+        TestCertificates.Ca ca = TestCertificates.newCa("sink test CA");
+        try (ApiSimulator https = ApiSimulator.builder().apiKey("k").timeScale(0.01)
+                .tls(ca.issueServer("simulator", "IP:127.0.0.1").serverContext(null)).build().start()) {
+            SinkTaskHarness trusting = new SinkTaskHarness(https, "tls-trusted").with(ApiTransportConfig.SSL_TRUSTSTORE_CERTIFICATES, ca.pem());
+            harnesses.add(trusting);
+            LtxSinkTask task = trusting.start();
+            task.put(List.of(SinkTaskHarness.record(0, null, request("a fox over TLS"))));
+            awaitCommittable(task, 1);
+            assertThat(trusting.written(TrackingRecordType.SUBMITTED)).hasSize(1);
+
+            SinkTaskHarness untrusting = new SinkTaskHarness(https, "tls-untrusted");
+            harnesses.add(untrusting);
+            LtxSinkTask failing = untrusting.start();
+            failing.put(List.of(SinkTaskHarness.record(0, null, request("a fox nobody can send"))));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(() -> failing.put(List.of()))
+                    .isInstanceOf(ConnectException.class).hasMessageContaining("cannot be reached as configured")
+                    .hasMessageContaining("TLS certificate problem").hasMessageContaining("ltx.api.ssl.truststore.certificates"));
+            assertThat(committable(failing, 1)).isZero();
+            assertThat(untrusting.written(TrackingRecordType.REJECTED)).isEmpty();
+            assertThat(https.stats().createCalls()).isEqualTo(1);
+        }
     }
 
     @Test

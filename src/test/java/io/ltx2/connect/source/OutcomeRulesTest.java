@@ -89,8 +89,21 @@ class OutcomeRulesTest {
         Decision d = rules.onError(task(), error(ApiErrorKind.AUTH, 401), false, SUBMIT);
         assertThat(d).isInstanceOf(FailTask.class);
         assertThat(((FailTask) d).error()).hasMessageContaining("check ltx.api.key").hasMessageContaining("HTTP 401");
-        assertThat(OutcomeRules.authFailure(new CompletionException(error(ApiErrorKind.AUTH, 403)))).isPresent();
-        assertThat(OutcomeRules.authFailure(error(ApiErrorKind.NOT_FOUND, 404))).isEmpty();
+        assertThat(OutcomeRules.fatalFailure(new CompletionException(error(ApiErrorKind.AUTH, 403)))).isPresent();
+        assertThat(OutcomeRules.fatalFailure(error(ApiErrorKind.NOT_FOUND, 404))).isEmpty();
+    }
+
+    @Test
+    void aConnectionThatCannotBeSetUpAsConfiguredFailsTheTaskWithItsMessage() {
+        LtxApiException tls = new LtxApiException(ApiErrorKind.TRANSPORT, 0,
+                "status of task t: TLS certificate problem: the certificate of api.example.com is not trusted (...). Configure the CA "
+                        + "that signed it with ltx.api.ssl.truststore.location");
+        Decision d = rules.onError(task(), tls, false, SUBMIT);
+        assertThat(d).isInstanceOf(FailTask.class);
+        assertThat(((FailTask) d).error()).hasMessageContaining("cannot be reached as configured")
+                .hasMessageContaining("TLS certificate problem").hasMessageContaining("ltx.api.ssl.truststore.location")
+                .hasMessageNotContaining("ltx.api.key");
+        assertThat(OutcomeRules.fatalFailure(new CompletionException(error(ApiErrorKind.TRANSPORT, 407)))).isPresent();
     }
 
     @Test
