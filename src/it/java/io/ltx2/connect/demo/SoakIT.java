@@ -82,7 +82,10 @@ class SoakIT {
 
     @Test
     void fiveThousandRequestsThroughKillsABrokerRestartAndApiFaults() throws Exception {
-        Map<String, String> sink = Map.of("tasks.max", "4", "ltx.sink.max.in.flight", "200");
+        // A SIGKILLed worker's consumers stay in the sink's group until their session times out (45 s by default):
+        // 10 s, as an operator who expects crashes would set it (the worker allows client overrides).
+        Map<String, String> sink = Map.of("tasks.max", "4", "ltx.sink.max.in.flight", "200",
+                "consumer.override.session.timeout.ms", "10000", "consumer.override.heartbeat.interval.ms", "2000");
         RealPipeline p = RealPipeline.deploy(workers.get(0).rest(), broker.bootstrapServers(), simulator.apiUrl(), "soak", TIME_SCALE,
                 sink, Map.of("tasks.max", "4"));
         List<SampleRequest> sent = requests();
