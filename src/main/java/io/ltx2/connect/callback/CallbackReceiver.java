@@ -44,7 +44,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Bounded whatever the callers do ({@link Limits}): a non-blocking HTTP/1.1 server (HttpCore 5
  * async) with a fixed number of I/O threads, at most {@code maxConnections} connections
- * ({@link ConnectionGuard}: more are answered 503 and closed at once), a request deadline per
+ * ({@link ConnectionGuard}: over it the stalest is closed, or the new one answered 503), a request deadline per
  * connection, refusals decided on the request head before any body is read
  * ({@link CallbackExchange}), and a fixed pool of {@code threads} workers for the tracking writes.
  */
@@ -195,8 +195,9 @@ public final class CallbackReceiver implements AutoCloseable {
 
     /** Callbacks accepted and refused since the start, and connections refused or cut, for the stop log. */
     public String counts() {
-        return accepted.get() + " accepted, " + refused.get() + " refused; " + guard.refused() + " connections refused over "
-                + limits.maxConnections() + ", " + guard.timedOut() + " cut by the " + limits.idleTimeout().toMillis() + " ms request timeout";
+        return accepted.get() + " accepted, " + refused.get() + " refused; connections over " + limits.maxConnections() + ": "
+                + guard.evicted() + " idle ones closed for them, " + guard.refused() + " refused; " + guard.timedOut() + " cut by the "
+                + limits.idleTimeout().toMillis() + " ms request timeout";
     }
 
     /** Connections open now. */

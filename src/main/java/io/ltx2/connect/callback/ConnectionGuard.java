@@ -20,8 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The receiver's connection bounds, as the I/O reactor's session listener:
  * <ul>
- *   <li>at most {@code maxConnections} open at once: one over it is answered 503 and closed as it
- *       is accepted, before anything of it is read;</li>
+ *   <li>at most {@code maxConnections} open at once. At the cap a new connection takes the place of
+ *       the one that has waited longest for its request (closed at once), so connections that hold
+ *       a slot without delivering a request cannot lock out a callback; when every open connection
+ *       is having its callback answered, the new one is answered 503 and closed as it is accepted,
+ *       before anything of it is read;</li>
  *   <li>a request deadline: a connection must deliver a whole request (head and body) within
  *       {@code requestTimeout} of being opened or of its previous answer, or it is closed. This cuts
  *       slowloris-style connections that trickle a byte now and then (which a socket timeout alone,
@@ -60,6 +63,7 @@ final class ConnectionGuard implements IOSessionListener, AutoCloseable {
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong timedOut = new AtomicLong();
+    private final AtomicLong evicted = new AtomicLong();
     private final ScheduledExecutorService timer;
 
     ConnectionGuard(int maxConnections, Duration requestTimeout) {
@@ -74,9 +78,8 @@ final class ConnectionGuard implements IOSessionListener, AutoCloseable {
     }
 
     @Override
-    public void connected(IOSession session) {
-        if (count.incrementAndGet() > maxConnections) {
-            count.decrementAndGet();
+    public synchronized void connected(IOSession session) {
+        if (count.get() >= maxConnections && !evictStalest()) {
             refused.incrementAndGet();
             try {
                 session.write(BUSY.duplicate()); // a fresh socket's buffer takes these few bytes at once
@@ -86,7 +89,26 @@ final class ConnectionGuard implements IOSessionListener, AutoCloseable {
             session.close(CloseMode.GRACEFUL);
             return;
         }
+        count.incrementAndGet();
         open.put(session.getRemoteAddress(), new Conn(session, System.nanoTime() + timeoutNanos));
+    }
+
+    /** Closes the open connection with the earliest deadline that is not being answered; false when there is none. */
+    private boolean evictStalest() {
+        Map.Entry<SocketAddress, Conn> stalest = null;
+        for (Map.Entry<SocketAddress, Conn> e : open.entrySet()) {
+            Conn c = e.getValue();
+            if (!c.busy && (stalest == null || c.deadlineNanos - stalest.getValue().deadlineNanos < 0)) {
+                stalest = e;
+            }
+        }
+        if (stalest == null || !open.remove(stalest.getKey(), stalest.getValue())) {
+            return false;
+        }
+        count.decrementAndGet();
+        evicted.incrementAndGet();
+        stalest.getValue().session.close(CloseMode.IMMEDIATE);
+        return true;
     }
 
     @Override
@@ -140,6 +162,11 @@ final class ConnectionGuard implements IOSessionListener, AutoCloseable {
     /** Connections refused because {@code maxConnections} were open. */
     long refused() {
         return refused.get();
+    }
+
+    /** Connections closed at the cap to make room for a new one. */
+    long evicted() {
+        return evicted.get();
     }
 
     /** Connections closed because they did not deliver a request in time. */
