@@ -210,8 +210,9 @@ public final class LtxApiClient implements AutoCloseable {
         if (response != null) {
             certificates.answered();
             try {
-                call.result.complete(call.onSuccess.apply(AnswerClassifier.classify(call.what, response)));
+                T value = call.onSuccess.apply(AnswerClassifier.classify(call.what, response));
                 attempted(call, false);
+                call.result.complete(value);
                 return;
             } catch (LtxApiException e) {
                 error = e;
