@@ -65,6 +65,11 @@ final class SinkTaskMetrics implements AutoCloseable {
         metrics.gauge(name, description, value);
     }
 
+    /** Name and description of every metric published, for the metrics reference (docs/metrics.md). */
+    java.util.Map<String, String> descriptions() {
+        return metrics.descriptions();
+    }
+
     long total(String counter) {
         return (long) metrics.value(counter + "-total");
     }

@@ -95,6 +95,11 @@ final class SourceTaskMetrics implements AutoCloseable {
         intentsExpired.record();
     }
 
+    /** Name and description of every metric published, for the metrics reference (docs/metrics.md). */
+    java.util.Map<String, String> descriptions() {
+        return metrics.descriptions();
+    }
+
     /** One metric's current value by its published name (for tests and logs). */
     double value(String name) {
         return metrics.value(name);
