@@ -32,6 +32,22 @@ class MetricsDocsTest {
     }
 
     @Test
+    void everySeriesTheGrafanaDashboardQueriesIsAMetricOfATask() throws Exception {
+        Map<String, String> sink = SinkMetricsCatalog.metrics();
+        Map<String, String> source = SourceMetricsCatalog.metrics();
+        String dashboard = Files.readString(Path.of("docker/grafana/ltx-dashboard.json"), StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("ltx_(sink|source)_([a-z0-9_]+)").matcher(dashboard);
+        int series = 0;
+        while (m.find()) {
+            Map<String, String> metrics = m.group(1).equals("sink") ? sink : source;
+            assertThat(metrics).as("docker/jmx-exporter.yml maps %s to %s", m.group(2).replace('_', '-'), m.group())
+                    .containsKey(m.group(2).replace('_', '-'));
+            series++;
+        }
+        assertThat(series).isGreaterThan(20);
+    }
+
+    @Test
     void namesAreKebabCaseWithTotalsAndRatesInPairsAndTheMetricsTheDashboardNeedsExist() throws Exception {
         Map<String, String> sink = SinkMetricsCatalog.metrics();
         Map<String, String> source = SourceMetricsCatalog.metrics();
