@@ -77,10 +77,10 @@ final class RawClient implements AutoCloseable {
         return -1;
     }
 
-    /** True when writing to the connection fails within a few tries (the server closed it). */
+    /** True when writing to the connection fails within about 3 s of tries (the server closed it). */
     boolean writeFails() {
         try {
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 150; i++) {
                 out.write(new byte[1024]);
                 out.flush();
                 Thread.sleep(20);
