@@ -300,6 +300,9 @@ class LtxApiClientTest {
         LtxApiClient client = client(sim);
         String taskId = client.createTask(request("p")).get(10, TimeUnit.SECONDS);
         sim.setFaults(Faults.builder().rateLimitStorm(300, 1).build());
+        List<String> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        client.stats().listen((create, nanos, code, retried) -> attempts.add((create ? "create " : "status ") + code
+                + (retried ? " retried" : "") + (nanos > 0 ? "" : " no latency")));
 
         long t0 = System.nanoTime();
         CompletableFuture<TaskStatus> status = client.getStatus(taskId);
@@ -312,6 +315,8 @@ class LtxApiClientTest {
         assertThat(sim.stats().rateLimited()).isEqualTo(1);
         assertThat(sim.stats().statusCalls()).isEqualTo(2);
         assertThat(client.stats().rateLimited()).isEqualTo(1);
+        assertThat(attempts).as("the call listener hears each attempt, with its status and whether it is retried")
+                .containsExactly("status 429 retried", "status 200");
     }
 
     @Test
