@@ -19,9 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.ltx2.connect.api.ApiFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /** {@link LtxApiClient} against the project's simulator: outcomes, retries, limits and key hygiene. */
@@ -64,15 +64,6 @@ class LtxApiClientTest {
         return new CreateTaskRequest(null, null, null, new GenerationInput(null, prompt, "480p", 5, null, null, null, null));
     }
 
-    private static LtxApiException failure(CompletableFuture<?> future) throws InterruptedException, java.util.concurrent.TimeoutException {
-        try {
-            future.get(20, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(LtxApiException.class);
-            return (LtxApiException) e.getCause();
-        }
-        return fail("expected a failure, got " + future.join());
-    }
 
     @Test
     void createThenPollUntilSuccessParsesTheResultUrls() throws Exception {
