@@ -32,8 +32,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
         this.port = port;
     }
 
-    /** Formats a fresh log folder under {@code runDir/kafka} and starts the broker; returns once it answers. */
-    public static LocalKafkaBroker start(KafkaRuntime runtime, Path runDir, Path log4jConfig) {
+    /**
+     * Formats a fresh log folder under {@code runDir/kafka} and starts the broker; returns once it answers.
+     * The same steps on Kafka 3.9 and 4.x: both format a single-node dynamic quorum with
+     * {@code StorageTool format --standalone} (KIP-853, since 3.9) from {@code controller.quorum.bootstrap.servers};
+     * only the logging differs ({@link KafkaRuntime#jvmArgs}). Settings a version does not know (the share
+     * coordinator's on 3.9) are logged as unknown and ignored.
+     */
+    public static LocalKafkaBroker start(KafkaRuntime runtime, Path runDir) {
         int brokerPort = FreePorts.pick();
         int controllerPort = FreePorts.pick();
         Path dataDir = runDir.resolve("kafka");
@@ -66,7 +72,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> jvm = ChildJvm.args(log4jConfig);
+        List<String> jvm = runtime.jvmArgs(runDir);
         JavaProcess format = JavaProcess.start("kafka-format", runDir, runtime.classpath(), jvm,
                 "kafka.tools.StorageTool", List.of("format", "--standalone", "-t", newClusterId(), "-c", config.toString()));
         int exit = format.waitFor(FORMAT_TIMEOUT);
