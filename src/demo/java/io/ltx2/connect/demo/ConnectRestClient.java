@@ -33,7 +33,7 @@ public final class ConnectRestClient {
     }
 
     /**
-     * The worker has joined its group and serves requests: {@code GET /health} (KIP-1017, Kafka 4.0+)
+     * The worker has joined its group and serves requests: {@code GET /health} (KIP-1017, Kafka 3.9+)
      * answers 200; on an older worker, which answers that path with 404, {@code GET /connectors} answers
      * 200 (a distributed worker serves it only once it has read the config topic and joined its group).
      */
@@ -49,7 +49,7 @@ public final class ConnectRestClient {
         }
     }
 
-    /** The HTTP status of {@code GET /health}: 200 once ready on Kafka 4.0+, 404 on a worker without the endpoint. */
+    /** The HTTP status of {@code GET /health}: 200 once ready on Kafka 3.9+, 404 on an older worker, which lacks the endpoint. */
     public int healthStatus() {
         return sendOnce(HttpRequest.newBuilder(uri("/health")).timeout(CALL_TIMEOUT).GET().build()).statusCode();
     }

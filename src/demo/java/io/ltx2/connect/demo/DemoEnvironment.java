@@ -105,7 +105,7 @@ public final class DemoEnvironment implements AutoCloseable {
             connect = new ConnectRestClient(s.connectUrl());
             if (!connect.healthy()) {
                 throw new IllegalStateException("the Connect cluster at " + s.connectUrl()
-                        + " does not answer GET /health (before Kafka 4.0: GET /connectors) with 200");
+                        + " does not answer GET /health (before Kafka 3.9: GET /connectors) with 200");
             }
             say.accept("Connect            " + connect.baseUrl());
         }

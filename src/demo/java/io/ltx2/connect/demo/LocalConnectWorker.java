@@ -11,7 +11,7 @@ import java.util.Map;
  * A distributed Connect worker ({@code ConnectDistributed}) in its own JVM, configured from the
  * project's example {@code config/worker-distributed.properties} with only the addresses, the
  * {@code plugin.path} and the replication factors changed. Ready when {@code GET /health} answers 200
- * (before Kafka 4.0: {@code GET /connectors}).
+ * (before Kafka 3.9: {@code GET /connectors}).
  */
 public final class LocalConnectWorker implements AutoCloseable {
 
@@ -32,7 +32,7 @@ public final class LocalConnectWorker implements AutoCloseable {
 
     /**
      * Starts a worker with {@code extraJvmArgs} on top of the usual ones (a test's JMX agent, say); returns
-     * once it is ready: {@code GET /health} answers 200, or, on a worker before Kafka 4.0 that has no
+     * once it is ready: {@code GET /health} answers 200, or, on a worker before Kafka 3.9 that has no
      * such endpoint, {@code GET /connectors} does ({@link ConnectRestClient#healthy}).
      */
     public static LocalConnectWorker start(KafkaRuntime runtime, Path runDir, Path workerTemplate, String bootstrapServers,

@@ -51,7 +51,7 @@ class ConnectRestClientTest {
         }
     }
 
-    /** Kafka 3.x has no GET /health (KIP-1017 is 4.0): a worker that serves GET /connectors has joined its group. */
+    /** Kafka before 3.9 has no GET /health (KIP-1017 came with 3.9): a worker that serves GET /connectors has joined its group. */
     @Test
     void withoutGetHealthReadyByGetConnectors() throws IOException {
         HttpServer ready = worker(Map.of("/", 200, "/connectors", 200));
