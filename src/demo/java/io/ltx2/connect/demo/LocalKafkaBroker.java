@@ -119,9 +119,19 @@ public final class LocalKafkaBroker implements AutoCloseable {
         process.stop();
     }
 
-    private static String newClusterId() {
+    /**
+     * 16 random bytes, base64url: a KRaft cluster id. Never one that starts with '-', which the storage
+     * tool's argument parser takes for an option ("argument --cluster-id/-t: expected one argument"),
+     * as Kafka's own {@code Uuid.randomUuid()} avoids: one start in 64 failed that way.
+     */
+    static String newClusterId() {
+        SecureRandom random = new SecureRandom();
         byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id;
+        do {
+            random.nextBytes(bytes);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (id.startsWith("-"));
+        return id;
     }
 }
