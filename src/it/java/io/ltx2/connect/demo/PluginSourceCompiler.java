@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -22,14 +24,41 @@ import java.util.stream.Stream;
  * {@code slf4j-api} jars, and the jars the plugin zip bundles. A class or method the plugin uses that
  * the worker lacks (a newer API called unguarded, an internal class that moved, an SLF4J 2 call on an
  * SLF4J 1.7 worker) fails here by name, even on a code path the pipeline does not take.
+ *
+ * <p>Except the newer APIs of {@link #GUARDED}: the plugin may call them only behind a guard
+ * ({@code catch (NoSuchMethodError | NoClassDefFoundError e)} and a fallback), so on a worker older
+ * than the API's first version their compile errors are expected and reported apart; the pipeline
+ * runs on that worker prove the guard (an unguarded call would fail the task).
  */
 final class PluginSourceCompiler {
+
+    /**
+     * Newer Connect APIs the plugin may call behind a guard, by a name every compile error about them
+     * contains, with the first Kafka version that has them: KIP-877 plugin metrics ({@code
+     * SinkTaskContext.pluginMetrics()}, {@code org.apache.kafka.common.metrics.PluginMetrics}), 4.1.
+     */
+    static final Map<String, WorkerVersion> GUARDED = Map.of("pluginmetrics", new WorkerVersion("4.1.0"));
+
+    /** Errors, and the errors about guarded newer APIs the worker does not have (expected). */
+    record Result(List<String> errors, List<String> guarded) {
+    }
 
     private PluginSourceCompiler() {
     }
 
-    /** The compiler's errors, one per line; empty when the sources compile. */
-    static List<String> errors(KafkaRuntime runtime, Path pluginLib, Path outputDir) {
+    /** Compiles into {@code outputDir}; errors one per line. */
+    static Result compile(WorkerVersion worker, KafkaRuntime runtime, Path pluginLib, Path outputDir) {
+        List<String> errors = new ArrayList<>();
+        List<String> guarded = new ArrayList<>();
+        for (String error : errors(runtime, pluginLib, outputDir)) {
+            boolean expected = GUARDED.entrySet().stream().anyMatch(g -> error.toLowerCase(Locale.ROOT).contains(g.getKey())
+                    && !worker.atLeast(g.getValue().major(), g.getValue().minor()));
+            (expected ? guarded : errors).add(error);
+        }
+        return new Result(errors, guarded);
+    }
+
+    private static List<String> errors(KafkaRuntime runtime, Path pluginLib, Path outputDir) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         List<File> classpath = new ArrayList<>();
         for (String artifact : List.of("connect-api", "kafka-clients", "slf4j-api")) {
@@ -48,7 +77,7 @@ final class PluginSourceCompiler {
             }
             return diagnostics.getDiagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
                     .map(d -> (d.getSource() == null ? "" : Path.of(d.getSource().toUri()).getFileName() + ":" + d.getLineNumber() + ": ")
-                            + d.getMessage(null))
+                            + d.getMessage(Locale.ROOT).replace('\n', ' '))
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
