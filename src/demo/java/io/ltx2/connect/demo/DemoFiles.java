@@ -36,9 +36,15 @@ final class DemoFiles {
         }
     }
 
+    /** Writes a properties file, creating its folder if needed (a replacement worker's run folder, say). */
     static void writeProperties(Path file, Map<String, String> props, String comment) {
         Properties p = new Properties();
         p.putAll(props);
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the folder of " + file, e);
+        }
         try (var out = Files.newBufferedWriter(file)) {
             p.store(out, comment);
         } catch (IOException e) {

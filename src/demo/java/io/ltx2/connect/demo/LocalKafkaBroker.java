@@ -37,7 +37,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * The same steps on Kafka 3.9 and 4.x: both format a single-node dynamic quorum with
      * {@code StorageTool format --standalone} (KIP-853, since 3.9) from {@code controller.quorum.bootstrap.servers};
      * only the logging differs ({@link KafkaRuntime#jvmArgs}). Settings a version does not know (the share
-     * coordinator's on 3.9) are logged as unknown and ignored.
+     * coordinator's on 3.9) are ignored by it.
      */
     public static LocalKafkaBroker start(KafkaRuntime runtime, Path runDir) {
         int brokerPort = FreePorts.pick();

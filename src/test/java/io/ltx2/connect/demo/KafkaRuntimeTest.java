@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,6 +47,14 @@ class KafkaRuntimeTest {
         Path properties = tmp.resolve("run").resolve("log4j.properties");
         assertThat(args).contains("-Dlog4j.configuration=" + properties.toAbsolutePath().toUri()).noneMatch(a -> a.contains("log4j2"));
         assertThat(Files.readString(properties)).contains("log4j.rootLogger=INFO, out", "org.apache.log4j.ConsoleAppender");
+    }
+
+    /** A replacement worker's run folder does not exist yet when its worker.properties is written (WorkerKillIT). */
+    @Test
+    void propertiesGoIntoAFolderThatDoesNotExistYet(@TempDir Path tmp) {
+        Path file = tmp.resolve("replacement").resolve("worker.properties");
+        DemoFiles.writeProperties(file, Map.of("a", "b"), "test");
+        assertThat(DemoFiles.readProperties(file)).containsEntry("a", "b");
     }
 
     @Test
