@@ -24,12 +24,20 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
-    private final JavaProcess process;
     private final int port;
+    private final KafkaRuntime runtime;
+    private final Path runDir;
+    private final List<String> jvmArgs;
+    private final Path config;
+    private JavaProcess process;
 
-    private LocalKafkaBroker(JavaProcess process, int port) {
+    private LocalKafkaBroker(JavaProcess process, int port, KafkaRuntime runtime, Path runDir, List<String> jvmArgs, Path config) {
         this.process = process;
         this.port = port;
+        this.runtime = runtime;
+        this.runDir = runDir;
+        this.jvmArgs = jvmArgs;
+        this.config = config;
     }
 
     /**
@@ -81,15 +89,25 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     + JavaProcess.tail(format.logFile(), 30));
         }
 
-        JavaProcess broker = JavaProcess.start("kafka", runDir, runtime.classpath(), jvm, "kafka.Kafka", List.of(config.toString()));
-        LocalKafkaBroker result = new LocalKafkaBroker(broker, brokerPort);
+        LocalKafkaBroker result = new LocalKafkaBroker(null, brokerPort, runtime, runDir, jvm, config);
+        result.run();
+        return result;
+    }
+
+    private void run() {
+        process = JavaProcess.start("kafka", runDir, runtime.classpath(), jvmArgs, "kafka.Kafka", List.of(config.toString()));
         try {
-            FreePorts.await("Kafka broker on port " + brokerPort, READY_TIMEOUT, broker::checkAlive, result::answers);
+            FreePorts.await("Kafka broker on port " + port, READY_TIMEOUT, process::checkAlive, this::answers);
         } catch (RuntimeException e) {
-            broker.stop();
+            process.stop();
             throw e;
         }
-        return result;
+    }
+
+    /** Stops the broker (gracefully) and starts it again on the same port and log folder; returns once it answers. */
+    public void restart() {
+        process.stop();
+        run();
     }
 
     public String bootstrapServers() {

@@ -14,12 +14,17 @@ record RealPipeline(String mode, String requests, String tracking, String events
 
     static RealPipeline deploy(DemoEnvironment env, String mode, double timeScale,
                                Map<String, String> sinkExtra, Map<String, String> sourceExtra) {
+        return deploy(env.connect(), env.bootstrapServers(), env.apiUrl(), mode, timeScale, sinkExtra, sourceExtra);
+    }
+
+    /** As above, on a cluster given by its parts. */
+    static RealPipeline deploy(ConnectRestClient rest, String bootstrap, String apiUrl, String mode, double timeScale,
+                               Map<String, String> sinkExtra, Map<String, String> sourceExtra) {
         RealPipeline p = new RealPipeline(mode, mode + ".requests", mode + ".tasks", mode + ".events", mode + ".requests.dlq");
-        String bootstrap = env.bootstrapServers();
         DemoTopics.create(bootstrap, List.of(p.requests, p.tracking, p.events), DemoMain.PARTITIONS, p.dlq);
 
         Map<String, String> common = Map.of(
-                "ltx.api.url", env.apiUrl(),
+                "ltx.api.url", apiUrl,
                 "ltx.tracking.bootstrap.servers", bootstrap,
                 "ltx.tracking.topic", p.tracking);
         ConnectorConfigFile sink = ConnectorConfigFile.read(Path.of("config", "demo-ltx-sink.json"))
@@ -29,8 +34,8 @@ record RealPipeline(String mode, String requests, String tracking, String events
                 .renamed(p.sourceName()).with(common).with(sourceExtra)
                 .with(Map.of("ltx.events.topic", p.events, "ltx.poll.time.scale", Double.toString(timeScale)));
         for (ConnectorConfigFile connector : List.of(sink, source)) {
-            env.connect().putConnector(connector.name(), connector.restConfig());
-            env.connect().awaitRunning(connector.name(), Duration.ofSeconds(90));
+            rest.putConnector(connector.name(), connector.restConfig());
+            rest.awaitRunning(connector.name(), Duration.ofSeconds(90));
         }
         return p;
     }
@@ -45,7 +50,11 @@ record RealPipeline(String mode, String requests, String tracking, String events
 
     /** A monitor of this pipeline's tracking and events topics (read_committed) for these requests. */
     PipelineMonitor monitor(DemoEnvironment env, java.util.Set<String> requestIds) {
-        return new PipelineMonitor(env.bootstrapServers(), tracking, events, requestIds);
+        return monitor(env.bootstrapServers(), requestIds);
+    }
+
+    PipelineMonitor monitor(String bootstrap, java.util.Set<String> requestIds) {
+        return new PipelineMonitor(bootstrap, tracking, events, requestIds);
     }
 
     /** A path or value failsafe passes to the real-worker tests (see the pom). */

@@ -138,6 +138,11 @@ public final class Pipeline {
 
     /** Writes these records (key, JSON value) to the request topic; returns them as {@code topic-partition-offset}. */
     public List<String> produce(List<String> keys, List<String> values) {
+        return produce(keys, values, Map.of());
+    }
+
+    /** As above, every record with these headers. */
+    public List<String> produce(List<String> keys, List<String> values, Map<String, String> headers) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -146,7 +151,9 @@ public final class Pipeline {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < values.size(); i++) {
                 byte[] key = keys.get(i) == null ? null : keys.get(i).getBytes(StandardCharsets.UTF_8);
-                sent.add(producer.send(new ProducerRecord<>(requests, key, values.get(i).getBytes(StandardCharsets.UTF_8))));
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(requests, key, values.get(i).getBytes(StandardCharsets.UTF_8));
+                headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+                sent.add(producer.send(record));
             }
             producer.flush();
         }

@@ -1,5 +1,8 @@
 package io.ltx2.connect.reliability;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ltx2.connect.it.Futures;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import io.ltx2.connect.it.ItCluster;
 import io.ltx2.connect.it.Pipeline;
 import io.ltx2.connect.it.PipelineLedger;
@@ -26,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -99,7 +103,9 @@ class BadInputIT {
             connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(p.sinkName, 1, "sink did not start");
 
             // One partition, so every bad record sits between two valid ones in the same batch stream.
-            List<String> valid = new ArrayList<>();
+            // A request is its record: the ledger counts events by topic-partition-offset.
+            Map<String, Future<RecordMetadata>> sent = new LinkedHashMap<>();
+            List<String> validIds = new ArrayList<>();
             Map<String, Object> props = new HashMap<>();
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers());
             props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "2000000");
@@ -107,29 +113,36 @@ class BadInputIT {
                 int i = 0;
                 Consumer<Integer> sendValid = n -> {
                     String id = "good-" + n;
-                    valid.add(id);
-                    producer.send(new ProducerRecord<>(p.requests, id.getBytes(StandardCharsets.UTF_8),
-                            ("{\"request_id\":\"" + id + "\",\"prompt\":\"A valid neighbour " + n + "\"}").getBytes(StandardCharsets.UTF_8)));
+                    validIds.add(id);
+                    sent.put(id, producer.send(new ProducerRecord<>(p.requests, id.getBytes(StandardCharsets.UTF_8),
+                            ("{\"request_id\":\"" + id + "\",\"prompt\":\"A valid neighbour " + n + "\"}").getBytes(StandardCharsets.UTF_8))));
                 };
                 for (Map.Entry<String, byte[]> e : bad.entrySet()) {
                     sendValid.accept(i++);
-                    producer.send(new ProducerRecord<>(p.requests, e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue()));
+                    sent.put(e.getKey(), producer.send(new ProducerRecord<>(p.requests, e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue())));
                 }
                 sendValid.accept(i);
                 producer.flush();
             }
-
+            Map<String, String> recordOf = new HashMap<>();
+            sent.forEach((id, f) -> {
+                RecordMetadata m = Futures.get(f);
+                recordOf.put(id, m.topic() + "-" + m.partition() + "-" + m.offset());
+            });
+            List<String> valid = validIds.stream().map(recordOf::get).toList();
             List<String> rejectedIds = bad.keySet().stream().filter(k -> k.startsWith("bad-")).toList();
             List<String> all = new ArrayList<>(valid);
-            all.addAll(rejectedIds);
+            rejectedIds.forEach(id -> all.add(recordOf.get(id)));
             PipelineLedger ledger = PipelineLedger.settle("bad input: " + bad.size() + " malformed records between valid ones",
                     p.startedNanos, sim, connect.kafka().bootstrapServers(), p.events, all, SETTLE, Duration.ofSeconds(2));
             ledger.assertExactlyOneEventPerRequest().assertDuplicateSubmissionsAtMost(0);
             assertThat(ledger.count("success")).isEqualTo(valid.size());
             assertThat(ledger.count("rejected")).isEqualTo(rejectedIds.size());
             for (String id : rejectedIds) {
-                assertThat(ledger.lastEventByRequest.get(id).path("failCode").asText()).as(id).isEqualTo("INVALID_REQUEST");
-                assertThat(ledger.lastEventByRequest.get(id).path("failMsg").asText()).as(id).isNotBlank();
+                JsonNode event = ledger.lastEventByRequest.get(recordOf.get(id));
+                assertThat(event.path("failCode").asText()).as(id).isEqualTo("INVALID_REQUEST");
+                assertThat(event.path("failMsg").asText()).as(id).isNotBlank();
+                assertThat(event.path("requestId").asText()).as(id).isEqualTo(id);
             }
             assertThat(sim.stats().tasksCreated()).as("nothing malformed reached the API").isEqualTo(valid.size());
 

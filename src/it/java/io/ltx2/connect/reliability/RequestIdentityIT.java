@@ -62,6 +62,22 @@ class RequestIdentityIT extends PipelineFaultsFixture {
     }
 
     @Test
+    void traceContextOfTheRequestArrivesOnItsEvent() throws Exception {
+        Pipeline p = pipeline("trace").start();
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        List<String> records = p.produce(List.of("traced"), List.of(value("A traced request", null)),
+                Map.of("traceparent", traceparent, "tracestate", "vendor=abc", "x-internal", "not chosen"));
+        List<SourceIt.Event> events = SourceIt.readEvents(connect.kafka().bootstrapServers(), p.events, 1, Duration.ofSeconds(60),
+                Duration.ofSeconds(1));
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(PipelineLedger.recordOf(e.value())).isEqualTo(records.get(0));
+            assertThat(e.headers()).containsEntry("traceparent", traceparent).containsEntry("tracestate", "vendor=abc")
+                    .doesNotContainKey("x-internal");
+        });
+        p.deleteConnectors();
+    }
+
+    @Test
     void documentedDryRunProcedureGivesPreviewsThenRealEvents() throws Exception {
         Pipeline p = pipeline("dryrun");
         p.sinkProps.put("ltx.sink.dry.run", "true");

@@ -215,6 +215,10 @@ class LtxSinkConnectorIT {
         assertThat(struct0.source().topic()).isEqualTo("happy-struct");
 
         assertThat(JmxMetrics.sum("sink-task-metrics", "happy-json", "requests-submitted-total")).as("JMX metric").isEqualTo(8);
+        assertThat(JmxMetrics.pluginSum("happy-json", "requests-submitted-total")).as("the same as a KIP-877 plugin metric (4.1+ worker)")
+                .isEqualTo(8);
+        assertThat(JmxMetrics.pluginSum("happy-json", "create-latency-ms-count")).as("create latency recorded per attempt")
+                .isGreaterThanOrEqualTo(8);
         SimulatorStats after = simulator.stats();
         assertThat(after.tasksCreated() - before.tasksCreated()).isEqualTo(16);
         assertThat(after.duplicateSubmissions() - before.duplicateSubmissions()).isZero();

@@ -135,6 +135,10 @@ class LtxSourceConnectorIT extends SourceItFixture {
         }
         assertThat(success).isEqualTo(2);
         assertThat(failed).isEqualTo(5);
+        assertThat(io.ltx2.connect.metrics.JmxMetrics.pluginSum("outcomes", "events-failed-total")).as("also a KIP-877 plugin metric")
+                .isEqualTo(5);
+        assertThat(io.ltx2.connect.metrics.JmxMetrics.pluginSum("outcomes", "status-calls-per-request-count"))
+                .as("status calls per resolved request, recorded for each followed request").isGreaterThanOrEqualTo(5);
         // A partition added to the tracking topic is picked up without a restart by hand.
         try (Admin admin = Admin.create(
                 Map.of("bootstrap.servers", bootstrap))) {

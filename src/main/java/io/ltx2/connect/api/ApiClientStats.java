@@ -11,6 +11,16 @@ public final class ApiClientStats {
     final AtomicLong failures = new AtomicLong();
     final AtomicLong inFlight = new AtomicLong();
     final AtomicLong ambiguousGiveUps = new AtomicLong();
+    private volatile CallListener listener = CallListener.NONE;
+
+    /** Tells {@code listener} of every attempt from now on (one listener; the last one set wins). */
+    public void listen(CallListener listener) {
+        this.listener = listener == null ? CallListener.NONE : listener;
+    }
+
+    CallListener listener() {
+        return listener;
+    }
 
     /** HTTP create calls sent, retries included. */
     public long createCalls() {

@@ -95,7 +95,7 @@ public final class LtxApiClient implements AutoCloseable {
             return CompletableFuture.failedFuture(new LtxApiException(ApiErrorKind.BAD_REQUEST, 0, "cannot encode request: " + e.getOriginalMessage()));
         }
         Call<String> call = new Call<>("create task", () -> SimpleRequestBuilder.post(createUri).setBody(body, ContentType.APPLICATION_JSON),
-                stats.createCalls, a -> ResponseParser.taskId(ResponseParser.data(a.envelope(), a.status(), "create task"), a.status()),
+                true, a -> ResponseParser.taskId(ResponseParser.data(a.envelope(), a.status(), "create task"), a.status()),
                 maxAmbiguousRetries, gate);
         return start(call);
     }
@@ -104,7 +104,7 @@ public final class LtxApiClient implements AutoCloseable {
     public CompletableFuture<TaskStatus> getStatus(String taskId) {
         URI uri = URI.create(statusBase + URLEncoder.encode(taskId, StandardCharsets.UTF_8));
         String what = "status of task " + taskId;
-        return start(new Call<>(what, () -> SimpleRequestBuilder.get(uri), stats.statusCalls,
+        return start(new Call<>(what, () -> SimpleRequestBuilder.get(uri), false,
                 a -> ResponseParser.status(ResponseParser.data(a.envelope(), a.status(), what), a.status()), Integer.MAX_VALUE, CreateGate.OPEN));
     }
 
@@ -179,7 +179,8 @@ public final class LtxApiClient implements AutoCloseable {
                 .addHeader(HttpHeaders.AUTHORIZATION, "Bearer " + settings.apiKey().value())
                 .addHeader(HttpHeaders.ACCEPT, "application/json")
                 .build();
-        call.counter.incrementAndGet();
+        (call.create ? stats.createCalls : stats.statusCalls).incrementAndGet();
+        call.sentNanos = System.nanoTime();
         try {
             http.execute(request, new FutureCallback<>() {
                 @Override
@@ -204,10 +205,14 @@ public final class LtxApiClient implements AutoCloseable {
 
     private <T> void handle(Call<T> call, SimpleHttpResponse response, Exception ioError) {
         LtxApiException error;
+        call.latencyNanos = System.nanoTime() - call.sentNanos;
+        call.status = response == null ? 0 : response.getCode();
         if (response != null) {
             certificates.answered();
             try {
-                call.result.complete(call.onSuccess.apply(AnswerClassifier.classify(call.what, response)));
+                T value = call.onSuccess.apply(AnswerClassifier.classify(call.what, response));
+                attempted(call, false);
+                call.result.complete(value);
                 return;
             } catch (LtxApiException e) {
                 error = e;
@@ -234,14 +239,17 @@ public final class LtxApiClient implements AutoCloseable {
         }
         call.previousMayExist = ambiguous;
         if (!error.kind().retryable() || (!throttled && !settings.retryPolicy().mayRetry(call.failures))) {
+            attempted(call, false);
             call.result.completeExceptionally(error);
             return;
         }
         if (ambiguous && ++call.ambiguous > call.maxAmbiguous) {
             stats.ambiguousGiveUps.incrementAndGet();
+            attempted(call, false);
             call.result.completeExceptionally(error);
             return;
         }
+        attempted(call, true);
         Duration wait = settings.retryPolicy().delayFor(throttled ? call.throttled : call.failures, error.retryAfter());
         if (throttled) {
             // Everyone waits, not only this call: that is what the server asked for.
@@ -250,6 +258,15 @@ public final class LtxApiClient implements AutoCloseable {
         stats.retries.incrementAndGet();
         log.debug("{} failed ({}), retry in {} ms", call.what, error.getMessage(), wait.toMillis());
         schedule(call, () -> attempt(call), wait.toNanos());
+    }
+
+    /** Tells the stats' listener of the attempt that just ended; a listener's failure never disturbs the call. */
+    private void attempted(Call<?> call, boolean retried) {
+        try {
+            stats.listener().attempt(call.create, call.latencyNanos, call.status, retried);
+        } catch (RuntimeException e) {
+            log.debug("Call listener failed", e);
+        }
     }
 
     private void schedule(Call<?> call, Runnable action, long delayNanos) {
@@ -264,7 +281,7 @@ public final class LtxApiClient implements AutoCloseable {
     private static final class Call<T> {
         final String what;
         final Supplier<SimpleRequestBuilder> request;
-        final AtomicLong counter;
+        final boolean create;
         final Function<AnswerClassifier.Answer, T> onSuccess;
         final int maxAmbiguous;
         final CreateGate gate;
@@ -273,12 +290,15 @@ public final class LtxApiClient implements AutoCloseable {
         int ambiguous;
         int throttled;
         boolean previousMayExist;
+        long sentNanos;
+        long latencyNanos;
+        int status;
 
-        Call(String what, Supplier<SimpleRequestBuilder> request, AtomicLong counter, Function<AnswerClassifier.Answer, T> onSuccess,
+        Call(String what, Supplier<SimpleRequestBuilder> request, boolean create, Function<AnswerClassifier.Answer, T> onSuccess,
              int maxAmbiguous, CreateGate gate) {
             this.what = what;
             this.request = request;
-            this.counter = counter;
+            this.create = create;
             this.onSuccess = onSuccess;
             this.maxAmbiguous = maxAmbiguous;
             this.gate = gate;

@@ -27,16 +27,24 @@ public final class CallbackReceivers {
 
     /** What a task needs to share a receiver. */
     public record Settings(String host, int port, Password token, Password hmacSecret, String hmacHeader, int maxBodyBytes,
-                           String trackingTopic, Map<String, Object> trackingClientProps) {
+                           String trackingTopic, Map<String, Object> trackingClientProps, CallbackReceiver.Limits limits) {
         public Settings {
             Objects.requireNonNull(token, "callback token");
+            Objects.requireNonNull(limits, "limits");
+        }
+
+        /** With the default {@link CallbackReceiver.Limits}. */
+        public Settings(String host, int port, Password token, Password hmacSecret, String hmacHeader, int maxBodyBytes,
+                        String trackingTopic, Map<String, Object> trackingClientProps) {
+            this(host, port, token, hmacSecret, hmacHeader, maxBodyBytes, trackingTopic, trackingClientProps, CallbackReceiver.Limits.DEFAULT);
         }
 
         public static Settings from(LtxSourceConfig config) {
             Password token = config.callbackToken().orElseThrow(() ->
                     new ConnectException(LtxSourceConfig.CALLBACK_TOKEN + " is required when " + LtxSourceConfig.CALLBACK_ENABLED + " is true"));
             return new Settings(config.callbackHost(), config.callbackPort(), token, config.callbackHmacSecret().orElse(null),
-                    config.callbackHmacHeader(), config.callbackMaxBodyBytes(), config.trackingTopic(), config.trackingClientProps());
+                    config.callbackHmacHeader(), config.callbackMaxBodyBytes(), config.trackingTopic(), config.trackingClientProps(),
+                    new CallbackReceiver.Limits(config.callbackMaxConnections(), config.callbackThreads(), config.callbackIdleTimeout()));
         }
 
         String address() {
@@ -88,12 +96,17 @@ public final class CallbackReceivers {
         Shared shared = RECEIVERS.get(key);
         if (shared == null) {
             try {
-                shared = new Shared(new CallbackReceiver(settings.host(), settings.port()), settings.host());
+                shared = new Shared(new CallbackReceiver(settings.host(), settings.port(), settings.limits()), settings.host());
             } catch (IOException e) {
                 throw new ConnectException("Cannot start the callback receiver on " + key + ": " + e.getMessage(), e);
             }
             RECEIVERS.put(key, shared);
-            log.info("Callback receiver listening on {}:{}", settings.host(), shared.receiver.port());
+            CallbackReceiver.Limits l = settings.limits();
+            log.info("Callback receiver listening on {}:{} (at most {} connections, {} worker and {} I/O threads, {} ms request timeout)",
+                    settings.host(), shared.receiver.port(), l.maxConnections(), l.threads(), l.ioThreads(), l.idleTimeout().toMillis());
+        } else if (!shared.receiver.limits().equals(settings.limits())) {
+            log.warn("The callback receiver on {} keeps the bounds it was started with, {}, not {}: the first source task to start it "
+                    + "sets them", key, shared.receiver.limits(), settings.limits());
         }
         String routeKey = settings.token().value() + '\u0000' + settings.trackingTopic();
         RouteRef ref = shared.routes.get(routeKey);

@@ -167,7 +167,7 @@ public class LtxSourceConfig extends LtxConfig {
                 .define(POLL_MALFORMED_MAX, Type.INT, POLL_MALFORMED_MAX_DEFAULT, Range.atLeast(1), Importance.LOW,
                         POLL_MALFORMED_MAX_DOC, POLL_GROUP, ++order, Width.SHORT, "Malformed answers before giving up");
         order = 0;
-        return def
+        def
                 .define(CALLBACK_ENABLED, Type.BOOLEAN, false, Importance.MEDIUM,
                         CALLBACK_ENABLED_DOC, CALLBACK_GROUP, ++order, Width.SHORT, "Callback receiver")
                 .define(CALLBACK_HOST, Type.STRING, CALLBACK_HOST_DEFAULT, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
@@ -186,6 +186,7 @@ public class LtxSourceConfig extends LtxConfig {
                         CALLBACK_MAX_BODY_BYTES_DOC, CALLBACK_GROUP, ++order, Width.SHORT, "Max body (bytes)")
                 .define(CALLBACK_SAFETY_POLL_MS, Type.LONG, CALLBACK_SAFETY_POLL_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
                         CALLBACK_SAFETY_POLL_MS_DOC, CALLBACK_GROUP, ++order, Width.SHORT, "Safety-net poll interval (ms)");
+        return CallbackConfig.define(def, CALLBACK_GROUP, order);
     }
 
     public LtxSourceConfig(Map<String, ?> props) {
@@ -320,6 +321,19 @@ public class LtxSourceConfig extends LtxConfig {
 
     public Duration safetyPollInterval() {
         return Duration.ofMillis(getLong(CALLBACK_SAFETY_POLL_MS));
+    }
+
+    /** The receiver's bounds: ltx.callback.max.connections. */
+    public int callbackMaxConnections() {
+        return getInt(CallbackConfig.MAX_CONNECTIONS);
+    }
+
+    public int callbackThreads() {
+        return getInt(CallbackConfig.THREADS);
+    }
+
+    public Duration callbackIdleTimeout() {
+        return Duration.ofMillis(getLong(CallbackConfig.IDLE_TIMEOUT_MS));
     }
 
 }

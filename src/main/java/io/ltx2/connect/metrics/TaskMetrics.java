@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * averages, maxima and percentiles) and published as one JMX MBean,
  * {@code io.ltx2.connect:type=<group>,connector=<name>,task=<n>}, on every worker version. Only
  * the public client API is used ({@code org.apache.kafka.common.metrics}), so the same metrics
- * appear on a 3.9 and a 4.4 worker.
+ * appear on a 3.9 and a 4.4 worker. On a 4.1+ worker they are mirrored into the task's KIP-877
+ * plugin metrics as well ({@link PluginMetricsMirror}), so the worker's metric reporters see them.
  *
  * <p>Windowed statistics cover the last {@value #SAMPLES} windows of {@value #WINDOW_SECONDS} s.
  * Thread-safe: sensors may be recorded from any thread.
@@ -43,21 +44,51 @@ public final class TaskMetrics implements AutoCloseable {
     /** Guarded by itself: filled by the task, read by JMX. */
     private final Map<String, KafkaMetric> published = new LinkedHashMap<>();
     private final MetricsMBean mbean;
+    /** Null on workers before Kafka 4.1, and without a task context. */
+    private final PluginMetricsMirror mirror;
 
-    private TaskMetrics(String group, String connector, int task) {
+    private TaskMetrics(String group, String connector, int task, Object taskContext) {
         this.metrics = new Metrics(new MetricConfig().samples(SAMPLES).timeWindow(WINDOW_SECONDS, TimeUnit.SECONDS), Time.SYSTEM);
         this.group = group;
         this.tags = new LinkedHashMap<>();
         tags.put("connector", connector);
         tags.put("task", Integer.toString(task));
         this.mbean = new MetricsMBean(group, connector, task, this::values, this::descriptions);
+        this.mirror = mirrorOf(taskContext);
     }
 
-    /** Metrics of one task, published to JMX; close them when the task stops. */
+    private static PluginMetricsMirror mirrorOf(Object taskContext) {
+        try {
+            return PluginMetricsMirror.of(taskContext);
+        } catch (LinkageError olderWorker) {
+            return null;
+        }
+    }
+
+    /** Metrics of one task, published to JMX only; close them when the task stops. */
     public static TaskMetrics register(String group, String connector, int task) {
-        TaskMetrics m = new TaskMetrics(group, connector, task);
+        return register(group, connector, task, null);
+    }
+
+    /**
+     * Metrics of one task, published to JMX and, on a 4.1+ worker, mirrored into the plugin metrics of
+     * {@code taskContext} (the task's {@code SinkTaskContext} or {@code SourceTaskContext}; null for none).
+     * Close them when the task stops.
+     */
+    public static TaskMetrics register(String group, String connector, int task, Object taskContext) {
+        TaskMetrics m = new TaskMetrics(group, connector, task, taskContext);
         m.mbean.register();
         return m;
+    }
+
+    /** Sensors for the task's API calls (latency of creates and/or status calls, retries, 429s). */
+    public ApiCallSensors apiCalls(boolean creates, boolean statuses) {
+        return new ApiCallSensors(this, creates, statuses);
+    }
+
+    /** Whether the metrics are also plugin metrics (a Kafka 4.1+ worker). */
+    public boolean mirrored() {
+        return mirror != null;
     }
 
     /** A counter: {@code <name>-total} counts the recordings, {@code <name>-rate} per second over the window. */
@@ -97,9 +128,7 @@ public final class TaskMetrics implements AutoCloseable {
     public void gauge(String name, String description, Supplier<? extends Number> value) {
         MetricName mn = metricName(name, description);
         metrics.addMetric(mn, (Gauge<Number>) (config, now) -> value.get());
-        synchronized (published) {
-            published.put(name, metrics.metric(mn));
-        }
+        publish(name);
     }
 
     private MetricName metricName(String name, String description) {
@@ -107,9 +136,13 @@ public final class TaskMetrics implements AutoCloseable {
     }
 
     private void publish(String... names) {
-        synchronized (published) {
-            for (String n : names) {
-                published.put(n, metrics.metric(metricName(n, "")));
+        for (String n : names) {
+            KafkaMetric metric = metrics.metric(metricName(n, ""));
+            synchronized (published) {
+                published.put(n, metric);
+            }
+            if (mirror != null) {
+                mirror.mirror(n, metric.metricName().description(), metric);
             }
         }
     }
@@ -143,6 +176,9 @@ public final class TaskMetrics implements AutoCloseable {
 
     @Override
     public void close() {
+        if (mirror != null) {
+            mirror.close();
+        }
         mbean.unregister();
         metrics.close();
     }

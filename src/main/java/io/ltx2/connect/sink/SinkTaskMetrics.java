@@ -3,12 +3,13 @@ package io.ltx2.connect.sink;
 import io.ltx2.connect.api.ApiClientStats;
 import io.ltx2.connect.metrics.TaskMetrics;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.connect.sink.SinkTaskContext;
 
 import java.util.function.Supplier;
 
 /**
  * What one sink task does, as metrics ({@code io.ltx2.connect:type=sink-task-metrics,connector=..,task=..}
- * on every worker version) and for its stop log line. Thread-safe.
+ * on every worker version, and plugin metrics on 4.1+) and for its stop log line. Thread-safe.
  */
 final class SinkTaskMetrics implements AutoCloseable {
     static final String GROUP = "sink-task-metrics";
@@ -44,20 +45,29 @@ final class SinkTaskMetrics implements AutoCloseable {
         intentAckLatency = metrics.distribution("intent-ack-latency-ms", "ms to write the INTENT record before a create goes out");
     }
 
-    static SinkTaskMetrics register(String connector, int task) {
-        return new SinkTaskMetrics(TaskMetrics.register(GROUP, connector, task));
+    /** The task's metrics; {@code context} (the task's SinkTaskContext, or null) gives the plugin metrics of a 4.1+ worker. */
+    static SinkTaskMetrics register(String connector, int task, SinkTaskContext context) {
+        return new SinkTaskMetrics(TaskMetrics.register(GROUP, connector, task, context));
     }
 
-    void clientGauges(ApiClientStats client) {
+    /** The API client's metrics: call counts and latencies (creates, and the duplicate guard's status calls), retries, 429s. */
+    void client(ApiClientStats client) {
+        client.listen(metrics.apiCalls(true, true)::attempt);
         metrics.gauge("create-calls-total", "HTTP create calls sent, retries included", client::createCalls);
-        metrics.gauge("rate-limited-total", "429 answers received from the API", client::rateLimited);
-        metrics.gauge("api-retries-total", "API calls retried", client::retries);
+        metrics.gauge("status-calls-total", "HTTP status calls sent (the duplicate guard's), retries included", client::statusCalls);
+        metrics.gauge("api-calls-in-flight", "API calls started and not finished, including those waiting for a retry or a rate permit",
+                client::inFlight);
         metrics.gauge("ambiguous-give-ups-total", "creates given up after ambiguous failures (the API may have created the task)",
                 client::ambiguousGiveUps);
     }
 
     void gauge(String name, String description, Supplier<? extends Number> value) {
         metrics.gauge(name, description, value);
+    }
+
+    /** Name and description of every metric published, for the metrics reference (docs/metrics.md). */
+    java.util.Map<String, String> descriptions() {
+        return metrics.descriptions();
     }
 
     long total(String counter) {

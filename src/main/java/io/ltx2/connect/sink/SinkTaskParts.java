@@ -41,10 +41,11 @@ final class SinkTaskParts implements AutoCloseable {
             String name = connector + "-" + placement.index();
             LongSupplier clock = clients.clock();
             Function<String, Consumer<byte[], byte[]>> consumers = id -> clients.consumer(TrackingClients.scanProps(config.trackingClientProps(), id));
-            this.metrics = SinkTaskMetrics.register(connector, placement.index());
+            this.metrics = SinkTaskMetrics.register(connector, placement.index(), context);
             resources.add(metrics);
             this.client = clients.apiClient(config.apiClientSettings(placement.share()));
             resources.add(client);
+            metrics.client(client.stats());
             this.tracking = new TrackingWriter(config.trackingTopic(),
                     clients.producer(TrackingClients.producerProps(config.trackingClientProps(), "ltx-sink-tracking-" + name)));
             resources.add(tracking);
@@ -79,7 +80,6 @@ final class SinkTaskParts implements AutoCloseable {
     }
 
     private void registerGauges(AdoptionWatcher adoption) {
-        metrics.clientGauges(client.stats());
         metrics.gauge("creates-in-flight", "Create calls started whose outcome is not durable yet", submitter::inFlight);
         metrics.gauge("requests-waiting", "Requests accepted and waiting for admission (input paused meanwhile)", submitter::waiting);
         metrics.gauge("requests-awaiting-adoption", "Callback mode: requests whose create may exist, waiting for its callback",

@@ -76,7 +76,7 @@ public class LtxSourceTask extends SourceTask {
         String trackingTopic = config.trackingTopic();
         try {
             client = clients.apply(config.apiClientSettings(config.placement().share()));
-            metrics = SourceTaskMetrics.register(name, index, client.stats(), this::outstanding, this::trackingPaused);
+            metrics = SourceTaskMetrics.register(name, index, context, client.stats(), this::outstanding, this::trackingPaused);
             if (!config.partitions().isEmpty()) {
                 reader = new TrackingReader(trackingTopic, consumers.apply(TrackingClients.consumerProps(config.trackingClientProps(),
                         name + "-tracking-reader-" + index)), config.maxOutstanding());

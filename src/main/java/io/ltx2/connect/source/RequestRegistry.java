@@ -292,7 +292,9 @@ final class RequestRegistry {
     }
 
     private void finish(RequestState s, Struct event, RequestFacts facts, boolean remember, Long completeTime, long now) {
+        int polls = 0;
         for (FollowedTask t : s.tasks) {
+            polls += t.polls;
             t.done = true;
             following.unfollow(t);
             List<FollowedTask> same = byTaskId.get(t.taskId);
@@ -308,6 +310,9 @@ final class RequestRegistry {
         }
         output.emit(s.partition, event, facts);
         metrics.event(event.getString("state"), completeTime, now);
+        if (!s.tasks.isEmpty()) {
+            metrics.statusCalls(polls);
+        }
     }
 
     private RequestState state(RequestIdentity id, TrackingOffset at) {

@@ -3,13 +3,15 @@ package io.ltx2.connect.source;
 import io.ltx2.connect.api.ApiClientStats;
 import io.ltx2.connect.metrics.TaskMetrics;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.connect.source.SourceTaskContext;
 
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /**
- * The source task's metrics, JMX {@code io.ltx2.connect:type=source-task-metrics,connector=<name>,task=<n>}.
+ * The source task's metrics, JMX {@code io.ltx2.connect:type=source-task-metrics,connector=<name>,task=<n>} (and plugin
+ * metrics on a 4.1+ worker).
  * Counters publish {@code <name>-total} and {@code <name>-rate}; {@code detection-delay-ms}
  * (event time minus the API's completeTime) its average, maximum and percentiles.
  */
@@ -25,6 +27,7 @@ final class SourceTaskMetrics implements AutoCloseable {
     private final Sensor adopted;
     private final Sensor intentsExpired;
     private final Sensor detectionDelay;
+    private final Sensor statusCallsPerRequest;
 
     SourceTaskMetrics(TaskMetrics metrics, ApiClientStats client, IntSupplier outstanding, BooleanSupplier paused) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -38,15 +41,26 @@ final class SourceTaskMetrics implements AutoCloseable {
         intentsExpired = metrics.counter("intents-expired", "requests let go without an event after create intents only, "
                 + "for the sink to handle again");
         detectionDelay = metrics.distribution("detection-delay-ms", "ms from the API's completeTime to the event");
+        statusCallsPerRequest = metrics.distribution("status-calls-per-request",
+                "status calls this task made for a request it resolved by following a task (client retries not counted)");
+        client.listen(metrics.apiCalls(false, true)::attempt);
         metrics.gauge("status-calls-total", "Status calls sent, retries included", client::statusCalls);
-        metrics.gauge("rate-limited-total", "HTTP 429 answers received", client::rateLimited);
+        metrics.gauge("api-calls-in-flight", "Status calls started and not finished, including those waiting for a retry or a rate permit",
+                client::inFlight);
         metrics.gauge("outstanding-requests", "Requests read from the tracking topic and not yet resolved", outstanding::getAsInt);
         metrics.gauge("tracking-paused", "1 while reading the tracking topic is paused (too many outstanding requests)",
                 () -> paused.getAsBoolean() ? 1 : 0);
     }
 
+    /** JMX only (tests). */
     static SourceTaskMetrics register(String connector, int task, ApiClientStats client, IntSupplier outstanding, BooleanSupplier paused) {
-        return new SourceTaskMetrics(TaskMetrics.register(GROUP, connector, task), client, outstanding, paused);
+        return register(connector, task, null, client, outstanding, paused);
+    }
+
+    /** The task's metrics; {@code context} (the task's SourceTaskContext, or null) gives the plugin metrics of a 4.1+ worker. */
+    static SourceTaskMetrics register(String connector, int task, SourceTaskContext context, ApiClientStats client, IntSupplier outstanding,
+                                      BooleanSupplier paused) {
+        return new SourceTaskMetrics(TaskMetrics.register(GROUP, connector, task, context), client, outstanding, paused);
     }
 
     void event(String state, Long completeTime, long detectTime) {
@@ -58,6 +72,11 @@ final class SourceTaskMetrics implements AutoCloseable {
         if (completeTime != null && completeTime > 0) {
             detectionDelay.record(Math.max(0, detectTime - completeTime));
         }
+    }
+
+    /** A request was resolved after this task made {@code calls} status calls for it. */
+    void statusCalls(int calls) {
+        statusCallsPerRequest.record(calls);
     }
 
     void callbackRead() {
@@ -74,6 +93,11 @@ final class SourceTaskMetrics implements AutoCloseable {
 
     void intentExpired() {
         intentsExpired.record();
+    }
+
+    /** Name and description of every metric published, for the metrics reference (docs/metrics.md). */
+    java.util.Map<String, String> descriptions() {
+        return metrics.descriptions();
     }
 
     /** One metric's current value by its published name (for tests and logs). */

@@ -19,9 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.ltx2.connect.api.ApiFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /** {@link LtxApiClient} against the project's simulator: outcomes, retries, limits and key hygiene. */
@@ -64,15 +64,6 @@ class LtxApiClientTest {
         return new CreateTaskRequest(null, null, null, new GenerationInput(null, prompt, "480p", 5, null, null, null, null));
     }
 
-    private static LtxApiException failure(CompletableFuture<?> future) throws InterruptedException, java.util.concurrent.TimeoutException {
-        try {
-            future.get(20, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(LtxApiException.class);
-            return (LtxApiException) e.getCause();
-        }
-        return fail("expected a failure, got " + future.join());
-    }
 
     @Test
     void createThenPollUntilSuccessParsesTheResultUrls() throws Exception {
@@ -300,6 +291,9 @@ class LtxApiClientTest {
         LtxApiClient client = client(sim);
         String taskId = client.createTask(request("p")).get(10, TimeUnit.SECONDS);
         sim.setFaults(Faults.builder().rateLimitStorm(300, 1).build());
+        List<String> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        client.stats().listen((create, nanos, code, retried) -> attempts.add((create ? "create " : "status ") + code
+                + (retried ? " retried" : "") + (nanos > 0 ? "" : " no latency")));
 
         long t0 = System.nanoTime();
         CompletableFuture<TaskStatus> status = client.getStatus(taskId);
@@ -312,6 +306,8 @@ class LtxApiClientTest {
         assertThat(sim.stats().rateLimited()).isEqualTo(1);
         assertThat(sim.stats().statusCalls()).isEqualTo(2);
         assertThat(client.stats().rateLimited()).isEqualTo(1);
+        assertThat(attempts).as("the call listener hears each attempt, with its status and whether it is retried")
+                .containsExactly("status 429 retried", "status 200");
     }
 
     @Test

@@ -29,6 +29,27 @@ public final class JmxMetrics {
         return sum;
     }
 
+    /**
+     * The sum over a connector's tasks of one of its KIP-877 plugin metrics, as the worker's JMX reporter
+     * publishes them ({@code kafka.connect:type=plugins,connector=<name>,task=<n>}); 0 if none.
+     */
+    public static double pluginSum(String connector, String metric) {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        double sum = 0;
+        try {
+            for (ObjectName name : server.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
+                String c = name.getKeyProperty("connector");
+                if (c != null && (c.equals(connector) || c.equals(ObjectName.quote(connector)))
+                        && server.getAttribute(name, metric) instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                    sum += n.doubleValue();
+                }
+            }
+        } catch (JMException e) {
+            throw new IllegalStateException("cannot read plugin metric " + metric + " of " + connector, e);
+        }
+        return sum;
+    }
+
     /** How many tasks of the connector publish metrics of the group. */
     public static int tasks(String group, String connector) {
         try {

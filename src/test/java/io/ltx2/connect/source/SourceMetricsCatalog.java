@@ -1,0 +1,28 @@
+package io.ltx2.connect.source;
+
+import io.ltx2.connect.api.ApiClientStats;
+
+import java.util.Map;
+
+/** Every metric a source task publishes (all of them are registered whatever the configuration). */
+public final class SourceMetricsCatalog {
+
+    private SourceMetricsCatalog() {
+    }
+
+    /** A source task's metrics, registered under {@code connector} with a few events recorded; close to unregister. */
+    public static AutoCloseable open(String connector) {
+        SourceTaskMetrics m = SourceTaskMetrics.register(connector, 0, new ApiClientStats(), () -> 3, () -> false);
+        long now = System.currentTimeMillis();
+        m.event(TerminalEvent.SUCCESS, now - 1_500, now);
+        m.event(TerminalEvent.REJECTED, null, now);
+        m.statusCalls(2);
+        return m;
+    }
+
+    public static Map<String, String> metrics() {
+        try (SourceTaskMetrics m = SourceTaskMetrics.register("metrics-catalog", 0, new ApiClientStats(), () -> 0, () -> false)) {
+            return m.descriptions();
+        }
+    }
+}
