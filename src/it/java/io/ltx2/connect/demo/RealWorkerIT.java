@@ -244,9 +244,33 @@ class RealWorkerIT {
             assertThat(WorkerJmx.sum(source, "callbacks-read-total")).as("callbacks-read-total").isGreaterThanOrEqualTo(accepted.size());
         }
 
+        assertPluginMetricsCopy(pipeline, sink, source, accepted.size());
+
         Map<String, Set<String>> names = METRIC_NAMES.computeIfAbsent(worker.version(), v -> new TreeMap<>());
         names.put(WorkerJmx.SINK + "/" + mode, WorkerJmx.attributeNames(sink));
         names.put(WorkerJmx.SOURCE + "/" + mode, WorkerJmx.attributeNames(source));
+    }
+
+    /**
+     * KIP-877 (Kafka 4.1+): the plugin also mirrors its metrics into the worker's plugin metrics
+     * ({@code kafka.connect:type=plugins}), the same names and values; an older worker has no such API
+     * and the guarded mirror leaves them out, nothing else.
+     */
+    private void assertPluginMetricsCopy(RealPipeline pipeline, List<WorkerJmx.TaskBean> sink, List<WorkerJmx.TaskBean> source, int submitted) {
+        List<WorkerJmx.TaskBean> sinkCopy = jmx.pluginMetrics(pipeline.sinkName());
+        List<WorkerJmx.TaskBean> sourceCopy = jmx.pluginMetrics(pipeline.sourceName());
+        if (!worker.atLeast(4, 1)) {
+            assertThat(sinkCopy).as("KIP-877 plugin metrics of the sink on %s (none before 4.1)", worker).isEmpty();
+            assertThat(sourceCopy).as("KIP-877 plugin metrics of the source on %s (none before 4.1)", worker).isEmpty();
+            return;
+        }
+        assertThat(sinkCopy).as("KIP-877 plugin metrics of the sink on %s", worker).hasSize(TASKS);
+        assertThat(sourceCopy).as("KIP-877 plugin metrics of the source on %s", worker).hasSize(TASKS);
+        assertThat(WorkerJmx.attributeNames(sinkCopy)).as("sink plugin metrics = its MBean's").isEqualTo(WorkerJmx.attributeNames(sink));
+        assertThat(WorkerJmx.attributeNames(sourceCopy)).as("source plugin metrics = its MBean's").isEqualTo(WorkerJmx.attributeNames(source));
+        assertThat(WorkerJmx.sum(sinkCopy, "requests-submitted-total")).as("plugin metric requests-submitted-total").isEqualTo(submitted);
+        assertThat(WorkerJmx.sum(sourceCopy, "events-success-total")).as("plugin metric events-success-total")
+                .isEqualTo(WorkerJmx.sum(source, "events-success-total"));
     }
 
     private static long count(List<SampleRequest> sent, String state) {

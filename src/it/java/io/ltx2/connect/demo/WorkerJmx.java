@@ -86,11 +86,25 @@ final class WorkerJmx implements AutoCloseable {
 
     /** The MBeans {@code io.ltx2.connect:type=<type>,connector=<connector>,task=*}, by task number. */
     List<TaskBean> tasks(String type, String connectorName) {
+        return beans(DOMAIN + ":type=" + type + ",*", connectorName);
+    }
+
+    /**
+     * The connector's KIP-877 plugin metrics as the worker's JMX reporter publishes them (Kafka 4.1+),
+     * {@code kafka.connect:type=plugins,connector=<connector>,task=*}, by task number; none on older workers.
+     */
+    List<TaskBean> pluginMetrics(String connectorName) {
+        return beans("kafka.connect:type=plugins,*", connectorName);
+    }
+
+    private List<TaskBean> beans(String pattern, String connectorName) {
         try {
-            Set<ObjectName> names = server.queryNames(new ObjectName(DOMAIN + ":type=" + type + ",*"), null);
+            Set<ObjectName> names = server.queryNames(new ObjectName(pattern), null);
             List<TaskBean> out = new ArrayList<>();
             for (ObjectName name : names) {
-                if (!connectorName.equals(ObjectName.unquote(name.getKeyProperty("connector")))) {
+                String connector = name.getKeyProperty("connector");
+                if (connector == null || name.getKeyProperty("task") == null
+                        || !connectorName.equals(connector.startsWith("\"") ? ObjectName.unquote(connector) : connector)) {
                     continue;
                 }
                 Map<String, Object> attributes = new LinkedHashMap<>();
@@ -102,7 +116,7 @@ final class WorkerJmx implements AutoCloseable {
             out.sort(Comparator.comparingInt(TaskBean::task));
             return out;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot read the " + type + " MBeans of " + connectorName + " over JMX", e);
+            throw new IllegalStateException("cannot read the MBeans " + pattern + " of " + connectorName + " over JMX", e);
         }
     }
 
