@@ -16,8 +16,8 @@ import static io.ltx2.connect.bench.SaturationBenchmark.num;
  * advice, and, when the run has them, the detection scenario's end-to-end points (hollow).
  */
 final class FrontierPlot {
-    private static final int W = 960;
-    private static final int H = 780;
+    private static final int W = 1060;
+    private static final int H = 850;
     private static final int PANEL_W = 430;
     private static final int PANEL_H = 290;
     private static final double MAX_DELAY = 20;
@@ -38,8 +38,8 @@ final class FrontierPlot {
         legend(s);
         List<String> groups = List.of("mix", "480p", "720p", "1080p");
         for (int i = 0; i < groups.size(); i++) {
-            double left = 70 + (i % 2) * (PANEL_W + 60);
-            double top = 110 + (i / 2) * (PANEL_H + 75);
+            double left = 80 + (i % 2) * (PANEL_W + 90);
+            double top = 150 + (i / 2) * (PANEL_H + 80);
             panel(s, groups.get(i), frontier, detection, left, top);
         }
         s.append("</svg>\n");
@@ -71,9 +71,9 @@ final class FrontierPlot {
         for (double[] p : sweep) {
             marker(s, f, p[0], p[1], ADAPTIVE, 3.5, true, false);
         }
-        point(s, f, FrontierBenchmark.group(points, "adaptive", group), ADAPTIVE, true, false, "adaptive 4 s");
         point(s, f, FrontierBenchmark.group(points, "adaptive-cold", group), COLD, true, false, null);
         point(s, f, FrontierBenchmark.group(points, "adaptive-warm", group), WARM, true, false, null);
+        point(s, f, FrontierBenchmark.group(points, "adaptive", group), ADAPTIVE, true, false, "adaptive 4 s");
         point(s, f, FrontierBenchmark.group(points, "vendor", group), VENDOR, true, true, null);
         if (detection != null) {
             endToEnd(s, f, detection, "adaptive", group, COLD, false);
@@ -147,12 +147,13 @@ final class FrontierPlot {
     }
 
     private static void legend(StringBuilder s) {
-        double y = 50;
-        line(s, 70, y - 4, 100, y - 4, "#222", null);
-        text(s, 106, y, "frontier: fewest calls for the p95 delay, one schedule per resolution, duration and LoRA", "start", 11);
-        line(s, 70, y + 14, 100, y + 14, "#999", "6,4");
-        text(s, 106, y + 18, "frontier, one schedule per resolution", "start", 11);
-        double x = 560;
+        double y = 56;
+        line(s, 80, y - 4, 110, y - 4, "#222", null);
+        text(s, 116, y, "frontier: fewest calls for the p95 delay,", "start", 11);
+        text(s, 116, y + 14, "one schedule per resolution, duration and LoRA", "start", 11);
+        line(s, 80, y + 32, 110, y + 32, "#999", "6,4");
+        text(s, 116, y + 36, "frontier, one schedule per resolution", "start", 11);
+        double x = 600;
         String[][] items = {{ADAPTIVE, "adaptive, steady state (target 2, 3, 4, 6, 8 s)"}, {COLD, "adaptive, cold backlog"},
             {WARM, "adaptive, backlog after 3x as many"}, {VENDOR, "vendor advice (60 s, then 5 s)"}};
         for (int i = 0; i < items.length; i++) {
