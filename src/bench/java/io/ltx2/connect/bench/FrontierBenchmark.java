@@ -217,6 +217,7 @@ final class FrontierBenchmark {
                     + p.get("delayP95") + " s)", null));
         }
         if (results.get("detection") instanceof Map<?, ?> d) {
+            endToEndChecks(DetectionBenchmark.cast(d), DetectionBenchmark.cast(f.get("curves")), checks);
             for (String[] pair : new String[][] {{"adaptive", "adaptive-cold"}, {"adaptive-warm", "adaptive-warm"}, {"fixed", "vendor"}}) {
                 if (d.get(pair[0]) instanceof Map<?, ?> e) {
                     Map<String, Object> m = group(points, pair[1], "mix");
@@ -227,6 +228,37 @@ final class FrontierBenchmark {
                 }
             }
         }
+    }
+
+    /** The detection scenario's warm adaptive pipeline per resolution against the frontier (its curve interpolated at the measured p95). */
+    private static void endToEndChecks(Map<String, Object> detection, Map<String, Object> curves, List<Targets.Check> checks) {
+        if (!(detection.get(DetectionBenchmark.WARM) instanceof Map<?, ?> warm) || !(warm.get("byResolution") instanceof Map<?, ?> by)) {
+            return;
+        }
+        for (String r : FrontierPopulation.RESOLUTIONS) {
+            if (by.get(r) instanceof Map<?, ?> g) {
+                Map<String, Object> m = DetectionBenchmark.cast(g);
+                double p95 = SaturationBenchmark.num(DetectionBenchmark.cast(m.get("detectionDelayApiSec")), "p95");
+                double calls = SaturationBenchmark.num(m, "statusCallsPerTask");
+                double best = interpolate(FrontierPlot.curveOf(DetectionBenchmark.cast(curves.get(r)).get("inputAware")), p95);
+                checks.add(new Targets.Check("frontier: detection end to end, adaptive after warm-up, " + r + ": calls / fewest possible at its p95",
+                        "reported, no target (about 100 tasks)", Targets.fmt(Stats.round(calls / best, 3)) + " (" + calls + " vs " + Stats.round(best, 3)
+                        + " at p95 " + p95 + " s)", null));
+            }
+        }
+    }
+
+    /** The frontier's calls at {@code delaySec}, linear between the curve's points. */
+    static double interpolate(List<double[]> curve, double delaySec) {
+        for (int i = 1; i < curve.size(); i++) {
+            double[] a = curve.get(i - 1);
+            double[] b = curve.get(i);
+            if (delaySec <= b[0]) {
+                double w = Math.max(0, Math.min(1, (delaySec - a[0]) / (b[0] - a[0])));
+                return a[1] + w * (b[1] - a[1]);
+            }
+        }
+        return curve.get(curve.size() - 1)[1];
     }
 
     static Map<String, Object> group(Map<String, Object> points, String schedule, String group) {

@@ -107,7 +107,7 @@ final class FrontierPlot {
         }
     }
 
-    private static List<double[]> curveOf(Object o) {
+    static List<double[]> curveOf(Object o) {
         List<double[]> out = new ArrayList<>();
         for (Object p : (List<?>) o) {
             if (p instanceof double[] d) {

@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * {@code --merge}: a run of some scenarios ({@code --only}) updates the results already in the
  * output directory instead of replacing them: the scenarios run replace their sections of
- * {@code benchmarks.json}, the others are kept (named in {@code environment.keptFromEarlierRun}
- * with that run's start), the targets are evaluated again over the whole, and the saturation
+ * {@code benchmarks.json}, the others are kept (named in {@code environment.keptFromEarlierRuns}
+ * with the start of the run that measured them), the targets are evaluated again over the whole, and the saturation
  * series is read back from {@code saturation.csv} when saturation did not run.
  */
 final class PartialRun {
@@ -32,12 +32,14 @@ final class PartialRun {
         Map<String, Object> earlier = Json.MAPPER.readValue(json.toFile(), LinkedHashMap.class);
         Map<String, Object> merged = new LinkedHashMap<>();
         Map<String, Object> env = new LinkedHashMap<>((Map<String, Object>) fresh.get("environment"));
-        List<String> kept = new ArrayList<>();
+        Map<String, Object> earlierEnv = earlier.get("environment") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        Map<String, Object> origins = earlierEnv.get("keptFromEarlierRuns") instanceof Map<?, ?> o ? (Map<String, Object>) o : Map.of();
+        Map<String, Object> kept = new LinkedHashMap<>();
         merged.put("environment", env);
         for (Map.Entry<String, Object> e : earlier.entrySet()) {
             if (!NOT_SECTIONS.contains(e.getKey()) && !fresh.containsKey(e.getKey())) {
                 merged.put(e.getKey(), e.getValue());
-                kept.add(e.getKey());
+                kept.put(e.getKey(), origins.getOrDefault(e.getKey(), String.valueOf(earlierEnv.get("startedAt"))));
             }
         }
         for (Map.Entry<String, Object> e : fresh.entrySet()) {
@@ -45,8 +47,7 @@ final class PartialRun {
                 merged.put(e.getKey(), e.getValue());
             }
         }
-        Object earlierStart = earlier.get("environment") instanceof Map<?, ?> m ? m.get("startedAt") : null;
-        env.put("keptFromEarlierRun", Map.of("sections", kept, "startedAt", String.valueOf(earlierStart)));
+        env.put("keptFromEarlierRuns", kept);
         merged.put("saturationSeries", fresh.containsKey("saturation") ? fresh.get("saturationSeries") : series(out.resolve("saturation.csv")));
         merged.put("targets", Targets.asMaps(Targets.evaluate(merged)));
         return merged;
