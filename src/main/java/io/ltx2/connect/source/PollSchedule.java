@@ -59,10 +59,10 @@ interface PollSchedule {
      * range, then what was learnt), so the tasks that finish before it, all but about 5 %, are seen at
      * most a target delay late; then a call every target delay while the task is within the expected
      * range; past the longest expected time the intervals grow with the lateness. All within the min
-     * and max intervals. The p95 detection delay is about the target delay, and the calls per task
-     * about 1 + (expected generation time - first call) / target delay + 1/2. Against the simulator's
-     * times, once learnt, this is within a few per cent of the fewest calls any schedule can make
-     * for the same p95 delay (docs/benchmarks.md, frontier scenario).
+     * and max intervals. The p95 detection delay is about the target delay, and a task costs one
+     * call plus one per target delay (rounded up) by which its generation outlasts the first call.
+     * Against the simulator's times, once learnt, this is within a few per cent of the fewest calls
+     * any schedule can make for the same p95 delay (docs/benchmarks.md, frontier scenario).
      */
     final class Adaptive implements PollSchedule {
         static final double FIRST_POLL_QUANTILE = 0.05;
