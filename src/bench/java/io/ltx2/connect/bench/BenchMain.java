@@ -24,7 +24,9 @@ import java.util.Set;
  */
 public final class BenchMain {
     private static final Logger log = LoggerFactory.getLogger(BenchMain.class);
-    static final List<String> SCENARIOS = List.of("micro", "saturation", "detection", "throughput", "cpu", "heap", "recovery");
+    static final List<String> SCENARIOS = List.of("micro", "frontier", "saturation", "detection", "throughput", "cpu", "heap", "recovery");
+    /** Scenarios that run in-process, without the embedded Kafka. */
+    private static final Set<String> NO_KAFKA = Set.of("micro", "frontier");
 
     private BenchMain() {
     }
@@ -38,7 +40,7 @@ public final class BenchMain {
             only.remove("micro");
         }
         Map<String, Object> results = run(BenchConfig.of(mode, opts), only);
-        write(out, results);
+        write(out, opts.containsKey("merge") ? PartialRun.merge(out, results) : results);
         log.info("Results written to {}", out.toAbsolutePath());
         System.exit(0); // Kafka leaves non-daemon threads behind
     }
@@ -58,8 +60,11 @@ public final class BenchMain {
         if (only.contains("micro")) {
             results.put("micro", guarded("micro", () -> MicroRunner.run(cfg)));
         }
+        if (only.contains("frontier")) {
+            results.put("frontier", guarded("frontier", () -> new FrontierBenchmark().run(cfg)));
+        }
         SaturationBenchmark saturation = new SaturationBenchmark();
-        if (!"smoke".equals(cfg.mode()) && only.stream().anyMatch(s -> !s.equals("micro"))) {
+        if (!"smoke".equals(cfg.mode()) && only.stream().anyMatch(s -> !NO_KAFKA.contains(s))) {
             log.info("Starting the embedded Kafka broker and 2 Connect workers");
             try (BenchKafka kafka = BenchKafka.start(2)) {
                 if (only.contains("saturation")) {
@@ -143,6 +148,7 @@ public final class BenchMain {
         Files.writeString(out.resolve("benchmarks.svg"), SvgPlot.render("ltx2-kafka-connect benchmarks (" + env.get("mode") + ", "
                 + env.get("startedAt") + ")", ours, naive, delays));
         Files.writeString(out.resolve("summary.md"), summary(results));
+        FrontierBenchmark.writePlot(out, results);
     }
 
     @SuppressWarnings("unchecked")

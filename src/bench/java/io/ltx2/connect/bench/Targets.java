@@ -45,6 +45,7 @@ final class Targets {
             double cp = num(cast(c.get("detectionDelayApiSec")), "p95");
             checks.add(new Check("detection: callback p95 delay incl. the confirming call (API s)", "< 0.5 + confirming call", fmt(cp), cp < 0.5));
         }
+        FrontierBenchmark.checks(results, checks);
         Map<String, Object> thr = section(results, "throughput");
         if (thr != null && thr.get("zeroLatency") != null) {
             double z = num(cast(thr.get("zeroLatency")), "submitsPerSecond");

@@ -50,9 +50,10 @@ public class LtxSourceConfig extends LtxConfig {
     public static final int MAX_OUTSTANDING_DEFAULT = 100_000;
 
     public static final String POLL_SCHEDULE = "ltx.poll.schedule";
-    private static final String POLL_SCHEDULE_DOC = "adaptive: the first status call near the expected completion time (from resolution, "
-            + "duration and LoRA, learnt from the completions observed), then shrinking intervals; fixed: wait "
-            + "ltx.poll.fixed.initial.delay.ms, then poll every ltx.poll.fixed.interval.ms (the vendor's advice).";
+    private static final String POLL_SCHEDULE_DOC = "adaptive: the first status call ltx.poll.target.delay.ms after the 5th percentile of "
+            + "the generation time expected for the task's resolution, duration and LoRA (learnt from the completions observed), then one "
+            + "every ltx.poll.target.delay.ms; fixed: wait ltx.poll.fixed.initial.delay.ms, then poll every ltx.poll.fixed.interval.ms "
+            + "(the vendor's advice).";
     public static final String POLL_SCHEDULE_DEFAULT = "adaptive";
 
     public static final String POLL_FIXED_INITIAL_DELAY_MS = "ltx.poll.fixed.initial.delay.ms";
@@ -73,9 +74,10 @@ public class LtxSourceConfig extends LtxConfig {
     public static final long POLL_MIN_INTERVAL_MS_DEFAULT = 2_000L;
 
     public static final String POLL_TARGET_DELAY_MS = "ltx.poll.target.delay.ms";
-    private static final String POLL_TARGET_DELAY_MS_DOC = "Adaptive schedule: interval between status calls while a task is within its "
-            + "expected generation time, so a completion is detected at most about this late. Smaller detects sooner and costs more calls "
-            + "(about one call per interval of the spread of generation times). Kept within the min and max intervals.";
+    private static final String POLL_TARGET_DELAY_MS_DOC = "Adaptive schedule: the p95 detection delay aimed at. The first status call "
+            + "comes this long after the 5th percentile of the expected generation time, then one every this interval while the task is "
+            + "within its expected time, so about 95% of the completions are seen at most this late. Smaller detects sooner and costs "
+            + "more calls (one more for each such interval a generation outlasts the first call). Kept within the min and max intervals.";
     public static final long POLL_TARGET_DELAY_MS_DEFAULT = 4_000L;
 
     public static final String POLL_MAX_INTERVAL_MS = "ltx.poll.max.interval.ms";
