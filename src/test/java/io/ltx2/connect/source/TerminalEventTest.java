@@ -31,7 +31,7 @@ class TerminalEventTest {
         Struct s = TerminalEvent.fromStatus(FIRST_ATTEMPT, status, 62_000L);
         s.validate();
         assertThat(s.schema().name()).isEqualTo("io.ltx2.connect.TerminalEvent");
-        assertThat(s.schema().version()).isEqualTo(2);
+        assertThat(s.schema().version()).isEqualTo(3);
         assertThat(s.getString("requestId")).isEqualTo("req-1");
         assertThat(s.getString("taskId")).isEqualTo("task-1");
         assertThat(s.getString("state")).isEqualTo("success");
@@ -43,7 +43,7 @@ class TerminalEventTest {
         assertThat(s.getInt64("submitTime")).isEqualTo(1_000L);
         assertThat(s.getInt64("detectTime")).isEqualTo(62_000L);
         assertThat(s.getString("sourceTopic")).isEqualTo("requests");
-        assertThat(s.getInt32("sourcePartition")).isEqualTo(2);
+        assertThat(s.getInt32("sourcePartition")).isEqualTo(3);
         assertThat(s.getInt64("sourceOffset")).isEqualTo(77L);
         assertThat(s.getString("input")).contains("\"prompt\":\"A fox\"").contains("\"aspect_ratio\":\"16:9\"");
         assertThat(s.getInt32("attempt")).isEqualTo(1);
@@ -58,7 +58,7 @@ class TerminalEventTest {
         Struct s = TerminalEvent.failed(adopted, TerminalEvent.TIMEOUT, "too slow", 9_000L);
         s.validate();
         assertThat(s.getInt32("attempt")).isEqualTo(3);
-        assertThat(s.getInt32("earlierAttempts")).isEqualTo(2);
+        assertThat(s.getInt32("earlierAttempts")).isEqualTo(3);
         assertThat(s.getBoolean("adopted")).isTrue();
 
         ConnectHeaders headers = EventFactory.headers(adopted);
