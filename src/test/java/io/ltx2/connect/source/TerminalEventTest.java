@@ -43,7 +43,7 @@ class TerminalEventTest {
         assertThat(s.getInt64("submitTime")).isEqualTo(1_000L);
         assertThat(s.getInt64("detectTime")).isEqualTo(62_000L);
         assertThat(s.getString("sourceTopic")).isEqualTo("requests");
-        assertThat(s.getInt32("sourcePartition")).isEqualTo(3);
+        assertThat(s.getInt32("sourcePartition")).isEqualTo(2);
         assertThat(s.getInt64("sourceOffset")).isEqualTo(77L);
         assertThat(s.getString("input")).contains("\"prompt\":\"A fox\"").contains("\"aspect_ratio\":\"16:9\"");
         assertThat(s.getInt32("attempt")).isEqualTo(1);
@@ -58,7 +58,7 @@ class TerminalEventTest {
         Struct s = TerminalEvent.failed(adopted, TerminalEvent.TIMEOUT, "too slow", 9_000L);
         s.validate();
         assertThat(s.getInt32("attempt")).isEqualTo(3);
-        assertThat(s.getInt32("earlierAttempts")).isEqualTo(3);
+        assertThat(s.getInt32("earlierAttempts")).isEqualTo(2);
         assertThat(s.getBoolean("adopted")).isTrue();
 
         ConnectHeaders headers = EventFactory.headers(adopted);
@@ -120,5 +120,27 @@ class TerminalEventTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void version3AddsTheArchiveFieldsAsOptionalFieldsSoEarlierReadersReadOn() {
+        TaskStatus status = new TaskStatus("task-1", TaskState.SUCCESS, "success", List.of("https://x/v.mp4"), null, null,
+                1_100L, 61_000L, 59_900L);
+        Struct plain = TerminalEvent.fromStatus(FIRST_ATTEMPT, status, 62_000L);
+        assertThat(plain.getArray("archivedUrls")).isNull();
+        assertThat(plain.getString("archiveFailure")).isNull();
+        for (String field : List.of("archivedUrls", "archivedHttpsUrls", "archiveFailure", "attempt", "earlierAttempts", "adopted")) {
+            assertThat(TerminalEvent.SCHEMA.field(field).schema().isOptional()).as(field).isTrue();
+        }
+        Struct archived = TerminalEvent.archived(TerminalEvent.fromStatus(FIRST_ATTEMPT, status, 62_000L),
+                List.of("s3://b/k-0.mp4"), List.of("https://s3/b/k-0.mp4?X-Amz-Signature=s"));
+        archived.validate();
+        assertThat(archived.<String>getArray("archivedUrls")).containsExactly("s3://b/k-0.mp4");
+        assertThat(archived.<String>getArray("archivedHttpsUrls")).hasSize(1);
+        assertThat(archived.<String>getArray("resultUrls")).as("the original URLs stay").containsExactly("https://x/v.mp4");
+        Struct failed = TerminalEvent.archiveFailed(TerminalEvent.fromStatus(FIRST_ATTEMPT, status, 62_000L), "RESULT_URL_GONE: HTTP 410");
+        failed.validate();
+        assertThat(failed.getString("archiveFailure")).startsWith("RESULT_URL_GONE");
+        assertThat(failed.getString("state")).isEqualTo("success");
     }
 }
