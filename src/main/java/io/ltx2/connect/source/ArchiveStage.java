@@ -134,6 +134,11 @@ final class ArchiveStage implements RequestRegistry.Output, AutoCloseable {
         return waiting.isEmpty() ? wait : Math.min(wait, WAIT_MS);
     }
 
+    @Override
+    public String toString() {
+        return "on: " + archiver;
+    }
+
     /** Stops the transfers; the held events are dropped with their offsets unresolved, so the next owner archives and emits them. */
     @Override
     public void close() {
