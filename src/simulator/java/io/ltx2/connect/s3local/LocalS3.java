@@ -40,16 +40,25 @@ public final class LocalS3 implements AutoCloseable {
     private final BlobStore store;
     private final FaultyBlobStore faults;
     private final S3Proxy proxy;
+    private final String accessKeyId;
+    private final String secretAccessKey;
 
-    private LocalS3(BlobStoreContext context, FaultyBlobStore faults, S3Proxy proxy) {
+    private LocalS3(BlobStoreContext context, FaultyBlobStore faults, S3Proxy proxy, String accessKeyId, String secretAccessKey) {
+        this.accessKeyId = accessKeyId;
+        this.secretAccessKey = secretAccessKey;
         this.context = context;
         this.store = context.getBlobStore();
         this.faults = faults;
         this.proxy = proxy;
     }
 
-    /** Starts the store with these buckets. */
+    /** Starts the store with these buckets, for the test key pair ({@link #ACCESS_KEY_ID}, {@link #SECRET_ACCESS_KEY}). */
     public static LocalS3 start(String... buckets) throws Exception {
+        return withCredentials(ACCESS_KEY_ID, SECRET_ACCESS_KEY, buckets);
+    }
+
+    /** Starts the store with these buckets, for this key pair. */
+    public static LocalS3 withCredentials(String accessKeyId, String secretAccessKey, String... buckets) throws Exception {
         BlobStoreContext context = ContextBuilder.newBuilder("transient").credentials("local", "local").build(BlobStoreContext.class);
         BlobStore raw = context.getBlobStore();
         for (String bucket : buckets) {
@@ -57,7 +66,7 @@ public final class LocalS3 implements AutoCloseable {
         }
         FaultyBlobStore faults = new FaultyBlobStore(raw);
         S3Proxy proxy = S3Proxy.builder().blobStore(faults).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY_ID, SECRET_ACCESS_KEY).build();
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKeyId, secretAccessKey).build();
         proxy.start();
         long deadline = System.currentTimeMillis() + 30_000;
         while (!"STARTED".equals(proxy.getState())) {
@@ -68,7 +77,7 @@ public final class LocalS3 implements AutoCloseable {
             }
             Thread.sleep(10);
         }
-        return new LocalS3(context, faults, proxy);
+        return new LocalS3(context, faults, proxy, accessKeyId, secretAccessKey);
     }
 
     /** {@code http://127.0.0.1:PORT}. */
@@ -84,8 +93,8 @@ public final class LocalS3 implements AutoCloseable {
         c.put("ltx.archive.endpoint", endpoint());
         c.put("ltx.archive.path.style.access", "true");
         c.put("ltx.archive.region", REGION);
-        c.put("ltx.archive.access.key.id", ACCESS_KEY_ID);
-        c.put("ltx.archive.secret.access.key", SECRET_ACCESS_KEY);
+        c.put("ltx.archive.access.key.id", accessKeyId);
+        c.put("ltx.archive.secret.access.key", secretAccessKey);
         return c;
     }
 
