@@ -18,8 +18,9 @@ import java.util.Map;
  * Copies one result URL to its object, streaming: the download's body is read into one part buffer of
  * {@code ltx.archive.part.size.bytes} at a time and each full buffer goes to the store before the next
  * is read, so a transfer holds at most one part whatever the video's size. A video that fits in one
- * part is one PUT; a larger one a multipart upload. While the bytes stream, SHA-256 and MD5 are computed;
- * every PUT and part carries its Content-MD5, so the store refuses damaged bytes itself.
+ * part is one PUT; a larger one a multipart upload. While the bytes stream, the SHA-256 of the whole and the
+ * MD5 of each part are computed; every PUT and part carries its Content-MD5, so the store refuses damaged
+ * bytes itself.
  *
  * <p>Verified before the object counts as archived: the bytes read equal the download's Content-Length
  * (checked before the object is written), the store's ETag equals the MD5 (one PUT) or the MD5 of the
@@ -97,9 +98,11 @@ final class VideoTransfer {
             checkLength(src.download(), total, src.url());
             String etag = store.completeMultipart(key, uploadId, etags);
             completed = true;
-            checkEtag(key, etag, digests.wholeMd5Hex(), digests.compositeMd5Hex() + "-" + etags.size());
+            String composite = digests.compositeMd5Hex() + "-" + etags.size();
+            checkEtag(key, etag, null, composite);
             metadata.put(SHA256_METADATA, digests.sha256Hex());
-            checkEtag(key, store.replaceMetadata(key, type, metadata), digests.wholeMd5Hex(), digests.compositeMd5Hex() + "-" + etags.size());
+            // The copy's ETag is the whole object's MD5 on S3 (not computed here: size and sha256 are read back instead), or the parts' form.
+            checkEtag(key, store.replaceMetadata(key, type, metadata), null, composite);
             return total;
         } finally {
             if (!completed) {
@@ -168,17 +171,15 @@ final class VideoTransfer {
         }
     }
 
-    /** SHA-256 and MD5 of the whole video, and the MD5 of each part for the multipart ETag. */
+    /** SHA-256 of the whole video, and the MD5 of each part (its Content-MD5, and the multipart ETag from them). */
     private static final class Digests {
         private final MessageDigest sha256 = digest("SHA-256");
-        private final MessageDigest md5 = digest("MD5");
         private final MessageDigest partMd5s = digest("MD5");
         private String sha256Hex;
 
         /** Adds a part; returns its MD5. */
         byte[] part(byte[] data, int length) {
             sha256.update(data, 0, length);
-            md5.update(data, 0, length);
             MessageDigest part = digest("MD5");
             part.update(data, 0, length);
             byte[] partMd5 = part.digest();
@@ -191,14 +192,6 @@ final class VideoTransfer {
                 sha256Hex = HEX.formatHex(sha256.digest());
             }
             return sha256Hex;
-        }
-
-        String wholeMd5Hex() {
-            try {
-                return HEX.formatHex(((MessageDigest) md5.clone()).digest());
-            } catch (CloneNotSupportedException e) {
-                throw new IllegalStateException(e);
-            }
         }
 
         String compositeMd5Hex() {

@@ -59,7 +59,22 @@ public final class LocalS3 implements AutoCloseable {
 
     /** Starts the store with these buckets, for this key pair. */
     public static LocalS3 withCredentials(String accessKeyId, String secretAccessKey, String... buckets) throws Exception {
-        BlobStoreContext context = ContextBuilder.newBuilder("transient").credentials("local", "local").build(BlobStoreContext.class);
+        return start(ContextBuilder.newBuilder("transient").credentials("local", "local").build(BlobStoreContext.class), accessKeyId,
+                secretAccessKey, buckets);
+    }
+
+    /**
+     * Starts the store on jclouds' filesystem blob store under {@code dir} instead of memory (the benchmark: its
+     * objects stay out of the heap it measures), for the test key pair.
+     */
+    public static LocalS3 onDisk(java.nio.file.Path dir, String... buckets) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("jclouds.filesystem.basedir", dir.toAbsolutePath().toString());
+        return start(ContextBuilder.newBuilder("filesystem").credentials("local", "local").overrides(p).build(BlobStoreContext.class),
+                ACCESS_KEY_ID, SECRET_ACCESS_KEY, buckets);
+    }
+
+    private static LocalS3 start(BlobStoreContext context, String accessKeyId, String secretAccessKey, String... buckets) throws Exception {
         BlobStore raw = context.getBlobStore();
         for (String bucket : buckets) {
             raw.createContainerInLocation(null, bucket);

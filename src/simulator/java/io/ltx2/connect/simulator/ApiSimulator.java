@@ -77,7 +77,7 @@ public final class ApiSimulator implements AutoCloseable {
         this.dice = new FaultDice(config.seed());
         this.controls = new LiveControls(clock, config.limitsEnabled());
         this.planner = new TaskPlanner(config.model(), config.seed(), times, config.results().perTask());
-        this.results = new ResultFiles(state, clock, config.results().bytes(), config.results().ttl().toMillis());
+        this.results = new ResultFiles(state, clock, config.results());
     }
 
     public static Builder builder() {

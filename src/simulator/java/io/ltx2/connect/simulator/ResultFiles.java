@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code <origin>/results/<model>/<taskId>-<index>.mp4}), as the API's CDN serves the real videos: no
  * key needed, Content-Type {@code video/mp4}, a Content-Length, and deterministic bytes (an MP4
  * {@code ftyp} box, then a pseudo-random stream seeded by the task id and index) of the configured size,
- * generated while they are written (nothing is held in memory). Like the real API's URLs they expire:
+ * generated while they are written (nothing is held in memory), optionally at a bandwidth per download. Like the real API's URLs they expire:
  * {@code resultTtl} after the task's completion they answer 410 Gone; a task that is unknown, not (yet)
  * successful, or an index past its results answers 404.
  */
@@ -29,6 +29,7 @@ public final class ResultFiles {
     private final Clock clock;
     private final long bytes;
     private final long ttlMs;
+    private final long bytesPerSecond;
     private final AtomicLong served = new AtomicLong();
     private final AtomicLong bytesServed = new AtomicLong();
     private final AtomicLong expired = new AtomicLong();
@@ -37,11 +38,12 @@ public final class ResultFiles {
     public record Counts(long served, long bytes, long expired) {
     }
 
-    ResultFiles(SimulatorState state, Clock clock, long bytes, long ttlMs) {
+    ResultFiles(SimulatorState state, Clock clock, SimulatorConfig.Results results) {
         this.state = state;
         this.clock = clock;
-        this.bytes = bytes;
-        this.ttlMs = ttlMs;
+        this.bytes = results.bytes();
+        this.ttlMs = results.ttl().toMillis();
+        this.bytesPerSecond = results.bytesPerSecond();
     }
 
     Counts counts() {
@@ -82,18 +84,33 @@ public final class ResultFiles {
             ex.sendResponseHeaders(200, bytes);
             Content content = new Content(taskId, index);
             byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(1, bytes))];
+            long started = System.nanoTime();
             try (OutputStream out = ex.getResponseBody()) {
-                for (long left = bytes; left > 0; ) {
-                    int n = (int) Math.min(chunk.length, left);
+                for (long sent = 0; sent < bytes; ) {
+                    int n = (int) Math.min(chunk.length, bytes - sent);
                     content.next(chunk, n);
                     out.write(chunk, 0, n);
-                    left -= n;
+                    sent += n;
                     bytesServed.addAndGet(n);
+                    pace(started, sent);
                 }
             }
             served.incrementAndGet();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException e) {
             log.debug("result download of {}-{} ended early: {}", taskId, index, e.toString()); // the client went away
+        }
+    }
+
+    /** With a rate set, sleeps until {@code sent} bytes are due: a CDN's per-connection bandwidth. */
+    private void pace(long startedNanos, long sent) throws InterruptedException {
+        if (bytesPerSecond > 0) {
+            long dueNanos = startedNanos + sent * 1_000_000_000L / bytesPerSecond;
+            long wait = dueNanos - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
         }
     }
 
@@ -126,16 +143,26 @@ public final class ResultFiles {
             this.state = FaultDice.mix(taskId.hashCode() * 31L + index) | 1;
         }
 
+        private long word;
+        private int wordLeft;
+
+        /** The next {@code n} bytes: eight from each xorshift step. */
         void next(byte[] into, int n) {
             for (int i = 0; i < n; i++, position++) {
                 if (position < FTYP.length) {
                     into[i] = FTYP[(int) position];
                     continue;
                 }
-                state ^= state << 13;
-                state ^= state >>> 7;
-                state ^= state << 17;
-                into[i] = (byte) state;
+                if (wordLeft == 0) {
+                    state ^= state << 13;
+                    state ^= state >>> 7;
+                    state ^= state << 17;
+                    word = state;
+                    wordLeft = 8;
+                }
+                into[i] = (byte) word;
+                word >>>= 8;
+                wordLeft--;
             }
         }
     }

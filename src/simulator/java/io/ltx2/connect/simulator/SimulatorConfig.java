@@ -40,9 +40,10 @@ record SimulatorConfig(int port, Set<String> apiKeys, Set<String> forbiddenKeys,
      * @param bytes   size of each file
      * @param ttl     how long after the task's completion its URLs answer (then 410), not scaled
      * @param perTask result URLs per task
+     * @param bytesPerSecond bandwidth of one download (a CDN's per connection); 0 for as fast as it goes
      */
-    record Results(long bytes, Duration ttl, int perTask) {
-        static final Results DEFAULT = new Results(1024 * 1024, Duration.ofHours(24), 1);
+    record Results(long bytes, Duration ttl, int perTask, long bytesPerSecond) {
+        static final Results DEFAULT = new Results(1024 * 1024, Duration.ofHours(24), 1, 0);
     }
 
 

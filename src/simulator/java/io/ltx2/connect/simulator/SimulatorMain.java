@@ -35,6 +35,7 @@ public final class SimulatorMain {
             "  --result-bytes N         size of each result file served at the result URLs (default 1048576)",
             "  --result-ttl-ms N        result URLs answer 410 Gone this long after completion (default 86400000)",
             "  --results-per-task N     result URLs (videos) per successful task (default 1)",
+            "  --result-bytes-per-second N  bandwidth of each result download (default 0: unlimited)",
             "  --faults JSON            initial faults, same fields as POST /_sim/faults, e.g. '{\"statusErrorRate\":0.05}'",
             "  --tls-keystore FILE      serve HTTPS with the key and certificate of this PKCS12 keystore",
             "  --tls-password PW        password of the keystore and its key (default empty)",
@@ -138,6 +139,7 @@ public final class SimulatorMain {
             case "--result-bytes" -> b.resultBytes(Long.parseLong(v));
             case "--result-ttl-ms" -> b.resultTtl(Duration.ofMillis(Long.parseLong(v)));
             case "--results-per-task" -> b.resultsPerTask(Integer.parseInt(v));
+            case "--result-bytes-per-second" -> b.resultBytesPerSecond(Long.parseLong(v));
             default -> throw new IllegalArgumentException("unknown option " + flag);
         }
     }

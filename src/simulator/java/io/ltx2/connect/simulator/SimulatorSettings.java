@@ -156,19 +156,28 @@ abstract class SimulatorSettings<B extends SimulatorSettings<B>> {
         if (bytes < 0) {
             throw new IllegalArgumentException("resultBytes must be >= 0, was " + bytes);
         }
-        results = new SimulatorConfig.Results(bytes, results.ttl(), results.perTask());
+        results = new SimulatorConfig.Results(bytes, results.ttl(), results.perTask(), results.bytesPerSecond());
         return self();
     }
 
     /** How long after a task's completion its result URLs answer; then 410 Gone (default 24 h, not scaled). */
     public B resultTtl(Duration ttl) {
-        results = new SimulatorConfig.Results(results.bytes(), Objects.requireNonNull(ttl, "ttl"), results.perTask());
+        results = new SimulatorConfig.Results(results.bytes(), Objects.requireNonNull(ttl, "ttl"), results.perTask(), results.bytesPerSecond());
         return self();
     }
 
     /** Result URLs (videos) per successful task (default 1). */
     public B resultsPerTask(int n) {
-        results = new SimulatorConfig.Results(results.bytes(), results.ttl(), positive("resultsPerTask", n));
+        results = new SimulatorConfig.Results(results.bytes(), results.ttl(), positive("resultsPerTask", n), results.bytesPerSecond());
+        return self();
+    }
+
+    /** Bandwidth of each result download in bytes per second, like a CDN's per connection (default 0: unlimited). */
+    public B resultBytesPerSecond(long rate) {
+        if (rate < 0) {
+            throw new IllegalArgumentException("resultBytesPerSecond must be >= 0, was " + rate);
+        }
+        results = new SimulatorConfig.Results(results.bytes(), results.ttl(), results.perTask(), rate);
         return self();
     }
 
