@@ -75,8 +75,8 @@ public final class ArchiveConfig {
     public static final int MAX_CONCURRENT_DEFAULT = 4;
 
     public static final String MAX_QUEUED = "ltx.archive.max.queued";
-    private static final String MAX_QUEUED_DOC = "Successful requests one task lets wait for their archive (transferring or queued): above "
-            + "this the task makes no status calls and reads no tracking records until the queue is shorter.";
+    private static final String MAX_QUEUED_DOC = "Successful requests one task lets wait for their archive (transferring or queued): while "
+            + "this many wait, the task makes no status calls and reads no tracking records, until the queue is shorter.";
     public static final int MAX_QUEUED_DEFAULT = 32;
 
     public static final String PART_SIZE = "ltx.archive.part.size.bytes";

@@ -119,7 +119,7 @@ final class ArchiveStage implements RequestRegistry.Output, AutoCloseable {
         return n;
     }
 
-    /** True while more successes wait than {@code ltx.archive.max.queued}: the task makes no status calls and reads nothing. */
+    /** True while {@code ltx.archive.max.queued} successes wait: the task makes no status calls and reads nothing. */
     boolean full() {
         return waiting.size() >= maxQueued;
     }
