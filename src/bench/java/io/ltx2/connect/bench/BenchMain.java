@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class BenchMain {
     private static final Logger log = LoggerFactory.getLogger(BenchMain.class);
-    static final List<String> SCENARIOS = List.of("micro", "frontier", "saturation", "detection", "throughput", "cpu", "heap", "recovery");
+    static final List<String> SCENARIOS = List.of("micro", "frontier", "saturation", "detection", "throughput", "cpu", "heap", "recovery", "archive");
     /** Scenarios that run in-process, without the embedded Kafka. */
     private static final Set<String> NO_KAFKA = Set.of("micro", "frontier");
 
@@ -33,6 +33,11 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = parse(args);
+        opts.forEach((k, v) -> {
+            if (k.startsWith("archive-")) {
+                ARCHIVE_OPTIONS.put(k, v);
+            }
+        });
         String mode = opts.getOrDefault("mode", "default");
         Path out = Path.of(opts.getOrDefault("out", "results"));
         Set<String> only = opts.containsKey("only") ? new HashSet<>(Arrays.asList(opts.get("only").split(","))) : new HashSet<>(SCENARIOS);
@@ -85,6 +90,10 @@ public final class BenchMain {
                 if (only.contains("recovery")) {
                     results.put("recovery", guarded("recovery", () -> new RecoveryBenchmark().run(kafka, cfg)));
                 }
+                if (only.contains("archive")) {
+                    results.put("archive", guarded("archive", () -> new ArchiveBenchmark().run(kafka, cfg,
+                            archiveSize(cfg, "archive-videos", 32, 8), archiveSize(cfg, "archive-mb", 6, 2))));
+                }
             }
         }
         results.put("saturationSeries", Map.of("ours", saturation.series().ours(), "naive", saturation.series().naive()));
@@ -93,6 +102,15 @@ public final class BenchMain {
         env.put("totalSeconds", Math.round((System.nanoTime() - started) / 1e9));
         return results;
     }
+
+    /** The archive scenario's size: {@code --key value} (kept in the environment's options), else its default (quick: the smaller one). */
+    private static int archiveSize(BenchConfig cfg, String key, int normal, int quick) {
+        String v = ARCHIVE_OPTIONS.get(key);
+        return v != null ? Integer.parseInt(v) : "quick".equals(cfg.mode()) ? quick : normal;
+    }
+
+    /** The archive scenario's command-line options (--archive-videos, --archive-mb). */
+    private static final Map<String, String> ARCHIVE_OPTIONS = new HashMap<>();
 
     /** The machine's 1-minute load average (other builds share it): context for the figures. */
     private static double loadAverage() {

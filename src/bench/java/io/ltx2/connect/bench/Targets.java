@@ -67,6 +67,12 @@ final class Targets {
             double mb = num(heap, "extrapolatedMbAt100k");
             checks.add(new Check("cost: source heap at 100,000 outstanding tasks (MB)", "<= 256", fmt(mb), mb <= 256));
         }
+        Map<String, Object> arch = section(results, "archive");
+        if (arch != null && arch.get("cdn16MBps") instanceof Map<?, ?> cdn) {
+            double r = num(cast(cdn), "ratioOursToBaseline");
+            checks.add(new Check("archive: MB/s through one source task / sequential download-then-upload, 16 MB/s per download", "> 1",
+                    fmt(r), r > 1));
+        }
         Map<String, Object> rec = section(results, "recovery");
         if (rec != null && rec.get("rebalanceMs") != null) {
             checks.add(new Check("recovery: first event after a worker stop vs rebalance (ms)", "reported, no target",

@@ -25,7 +25,7 @@ public class LtxSourceConfig extends LtxConfig {
 
     public static final String EVENTS_TOPIC = "ltx.events.topic";
     private static final String EVENTS_TOPIC_DOC = "Topic of the terminal events (key = request id, value = struct "
-            + "io.ltx2.connect.TerminalEvent v2): exactly one per request (per request record), state success, failed or rejected.";
+            + "io.ltx2.connect.TerminalEvent v3): exactly one per request (per request record), state success, failed or rejected.";
     public static final String EVENTS_TOPIC_DEFAULT = "ltx.events";
 
     public static final String TASK_TIMEOUT_MS = "ltx.task.timeout.ms";
@@ -188,7 +188,7 @@ public class LtxSourceConfig extends LtxConfig {
                         CALLBACK_MAX_BODY_BYTES_DOC, CALLBACK_GROUP, ++order, Width.SHORT, "Max body (bytes)")
                 .define(CALLBACK_SAFETY_POLL_MS, Type.LONG, CALLBACK_SAFETY_POLL_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
                         CALLBACK_SAFETY_POLL_MS_DOC, CALLBACK_GROUP, ++order, Width.SHORT, "Safety-net poll interval (ms)");
-        return CallbackConfig.define(def, CALLBACK_GROUP, order);
+        return ArchiveConfig.define(CallbackConfig.define(def, CALLBACK_GROUP, order));
     }
 
     public LtxSourceConfig(Map<String, ?> props) {
@@ -219,6 +219,7 @@ public class LtxSourceConfig extends LtxConfig {
         if (events != null && tracking != null && events.value() != null && events.value().equals(tracking.value())) {
             events.addErrorMessage(EVENTS_TOPIC + " must differ from " + TRACKING_TOPIC);
         }
+        ArchiveConfig.validateCrossField(props, results);
     }
 
     /** What is wrong with a callback token, or null; the token itself never appears in the message. */

@@ -78,7 +78,7 @@ class LtxApiClientTest {
         TaskStatus status = last[0];
         assertThat(status.taskId()).isEqualTo(taskId);
         assertThat(status.state()).isEqualTo(TaskState.SUCCESS);
-        assertThat(status.resultUrls()).singleElement().asString().startsWith("https://").endsWith(taskId + ".mp4");
+        assertThat(status.resultUrls()).singleElement().asString().startsWith("http://127.0.0.1:").endsWith(taskId + "-0.mp4");
         assertThat(status.createTime()).isPositive();
         assertThat(status.completeTime()).isGreaterThan(status.createTime());
         assertThat(status.costTime()).isPositive();
