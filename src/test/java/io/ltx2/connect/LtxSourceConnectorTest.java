@@ -2,6 +2,7 @@ package io.ltx2.connect;
 
 import io.ltx2.connect.archive.ArchiveSettings;
 import io.ltx2.connect.config.ArchiveConfig;
+import io.ltx2.connect.config.CallbackConfig;
 import io.ltx2.connect.config.LtxSourceConfig;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -68,12 +69,12 @@ class LtxSourceConnectorTest {
     @Test
     void validateReportsCrossFieldErrorsOnTheField() {
         Map<String, String> c = config();
-        c.put(LtxSourceConfig.CALLBACK_ENABLED, "true");
-        assertThat(errors(c, LtxSourceConfig.CALLBACK_TOKEN)).anyMatch(m -> m.contains("is required"));
-        c.put(LtxSourceConfig.CALLBACK_TOKEN, "short");
-        assertThat(errors(c, LtxSourceConfig.CALLBACK_TOKEN)).anyMatch(m -> m.contains("at least 16"));
-        c.put(LtxSourceConfig.CALLBACK_TOKEN, "a-long-enough-token-0123");
-        assertThat(errors(c, LtxSourceConfig.CALLBACK_TOKEN)).isEmpty();
+        c.put(CallbackConfig.ENABLED, "true");
+        assertThat(errors(c, CallbackConfig.TOKEN)).anyMatch(m -> m.contains("is required"));
+        c.put(CallbackConfig.TOKEN, "short");
+        assertThat(errors(c, CallbackConfig.TOKEN)).anyMatch(m -> m.contains("at least 16"));
+        c.put(CallbackConfig.TOKEN, "a-long-enough-token-0123");
+        assertThat(errors(c, CallbackConfig.TOKEN)).isEmpty();
         c.put(LtxSourceConfig.EVENTS_TOPIC, "tasks");
         assertThat(errors(c, LtxSourceConfig.EVENTS_TOPIC)).anyMatch(m -> m.contains("must differ"));
         c.put(LtxSourceConfig.POLL_SCHEDULE, "sometimes");
