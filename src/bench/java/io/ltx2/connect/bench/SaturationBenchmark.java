@@ -63,7 +63,8 @@ final class SaturationBenchmark {
             List<Workload.Request> requests = Workload.mixed("sat", n, 42);
             try (EventReader events = new EventReader(kafka.bootstrap(), "sat-events");
                  SimSampler oursSampler = new SimSampler(ours, 250);
-                 SimSampler naiveSampler = new SimSampler(naive, 250)) {
+                 SimSampler naiveSampler = new SimSampler(naive, 250);
+                 AckLatency.Sampler ack = new AckLatency.Sampler("sat-sink", 10_000)) {
                 var cpuBefore = ThreadCpu.snapshot(threads);
                 long start = System.nanoTime();
                 kafka.produce("sat-naive-requests", requests);
@@ -83,6 +84,7 @@ final class SaturationBenchmark {
                 o.put("allEventsWithinTimeout", done);
                 o.put("duplicateSubmissions", oursStats.duplicateSubmissions());
                 o.put("statusCallsPerTask", Stats.round(oursStats.meanStatusCallsPerTask(), 2));
+                o.put("crashWindow", ack.steady().toMap());
                 Map<String, Object> nv = pipelineResult(naiveStats, naiveSampler, limit, scale);
                 out.put("ours", o);
                 out.put("naiveBlockingSink", nv);

@@ -73,12 +73,23 @@ final class Targets {
             checks.add(new Check("archive: MB/s through one source task / sequential download-then-upload, 16 MB/s per download", "> 1",
                     fmt(r), r > 1));
         }
+        crashWindow(checks, "at rest (10 requests/s)", cpuRun == null ? null : cpuRun.get("crashWindowAtRest"));
+        crashWindow(checks, "saturation run", sat == null || !(sat.get("ours") instanceof Map<?, ?> o) ? null : o.get("crashWindow"));
         Map<String, Object> rec = section(results, "recovery");
         if (rec != null && rec.get("rebalanceMs") != null) {
             checks.add(new Check("recovery: first event after a worker stop vs rebalance (ms)", "reported, no target",
                     fmt(num(rec, "firstEventAfterStopMs")) + " vs " + fmt(num(rec, "rebalanceMs")), null));
         }
         return checks;
+    }
+
+    /** The time from a create's answer to its SUBMITTED acknowledgement: how long a crash can leave a create unrecorded. */
+    private static void crashWindow(List<Check> checks, String load, Object figures) {
+        if (figures instanceof Map<?, ?> w) {
+            Map<String, Object> f = cast(w);
+            checks.add(new Check("crash window: create answer to SUBMITTED acknowledged, p50 / p99 (ms), " + load, "reported, no target",
+                    fmt(num(f, "submitAckP50Ms")) + " / " + fmt(num(f, "submitAckP99Ms")), null));
+        }
     }
 
     static List<Map<String, Object>> asMaps(List<Check> checks) {
