@@ -37,6 +37,12 @@ public final class BenchMain {
         if (opts.containsKey("skip-jmh")) {
             only.remove("micro");
         }
+        if (opts.containsKey("jfr")) {
+            Profiler.enable(out.resolve("jfr"));
+        }
+        if (opts.containsKey("stacks")) {
+            Profiler.sampleStacks(List.of(opts.get("stacks").split(",")));
+        }
         Map<String, Object> results = run(BenchConfig.of(mode, opts), only);
         write(out, results);
         log.info("Results written to {}", out.toAbsolutePath());
@@ -62,6 +68,10 @@ public final class BenchMain {
         if (!"smoke".equals(cfg.mode()) && only.stream().anyMatch(s -> !s.equals("micro"))) {
             log.info("Starting the embedded Kafka broker and 2 Connect workers");
             try (BenchKafka kafka = BenchKafka.start(2)) {
+                if (only.contains("warmup")) {
+                    // Unmeasured: the plugin's, the simulator's and Kafka's code paths compiled by the JIT before anything is measured.
+                    results.put("warmup", guarded("warmup", () -> new CpuBenchmark("warm").run(kafka, cfg)));
+                }
                 if (only.contains("saturation")) {
                     results.put("saturation", guarded("saturation", () -> saturation.run(kafka, cfg)));
                 }
@@ -101,9 +111,10 @@ public final class BenchMain {
     private static Object guarded(String name, Scenario scenario) {
         long t = System.nanoTime();
         log.info("Scenario {}: starting", name);
-        try {
+        try (Profiler profile = Profiler.start(name)) {
             Map<String, Object> r = scenario.run();
             r.put("scenarioSeconds", Math.round((System.nanoTime() - t) / 1e9));
+            profile.summariseInto(r);
             log.info("Scenario {}: done in {} s: {}", name, r.get("scenarioSeconds"), r);
             return r;
         } catch (Exception | AssertionError e) {

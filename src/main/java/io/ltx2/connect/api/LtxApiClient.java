@@ -123,6 +123,16 @@ public final class LtxApiClient implements AutoCloseable {
         return Duration.ofNanos(limiter.waitNanos(ahead));
     }
 
+    /**
+     * How long a call started now would wait before it goes out: for a rate permit, or for the
+     * {@code Retry-After} of a 429. Callers that keep their own queue (the source's status calls)
+     * start calls only when this is 0, so that calls wait in their order rather than in the client.
+     */
+    public long sendDelayMillis() {
+        long nanos = Math.max(limiter.waitNanos(0), throttledUntilNanos.get() - System.nanoTime());
+        return nanos <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(nanos) + 1;
+    }
+
     public ApiClientStats stats() {
         return stats;
     }

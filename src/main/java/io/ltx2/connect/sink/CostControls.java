@@ -26,10 +26,11 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
     static final CostControls NONE = new CostControls(null, null, null);
 
     /**
-     * @param consumers a consumer of the tracking (and events) topics, by client id
+     * @param consumers a consumer of the tracking topic for a one-off read, by client id
+     * @param followers a consumer that follows a topic for good (the events topic), by client id
      */
     static CostControls load(LtxSinkTaskConfig config, String connector, Function<String, Consumer<byte[], byte[]>> consumers,
-                             LtxApiClient client, LongSupplier clock) {
+                             Function<String, Consumer<byte[], byte[]>> followers, LtxApiClient client, LongSupplier clock) {
         boolean caps = config.budgetSecondsPerHour() > 0 || config.budgetSecondsPerDay() > 0;
         Optional<String> events = config.concurrencyEventsTopic();
         boolean guarded = !config.duplicateWindow().isZero();
@@ -58,7 +59,7 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
         RunningTasks running = null;
         if (events.isPresent()) {
             int limit = placement.partOf(config.connectorMaxConcurrentTasks());
-            running = new RunningTasks(limit, config.concurrencyTimeout(), clock, () -> consumers.apply("ltx-sink-events-" + clientName),
+            running = new RunningTasks(limit, config.concurrencyTimeout(), clock, () -> followers.apply("ltx-sink-events-" + clientName),
                     events.get(), found.ownTasks(), "ltx-sink-events-" + clientName);
             log.info("Concurrency cap: this task keeps at most {} API tasks running (of the connector's {}); {} submitted in the last {} "
                     + "min, following {} for their terminal events", limit, config.connectorMaxConcurrentTasks(), found.ownTasks().size(),

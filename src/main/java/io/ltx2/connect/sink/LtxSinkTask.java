@@ -80,7 +80,8 @@ public class LtxSinkTask extends SinkTask {
         }
         parts.dlq.flush();
         boolean busy = parts.submitter.inFlight() > 0 || !parts.dlq.idle();
-        parts.backpressure.apply(parts.submitter.backlogged(), parts.client.throttledUntil(), busy);
+        parts.backpressure.apply(parts.submitter.backlogged(), parts.submitter.waiting(), parts.submitter.admitted(), parts.client.throttledUntil(),
+                busy);
     }
 
     @Override

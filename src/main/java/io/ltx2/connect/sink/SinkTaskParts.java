@@ -41,6 +41,8 @@ final class SinkTaskParts implements AutoCloseable {
             String name = connector + "-" + placement.index();
             LongSupplier clock = clients.clock();
             Function<String, Consumer<byte[], byte[]>> consumers = id -> clients.consumer(TrackingClients.scanProps(config.trackingClientProps(), id));
+            Function<String, Consumer<byte[], byte[]>> followers = id -> clients.consumer(
+                    TrackingClients.batchingFollowerProps(config.trackingClientProps(), id, RunningTasks.FETCH_WAIT));
             this.metrics = SinkTaskMetrics.register(connector, placement.index(), context);
             resources.add(metrics);
             this.client = clients.apiClient(config.apiClientSettings(placement.share()));
@@ -51,7 +53,7 @@ final class SinkTaskParts implements AutoCloseable {
             resources.add(tracking);
             // Ready before the first create: a create must never be answered long before its record can be written.
             tracking.awaitReady();
-            this.costs = CostControls.load(config, connector, consumers, client, clock);
+            this.costs = CostControls.load(config, connector, consumers, followers, client, clock);
             resources.add(costs);
             this.dlq = new DeadLetterQueue(DeadLetterQueue.reporterOf(context, config.toleratesErrors()));
             OutcomeRecorder outcomes = new OutcomeRecorder(tracking, config.requestType(), BudgetHistory.tags(placement.index()), offsets, dlq,
@@ -69,6 +71,9 @@ final class SinkTaskParts implements AutoCloseable {
             }
             RequestParser parser = new RequestParser(connector, config.requestDefaults(),
                     new PropagatedHeaders(config.propagatedHeaderNames(), config.propagatedHeaderPattern()));
+            if (costs.running() != null) {
+                costs.running().onRoom(submitter::startCreates); // tasks that end make room: creates start without waiting for put
+            }
             this.intake = new RequestIntake(parser, prior, adoption, submitter, outcomes, offsets, metrics,
                     new RequestIntake.Policy(config.requestType(), config.dryRun(), config.toleratesErrors()));
             this.backpressure = new Backpressure(context, metrics);

@@ -83,8 +83,12 @@ public class LtxSourceTask extends SourceTask {
                 reader.restore(config.partitions(), context.offsetStorageReader(), topicIds.apply(config.trackingClientProps()));
             }
             events = new EventFactory(config.eventsTopic(), trackingTopic, reader);
+            StatusPoller poller = StatusPoller.of(client, config);
+            if (reader != null) {
+                poller.wakeWith(reader::wakeup); // answers end the wait for tracking records
+            }
             follower = new TaskFollower(new PollPlanner(PollSchedule.from(config), config.taskTimeout()),
-                    new StatusPoller(client::getStatus, config.maxConcurrentPolls()),
+                    poller,
                     new OutcomeRules(config.notFoundGrace(), config.malformedMax(), config.taskTimeout(), config.callbackConfirm()));
             registry = new RequestRegistry(config.taskTimeout(), follower, events, metrics);
             receiver = config.callbackEnabled() ? CallbackReceivers.acquire(CallbackReceivers.Settings.from(config)) : null;
