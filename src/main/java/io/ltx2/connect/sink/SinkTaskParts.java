@@ -53,11 +53,12 @@ final class SinkTaskParts implements AutoCloseable {
             resources.add(tracking);
             // Ready before the first create: a create must never be answered long before its record can be written.
             tracking.awaitReady();
-            this.costs = CostControls.load(config, connector, consumers, followers, client, clock);
+            this.costs = CostControls.load(config, connector, new CostControls.Clients(consumers, followers,
+                    () -> clients.admin(TrackingClients.adminProps(config.trackingClientProps(), "ltx-sink-admin-" + name)), tracking), client, clock);
             resources.add(costs);
             this.dlq = new DeadLetterQueue(DeadLetterQueue.reporterOf(context, config.toleratesErrors()));
             OutcomeRecorder outcomes = new OutcomeRecorder(tracking, config.requestType(), BudgetHistory.tags(placement.index()), offsets, dlq,
-                    metrics, failure, clock);
+                    metrics, failure, costs.ledger() == null ? seconds -> clock.getAsLong() : costs.ledger()::stamp);
             Admission admission = new Admission(config.maxInFlight(), client, costs.running(), costs.budget());
             this.submitter = new Submitter(client, tracking, admission, outcomes, new Submitter.CreateSettings(config.requestType(),
                     config.callbackMode() ? config.callbackUrl().orElse(null) : null, config.createAmbiguousRetries(), costs.guard(), costs.running()),

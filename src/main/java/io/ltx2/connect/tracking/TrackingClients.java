@@ -1,5 +1,6 @@
 package io.ltx2.connect.tracking;
 
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -62,6 +63,14 @@ public final class TrackingClients {
         Map<String, Object> props = consumerProps(clientProps, clientId);
         props.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 16 * 1024);
         props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) maxWait.toMillis());
+        return props;
+    }
+
+    /** An Admin client of the tracking cluster (the sink creates its spend checkpoint topic with it). */
+    public static Map<String, Object> adminProps(Map<String, Object> clientProps, String clientId) {
+        Map<String, Object> props = new HashMap<>(clientProps);
+        props.keySet().retainAll(AdminClientConfig.configNames());
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
         return props;
     }
 

@@ -79,6 +79,23 @@ public final class TrackingWriter implements AutoCloseable {
         return acked;
     }
 
+    /** A record of another topic through the same producer (the sink's spend checkpoints); completes when acknowledged. */
+    public CompletableFuture<RecordMetadata> send(String otherTopic, String key, byte[] value) {
+        CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(otherTopic, key, value), (metadata, error) -> {
+                if (error != null) {
+                    acked.completeExceptionally(error);
+                } else {
+                    acked.complete(metadata);
+                }
+            });
+        } catch (RuntimeException e) {
+            acked.completeExceptionally(e);
+        }
+        return acked;
+    }
+
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
