@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class BenchMain {
     private static final Logger log = LoggerFactory.getLogger(BenchMain.class);
-    static final List<String> SCENARIOS = List.of("micro", "saturation", "detection", "throughput", "cpu", "heap", "recovery");
+    static final List<String> SCENARIOS = List.of("micro", "saturation", "detection", "throughput", "cpu", "heap", "recovery", "restart", "backlog");
 
     private BenchMain() {
     }
@@ -65,6 +65,7 @@ public final class BenchMain {
             results.put("micro", guarded("micro", () -> MicroRunner.run(cfg)));
         }
         SaturationBenchmark saturation = new SaturationBenchmark();
+        BacklogBenchmark backlog = new BacklogBenchmark();
         if (!"smoke".equals(cfg.mode()) && only.stream().anyMatch(s -> !s.equals("micro"))) {
             log.info("Starting the embedded Kafka broker and 2 Connect workers");
             try (BenchKafka kafka = BenchKafka.start(2)) {
@@ -90,9 +91,16 @@ public final class BenchMain {
                 if (only.contains("recovery")) {
                     results.put("recovery", guarded("recovery", () -> new RecoveryBenchmark().run(kafka, cfg)));
                 }
+                if (only.contains("backlog")) {
+                    results.put("backlog", guarded("backlog", () -> backlog.run(kafka, cfg)));
+                }
+                if (only.contains("restart")) {
+                    results.put("restart", guarded("restart", () -> new RestartBenchmark().run(kafka, cfg)));
+                }
             }
         }
         results.put("saturationSeries", Map.of("ours", saturation.series().ours(), "naive", saturation.series().naive()));
+        results.put("backlogSeries", backlog.series());
         results.put("targets", Targets.asMaps(Targets.evaluate(results)));
         env.put("loadAverageAtEnd", loadAverage());
         env.put("totalSeconds", Math.round((System.nanoTime() - started) / 1e9));
@@ -129,6 +137,7 @@ public final class BenchMain {
         Map<String, Object> series = (Map<String, Object>) results.get("saturationSeries");
         Map<String, Object> json = new LinkedHashMap<>(results);
         json.remove("saturationSeries");
+        json.remove("backlogSeries");
         Files.writeString(out.resolve("benchmarks.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
         List<double[]> ours = (List<double[]>) series.get("ours");
         List<double[]> naive = (List<double[]>) series.get("naive");
@@ -140,6 +149,11 @@ public final class BenchMain {
             csv.append(String.format(Locale.ROOT, "naive,%.2f,%.4f,%.4f,%.0f%n", p[0], p[1], p[2], p[3]));
         }
         Files.writeString(out.resolve("saturation.csv"), csv.toString());
+        StringBuilder backlogCsv = new StringBuilder("seconds_since_first_event,events_per_second,heap_used_after_gc_mb\n");
+        for (double[] p : (List<double[]>) results.getOrDefault("backlogSeries", List.of())) {
+            backlogCsv.append(String.format(Locale.ROOT, "%.1f,%.1f,%.0f%n", p[0], p[1], p[2]));
+        }
+        Files.writeString(out.resolve("backlog.csv"), backlogCsv.toString());
         Map<String, double[]> delays = new LinkedHashMap<>();
         Object det = results.get("detection");
         if (det instanceof Map<?, ?> d) {

@@ -70,15 +70,23 @@ final class BudgetHistory {
     }
 
     /**
+     * Besides the spend, what a read keeps: the connector's SUBMITTED records of new tasks written
+     * since {@code createdSince} (the duplicate guard), this task's task ids submitted since
+     * {@code ownTasksSince} (the concurrency cap); {@link Long#MAX_VALUE} for none.
+     */
+    record Keep(long createdSince, long ownTasksSince) {
+        static final Keep NOTHING = new Keep(Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
      * Reads the connector's records written since {@code fromTime} (minus a margin for clocks);
      * with {@code since} (task index to time), only the records of an index stamped at or after its
-     * time count as spend, else all of them. With {@code keepCreated}, also returns its SUBMITTED
-     * records of new tasks, for the duplicate guard.
+     * time count as spend, else all of them.
      */
     static Found read(Supplier<Consumer<byte[], byte[]>> consumers, String topic, String connector, int taskIndex, long fromTime,
-                      Map<String, Long> since, Duration timeout, boolean keepCreated) {
+                      Map<String, Long> since, Duration timeout, Keep keep) {
         long started = System.nanoTime();
-        Collector c = new Collector(connector, Integer.toString(taskIndex), since, keepCreated);
+        Collector c = new Collector(connector, Integer.toString(taskIndex), since, keep);
         TrackingTopicScan.Result result;
         try (Consumer<byte[], byte[]> consumer = consumers.get()) {
             result = TrackingTopicScan.readSince(consumer, topic, fromTime - SKEW.toMillis(), timeout,
@@ -93,17 +101,17 @@ final class BudgetHistory {
         final String myTask;
         /** Null for a full read. */
         final Map<String, Long> since;
-        final boolean keepCreated;
+        final Keep keep;
         final SpendBuckets own = new SpendBuckets();
         final Map<String, SpendBuckets> others = new HashMap<>();
         final Map<String, Long> ownTasks = new HashMap<>();
         final List<TrackingRecord> created = new ArrayList<>();
 
-        Collector(String connector, String myTask, Map<String, Long> since, boolean keepCreated) {
+        Collector(String connector, String myTask, Map<String, Long> since, Keep keep) {
             this.connector = connector;
             this.myTask = myTask;
             this.since = since;
-            this.keepCreated = keepCreated;
+            this.keep = keep;
         }
 
         void accept(ConsumerRecord<byte[], byte[]> r) {
@@ -121,10 +129,10 @@ final class BudgetHistory {
                 (mine ? own : others.computeIfAbsent(tag == null ? "" : tag, k -> new SpendBuckets())).add(record.time(), seconds);
             }
             if (record.type() == TrackingRecordType.SUBMITTED) {
-                if (keepCreated) {
+                if (record.time() >= keep.createdSince()) {
                     created.add(record);
                 }
-                if (mine && record.taskId() != null) {
+                if (mine && record.taskId() != null && record.time() >= keep.ownTasksSince()) {
                     ownTasks.put(record.taskId(), record.time());
                 }
             }

@@ -114,8 +114,10 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
         if (budget != null) {
             from = Math.min(from, recovery.readFrom(now, budget.lookback()));
         }
+        BudgetHistory.Keep keep = new BudgetHistory.Keep(guarded ? now - config.duplicateWindow().toMillis() - BudgetHistory.SKEW.toMillis()
+                : Long.MAX_VALUE, events.isPresent() ? now - config.concurrencyTimeout().toMillis() : Long.MAX_VALUE);
         BudgetHistory.Found found = BudgetHistory.read(() -> clients.scans().apply("ltx-sink-history-" + clientName), config.trackingTopic(),
-                connector, placement.index(), from, budget == null ? null : recovery.countSince(), TIMEOUT, guarded);
+                connector, placement.index(), from, budget == null ? null : recovery.countSince(), TIMEOUT, keep);
         DuplicateGuard guard = null;
         if (guarded) {
             guard = new DuplicateGuard(config.duplicateWindow(), config.model(), client, clock);

@@ -31,6 +31,7 @@ final class SinkTaskParts implements AutoCloseable {
     final CostControls costs;
     final Submitter submitter;
     final RequestIntake intake;
+    final PriorAttempts prior;
     final Backpressure backpressure;
     private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -63,7 +64,7 @@ final class SinkTaskParts implements AutoCloseable {
             this.submitter = new Submitter(client, tracking, admission, outcomes, new Submitter.CreateSettings(config.requestType(),
                     config.callbackMode() ? config.callbackUrl().orElse(null) : null, config.createAmbiguousRetries(), costs.guard(), costs.running()),
                     metrics, failure, clock);
-            PriorAttempts prior = new PriorAttempts(connector, config.trackingTopic(), () -> consumers.apply("ltx-sink-scan-" + name),
+            this.prior = new PriorAttempts(connector, config.trackingTopic(), () -> consumers.apply("ltx-sink-scan-" + name),
                     config.dedupLookback(), SCAN_TIMEOUT, config.dryRun());
             AdoptionWatcher adoption = null;
             if (config.callbackMode()) {

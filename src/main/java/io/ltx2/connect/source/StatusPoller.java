@@ -52,6 +52,8 @@ final class StatusPoller {
     static final long BUSY_WAIT_MS = 50;
     /** Longest wait for answers that did not wake the thread (a slow call holds the others' answers back at most this long). */
     static final long MAX_LINGER_MS = 100;
+    /** Longest wait for permits to add up: half the rate limiter's one-second bucket, so that none is lost while waiting. */
+    static final long MAX_PERMIT_WAIT_MS = 500;
     static final long MIN_SLACK_MS = 5;
     static final long MAX_SLACK_MS = 2_000;
 
@@ -179,7 +181,7 @@ final class StatusPoller {
         }
         long wait = inFlight > 0 ? lingerMs() : IDLE_WAIT_MS;
         if (!due.isEmpty() && inFlight < maxConcurrent) {
-            long untilDue = permitsShort ? Math.max(slackMs, budget.waitMillis()) : due.first().nextPollAt - now;
+            long untilDue = permitsShort ? Math.max(Math.min(slackMs, MAX_PERMIT_WAIT_MS), budget.waitMillis()) : due.first().nextPollAt - now;
             wait = Math.min(wait, Math.max(0, untilDue));
         }
         return wait;
