@@ -1,11 +1,9 @@
 package io.ltx2.connect.bench;
 
-import io.ltx2.connect.util.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -13,7 +11,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,7 +21,7 @@ import java.util.Set;
  */
 public final class BenchMain {
     private static final Logger log = LoggerFactory.getLogger(BenchMain.class);
-    static final List<String> SCENARIOS = List.of("micro", "saturation", "detection", "throughput", "cpu", "heap", "recovery", "restart", "backlog");
+    static final List<String> SCENARIOS = List.of("micro", "saturation", "saturation-1.0", "detection", "throughput", "cpu", "heap", "recovery", "restart", "backlog");
 
     private BenchMain() {
     }
@@ -65,6 +62,7 @@ public final class BenchMain {
             results.put("micro", guarded("micro", () -> MicroRunner.run(cfg)));
         }
         SaturationBenchmark saturation = new SaturationBenchmark();
+        SaturationBenchmark slowSaturation = new SaturationBenchmark("sat1");
         BacklogBenchmark backlog = new BacklogBenchmark();
         if (!"smoke".equals(cfg.mode()) && only.stream().anyMatch(s -> !s.equals("micro"))) {
             log.info("Starting the embedded Kafka broker and 2 Connect workers");
@@ -75,6 +73,9 @@ public final class BenchMain {
                 }
                 if (only.contains("saturation")) {
                     results.put("saturation", guarded("saturation", () -> saturation.run(kafka, cfg)));
+                }
+                if (only.contains("saturation-1.0")) {
+                    results.put("saturationScale1", guarded("saturation-1.0", () -> slowSaturation.run(kafka, cfg, 1.0, cfg.slowSaturationRequests())));
                 }
                 if (only.contains("detection")) {
                     results.put("detection", guarded("detection", () -> new DetectionBenchmark().run(kafka, cfg)));
@@ -99,8 +100,10 @@ public final class BenchMain {
                 }
             }
         }
-        results.put("saturationSeries", Map.of("ours", saturation.series().ours(), "naive", saturation.series().naive()));
+        results.put("saturationSeries", Map.of("ours", saturation.series().ours(), "naive", saturation.series().naive(),
+                "oursSlow", slowSaturation.series().ours()));
         results.put("backlogSeries", backlog.series());
+        results.put("backlogHeapSeries", backlog.heapSeries());
         results.put("targets", Targets.asMaps(Targets.evaluate(results)));
         env.put("loadAverageAtEnd", loadAverage());
         env.put("totalSeconds", Math.round((System.nanoTime() - started) / 1e9));
@@ -131,54 +134,8 @@ public final class BenchMain {
         }
     }
 
-    @SuppressWarnings("unchecked")
     static void write(Path out, Map<String, Object> results) throws IOException {
-        Files.createDirectories(out);
-        Map<String, Object> series = (Map<String, Object>) results.get("saturationSeries");
-        Map<String, Object> json = new LinkedHashMap<>(results);
-        json.remove("saturationSeries");
-        json.remove("backlogSeries");
-        Files.writeString(out.resolve("benchmarks.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
-        List<double[]> ours = (List<double[]>) series.get("ours");
-        List<double[]> naive = (List<double[]>) series.get("naive");
-        StringBuilder csv = new StringBuilder("pipeline,api_seconds,busy_fraction,sampled_concurrency_fraction,rate_limited_total\n");
-        for (double[] p : ours) {
-            csv.append(String.format(Locale.ROOT, "ltx,%.2f,%.4f,%.4f,%.0f%n", p[0], p[1], p[2], p[3]));
-        }
-        for (double[] p : naive) {
-            csv.append(String.format(Locale.ROOT, "naive,%.2f,%.4f,%.4f,%.0f%n", p[0], p[1], p[2], p[3]));
-        }
-        Files.writeString(out.resolve("saturation.csv"), csv.toString());
-        StringBuilder backlogCsv = new StringBuilder("seconds_since_first_event,events_per_second,heap_used_after_gc_mb\n");
-        for (double[] p : (List<double[]>) results.getOrDefault("backlogSeries", List.of())) {
-            backlogCsv.append(String.format(Locale.ROOT, "%.1f,%.1f,%.0f%n", p[0], p[1], p[2]));
-        }
-        Files.writeString(out.resolve("backlog.csv"), backlogCsv.toString());
-        Map<String, double[]> delays = new LinkedHashMap<>();
-        Object det = results.get("detection");
-        if (det instanceof Map<?, ?> d) {
-            for (String k : List.of("adaptive", "fixed", "callback")) {
-                if (d.get(k) instanceof Map<?, ?> p && p.get("detectionDelayApiSec") instanceof Map<?, ?> s) {
-                    delays.put(k, new double[] {SaturationBenchmark.num((Map<String, Object>) s, "p50"),
-                            SaturationBenchmark.num((Map<String, Object>) s, "p95")});
-                }
-            }
-        }
-        Map<String, Object> env = (Map<String, Object>) results.get("environment");
-        Files.writeString(out.resolve("benchmarks.svg"), SvgPlot.render("ltx2-kafka-connect benchmarks (" + env.get("mode") + ", "
-                + env.get("startedAt") + ")", ours, naive, delays));
-        Files.writeString(out.resolve("summary.md"), summary(results));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String summary(Map<String, Object> results) {
-        StringBuilder s = new StringBuilder("| target | goal | measured | met |\n|---|---|---|---|\n");
-        for (Map<String, Object> c : (List<Map<String, Object>>) results.get("targets")) {
-            Object met = c.get("met");
-            s.append("| ").append(c.get("name")).append(" | ").append(c.get("target")).append(" | ").append(c.get("measured"))
-                    .append(" | ").append(met == null ? "-" : ((Boolean) met ? "yes" : "**no**")).append(" |\n");
-        }
-        return s.toString();
+        ResultFiles.write(out, results);
     }
 
     private static Map<String, String> parse(String[] args) {

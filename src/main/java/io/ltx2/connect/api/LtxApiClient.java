@@ -263,7 +263,8 @@ public final class LtxApiClient implements AutoCloseable {
         Duration wait = settings.retryPolicy().delayFor(throttled ? call.throttled : call.failures, error.retryAfter());
         if (throttled) {
             // Everyone waits, not only this call: that is what the server asked for.
-            throttledUntilNanos.accumulateAndGet(System.nanoTime() + wait.toNanos(), Math::max);
+            long until = throttledUntilNanos.accumulateAndGet(System.nanoTime() + wait.toNanos(), Math::max);
+            limiter.holdUntil(until); // and no burst when the wait is over
         }
         stats.retries.incrementAndGet();
         log.debug("{} failed ({}), retry in {} ms", call.what, error.getMessage(), wait.toMillis());
