@@ -36,7 +36,7 @@ class PluginArchiveContentIT {
     /** The plugin's packages; their subpackages belong to the plugin too. */
     static final List<String> PLUGIN_PACKAGES = List.of("io.ltx2.connect", "io.ltx2.connect.api",
             "io.ltx2.connect.config", "io.ltx2.connect.sink", "io.ltx2.connect.source", "io.ltx2.connect.tracking",
-            "io.ltx2.connect.callback", "io.ltx2.connect.metrics", "io.ltx2.connect.util");
+            "io.ltx2.connect.callback", "io.ltx2.connect.metrics", "io.ltx2.connect.util", "io.ltx2.connect.archive");
 
     /** Jars the worker provides, by file name. */
     private static final Pattern PROVIDED_JAR = Pattern.compile(

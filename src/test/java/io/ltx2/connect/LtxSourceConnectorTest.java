@@ -1,5 +1,8 @@
 package io.ltx2.connect;
 
+import io.ltx2.connect.archive.ArchiveSettings;
+import io.ltx2.connect.config.ArchiveConfig;
+import io.ltx2.connect.config.CallbackConfig;
 import io.ltx2.connect.config.LtxSourceConfig;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -66,16 +69,57 @@ class LtxSourceConnectorTest {
     @Test
     void validateReportsCrossFieldErrorsOnTheField() {
         Map<String, String> c = config();
-        c.put(LtxSourceConfig.CALLBACK_ENABLED, "true");
-        assertThat(errors(c, LtxSourceConfig.CALLBACK_TOKEN)).anyMatch(m -> m.contains("is required"));
-        c.put(LtxSourceConfig.CALLBACK_TOKEN, "short");
-        assertThat(errors(c, LtxSourceConfig.CALLBACK_TOKEN)).anyMatch(m -> m.contains("at least 16"));
-        c.put(LtxSourceConfig.CALLBACK_TOKEN, "a-long-enough-token-0123");
-        assertThat(errors(c, LtxSourceConfig.CALLBACK_TOKEN)).isEmpty();
+        c.put(CallbackConfig.ENABLED, "true");
+        assertThat(errors(c, CallbackConfig.TOKEN)).anyMatch(m -> m.contains("is required"));
+        c.put(CallbackConfig.TOKEN, "short");
+        assertThat(errors(c, CallbackConfig.TOKEN)).anyMatch(m -> m.contains("at least 16"));
+        c.put(CallbackConfig.TOKEN, "a-long-enough-token-0123");
+        assertThat(errors(c, CallbackConfig.TOKEN)).isEmpty();
         c.put(LtxSourceConfig.EVENTS_TOPIC, "tasks");
         assertThat(errors(c, LtxSourceConfig.EVENTS_TOPIC)).anyMatch(m -> m.contains("must differ"));
         c.put(LtxSourceConfig.POLL_SCHEDULE, "sometimes");
         assertThat(errors(c, LtxSourceConfig.POLL_SCHEDULE)).isNotEmpty();
+    }
+
+    @Test
+    void validateChecksTheArchiveKeysOnTheirFieldsWithoutEchoingSecrets() {
+        Map<String, String> c = config();
+        assertThat(errors(c, ArchiveConfig.BUCKET)).as("off by default: no bucket needed").isEmpty();
+        c.put(ArchiveConfig.ENABLED, "true");
+        assertThat(errors(c, ArchiveConfig.BUCKET)).anyMatch(m -> m.contains("is required"));
+        c.put(ArchiveConfig.BUCKET, "videos");
+        assertThat(errors(c, ArchiveConfig.BUCKET)).isEmpty();
+        c.put(ArchiveConfig.ACCESS_KEY_ID, "AKIA-only-the-id");
+        assertThat(errors(c, ArchiveConfig.SECRET_ACCESS_KEY)).anyMatch(m -> m.contains("or neither"));
+        c.put(ArchiveConfig.SECRET_ACCESS_KEY, "the-secret-0123");
+        assertThat(errors(c, ArchiveConfig.SECRET_ACCESS_KEY)).isEmpty();
+        c.put(ArchiveConfig.KEY_TEMPLATE, "{prefix}{requestId}.{ext}");
+        assertThat(errors(c, ArchiveConfig.KEY_TEMPLATE)).anyMatch(m -> m.contains("{taskId}"));
+        c.put(ArchiveConfig.FAILURE_POLICY, "retry-forever");
+        assertThat(errors(c, ArchiveConfig.FAILURE_POLICY)).isNotEmpty();
+        c.put(ArchiveConfig.ENDPOINT, "minio:9000");
+        assertThat(errors(c, ArchiveConfig.ENDPOINT)).isNotEmpty();
+        c.put(ArchiveConfig.PART_SIZE, "1024");
+        assertThat(errors(c, ArchiveConfig.PART_SIZE)).isNotEmpty();
+        assertThat(connector.validate(c).configValues().toString()).doesNotContain("the-secret-0123").doesNotContain("AKIA-only-the-id");
+    }
+
+    @Test
+    void archiveSettingsAreTypedAndNameNoSecret() {
+        Map<String, String> c = config();
+        c.put(ArchiveConfig.ENABLED, "true");
+        c.put(ArchiveConfig.BUCKET, "videos");
+        c.put(ArchiveConfig.ENDPOINT, "http://127.0.0.1:9000");
+        c.put(ArchiveConfig.ACCESS_KEY_ID, "AKIA-id-0123");
+        c.put(ArchiveConfig.SECRET_ACCESS_KEY, "the-secret-0123");
+        c.put(ArchiveConfig.FAILURE_POLICY, "FAIL");
+        ArchiveSettings s = ArchiveConfig.settings(new LtxSourceConfig(c));
+        assertThat(s.failurePolicy()).isEqualTo(ArchiveSettings.FailurePolicy.FAIL);
+        assertThat(s.partSize()).isEqualTo(8 * 1024 * 1024);
+        assertThat(s.maxWait()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(s.endpoint()).hasValue(java.net.URI.create("http://127.0.0.1:9000"));
+        assertThat(s.staticCredentials()).isTrue();
+        assertThat(s.toString()).contains("videos").contains("static keys").doesNotContain("the-secret-0123").doesNotContain("AKIA-id-0123");
     }
 
     @Test

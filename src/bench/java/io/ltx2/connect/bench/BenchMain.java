@@ -21,13 +21,21 @@ import java.util.Set;
  */
 public final class BenchMain {
     private static final Logger log = LoggerFactory.getLogger(BenchMain.class);
-    static final List<String> SCENARIOS = List.of("micro", "saturation", "saturation-1.0", "detection", "throughput", "cpu", "heap", "recovery", "restart", "backlog");
+    static final List<String> SCENARIOS = List.of("micro", "frontier", "saturation", "saturation-1.0", "detection", "throughput", "cpu", "heap", "recovery",
+            "restart", "backlog", "archive");
+    /** Scenarios that run in-process, without the embedded Kafka. */
+    private static final Set<String> NO_KAFKA = Set.of("micro", "frontier");
 
     private BenchMain() {
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = parse(args);
+        opts.forEach((k, v) -> {
+            if (k.startsWith("archive-")) {
+                ARCHIVE_OPTIONS.put(k, v);
+            }
+        });
         String mode = opts.getOrDefault("mode", "default");
         Path out = Path.of(opts.getOrDefault("out", "results"));
         Set<String> only = opts.containsKey("only") ? new HashSet<>(Arrays.asList(opts.get("only").split(","))) : new HashSet<>(SCENARIOS);
@@ -41,7 +49,7 @@ public final class BenchMain {
             Profiler.sampleStacks(List.of(opts.get("stacks").split(",")));
         }
         Map<String, Object> results = run(BenchConfig.of(mode, opts), only);
-        write(out, results);
+        write(out, opts.containsKey("merge") ? PartialRun.merge(out, results) : results);
         log.info("Results written to {}", out.toAbsolutePath());
         System.exit(0); // Kafka leaves non-daemon threads behind
     }
@@ -62,9 +70,12 @@ public final class BenchMain {
             results.put("micro", guarded("micro", () -> MicroRunner.run(cfg)));
         }
         SaturationBenchmark saturation = new SaturationBenchmark();
+        if (only.contains("frontier")) {
+            results.put("frontier", guarded("frontier", () -> new FrontierBenchmark().run(cfg)));
+        }
         SaturationBenchmark slowSaturation = new SaturationBenchmark("sat1");
         BacklogBenchmark backlog = new BacklogBenchmark();
-        if (!"smoke".equals(cfg.mode()) && only.stream().anyMatch(s -> !s.equals("micro"))) {
+        if (!"smoke".equals(cfg.mode()) && only.stream().anyMatch(s -> !NO_KAFKA.contains(s))) {
             log.info("Starting the embedded Kafka broker and 2 Connect workers");
             try (BenchKafka kafka = BenchKafka.start(2)) {
                 if (only.contains("warmup")) {
@@ -98,6 +109,10 @@ public final class BenchMain {
                 if (only.contains("restart")) {
                     results.put("restart", guarded("restart", () -> new RestartBenchmark().run(kafka, cfg)));
                 }
+                if (only.contains("archive")) {
+                    results.put("archive", guarded("archive", () -> new ArchiveBenchmark().run(kafka, cfg,
+                            archiveSize(cfg, "archive-videos", 32, 8), archiveSize(cfg, "archive-mb", 6, 2))));
+                }
             }
         }
         results.put("saturationSeries", Map.of("ours", saturation.series().ours(), "naive", saturation.series().naive(),
@@ -109,6 +124,15 @@ public final class BenchMain {
         env.put("totalSeconds", Math.round((System.nanoTime() - started) / 1e9));
         return results;
     }
+
+    /** The archive scenario's size: {@code --key value} (kept in the environment's options), else its default (quick: the smaller one). */
+    private static int archiveSize(BenchConfig cfg, String key, int normal, int quick) {
+        String v = ARCHIVE_OPTIONS.get(key);
+        return v != null ? Integer.parseInt(v) : "quick".equals(cfg.mode()) ? quick : normal;
+    }
+
+    /** The archive scenario's command-line options (--archive-videos, --archive-mb). */
+    private static final Map<String, String> ARCHIVE_OPTIONS = new HashMap<>();
 
     /** The machine's 1-minute load average (other builds share it): context for the figures. */
     private static double loadAverage() {

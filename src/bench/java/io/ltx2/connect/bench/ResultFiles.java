@@ -47,6 +47,7 @@ final class ResultFiles {
         Files.writeString(out.resolve("benchmarks.svg"), SvgPlot.render("ltx2-kafka-connect benchmarks (" + env.get("mode") + ", "
                 + env.get("startedAt") + ")", panels));
         Files.writeString(out.resolve("summary.md"), summary(results));
+        FrontierBenchmark.writePlot(out, results);
     }
 
     private static void appendSaturation(StringBuilder csv, String pipeline, List<double[]> points) {

@@ -45,6 +45,7 @@ final class Targets {
             double cp = num(cast(c.get("detectionDelayApiSec")), "p95");
             checks.add(new Check("detection: callback p95 delay incl. the confirming call (API s)", "< 0.5 + confirming call", fmt(cp), cp < 0.5));
         }
+        FrontierBenchmark.checks(results, checks);
         Map<String, Object> thr = section(results, "throughput");
         if (thr != null && thr.get("zeroLatency") != null) {
             double z = num(cast(thr.get("zeroLatency")), "submitsPerSecond");
@@ -65,6 +66,12 @@ final class Targets {
         if (heap != null && heap.get("extrapolatedMbAt100k") != null) {
             double mb = num(heap, "extrapolatedMbAt100k");
             checks.add(new Check("cost: source heap at 100,000 outstanding tasks (MB)", "<= 256", fmt(mb), mb <= 256));
+        }
+        Map<String, Object> arch = section(results, "archive");
+        if (arch != null && arch.get("cdn16MBps") instanceof Map<?, ?> cdn) {
+            double r = num(cast(cdn), "ratioOursToBaseline");
+            checks.add(new Check("archive: MB/s through one source task / sequential download-then-upload, 16 MB/s per download", "> 1",
+                    fmt(r), r > 1));
         }
         Map<String, Object> rec = section(results, "recovery");
         if (rec != null && rec.get("rebalanceMs") != null) {

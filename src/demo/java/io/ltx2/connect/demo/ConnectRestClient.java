@@ -32,13 +32,31 @@ public final class ConnectRestClient {
         return baseUrl;
     }
 
-    /** {@code GET /health} (KIP-1017) answers 200: the worker has joined its group and serves requests. */
+    /**
+     * The worker has joined its group and serves requests: {@code GET /health} (KIP-1017, Kafka 3.9+)
+     * answers 200; on an older worker, which answers that path with 404, {@code GET /connectors} answers
+     * 200 (a distributed worker serves it only once it has read the config topic and joined its group).
+     */
     public boolean healthy() {
         try {
-            return send(HttpRequest.newBuilder(uri("/health")).GET()).statusCode() == 200;
+            int health = healthStatus();
+            if (health == 404) {
+                return send(HttpRequest.newBuilder(uri("/connectors")).GET()).statusCode() == 200;
+            }
+            return health == 200;
         } catch (UncheckedIOException e) {
             return false;
         }
+    }
+
+    /** The HTTP status of {@code GET /health}: 200 once ready on Kafka 3.9+, 404 on an older worker, which lacks the endpoint. */
+    public int healthStatus() {
+        return sendOnce(HttpRequest.newBuilder(uri("/health")).timeout(CALL_TIMEOUT).GET().build()).statusCode();
+    }
+
+    /** {@code GET /}: the worker's Kafka version, e.g. {@code 3.9.2}. */
+    public String workerVersion() {
+        return json(expectOk(send(HttpRequest.newBuilder(uri("/")).GET()), "read the worker's version")).path("version").asText();
     }
 
     /** {@code GET /connector-plugins}: class, type and version of every connector the worker loaded. */

@@ -22,7 +22,7 @@ public final class DemoEnvironment implements AutoCloseable {
 
     /**
      * @param runDir          folder for configs, logs, PID files and Kafka data of this run
-     * @param runtimeDir      Kafka distribution jars (needed only to start a broker or worker)
+     * @param runtimeDir      Kafka distribution jars, 3.9 to 4.4 (needed only to start a broker or worker)
      * @param pluginZip       the plugin archive (needed only to start a worker)
      * @param workerTemplate  the worker properties to start from ({@code config/worker-distributed.properties})
      * @param bootstrap       an existing Kafka cluster, or null to start one
@@ -48,9 +48,17 @@ public final class DemoEnvironment implements AutoCloseable {
 
     /** Starts what the settings do not name; on failure stops what it had started and rethrows. */
     public static DemoEnvironment start(Settings settings, Consumer<String> say) {
+        return start(settings, List.of(), say);
+    }
+
+    /**
+     * The same, with {@code workerJvmArgs} added to the started worker's JVM options (a test's JMX agent);
+     * the broker and worker come from {@code runtimeDir}, a Kafka 3.9 to 4.4 distribution's jars.
+     */
+    public static DemoEnvironment start(Settings settings, List<String> workerJvmArgs, Consumer<String> say) {
         DemoEnvironment env = new DemoEnvironment();
         try {
-            env.startAll(settings, say);
+            env.startAll(settings, workerJvmArgs, say);
             return env;
         } catch (RuntimeException e) {
             env.close();
@@ -58,11 +66,10 @@ public final class DemoEnvironment implements AutoCloseable {
         }
     }
 
-    private void startAll(Settings s, Consumer<String> say) {
+    private void startAll(Settings s, List<String> workerJvmArgs, Consumer<String> say) {
         JavaProcess.stopLeftovers(s.runDir());
-        Path log4j = DemoFiles.writeLog4jConfig(s.runDir());
-
         if (s.apiUrl() == null) {
+            Path log4j = DemoFiles.writeLog4jConfig(s.runDir());
             long t0 = System.nanoTime();
             simulator = add(LocalSimulator.start(s.runDir(), log4j, s.timeScale(), s.simulatorApiKey()), LocalSimulator::process);
             apiUrl = simulator.apiUrl();
@@ -76,10 +83,10 @@ public final class DemoEnvironment implements AutoCloseable {
         KafkaRuntime runtime = s.bootstrap() == null || s.connectUrl() == null ? new KafkaRuntime(s.runtimeDir()) : null;
         if (s.bootstrap() == null) {
             long t0 = System.nanoTime();
-            LocalKafkaBroker broker = add(LocalKafkaBroker.start(runtime, s.runDir(), log4j), LocalKafkaBroker::process);
+            LocalKafkaBroker broker = add(LocalKafkaBroker.start(runtime, s.runDir()), LocalKafkaBroker::process);
             bootstrapServers = broker.bootstrapServers();
-            say.accept(String.format("Kafka broker       %s  (KRaft, pid %d, %.1f s)", bootstrapServers,
-                    broker.process().pid(), seconds(t0)));
+            say.accept(String.format("Kafka broker       %s  (Kafka %s, KRaft, pid %d, %.1f s)", bootstrapServers,
+                    runtime.version(), broker.process().pid(), seconds(t0)));
         } else {
             bootstrapServers = s.bootstrap();
             say.accept("Kafka              " + bootstrapServers);
@@ -89,15 +96,16 @@ public final class DemoEnvironment implements AutoCloseable {
             long t0 = System.nanoTime();
             Path pluginPath = s.runDir().resolve("plugins");
             Path plugin = PluginArchive.unpack(s.pluginZip(), pluginPath);
-            LocalConnectWorker worker = add(LocalConnectWorker.start(runtime, s.runDir(), log4j, s.workerTemplate(),
-                    bootstrapServers, pluginPath), LocalConnectWorker::process);
+            LocalConnectWorker worker = add(LocalConnectWorker.start(runtime, s.runDir(), s.workerTemplate(),
+                    bootstrapServers, pluginPath, workerJvmArgs), LocalConnectWorker::process);
             connect = worker.rest();
-            say.accept(String.format("Connect worker     %s  (plugin %s, pid %d, %.1f s)", connect.baseUrl(),
-                    plugin.getFileName(), worker.process().pid(), seconds(t0)));
+            say.accept(String.format("Connect worker     %s  (Kafka %s, plugin %s, pid %d, %.1f s)", connect.baseUrl(),
+                    runtime.version(), plugin.getFileName(), worker.process().pid(), seconds(t0)));
         } else {
             connect = new ConnectRestClient(s.connectUrl());
             if (!connect.healthy()) {
-                throw new IllegalStateException("the Connect cluster at " + s.connectUrl() + " does not answer GET /health with 200");
+                throw new IllegalStateException("the Connect cluster at " + s.connectUrl()
+                        + " does not answer GET /health (before Kafka 3.9: GET /connectors) with 200");
             }
             say.accept("Connect            " + connect.baseUrl());
         }

@@ -36,9 +36,15 @@ final class DemoFiles {
         }
     }
 
+    /** Writes a properties file, creating its folder if needed (a replacement worker's run folder, say). */
     static void writeProperties(Path file, Map<String, String> props, String comment) {
         Properties p = new Properties();
         p.putAll(props);
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the folder of " + file, e);
+        }
         try (var out = Files.newBufferedWriter(file)) {
             p.store(out, comment);
         } catch (IOException e) {
@@ -62,9 +68,29 @@ final class DemoFiles {
                   </Loggers>
                 </Configuration>
                 """;
+        return write(runDir, file, xml);
+    }
+
+    /**
+     * The same for a Kafka 3.x broker or worker, which log through reload4j (log4j 1.x) as their
+     * distribution does: a {@code log4j.properties} for {@code -Dlog4j.configuration}.
+     */
+    static Path writeReload4jConfig(Path runDir) {
+        Path file = runDir.resolve("log4j.properties");
+        String properties = """
+                log4j.rootLogger=INFO, out
+                log4j.appender.out=org.apache.log4j.ConsoleAppender
+                log4j.appender.out.Target=System.out
+                log4j.appender.out.layout=org.apache.log4j.PatternLayout
+                log4j.appender.out.layout.ConversionPattern=%d{HH:mm:ss.SSS} %-5p [%t] %c{1} - %m%n
+                """;
+        return write(runDir, file, properties);
+    }
+
+    private static Path write(Path runDir, Path file, String text) {
         try {
             Files.createDirectories(runDir);
-            Files.writeString(file, xml);
+            Files.writeString(file, text);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);

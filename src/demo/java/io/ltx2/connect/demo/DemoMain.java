@@ -37,6 +37,7 @@ public final class DemoMain {
     private final long startNanos = System.nanoTime();
     private final int callbackPort = FreePorts.pick();
     private final String callbackToken = UUID.randomUUID().toString().replace("-", "");
+    private DemoArchive archive;
 
     DemoMain(DemoOptions options) {
         this.options = options;
@@ -72,7 +73,8 @@ public final class DemoMain {
     }
 
     int run() {
-        say("LTX-2 Kafka Connect demo (%s mode): starting %s", options.callback() ? "callback" : "polling",
+        say("LTX-2 Kafka Connect demo (%s mode%s): starting %s", options.callback() ? "callback" : "polling",
+                options.archive() ? ", videos archived to S3" : "",
                 options.usesLocalSimulator() ? "broker, worker and simulator" : "against " + options.apiUrl());
         DemoEnvironment.Settings settings = new DemoEnvironment.Settings(options.runDir(), options.runtimeDir(), pluginZip(),
                 options.configDir().resolve("worker-distributed.properties"), options.bootstrap(), options.connectUrl(),
@@ -87,11 +89,15 @@ public final class DemoMain {
         Runtime.getRuntime().addShutdownHook(hook);
         DemoEnvironment env = null;
         try {
+            archive = options.archive() ? DemoArchive.start(line -> say("  %s", line)) : null;
             env = DemoEnvironment.start(settings, line -> say("  %s", line));
             return runPipeline(env);
         } finally {
             if (env != null) {
                 env.close();
+            }
+            if (archive != null) {
+                archive.close();
             }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -155,8 +161,11 @@ public final class DemoMain {
         say("%s: %d requests -> %d succeeded, %d failed, %d rejected; %d DLQ records; %d duplicate events",
                 complete ? "Done" : "INCOMPLETE", requests.size(),
                 progress.succeeded(), progress.failed(), progress.rejected(), dlq, duplicates);
+        if (archive != null) {
+            asExpected &= archive.report(events, line -> say("%s", line));
+        }
         if (!asExpected) {
-            say("Some events did not have the expected state (see above).");
+            say("Some events did not have the expected state or archive (see above).");
         }
         return complete && asExpected && duplicates == 0 ? 0 : 1;
     }
@@ -207,6 +216,9 @@ public final class DemoMain {
         }
         if (options.callback()) {
             overrides.putAll(callbackOverrides(kind.equals("source"), callbackPort, callbackToken));
+        }
+        if (archive != null && kind.equals("source")) {
+            overrides.putAll(archive.sourceOverrides());
         }
         if (options.bootstrap() == null && config.config().containsKey("errors.deadletterqueue.topic.replication.factor")) {
             overrides.put("errors.deadletterqueue.topic.replication.factor", "1");

@@ -11,7 +11,7 @@ import java.util.List;
 /** The demo's command-line flags. */
 public record DemoOptions(String bootstrap, String connectorBootstrap, String connectUrl, String apiUrl,
                           Path apiKeyFile, double timeScale, Duration timeout, Path runDir, Path runtimeDir,
-                          Path pluginZip, Path configDir, boolean callback, boolean billable, boolean help) {
+                          Path pluginZip, Path configDir, boolean callback, boolean billable, boolean archive, boolean help) {
 
     public static final String USAGE = """
             Usage: ./demo.sh [options]
@@ -33,10 +33,14 @@ public record DemoOptions(String bootstrap, String connectorBootstrap, String co
               --billable                  confirm that requests to the real API (billed per second of video) are wanted
               --callback                  callback mode: the sink asks for webhooks, the source's receiver takes
                                           them on a free 127.0.0.1 port (polling stays on as a safety net)
+              --archive                   also archive every video: starts an S3-compatible store (S3Proxy, in memory)
+                                          in the demo's JVM on a free 127.0.0.1 port, sets the source's ltx.archive.*
+                                          to it, and prints the archived keys (not with --connect-url)
               --time-scale X              simulator speed: generation times are multiplied by X (default 0.1)
               --timeout SECONDS           how long to wait for all events (default 180)
               --run-dir DIR               configs, logs and data of the run (default target/demo)
-              --runtime-dir DIR           Kafka jars (default target/kafka-runtime)
+              --runtime-dir DIR           Kafka jars of broker and worker, 3.9 to 4.4 (default target/kafka-runtime,
+                                          4.3.1; mvn verify with tests also resolves ...-3.9.2 and ...-4.4.0)
               --plugin-zip FILE           the plugin archive (default target/ltx2-kafka-connect-*.zip)
               --config-dir DIR            connector and worker configs (default config)
               -h, --help                  this text
@@ -66,6 +70,7 @@ public record DemoOptions(String bootstrap, String connectorBootstrap, String co
         private Path configDir = Path.of("config");
         private boolean callback;
         private boolean billable;
+        private boolean archive;
         private boolean help;
 
         /** Reads {@code flag}, and its value from the head of {@code rest} where it takes one. */
@@ -76,16 +81,23 @@ public record DemoOptions(String bootstrap, String connectorBootstrap, String co
                 case "--connect-url" -> connectUrl = url(flag, value(flag, rest));
                 case "--api-url" -> apiUrl = url(flag, value(flag, rest));
                 case "--api-key-file" -> apiKeyFile = Path.of(value(flag, rest));
-                case "--billable" -> billable = true;
-                case "--callback" -> callback = true;
+                case "--billable", "--callback", "--archive", "-h", "--help" -> onOff(flag);
                 case "--time-scale" -> timeScale = positive(flag, value(flag, rest));
                 case "--timeout" -> timeout = Duration.ofSeconds((long) positive(flag, value(flag, rest)));
                 case "--run-dir" -> runDir = Path.of(value(flag, rest));
                 case "--runtime-dir" -> runtimeDir = Path.of(value(flag, rest));
                 case "--plugin-zip" -> pluginZip = Path.of(value(flag, rest));
                 case "--config-dir" -> configDir = Path.of(value(flag, rest));
-                case "-h", "--help" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n\n" + USAGE);
+            }
+        }
+
+        private void onOff(String flag) {
+            switch (flag) {
+                case "--billable" -> billable = true;
+                case "--callback" -> callback = true;
+                case "--archive" -> archive = true;
+                default -> help = true;
             }
         }
 
@@ -94,12 +106,16 @@ public record DemoOptions(String bootstrap, String connectorBootstrap, String co
             if (connectUrl != null && bootstrap == null) {
                 throw new IllegalArgumentException("--connect-url needs --bootstrap: the demo writes requests and reads events itself");
             }
+            if (archive && connectUrl != null) {
+                throw new IllegalArgumentException("--archive starts its object store in the demo's JVM on 127.0.0.1, which only a worker "
+                        + "the demo starts can reach; with your own Connect cluster set ltx.archive.* to your store (docs/archiving.md)");
+            }
             if (apiUrl != null && isRealApi(apiUrl) && !billable && !help) {
                 throw new IllegalArgumentException("--api-url " + apiUrl + " is the real API: the sample requests generate "
                         + "real, billed videos. Add --billable to confirm.");
             }
             return new DemoOptions(bootstrap, connectorBootstrap != null ? connectorBootstrap : bootstrap, connectUrl, apiUrl,
-                    apiKeyFile, timeScale, timeout, runDir, runtimeDir, pluginZip, configDir, callback, billable, help);
+                    apiKeyFile, timeScale, timeout, runDir, runtimeDir, pluginZip, configDir, callback, billable, archive, help);
         }
     }
 

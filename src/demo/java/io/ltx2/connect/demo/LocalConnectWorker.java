@@ -2,6 +2,7 @@ package io.ltx2.connect.demo;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,8 @@ import java.util.Map;
 /**
  * A distributed Connect worker ({@code ConnectDistributed}) in its own JVM, configured from the
  * project's example {@code config/worker-distributed.properties} with only the addresses, the
- * {@code plugin.path} and the replication factors changed. Ready when {@code GET /health} answers 200.
+ * {@code plugin.path} and the replication factors changed. Ready when {@code GET /health} answers 200
+ * (before Kafka 3.9: {@code GET /connectors}).
  */
 public final class LocalConnectWorker implements AutoCloseable {
 
@@ -23,8 +25,18 @@ public final class LocalConnectWorker implements AutoCloseable {
         this.rest = rest;
     }
 
-    public static LocalConnectWorker start(KafkaRuntime runtime, Path runDir, Path log4jConfig, Path workerTemplate,
-                                           String bootstrapServers, Path pluginPath) {
+    public static LocalConnectWorker start(KafkaRuntime runtime, Path runDir, Path workerTemplate, String bootstrapServers,
+                                           Path pluginPath) {
+        return start(runtime, runDir, workerTemplate, bootstrapServers, pluginPath, List.of());
+    }
+
+    /**
+     * Starts a worker with {@code extraJvmArgs} on top of the usual ones (a test's JMX agent, say); returns
+     * once it is ready: {@code GET /health} answers 200, or, on a worker before Kafka 3.9 that has no
+     * such endpoint, {@code GET /connectors} does ({@link ConnectRestClient#healthy}).
+     */
+    public static LocalConnectWorker start(KafkaRuntime runtime, Path runDir, Path workerTemplate, String bootstrapServers,
+                                           Path pluginPath, List<String> extraJvmArgs) {
         int port = FreePorts.pick();
         Map<String, String> props = new LinkedHashMap<>();
         DemoFiles.readProperties(workerTemplate).forEach((k, v) -> props.put((String) k, (String) v));
@@ -40,7 +52,9 @@ public final class LocalConnectWorker implements AutoCloseable {
         Path config = runDir.resolve("worker.properties");
         DemoFiles.writeProperties(config, props, "Connect worker of an ltx2-kafka-connect demo or test run, from " + workerTemplate);
 
-        JavaProcess worker = JavaProcess.start("connect", runDir, runtime.classpath(), ChildJvm.args(log4jConfig),
+        List<String> jvm = new ArrayList<>(runtime.jvmArgs(runDir));
+        jvm.addAll(extraJvmArgs);
+        JavaProcess worker = JavaProcess.start("connect", runDir, runtime.classpath(), jvm,
                 "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString()));
         ConnectRestClient rest = new ConnectRestClient("http://" + FreePorts.LOOPBACK + ":" + port);
         try {

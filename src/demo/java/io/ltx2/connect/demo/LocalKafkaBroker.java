@@ -27,21 +27,27 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final int port;
     private final KafkaRuntime runtime;
     private final Path runDir;
-    private final Path log4jConfig;
+    private final List<String> jvmArgs;
     private final Path config;
     private JavaProcess process;
 
-    private LocalKafkaBroker(JavaProcess process, int port, KafkaRuntime runtime, Path runDir, Path log4jConfig, Path config) {
+    private LocalKafkaBroker(JavaProcess process, int port, KafkaRuntime runtime, Path runDir, List<String> jvmArgs, Path config) {
         this.process = process;
         this.port = port;
         this.runtime = runtime;
         this.runDir = runDir;
-        this.log4jConfig = log4jConfig;
+        this.jvmArgs = jvmArgs;
         this.config = config;
     }
 
-    /** Formats a fresh log folder under {@code runDir/kafka} and starts the broker; returns once it answers. */
-    public static LocalKafkaBroker start(KafkaRuntime runtime, Path runDir, Path log4jConfig) {
+    /**
+     * Formats a fresh log folder under {@code runDir/kafka} and starts the broker; returns once it answers.
+     * The same steps on Kafka 3.9 and 4.x: both format a single-node dynamic quorum with
+     * {@code StorageTool format --standalone} (KIP-853, since 3.9) from {@code controller.quorum.bootstrap.servers};
+     * only the logging differs ({@link KafkaRuntime#jvmArgs}). Settings a version does not know (the share
+     * coordinator's on 3.9) are ignored by it.
+     */
+    public static LocalKafkaBroker start(KafkaRuntime runtime, Path runDir) {
         int brokerPort = FreePorts.pick();
         int controllerPort = FreePorts.pick();
         Path dataDir = runDir.resolve("kafka");
@@ -74,7 +80,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> jvm = ChildJvm.args(log4jConfig);
+        List<String> jvm = runtime.jvmArgs(runDir);
         JavaProcess format = JavaProcess.start("kafka-format", runDir, runtime.classpath(), jvm,
                 "kafka.tools.StorageTool", List.of("format", "--standalone", "-t", newClusterId(), "-c", config.toString()));
         int exit = format.waitFor(FORMAT_TIMEOUT);
@@ -83,13 +89,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     + JavaProcess.tail(format.logFile(), 30));
         }
 
-        LocalKafkaBroker result = new LocalKafkaBroker(null, brokerPort, runtime, runDir, log4jConfig, config);
+        LocalKafkaBroker result = new LocalKafkaBroker(null, brokerPort, runtime, runDir, jvm, config);
         result.run();
         return result;
     }
 
     private void run() {
-        process = JavaProcess.start("kafka", runDir, runtime.classpath(), ChildJvm.args(log4jConfig), "kafka.Kafka", List.of(config.toString()));
+        process = JavaProcess.start("kafka", runDir, runtime.classpath(), jvmArgs, "kafka.Kafka", List.of(config.toString()));
         try {
             FreePorts.await("Kafka broker on port " + port, READY_TIMEOUT, process::checkAlive, this::answers);
         } catch (RuntimeException e) {
@@ -131,9 +137,19 @@ public final class LocalKafkaBroker implements AutoCloseable {
         process.stop();
     }
 
-    private static String newClusterId() {
+    /**
+     * 16 random bytes, base64url: a KRaft cluster id. Never one that starts with '-', which the storage
+     * tool's argument parser takes for an option ("argument --cluster-id/-t: expected one argument"),
+     * as Kafka's own {@code Uuid.randomUuid()} avoids: one start in 64 failed that way.
+     */
+    static String newClusterId() {
+        SecureRandom random = new SecureRandom();
         byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id;
+        do {
+            random.nextBytes(bytes);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (id.startsWith("-"));
+        return id;
     }
 }

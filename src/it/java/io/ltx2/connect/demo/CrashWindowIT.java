@@ -103,7 +103,7 @@ class CrashWindowIT {
             setCreateLatency(0);
             Path dir = RUN_DIR.resolve("replacement-" + mode);
             LocalConnectWorker next = LocalConnectWorker.start(new KafkaRuntime(Path.of(RealPipeline.requiredProperty("ltx.kafka.runtime.dir"))),
-                    dir, DemoFiles.writeLog4jConfig(dir), workerTemplate, env.bootstrapServers(), RUN_DIR.resolve("plugins"));
+                    dir, workerTemplate, env.bootstrapServers(), RUN_DIR.resolve("plugins"));
             replacements.add(next);
             worker = next.process();
 

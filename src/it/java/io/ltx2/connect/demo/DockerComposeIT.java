@@ -37,6 +37,7 @@ class DockerComposeIT {
             .waitingFor("kafka", Wait.forHealthcheck())
             .withExposedService("connect", 8083, Wait.forHttp("/health").forStatusCode(200))
             .waitingFor("simulator", Wait.forHealthcheck())
+            .waitingFor("minio", Wait.forHealthcheck())
             .withStartupTimeout(Duration.ofMinutes(5));
 
     @Test
@@ -51,8 +52,12 @@ class DockerComposeIT {
         Map<String, String> addresses = Map.of(
                 "ltx.api.url", "http://127.0.0.1:8089/api/v1",  // the simulator shares the worker's network namespace
                 "ltx.tracking.bootstrap.servers", "kafka:9092");
+        Map<String, String> archive = Map.of("ltx.archive.enabled", "true", "ltx.archive.bucket", "ltx-videos",
+                "ltx.archive.endpoint", "http://minio:9000", "ltx.archive.path.style.access", "true", "ltx.archive.region", "us-east-1",
+                "ltx.archive.access.key.id", "ltx-demo", "ltx.archive.secret.access.key", "ltx-demo-secret");
         for (String file : List.of("demo-ltx-sink.json", "demo-ltx-source.json")) {
-            ConnectorConfigFile config = ConnectorConfigFile.read(Path.of("config", file)).with(addresses);
+            ConnectorConfigFile config = ConnectorConfigFile.read(Path.of("config", file)).with(addresses)
+                    .with(file.contains("source") ? archive : Map.of());
             connect.putConnector(config.name(), config.restConfig());
             connect.awaitRunning(config.name(), Duration.ofSeconds(120));
         }
@@ -71,6 +76,9 @@ class DockerComposeIT {
             if (bar > 0) {
                 JsonNode event = Json.MAPPER.readTree(line.substring(bar + 1));
                 states.put(line.substring(0, bar), event.path("state").asText());
+                if (event.path("state").asText().equals("success")) {
+                    assertThat(event.path("archivedUrls").get(0).asText()).as("archived to MinIO").startsWith("s3://ltx-videos/");
+                }
             }
         }
         Map<String, String> expected = requests.stream().collect(Collectors.toMap(SampleRequest::requestId, SampleRequest::expectedState));

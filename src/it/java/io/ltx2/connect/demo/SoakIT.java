@@ -57,7 +57,7 @@ class SoakIT {
         Files.writeString(workerTemplate, Files.readString(Path.of("config", "worker-distributed.properties"))
                 + "\nscheduled.rebalance.max.delay.ms=2000\n");
         simulator = LocalSimulator.start(RUN_DIR, log4j, TIME_SCALE, KEY);
-        broker = LocalKafkaBroker.start(runtime, RUN_DIR, log4j);
+        broker = LocalKafkaBroker.start(runtime, RUN_DIR);
         PluginArchive.unpack(Path.of(RealPipeline.requiredProperty("ltx.plugin.zip")), RUN_DIR.resolve("plugins"));
         workers.add(startWorker());
         workers.add(startWorker());
@@ -76,8 +76,7 @@ class SoakIT {
 
     private static LocalConnectWorker startWorker() {
         Path dir = RUN_DIR.resolve("worker-" + (++generation));
-        return LocalConnectWorker.start(runtime, dir, DemoFiles.writeLog4jConfig(dir), workerTemplate, broker.bootstrapServers(),
-                RUN_DIR.resolve("plugins"));
+        return LocalConnectWorker.start(runtime, dir, workerTemplate, broker.bootstrapServers(), RUN_DIR.resolve("plugins"));
     }
 
     @Test

@@ -80,7 +80,7 @@ class WorkerKillIT {
             assertThat(worker.isAlive()).isFalse();
             Path replacementDir = RUN_DIR.resolve("replacement");
             replacement = LocalConnectWorker.start(new KafkaRuntime(Path.of(RealPipeline.requiredProperty("ltx.kafka.runtime.dir"))),
-                    replacementDir, DemoFiles.writeLog4jConfig(replacementDir), workerTemplate, env.bootstrapServers(),
+                    replacementDir, workerTemplate, env.bootstrapServers(),
                     RUN_DIR.resolve("plugins"));
 
             progress = awaitProgress(monitor, p -> p.terminal() > eventsBeforeKill, Duration.ofSeconds(120));

@@ -3,6 +3,7 @@ package io.ltx2.connect.reliability;
 import io.ltx2.connect.it.ItCluster;
 import io.ltx2.connect.it.Pipeline;
 import io.ltx2.connect.it.PipelineLedger;
+import io.ltx2.connect.s3local.LocalS3;
 import io.ltx2.connect.simulator.ApiSimulator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -36,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Invariant 6 and the callback receiver's defences, on a full pipeline: the API key, the callback
- * token and a tracking-client secret are distinctive strings given through a config provider,
+ * token, a tracking-client secret and the archive's static S3 keys (the source archives every video to
+ * S3Proxy) are distinctive strings given through a config provider,
  * and after the run they are searched for everywhere the run left text: every log file, the REST
  * API's connector configs, task configs and task traces, and every topic the connectors wrote.
  */
@@ -45,7 +47,9 @@ class SecretsAndCallbackSecurityIT {
     private static final String WRONG_KEY = "sk-CANARY-wrongkey-8a2f60d3";
     private static final String TOKEN = "CANARY-cbtoken-0f9e8d7c6b";
     private static final String TRACKING_SECRET = "CANARY-jaas-pw-5c4b3a29";
-    private static final List<String> SECRETS = List.of(KEY, WRONG_KEY, TOKEN, TRACKING_SECRET);
+    private static final String S3_KEY_ID = "CANARY-s3keyid-71c2e94d";
+    private static final String S3_SECRET = "CANARY-s3secret-b83f05a6e1d4";
+    private static final List<String> SECRETS = List.of(KEY, WRONG_KEY, TOKEN, TRACKING_SECRET, S3_KEY_ID, S3_SECRET);
 
     private static EmbeddedConnectCluster connect;
     private static Path secrets;
@@ -84,9 +88,10 @@ class SecretsAndCallbackSecurityIT {
         String callbackUrl = "http://127.0.0.1:" + port + "/callback/" + TOKEN;
         String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"" + TRACKING_SECRET + "\";";
         Files.writeString(secrets, "key=" + KEY + "\nwrong=" + WRONG_KEY + "\ntoken=" + TOKEN + "\ncallback=" + callbackUrl
-                + "\njaas=" + jaas.replace("\\", "\\\\") + "\n");
+                + "\njaas=" + jaas.replace("\\", "\\\\") + "\ns3id=" + S3_KEY_ID + "\ns3secret=" + S3_SECRET + "\n");
         String provided = "${file:" + secrets + ":";
-        try (ApiSimulator sim = ApiSimulator.builder().apiKey(KEY).timeScale(Pipeline.TIME_SCALE).build().start()) {
+        try (ApiSimulator sim = ApiSimulator.builder().apiKey(KEY).timeScale(Pipeline.TIME_SCALE).resultBytes(20_000).build().start();
+             LocalS3 s3 = LocalS3.withCredentials(S3_KEY_ID, S3_SECRET, "secure-archive")) {
             Pipeline p = new Pipeline("secure", connect, sim);
             for (Map<String, String> props : List.of(p.sinkProps, p.sourceProps)) {
                 props.put("tasks.max", "1");
@@ -103,12 +108,16 @@ class SecretsAndCallbackSecurityIT {
             p.sourceProps.put("ltx.callback.listener.port", String.valueOf(port));
             p.sourceProps.put("ltx.callback.token", provided + "token}");
             p.sourceProps.put("ltx.callback.max.body.bytes", "4096");
+            p.sourceProps.putAll(s3.connectorConfig("secure-archive"));
+            p.sourceProps.put("ltx.archive.access.key.id", provided + "s3id}");
+            p.sourceProps.put("ltx.archive.secret.access.key", provided + "s3secret}");
             p.start();
             List<String> ids = p.produce(30);
             PipelineLedger ledger = PipelineLedger.settle("security run (callback mode, secrets via config provider)", p.startedNanos, sim,
                     connect.kafka().bootstrapServers(), p.events, ids, Duration.ofSeconds(60), Duration.ofSeconds(2));
             ledger.assertExactlyOneEventPerRequest().assertDuplicateSubmissionsAtMost(0);
             assertThat(ledger.stats.callbacksDelivered()).as("callbacks reached the receiver").isPositive();
+            assertThat(s3.keys("secure-archive")).as("the videos were archived with the keys from the config provider").hasSize(30);
 
             // The receiver: no token, a wrong token, an oversized body are refused; a replay emits nothing new.
             String taskId = sim.taskIds().get(0);

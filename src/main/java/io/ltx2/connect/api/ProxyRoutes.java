@@ -25,19 +25,19 @@ import java.util.stream.Collectors;
  * {@code https.proxyHost}/{@code https.proxyPort}, {@code http.proxyHost}/{@code http.proxyPort}
  * and {@code http.nonProxyHosts} (read at each call, so a worker's {@code -D} options apply).
  * Either way HttpClient's {@link SystemDefaultRoutePlanner} plans the route: a CONNECT tunnel for
- * https, forwarding for http.
+ * https, forwarding for http. Public for the archive stage's downloads, which take the same route.
  */
-final class ProxyRoutes {
+public final class ProxyRoutes {
 
     private ProxyRoutes() {
     }
 
-    static HttpRoutePlanner planner(Optional<ProxySettings> proxy) {
+    public static HttpRoutePlanner planner(Optional<ProxySettings> proxy) {
         return new SystemDefaultRoutePlanner(proxy.<ProxySelector>map(ConfiguredSelector::new).orElse(null));
     }
 
     /** The proxy's Basic credentials, for the proxy's host and port only; none for any other challenge. */
-    static CredentialsProvider credentials(ProxySettings proxy) {
+    public static CredentialsProvider credentials(ProxySettings proxy) {
         BasicCredentialsProvider provider = new BasicCredentialsProvider();
         char[] password = proxy.password() == null || proxy.password().value() == null ? new char[0] : proxy.password().value().toCharArray();
         provider.setCredentials(new AuthScope(proxy.host(), proxy.port()), new UsernamePasswordCredentials(proxy.username(), password));

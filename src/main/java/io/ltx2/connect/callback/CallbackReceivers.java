@@ -1,5 +1,6 @@
 package io.ltx2.connect.callback;
 
+import io.ltx2.connect.config.CallbackConfig;
 import io.ltx2.connect.config.LtxSourceConfig;
 import io.ltx2.connect.tracking.TrackingWriter;
 import org.apache.kafka.common.config.types.Password;
@@ -41,7 +42,7 @@ public final class CallbackReceivers {
 
         public static Settings from(LtxSourceConfig config) {
             Password token = config.callbackToken().orElseThrow(() ->
-                    new ConnectException(LtxSourceConfig.CALLBACK_TOKEN + " is required when " + LtxSourceConfig.CALLBACK_ENABLED + " is true"));
+                    new ConnectException(CallbackConfig.TOKEN + " is required when " + CallbackConfig.ENABLED + " is true"));
             return new Settings(config.callbackHost(), config.callbackPort(), token, config.callbackHmacSecret().orElse(null),
                     config.callbackHmacHeader(), config.callbackMaxBodyBytes(), config.trackingTopic(), config.trackingClientProps(),
                     new CallbackReceiver.Limits(config.callbackMaxConnections(), config.callbackThreads(), config.callbackIdleTimeout()));

@@ -25,7 +25,7 @@ public class LtxSourceConfig extends LtxConfig {
 
     public static final String EVENTS_TOPIC = "ltx.events.topic";
     private static final String EVENTS_TOPIC_DOC = "Topic of the terminal events (key = request id, value = struct "
-            + "io.ltx2.connect.TerminalEvent v2): exactly one per request (per request record), state success, failed or rejected.";
+            + "io.ltx2.connect.TerminalEvent v3): exactly one per request (per request record), state success, failed or rejected.";
     public static final String EVENTS_TOPIC_DEFAULT = "ltx.events";
 
     public static final String TASK_TIMEOUT_MS = "ltx.task.timeout.ms";
@@ -51,9 +51,10 @@ public class LtxSourceConfig extends LtxConfig {
     public static final int MAX_OUTSTANDING_DEFAULT = 20_000;
 
     public static final String POLL_SCHEDULE = "ltx.poll.schedule";
-    private static final String POLL_SCHEDULE_DOC = "adaptive: the first status call near the expected completion time (from resolution, "
-            + "duration and LoRA, learnt from the completions observed), then shrinking intervals; fixed: wait "
-            + "ltx.poll.fixed.initial.delay.ms, then poll every ltx.poll.fixed.interval.ms (the vendor's advice).";
+    private static final String POLL_SCHEDULE_DOC = "adaptive: the first status call ltx.poll.target.delay.ms after the 5th percentile of "
+            + "the generation time expected for the task's resolution, duration and LoRA (learnt from the completions observed), then one "
+            + "every ltx.poll.target.delay.ms; fixed: wait ltx.poll.fixed.initial.delay.ms, then poll every ltx.poll.fixed.interval.ms "
+            + "(the vendor's advice).";
     public static final String POLL_SCHEDULE_DEFAULT = "adaptive";
 
     public static final String POLL_FIXED_INITIAL_DELAY_MS = "ltx.poll.fixed.initial.delay.ms";
@@ -74,9 +75,10 @@ public class LtxSourceConfig extends LtxConfig {
     public static final long POLL_MIN_INTERVAL_MS_DEFAULT = 2_000L;
 
     public static final String POLL_TARGET_DELAY_MS = "ltx.poll.target.delay.ms";
-    private static final String POLL_TARGET_DELAY_MS_DOC = "Adaptive schedule: interval between status calls while a task is within its "
-            + "expected generation time, so a completion is detected at most about this late. Smaller detects sooner and costs more calls "
-            + "(about one call per interval of the spread of generation times). Kept within the min and max intervals.";
+    private static final String POLL_TARGET_DELAY_MS_DOC = "Adaptive schedule: the p95 detection delay aimed at. The first status call "
+            + "comes this long after the 5th percentile of the expected generation time, then one every this interval while the task is "
+            + "within its expected time, so about 95% of the completions are seen at most this late. Smaller detects sooner and costs "
+            + "more calls (one more for each such interval a generation outlasts the first call). Kept within the min and max intervals.";
     public static final long POLL_TARGET_DELAY_MS_DEFAULT = 4_000L;
 
     public static final String POLL_MAX_INTERVAL_MS = "ltx.poll.max.interval.ms";
@@ -93,45 +95,6 @@ public class LtxSourceConfig extends LtxConfig {
     private static final String POLL_MALFORMED_MAX_DOC = "Unreadable status answers in a row for one task before it is given up with a "
             + "failed event, failCode MALFORMED_RESPONSE.";
     public static final int POLL_MALFORMED_MAX_DEFAULT = 5;
-
-    public static final String CALLBACK_ENABLED = "ltx.callback.enabled";
-    private static final String CALLBACK_ENABLED_DOC = "Host the webhook receiver in this worker (one per worker JVM and port, shared by the "
-            + "tasks in it). Give the sink ltx.callback.url = https://<public host>/callback/<ltx.callback.token>; the receiver writes "
-            + "a CALLBACK record to the tracking topic, and polling becomes a slow safety net.";
-
-    public static final String CALLBACK_HOST = "ltx.callback.listener.host";
-    private static final String CALLBACK_HOST_DOC = "Address the receiver binds to. Put a TLS-terminating proxy in front of it: the API "
-            + "only calls public HTTPS endpoints.";
-    public static final String CALLBACK_HOST_DEFAULT = "127.0.0.1";
-
-    public static final String CALLBACK_PORT = "ltx.callback.listener.port";
-    private static final String CALLBACK_PORT_DOC = "Port the receiver listens on (0 = any free port, for tests).";
-    public static final int CALLBACK_PORT_DEFAULT = 8099;
-
-    public static final String CALLBACK_TOKEN = "ltx.callback.token";
-    private static final String CALLBACK_TOKEN_DOC = "Secret the callback URL carries, as its last path segment (/callback/<token>) or "
-            + "as ?token=<token>; at least 16 characters. Required when ltx.callback.enabled is true.";
-
-    public static final String CALLBACK_HMAC_SECRET = "ltx.callback.hmac.secret";
-    private static final String CALLBACK_HMAC_SECRET_DOC = "Optional: when set, a callback must also carry an HMAC-SHA256 of its body with "
-            + "this secret, hex or base64, in the header named by ltx.callback.hmac.header (for a proxy that signs).";
-
-    public static final String CALLBACK_HMAC_HEADER = "ltx.callback.hmac.header";
-    private static final String CALLBACK_HMAC_HEADER_DOC = "Header carrying the HMAC-SHA256 signature (an optional 'sha256=' prefix is accepted).";
-    public static final String CALLBACK_HMAC_HEADER_DEFAULT = "X-Signature-256";
-
-    public static final String CALLBACK_CONFIRM = "ltx.callback.confirm";
-    private static final String CALLBACK_CONFIRM_DOC = "Confirm each callback with one status call before emitting (the vendor signs nothing). "
-            + "false emits from the callback body alone.";
-
-    public static final String CALLBACK_MAX_BODY_BYTES = "ltx.callback.max.body.bytes";
-    private static final String CALLBACK_MAX_BODY_BYTES_DOC = "Largest callback body accepted; larger ones get HTTP 413.";
-    public static final int CALLBACK_MAX_BODY_BYTES_DEFAULT = 64 * 1024;
-
-    public static final String CALLBACK_SAFETY_POLL_MS = "ltx.callback.safety.poll.interval.ms";
-    private static final String CALLBACK_SAFETY_POLL_MS_DOC = "Callback mode: interval of the safety-net status calls that resolve a task "
-            + "whose callback was lost (the first one this long after submission).";
-    public static final long CALLBACK_SAFETY_POLL_MS_DEFAULT = 300_000L;
 
     public enum Schedule { ADAPTIVE, FIXED }
 
@@ -167,27 +130,7 @@ public class LtxSourceConfig extends LtxConfig {
                         POLL_MAX_CONCURRENT_DOC, POLL_GROUP, ++order, Width.SHORT, "Concurrent status calls")
                 .define(POLL_MALFORMED_MAX, Type.INT, POLL_MALFORMED_MAX_DEFAULT, Range.atLeast(1), Importance.LOW,
                         POLL_MALFORMED_MAX_DOC, POLL_GROUP, ++order, Width.SHORT, "Malformed answers before giving up");
-        order = 0;
-        def
-                .define(CALLBACK_ENABLED, Type.BOOLEAN, false, Importance.MEDIUM,
-                        CALLBACK_ENABLED_DOC, CALLBACK_GROUP, ++order, Width.SHORT, "Callback receiver")
-                .define(CALLBACK_HOST, Type.STRING, CALLBACK_HOST_DEFAULT, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-                        CALLBACK_HOST_DOC, CALLBACK_GROUP, ++order, Width.MEDIUM, "Listener host")
-                .define(CALLBACK_PORT, Type.INT, CALLBACK_PORT_DEFAULT, Range.between(0, 65535), Importance.MEDIUM,
-                        CALLBACK_PORT_DOC, CALLBACK_GROUP, ++order, Width.SHORT, "Listener port")
-                .define(CALLBACK_TOKEN, Type.PASSWORD, null, Importance.HIGH,
-                        CALLBACK_TOKEN_DOC, CALLBACK_GROUP, ++order, Width.LONG, "Callback token")
-                .define(CALLBACK_HMAC_SECRET, Type.PASSWORD, null, Importance.LOW,
-                        CALLBACK_HMAC_SECRET_DOC, CALLBACK_GROUP, ++order, Width.LONG, "HMAC secret")
-                .define(CALLBACK_HMAC_HEADER, Type.STRING, CALLBACK_HMAC_HEADER_DEFAULT, new ConfigDef.NonEmptyString(), Importance.LOW,
-                        CALLBACK_HMAC_HEADER_DOC, CALLBACK_GROUP, ++order, Width.MEDIUM, "HMAC header")
-                .define(CALLBACK_CONFIRM, Type.BOOLEAN, true, Importance.LOW,
-                        CALLBACK_CONFIRM_DOC, CALLBACK_GROUP, ++order, Width.SHORT, "Confirm callbacks")
-                .define(CALLBACK_MAX_BODY_BYTES, Type.INT, CALLBACK_MAX_BODY_BYTES_DEFAULT, Range.between(256, 16 * 1024 * 1024), Importance.LOW,
-                        CALLBACK_MAX_BODY_BYTES_DOC, CALLBACK_GROUP, ++order, Width.SHORT, "Max body (bytes)")
-                .define(CALLBACK_SAFETY_POLL_MS, Type.LONG, CALLBACK_SAFETY_POLL_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
-                        CALLBACK_SAFETY_POLL_MS_DOC, CALLBACK_GROUP, ++order, Width.SHORT, "Safety-net poll interval (ms)");
-        return CallbackConfig.define(def, CALLBACK_GROUP, order);
+        return ArchiveConfig.define(CallbackConfig.define(def, CALLBACK_GROUP));
     }
 
     public LtxSourceConfig(Map<String, ?> props) {
@@ -200,14 +143,7 @@ public class LtxSourceConfig extends LtxConfig {
 
     /** Cross-field rules, added to the per-key results of {@code Connector.validate}. */
     public static void validateCrossField(Map<String, String> props, Map<String, ConfigValue> results) {
-        boolean callback = Boolean.parseBoolean(String.valueOf(props.getOrDefault(CALLBACK_ENABLED, "false")).trim());
-        ConfigValue token = results.get(CALLBACK_TOKEN);
-        if (callback && token != null && token.errorMessages().isEmpty()) {
-            String problem = tokenProblem(token.value() instanceof Password p ? p.value() : null);
-            if (problem != null) {
-                token.addErrorMessage(problem);
-            }
-        }
+        CallbackConfig.validateCrossField(props, results);
         ConfigValue min = results.get(POLL_MIN_INTERVAL_MS);
         ConfigValue max = results.get(POLL_MAX_INTERVAL_MS);
         if (min != null && max != null && min.value() instanceof Long lo && max.value() instanceof Long hi && lo > hi) {
@@ -218,18 +154,7 @@ public class LtxSourceConfig extends LtxConfig {
         if (events != null && tracking != null && events.value() != null && events.value().equals(tracking.value())) {
             events.addErrorMessage(EVENTS_TOPIC + " must differ from " + TRACKING_TOPIC);
         }
-    }
-
-    /** What is wrong with a callback token, or null; the token itself never appears in the message. */
-    private static String tokenProblem(String token) {
-        if (token == null || token.isBlank()) {
-            return CALLBACK_TOKEN + " is required when " + CALLBACK_ENABLED + " is true";
-        } else if (token.length() < 16) {
-            return CALLBACK_TOKEN + " must have at least 16 characters";
-        } else if (!token.matches("[A-Za-z0-9._~-]+")) {
-            return CALLBACK_TOKEN + " may only use URL-safe characters (letters, digits, . _ ~ -)";
-        }
-        return null;
+        ArchiveConfig.validateCrossField(props, results);
     }
 
     public String eventsTopic() {
@@ -289,39 +214,39 @@ public class LtxSourceConfig extends LtxConfig {
     }
 
     public boolean callbackEnabled() {
-        return getBoolean(CALLBACK_ENABLED);
+        return getBoolean(CallbackConfig.ENABLED);
     }
 
     public String callbackHost() {
-        return getString(CALLBACK_HOST);
+        return getString(CallbackConfig.HOST);
     }
 
     public int callbackPort() {
-        return getInt(CALLBACK_PORT);
+        return getInt(CallbackConfig.PORT);
     }
 
     public Optional<Password> callbackToken() {
-        return Optional.ofNullable(getPassword(CALLBACK_TOKEN)).filter(p -> p.value() != null && !p.value().isBlank());
+        return Optional.ofNullable(getPassword(CallbackConfig.TOKEN)).filter(p -> p.value() != null && !p.value().isBlank());
     }
 
     public Optional<Password> callbackHmacSecret() {
-        return Optional.ofNullable(getPassword(CALLBACK_HMAC_SECRET)).filter(p -> p.value() != null && !p.value().isEmpty());
+        return Optional.ofNullable(getPassword(CallbackConfig.HMAC_SECRET)).filter(p -> p.value() != null && !p.value().isEmpty());
     }
 
     public String callbackHmacHeader() {
-        return getString(CALLBACK_HMAC_HEADER);
+        return getString(CallbackConfig.HMAC_HEADER);
     }
 
     public boolean callbackConfirm() {
-        return getBoolean(CALLBACK_CONFIRM);
+        return getBoolean(CallbackConfig.CONFIRM);
     }
 
     public int callbackMaxBodyBytes() {
-        return getInt(CALLBACK_MAX_BODY_BYTES);
+        return getInt(CallbackConfig.MAX_BODY_BYTES);
     }
 
     public Duration safetyPollInterval() {
-        return Duration.ofMillis(getLong(CALLBACK_SAFETY_POLL_MS));
+        return Duration.ofMillis(getLong(CallbackConfig.SAFETY_POLL_MS));
     }
 
     /** The receiver's bounds: ltx.callback.max.connections. */

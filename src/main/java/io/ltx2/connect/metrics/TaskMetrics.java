@@ -100,6 +100,15 @@ public final class TaskMetrics implements AutoCloseable {
         return s;
     }
 
+    /** A sum of recorded values with its rate: {@code <name>-total} and {@code <name>-rate} (the values' sum per second over the window). */
+    public Sensor meter(String name, String description) {
+        Sensor s = metrics.sensor(name);
+        s.add(metricName(name + "-total", "Total: " + description), new CumulativeSum());
+        s.add(metricName(name + "-rate", "Per second: " + description), new Rate());
+        publish(name + "-total", name + "-rate");
+        return s;
+    }
+
     /** A sum of recorded values: {@code <name>-total}. */
     public Sensor sum(String name, String description) {
         Sensor s = metrics.sensor(name);

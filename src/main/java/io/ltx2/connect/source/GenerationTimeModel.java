@@ -8,39 +8,64 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * How long a generation takes, per (resolution, duration bucket, LoRA or not). Before anything is
- * learnt for a class it is the contract's range (480p 40-60 s, 720p 60-90 s, 1080p 90-120 s, LoRA
- * +10-20 s; longer videos assumed proportionally a little slower) times the time scale, taken as
- * uniform. Once {@link #MIN_SAMPLES} completions of a class were observed, it is the empirical
- * distribution of the last {@link #WINDOW} of them (real milliseconds, so not scaled).
+ * How long a generation takes, per class of task: resolution, duration (each whole second 5-20 s)
+ * and LoRA or not. What is used, first that applies:
+ * <ol>
+ *   <li>the class's own last {@link #WINDOW} completions, once it has that many;</li>
+ *   <li>its family's (same resolution and LoRA, any duration) last {@link #FAMILY_WINDOW}
+ *       completions, once there are {@link #MIN_SAMPLES} and they span the task's duration, each
+ *       moved to that duration along the family's least-squares line of generation time over
+ *       duration ({@link DurationLine}): a class is predicted from its neighbours long before it
+ *       has enough samples of its own, and never extrapolated beyond the durations seen;</li>
+ *   <li>the contract's range (480p 40-60 s, 720p 60-90 s, 1080p 90-120 s, LoRA +10-20 s; longer
+ *       videos assumed proportionally a little slower) times the time scale, taken as uniform.</li>
+ * </ol>
+ * Learnt times are real milliseconds, so not scaled. The exact class matters: pooling durations
+ * without the line widens the spread the schedule has to cover; the class's own window, once
+ * full, does not depend on the line being straight.
  */
 final class GenerationTimeModel {
     static final int MIN_SAMPLES = 3;
     static final int WINDOW = 64;
+    /** Samples of its own a class needs before they replace the family's line: a full window. */
+    static final int CLASS_SAMPLES = WINDOW;
+    static final int FAMILY_WINDOW = 256;
 
-    record Key(String resolution, int durationBucket, boolean lora) {
+    /** A class of task (duration clamped to 5-20 s). */
+    record Key(String resolution, int duration, boolean lora) {
     }
 
-    /** A distribution of generation times in ms: a sorted sample, or uniform on [lo, hi]. */
+    /** Resolution and LoRA: classes that differ by duration only. */
+    private record Family(String resolution, boolean lora) {
+    }
+
+    /** A distribution of generation times in ms: a sorted sample plus an offset, or uniform on [lo, hi]. */
     static final class Distribution {
         private final long[] sorted;
+        private final long offset;
         private final long lo;
         private final long hi;
 
-        private Distribution(long[] sorted, long lo, long hi) {
+        private Distribution(long[] sorted, long offset, long lo, long hi) {
             this.sorted = sorted;
+            this.offset = offset;
             this.lo = lo;
             this.hi = hi;
         }
 
         static Distribution uniform(long lo, long hi) {
-            return new Distribution(null, lo, Math.max(lo, hi));
+            return new Distribution(null, 0, lo, Math.max(lo, hi));
         }
 
         static Distribution empirical(long[] samples) {
             long[] s = samples.clone();
             Arrays.sort(s);
-            return new Distribution(s, s[0], s[s.length - 1]);
+            return shifted(s, 0);
+        }
+
+        /** {@code sorted} (not copied, sorted ascending) plus {@code offset}. */
+        private static Distribution shifted(long[] sorted, long offset) {
+            return new Distribution(sorted, offset, sorted[0] + offset, sorted[sorted.length - 1] + offset);
         }
 
         boolean learnt() {
@@ -60,13 +85,28 @@ final class GenerationTimeModel {
             if (sorted == null) {
                 return lo + Math.round(q * (hi - lo));
             }
-            return sorted[(int) Math.floor(q * (sorted.length - 1))];
+            return sorted[(int) Math.floor(q * (sorted.length - 1))] + offset;
+        }
+    }
+
+    /** The last completions of a class: generation times. */
+    private static final class Window {
+        private final long[] samples = new long[WINDOW];
+        private int count;
+
+        void add(long ms) {
+            samples[count % WINDOW] = ms;
+            count++;
+        }
+
+        Distribution distribution() {
+            return Distribution.empirical(Arrays.copyOf(samples, Math.min(count, WINDOW)));
         }
     }
 
     private final double timeScale;
-    private final Map<Key, long[]> windows = new HashMap<>();
-    private final Map<Key, Integer> counts = new HashMap<>();
+    private final Map<Key, Window> classes = new HashMap<>();
+    private final Map<Family, DurationLine> families = new HashMap<>();
 
     GenerationTimeModel(double timeScale) {
         this.timeScale = timeScale;
@@ -77,14 +117,18 @@ final class GenerationTimeModel {
         int duration = input == null || input.duration() == null ? 10 : input.duration();
         boolean lora = input != null && ((input.loras() != null && !input.loras().isEmpty())
                 || Mode.fromWire(input.mode()).map(Mode::usesLoras).orElse(false));
-        return new Key(resolution, Math.max(0, Math.min(3, (duration - 5) / 4)), lora);
+        return new Key(resolution, Math.max(5, Math.min(20, duration)), lora);
     }
 
     Distribution distribution(GenerationInput input) {
         Key key = keyOf(input);
-        int n = counts.getOrDefault(key, 0);
-        if (n >= MIN_SAMPLES) {
-            return Distribution.empirical(Arrays.copyOf(windows.get(key), Math.min(n, WINDOW)));
+        Window own = classes.get(key);
+        if (own != null && own.count >= CLASS_SAMPLES) {
+            return own.distribution();
+        }
+        DurationLine family = families.get(new Family(key.resolution(), key.lora()));
+        if (family != null && family.count() >= MIN_SAMPLES && family.covers(key.duration())) {
+            return Distribution.shifted(family.residuals(), family.at(key.duration()));
         }
         return prior(input);
     }
@@ -102,8 +146,7 @@ final class GenerationTimeModel {
             lo += 10_000;
             hi += 20_000;
         }
-        int duration = input == null || input.duration() == null ? 10 : Math.max(5, Math.min(20, input.duration()));
-        double factor = (0.75 + 0.025 * duration) * timeScale;
+        double factor = (0.75 + 0.025 * key.duration()) * timeScale;
         return Distribution.uniform(Math.round(lo * factor), Math.round(hi * factor));
     }
 
@@ -113,8 +156,8 @@ final class GenerationTimeModel {
             return;
         }
         Key key = keyOf(input);
-        long[] window = windows.computeIfAbsent(key, k -> new long[WINDOW]);
-        int n = counts.merge(key, 1, Integer::sum);
-        window[(n - 1) % WINDOW] = generationMs;
+        classes.computeIfAbsent(key, k -> new Window()).add(generationMs);
+        families.computeIfAbsent(new Family(key.resolution(), key.lora()), f -> new DurationLine(FAMILY_WINDOW))
+                .add(key.duration(), generationMs);
     }
 }

@@ -2,7 +2,10 @@ package io.ltx2.connect.source;
 
 import io.ltx2.connect.api.ApiClientSettings;
 import io.ltx2.connect.api.LtxApiClient;
+import io.ltx2.connect.archive.ArchiveSettings;
+import io.ltx2.connect.archive.Archiver;
 import io.ltx2.connect.callback.CallbackReceivers;
+import io.ltx2.connect.config.ArchiveConfig;
 import io.ltx2.connect.config.LtxSourceTaskConfig;
 import io.ltx2.connect.tracking.TrackingClients;
 import io.ltx2.connect.util.Version;
@@ -29,7 +32,9 @@ import java.util.function.LongSupplier;
  *
  * <p>This class runs the lifecycle; {@link TrackingReader} reads the tracking topic,
  * {@link RequestRegistry} decides, {@link TaskFollower} polls the API, {@link EventFactory} makes
- * the records. All of it happens on the thread that calls {@link #poll()}.
+ * the records; with {@code ltx.archive.enabled}, the {@link ArchiveStage} holds each success between the
+ * registry's decision and its event until its videos are in the object store. All of it happens on the
+ * thread that calls {@link #poll()} (the transfers on the archive stage's threads).
  */
 public class LtxSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(LtxSourceTask.class);
@@ -47,6 +52,7 @@ public class LtxSourceTask extends SourceTask {
     private volatile RequestRegistry registry;
     private TaskFollower follower;
     private EventFactory events;
+    private ArchiveStage archive;
     private CallbackReceivers.Lease receiver;
 
     public LtxSourceTask() {
@@ -90,7 +96,8 @@ public class LtxSourceTask extends SourceTask {
             follower = new TaskFollower(new PollPlanner(PollSchedule.from(config), config.taskTimeout()),
                     poller,
                     new OutcomeRules(config.notFoundGrace(), config.malformedMax(), config.taskTimeout(), config.callbackConfirm()));
-            registry = new RequestRegistry(config.taskTimeout(), follower, events, metrics);
+            archive = ArchiveConfig.enabled(config) ? archiveStage(config, name, index) : null;
+            registry = new RequestRegistry(config.taskTimeout(), follower, archive == null ? events : archive, metrics);
             receiver = config.callbackEnabled() ? CallbackReceivers.acquire(CallbackReceivers.Settings.from(config)) : null;
         } catch (RuntimeException e) {
             closeQuietly();
@@ -98,12 +105,20 @@ public class LtxSourceTask extends SourceTask {
         }
         follower.checkApiKey();
         log.info("LTX source task {}/{} started in {} ms: tracking {} partitions {} at watermarks {}, events to {}, schedule {}, "
-                        + "{} status calls/min, at most {} concurrent, at most {} requests outstanding, callback receiver {}",
+                        + "{} status calls/min, at most {} concurrent, at most {} requests outstanding, callback receiver {}, archive {}",
                 index + 1, config.placement().count(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), trackingTopic,
                 config.partitions(), reader == null ? "{}" : reader.watermarks(), config.eventsTopic(),
                 config.callbackEnabled() ? "safety-net every " + config.safetyPollInterval().toMillis() + " ms" : config.pollSchedule(),
                 Math.round(client.settings().callsPerMinute()), config.maxConcurrentPolls(), config.maxOutstanding(),
-                receiver == null ? "off" : "on " + receiver.address());
+                receiver == null ? "off" : "on " + receiver.address(), archive == null ? "off" : archive);
+    }
+
+    /** The archive stage between the registry and the events: its own S3 and download clients and transfer threads. */
+    private ArchiveStage archiveStage(LtxSourceTaskConfig config, String name, int index) {
+        ArchiveSettings settings = ArchiveConfig.settings(config);
+        ArchiveStage stage = new ArchiveStage(events, Archiver.start(settings, metrics, "ltx-archive-" + name + "-" + index), settings);
+        metrics.archiveQueue(stage::queued, stage::full);
+        return stage;
     }
 
     @Override
@@ -117,17 +132,20 @@ public class LtxSourceTask extends SourceTask {
                 return null;
             }
             long now = clock.getAsLong();
-            int answered = follower.followUp(now, (task, outcome) -> registry.complete(task, outcome, clock.getAsLong()));
+            // A full archive queue holds the input: no status answers handled, no calls made, no tracking records read.
+            boolean holding = archive != null && archive.full();
+            int answered = holding ? 0 : followUp(now);
             int read = 0;
-            for (TrackingReader.Read r : readTracking(follower.waitMillis(now))) {
+            for (TrackingReader.Read r : readInput(holding, now)) {
                 registry.onRecord(r, clock.getAsLong());
                 read++;
             }
             now = clock.getAsLong();
             registry.expireIntents(now);
-            answered += follower.followUp(now, (task, outcome) -> registry.complete(task, outcome, clock.getAsLong()));
+            answered += holding ? 0 : followUp(now);
+            answered += archive == null ? 0 : archive.drain(clock.getAsLong());
             if (reader != null) {
-                reader.backpressure(registry.outstanding(), now);
+                reader.backpressure(registry.outstanding() + (archive == null ? 0 : archive.queued()), now);
             }
             List<SourceRecord> out = events.drain();
             if (read > 0 || answered > 0 || !out.isEmpty()) {
@@ -146,6 +164,22 @@ public class LtxSourceTask extends SourceTask {
         }
         Thread.sleep(waitMs); // no partition: this task only hosts the callback receiver
         return List.of();
+    }
+
+    private int followUp(long now) {
+        return follower.followUp(now, (task, outcome) -> registry.complete(task, outcome, clock.getAsLong()));
+    }
+
+    /** The tracking records that arrive within the wait; none, after a short sleep, while the archive queue is full. */
+    private List<TrackingReader.Read> readInput(boolean holding, long now) throws InterruptedException {
+        if (archive == null) {
+            return readTracking(follower.waitMillis(now));
+        }
+        if (holding) {
+            Thread.sleep(ArchiveStage.WAIT_MS);
+            return List.of();
+        }
+        return readTracking(archive.waitMillis(follower.waitMillis(now)));
     }
 
     private int outstanding() {
@@ -186,6 +220,10 @@ public class LtxSourceTask extends SourceTask {
     }
 
     private void closeQuietly() {
+        if (archive != null) {
+            archive.close();
+            archive = null;
+        }
         if (reader != null) {
             reader.close();
             reader = null;

@@ -63,6 +63,15 @@ final class RequestRegistry {
 
         /** A request's event; its records' offsets were resolved just before. */
         void emit(int partition, Struct event, RequestFacts facts);
+
+        /**
+         * A request's decision: its event, and the offsets of its records, which resolve with it (at once here; a
+         * later stage, such as {@link ArchiveStage}, may hold both until its work is done).
+         */
+        default void emitResolving(int partition, List<TrackingOffset> held, Struct event, RequestFacts facts, long now) {
+            held.forEach(this::resolve);
+            emit(partition, event, facts);
+        }
     }
 
     private final long taskTimeoutMs;
@@ -304,11 +313,10 @@ final class RequestRegistry {
         }
         requests.remove(s.identity);
         intentsOnly.remove(s);
-        s.held.forEach(output::resolve);
         if (remember) {
             resolved.remember(s.identity, s.taskIds());
         }
-        output.emit(s.partition, event, facts);
+        output.emitResolving(s.partition, s.held, event, facts, now);
         metrics.event(event.getString("state"), completeTime, now);
         if (!s.tasks.isEmpty()) {
             metrics.statusCalls(polls);

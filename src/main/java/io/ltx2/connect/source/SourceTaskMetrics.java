@@ -1,6 +1,7 @@
 package io.ltx2.connect.source;
 
 import io.ltx2.connect.api.ApiClientStats;
+import io.ltx2.connect.archive.ArchiveListener;
 import io.ltx2.connect.metrics.TaskMetrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.connect.source.SourceTaskContext;
@@ -13,9 +14,10 @@ import java.util.function.IntSupplier;
  * The source task's metrics, JMX {@code io.ltx2.connect:type=source-task-metrics,connector=<name>,task=<n>} (and plugin
  * metrics on a 4.1+ worker).
  * Counters publish {@code <name>-total} and {@code <name>-rate}; {@code detection-delay-ms}
- * (event time minus the API's completeTime) its average, maximum and percentiles.
+ * (event time minus the API's completeTime) its average, maximum and percentiles. The archive stage's
+ * ({@code archive-*}) are registered whether archiving is on or not (then they stay 0).
  */
-final class SourceTaskMetrics implements AutoCloseable {
+final class SourceTaskMetrics implements ArchiveListener, AutoCloseable {
     static final String GROUP = "source-task-metrics";
 
     private final TaskMetrics metrics;
@@ -28,6 +30,13 @@ final class SourceTaskMetrics implements AutoCloseable {
     private final Sensor intentsExpired;
     private final Sensor detectionDelay;
     private final Sensor statusCallsPerRequest;
+    private final Sensor archivedVideos;
+    private final Sensor archivedBytes;
+    private final Sensor archiveTransfer;
+    private final Sensor archiveRetries;
+    private final Sensor archiveFailures;
+    private volatile IntSupplier archiveQueued = () -> 0;
+    private volatile BooleanSupplier archiveHolding = () -> false;
 
     SourceTaskMetrics(TaskMetrics metrics, ApiClientStats client, IntSupplier outstanding, BooleanSupplier paused) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -50,6 +59,39 @@ final class SourceTaskMetrics implements AutoCloseable {
         metrics.gauge("outstanding-requests", "Requests read from the tracking topic and not yet resolved", outstanding::getAsInt);
         metrics.gauge("tracking-paused", "1 while reading the tracking topic is paused (too many outstanding requests)",
                 () -> paused.getAsBoolean() ? 1 : 0);
+        archivedVideos = metrics.counter("archive-videos", "videos copied to the object store and verified (ltx.archive.enabled)");
+        archivedBytes = metrics.meter("archive-bytes", "bytes of the videos copied to the object store");
+        archiveTransfer = metrics.distribution("archive-transfer-ms", "ms to copy one video (download and upload, retries included)");
+        archiveRetries = metrics.counter("archive-retries", "video transfers that failed and were tried again");
+        archiveFailures = metrics.counter("archive-failures", "successes whose videos could not be archived (their event says why in "
+                + "archiveFailure, or the task failed under ltx.archive.failure.policy=fail)");
+        metrics.gauge("archive-queue-depth", "Successes waiting for their videos to be archived (transferring or queued)",
+                () -> archiveQueued.getAsInt());
+        metrics.gauge("archive-holding", "1 while the archive queue is full (ltx.archive.max.queued): no status calls, no tracking reads",
+                () -> archiveHolding.getAsBoolean() ? 1 : 0);
+    }
+
+    /** The archive stage's queue, for its gauges. */
+    void archiveQueue(IntSupplier queued, BooleanSupplier holding) {
+        archiveQueued = queued;
+        archiveHolding = holding;
+    }
+
+    @Override
+    public void videoArchived(long bytes, long millis) {
+        archivedVideos.record();
+        archivedBytes.record(bytes);
+        archiveTransfer.record(millis);
+    }
+
+    @Override
+    public void transferRetried() {
+        archiveRetries.record();
+    }
+
+    @Override
+    public void archiveFailed() {
+        archiveFailures.record();
     }
 
     /** JMX only (tests). */

@@ -17,11 +17,13 @@ import java.util.List;
  * Field names mirror the API's status fields. The request's input is echoed as a JSON string
  * ({@code input}, the API's own field names) rather than a nested struct, so that inputs with
  * fields a later contract adds still fit the fixed schema. Version 2 added the optional
- * {@code attempt}, {@code earlierAttempts} and {@code adopted}; a version 1 reader ignores them.
+ * {@code attempt}, {@code earlierAttempts} and {@code adopted}; version 3 the optional {@code archivedUrls},
+ * {@code archivedHttpsUrls} and {@code archiveFailure} of the archive stage (docs/archiving.md). Every field a
+ * version added is optional, so a reader of an earlier version reads a later event as before.
  */
 public final class TerminalEvent {
     public static final String SCHEMA_NAME = "io.ltx2.connect.TerminalEvent";
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
 
     public static final String SUCCESS = "success";
     public static final String FAILED = "failed";
@@ -70,6 +72,15 @@ public final class TerminalEvent {
                             + "SUBMITTED record; null when none").build())
             .field("adopted", SchemaBuilder.bool().optional()
                     .doc("The task was adopted through its callback: its create was never answered").build())
+            .field("archivedUrls", SchemaBuilder.array(Schema.STRING_SCHEMA).optional()
+                    .doc("The durable copies of resultUrls, same order, as s3://bucket/key: each video stored and verified before "
+                            + "this event was written; null when archiving is off or failed").build())
+            .field("archivedHttpsUrls", SchemaBuilder.array(Schema.STRING_SCHEMA).optional()
+                    .doc("Pre-signed HTTPS GET URLs of archivedUrls, same order, valid for ltx.archive.presign.ttl.ms from the "
+                            + "event; null when not configured").build())
+            .field("archiveFailure", SchemaBuilder.string().optional()
+                    .doc("Why the videos of this success were not archived (CODE: reason; RESULT_URL_GONE when a result URL had "
+                            + "expired or was refused); resultUrls are the original URLs; null otherwise").build())
             .build();
 
     private TerminalEvent() {
@@ -88,6 +99,16 @@ public final class TerminalEvent {
             s.put("failMsg", status.failMsg());
         }
         return s;
+    }
+
+    /** The success {@code event} with its videos' durable copies (and their pre-signed URLs, when any). */
+    public static Struct archived(Struct event, List<String> locations, List<String> httpsUrls) {
+        return event.put("archivedUrls", List.copyOf(locations)).put("archivedHttpsUrls", httpsUrls.isEmpty() ? null : List.copyOf(httpsUrls));
+    }
+
+    /** The success {@code event}, its videos not archived, with the reason. */
+    public static Struct archiveFailed(Struct event, String failure) {
+        return event.put("archiveFailure", failure);
     }
 
     /** A failure the connector decided (TIMEOUT, NOT_FOUND, MALFORMED_RESPONSE). */

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 
 /**
- * The server's one handler: {@code /_sim/...} to the {@link AdminHandler}; every other call through
+ * The server's one handler: {@code /_sim/...} to the {@link AdminHandler}, {@code /results/...} to the
+ * {@link ResultFiles}; every other call through
  * the {@link CallGates} to the {@link CreateHandler} or the {@link StatusHandler}. A handler that
  * fails answers 500.
  */
@@ -20,13 +21,15 @@ final class ApiRouter implements HttpHandler {
     private final CallGates gates;
     private final CreateHandler create;
     private final StatusHandler status;
+    private final ResultFiles results;
     private final Responder responder;
 
-    ApiRouter(AdminHandler admin, CallGates gates, CreateHandler create, StatusHandler status, Responder responder) {
+    ApiRouter(AdminHandler admin, CallGates gates, CreateHandler create, StatusHandler status, ResultFiles results, Responder responder) {
         this.admin = admin;
         this.gates = gates;
         this.create = create;
         this.status = status;
+        this.results = results;
         this.responder = responder;
     }
 
@@ -36,6 +39,10 @@ final class ApiRouter implements HttpHandler {
             String path = ex.getRequestURI().getPath();
             if (path.startsWith(ADMIN_PREFIX)) {
                 admin.handle(ex, path.substring(ADMIN_PREFIX.length()));
+                return;
+            }
+            if (path.startsWith(ResultFiles.PATH_PREFIX)) {
+                results.handle(ex, path); // a result URL: public, like the CDN's
                 return;
             }
             byte[] body = Exchanges.readBody(ex);

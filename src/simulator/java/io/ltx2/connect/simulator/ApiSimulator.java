@@ -60,6 +60,7 @@ public final class ApiSimulator implements AutoCloseable {
     private final FaultDice dice;
     private final LiveControls controls;
     private final TaskPlanner planner;
+    private final ResultFiles results;
 
     private HttpServer server;
     /** The current run's, for dropping hung calls on reset; null before the first start. */
@@ -75,7 +76,8 @@ public final class ApiSimulator implements AutoCloseable {
         this.times = new GenerationTimes(config.timeScale(), config.fixedGenerationTime(), config.seed());
         this.dice = new FaultDice(config.seed());
         this.controls = new LiveControls(clock, config.limitsEnabled());
-        this.planner = new TaskPlanner(config.model(), config.seed(), times);
+        this.planner = new TaskPlanner(config.model(), config.seed(), times, config.results().perTask());
+        this.results = new ResultFiles(state, clock, config.results());
     }
 
     public static Builder builder() {
@@ -97,13 +99,14 @@ public final class ApiSimulator implements AutoCloseable {
         ApiRouter router = new ApiRouter(new AdminHandler(this),
                 new CallGates(config, state, dice, controls, responder),
                 new CreateHandler(config, state, dice, controls, planner, callbacks, responder),
-                new StatusHandler(state, dice, responder), responder);
+                new StatusHandler(state, dice, responder), results, responder);
         setFaults(config.faults());
         disableNagleUnlessChosen();
         server = createServer();
         server.setExecutor(requestExecutor);
         server.createContext("/", router);
         server.start();
+        planner.origin(origin());
         log.info("APIXO simulator listening on {} (time scale {}, seed {}, limits {}{})", baseUrl(), config.timeScale(),
                 config.seed(), controls.limitsEnabled() ? "on" : "off",
                 config.tls() != null && config.tls().needClientAuth() ? ", client certificate required" : "");
@@ -164,6 +167,11 @@ public final class ApiSimulator implements AutoCloseable {
 
     public double timeScale() {
         return config.timeScale();
+    }
+
+    /** Result downloads served, their bytes, and those refused as expired. */
+    public ResultFiles.Counts resultDownloads() {
+        return results.counts();
     }
 
     /** A consistent snapshot of all counters. */

@@ -13,8 +13,6 @@ import java.util.List;
  * not driven by timers. Mutable fields are guarded by the {@link SimulatorState} lock.
  */
 final class SimTask {
-    static final String RESULT_URL_PREFIX = "https://results.simulator.invalid/";
-
     final String id;
     final String apiKey;
     final String model;
@@ -28,6 +26,8 @@ final class SimTask {
     final GenerationInput input;
     /** The reset generation this task belongs to: callbacks of an older generation are dropped. */
     final long epoch;
+    /** Where its results are served ({@link ResultFiles}), once it succeeded. */
+    final List<String> resultUrls;
 
     long statusCalls;
     Long firstTerminalStatusTime;
@@ -45,9 +45,10 @@ final class SimTask {
     /**
      * @param request  the accepted create: the input with the API's defaults applied and the callback URL
      * @param failure  the outcome of a task that fails, or null for one that succeeds
+     * @param results  its result URLs (served when it succeeded)
      */
     SimTask(String id, String apiKey, String model, long epoch, CreateRequestReader.CreateRequest request,
-            Timeline timeline, Failure failure) {
+            Timeline timeline, Failure failure, List<String> results) {
         this.id = id;
         this.apiKey = apiKey;
         this.model = model;
@@ -59,6 +60,7 @@ final class SimTask {
         this.callbackUrl = request.callbackUrl();
         this.input = request.input();
         this.epoch = epoch;
+        this.resultUrls = List.copyOf(results);
     }
 
     String finalState() {
@@ -79,10 +81,6 @@ final class SimTask {
         return now < completeTime;
     }
 
-    String resultUrl() {
-        return RESULT_URL_PREFIX + model + "/" + id + ".mp4";
-    }
-
     /** The {@code data} object of a status answer (and of a callback) at {@code now}. */
     ObjectNode statusData(long now) {
         ObjectNode data = Json.MAPPER.createObjectNode();
@@ -92,7 +90,7 @@ final class SimTask {
         data.put("createTime", createTime);
         if ("success".equals(state)) {
             ObjectNode result = Json.MAPPER.createObjectNode();
-            result.putArray("resultUrls").add(resultUrl());
+            resultUrls.forEach(result.withArray("resultUrls")::add);
             // A JSON string holding JSON, as the contract says: clients parse it twice.
             data.put("resultJson", result.toString());
         } else if ("failed".equals(state)) {

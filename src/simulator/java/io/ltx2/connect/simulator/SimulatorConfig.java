@@ -27,11 +27,25 @@ import java.util.Set;
  * @param clock               the clock of task times and limit windows
  * @param threads             request-handling threads
  * @param tls                 how to serve HTTPS, or null for HTTP
+ * @param results             the result files' size, lifetime and number per task
  */
 record SimulatorConfig(int port, Set<String> apiKeys, Set<String> forbiddenKeys, String model, double timeScale,
                        Duration fixedGenerationTime, long seed, boolean limitsEnabled, int callsPerWindow,
                        int maxConcurrentTasks, Duration rateWindow, Faults faults, Clock clock, int threads,
-                       ServerTls tls) {
+                       ServerTls tls, Results results) {
+
+    /**
+     * The result files a successful task's URLs serve ({@link ResultFiles}).
+     *
+     * @param bytes   size of each file
+     * @param ttl     how long after the task's completion its URLs answer (then 410), not scaled
+     * @param perTask result URLs per task
+     * @param bytesPerSecond bandwidth of one download (a CDN's per connection); 0 for as fast as it goes
+     */
+    record Results(long bytes, Duration ttl, int perTask, long bytesPerSecond) {
+        static final Results DEFAULT = new Results(1024 * 1024, Duration.ofHours(24), 1, 0);
+    }
+
 
     SimulatorConfig {
         apiKeys = Set.copyOf(apiKeys);

@@ -32,6 +32,10 @@ public final class SimulatorMain {
             "  --generation-time-ms N   fixed time from create to completion, not scaled",
             "  --long-generation        tasks take a day (heap benchmarks)",
             "  --threads N              request threads (default 8)",
+            "  --result-bytes N         size of each result file served at the result URLs (default 1048576)",
+            "  --result-ttl-ms N        result URLs answer 410 Gone this long after completion (default 86400000)",
+            "  --results-per-task N     result URLs (videos) per successful task (default 1)",
+            "  --result-bytes-per-second N  bandwidth of each result download (default 0: unlimited)",
             "  --faults JSON            initial faults, same fields as POST /_sim/faults, e.g. '{\"statusErrorRate\":0.05}'",
             "  --tls-keystore FILE      serve HTTPS with the key and certificate of this PKCS12 keystore",
             "  --tls-password PW        password of the keystore and its key (default empty)",
@@ -125,6 +129,17 @@ public final class SimulatorMain {
             case "--generation-time-ms" -> b.fixedGenerationTime(Duration.ofMillis(Long.parseLong(v)));
             case "--threads" -> b.threads(Integer.parseInt(v));
             case "--faults" -> b.faults(faults(v));
+            default -> applyResults(b, flag, v);
+        }
+    }
+
+    /** The result files' flags. */
+    private static void applyResults(ApiSimulator.Builder b, String flag, String v) {
+        switch (flag) {
+            case "--result-bytes" -> b.resultBytes(Long.parseLong(v));
+            case "--result-ttl-ms" -> b.resultTtl(Duration.ofMillis(Long.parseLong(v)));
+            case "--results-per-task" -> b.resultsPerTask(Integer.parseInt(v));
+            case "--result-bytes-per-second" -> b.resultBytesPerSecond(Long.parseLong(v));
             default -> throw new IllegalArgumentException("unknown option " + flag);
         }
     }

@@ -32,6 +32,7 @@ abstract class SimulatorSettings<B extends SimulatorSettings<B>> {
     private Clock clock = Clock.systemUTC();
     private int threads = 8;
     private ServerTls tls;
+    private SimulatorConfig.Results results = SimulatorConfig.Results.DEFAULT;
 
     /** This builder, typed as the subclass. */
     abstract B self();
@@ -150,10 +151,40 @@ abstract class SimulatorSettings<B extends SimulatorSettings<B>> {
         return self();
     }
 
+    /** Size in bytes of each result file a successful task serves (default 1 MiB). */
+    public B resultBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("resultBytes must be >= 0, was " + bytes);
+        }
+        results = new SimulatorConfig.Results(bytes, results.ttl(), results.perTask(), results.bytesPerSecond());
+        return self();
+    }
+
+    /** How long after a task's completion its result URLs answer; then 410 Gone (default 24 h, not scaled). */
+    public B resultTtl(Duration ttl) {
+        results = new SimulatorConfig.Results(results.bytes(), Objects.requireNonNull(ttl, "ttl"), results.perTask(), results.bytesPerSecond());
+        return self();
+    }
+
+    /** Result URLs (videos) per successful task (default 1). */
+    public B resultsPerTask(int n) {
+        results = new SimulatorConfig.Results(results.bytes(), results.ttl(), positive("resultsPerTask", n), results.bytesPerSecond());
+        return self();
+    }
+
+    /** Bandwidth of each result download in bytes per second, like a CDN's per connection (default 0: unlimited). */
+    public B resultBytesPerSecond(long rate) {
+        if (rate < 0) {
+            throw new IllegalArgumentException("resultBytesPerSecond must be >= 0, was " + rate);
+        }
+        results = new SimulatorConfig.Results(results.bytes(), results.ttl(), results.perTask(), rate);
+        return self();
+    }
+
     /** The settings as they are now; fails when they contradict each other (no key, a key both valid and forbidden). */
     SimulatorConfig toConfig() {
         return new SimulatorConfig(port, apiKeys, forbiddenKeys, model, timeScale, fixedGenerationTime, seed,
-                limitsEnabled, callsPerWindow, maxConcurrentTasks, rateWindow, faults, clock, threads, tls);
+                limitsEnabled, callsPerWindow, maxConcurrentTasks, rateWindow, faults, clock, threads, tls, results);
     }
 
     private static int positive(String name, int v) {

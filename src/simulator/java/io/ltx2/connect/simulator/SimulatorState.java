@@ -135,6 +135,11 @@ final class SimulatorState {
         return task;
     }
 
+    /** The task of a result URL, whatever its key (result URLs need none); null when unknown. */
+    synchronized SimTask task(String taskId) {
+        return tasks.get(taskId);
+    }
+
     synchronized boolean isCurrent(SimTask task) {
         return task.epoch == epoch;
     }

@@ -3,6 +3,8 @@ package io.ltx2.connect.simulator;
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.Lora;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,12 +18,20 @@ final class TaskPlanner {
     private final String model;
     private final long seed;
     private final GenerationTimes times;
+    private final int resultsPerTask;
     private final AtomicLong taskCounter = new AtomicLong();
+    /** The origin result URLs start with ({@code http://127.0.0.1:PORT}), known once the server is bound. */
+    private volatile String origin = "http://127.0.0.1";
 
-    TaskPlanner(String model, long seed, GenerationTimes times) {
+    TaskPlanner(String model, long seed, GenerationTimes times, int resultsPerTask) {
         this.model = model;
         this.seed = seed;
         this.times = times;
+        this.resultsPerTask = resultsPerTask;
+    }
+
+    void origin(String origin) {
+        this.origin = origin;
     }
 
     /** The task of {@code request}, created at {@code now} in reset generation {@code epoch}. */
@@ -32,7 +42,11 @@ final class TaskPlanner {
         GenerationTimes.Times t = times.timesFor(in, payloadHash, failure != null);
         String id = taskId(taskCounter.incrementAndGet());
         long start = now + t.pendingMs();
-        return new SimTask(id, apiKey, model, epoch, request, new SimTask.Timeline(now, start, start + t.processingMs()), failure);
+        List<String> results = new ArrayList<>(resultsPerTask);
+        for (int i = 0; i < resultsPerTask; i++) {
+            results.add(origin + ResultFiles.PATH_PREFIX + model + "/" + id + "-" + i + ".mp4");
+        }
+        return new SimTask(id, apiKey, model, epoch, request, new SimTask.Timeline(now, start, start + t.processingMs()), failure, results);
     }
 
     /** The documented fail triggers, or null for a task that succeeds. */

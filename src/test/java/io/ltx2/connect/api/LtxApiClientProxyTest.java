@@ -14,12 +14,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.ltx2.connect.api.ApiFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * {@link LtxApiClient} through a real forwarding proxy ({@link TestProxy}, Jetty) on 127.0.0.1: a
@@ -89,15 +87,6 @@ class LtxApiClientProxyTest {
         assertThat(client.getStatus(taskId).get(10, TimeUnit.SECONDS).taskId()).isEqualTo(taskId);
     }
 
-    private static LtxApiException failure(CompletableFuture<?> future) throws Exception {
-        try {
-            future.get(20, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(LtxApiException.class);
-            return (LtxApiException) e.getCause();
-        }
-        return fail("expected a failure, got " + future.join());
-    }
 
     private void setJvmProperty(String key, String value) {
         for (String k : JVM_PROXY_PROPERTIES) {

@@ -18,12 +18,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.ltx2.connect.api.ApiFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * {@link LtxApiClient} against the simulator serving HTTPS with a certificate from a test CA:
@@ -87,15 +85,6 @@ class LtxApiClientTlsTest {
         return new CreateTaskRequest(null, null, null, new GenerationInput(null, "A fox over TLS", "480p", 5, null, null, null, null));
     }
 
-    private static LtxApiException failure(CompletableFuture<?> future) throws Exception {
-        try {
-            future.get(20, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(LtxApiException.class);
-            return (LtxApiException) e.getCause();
-        }
-        return fail("expected a failure, got " + future.join());
-    }
 
     /** Creates a task and reads its status: the whole contract works over this connection. */
     private static void createAndReadStatus(LtxApiClient client) throws Exception {

@@ -57,4 +57,13 @@ class DemoOptionsTest {
         assertThatThrownBy(() -> DemoOptions.parse("--bootstrap")).hasMessageContaining("--bootstrap needs a value");
         assertThatThrownBy(() -> DemoOptions.parse("--nope")).hasMessageContaining("unknown option --nope");
     }
+
+    @Test
+    void archiveStartsALocalStoreOnlyForAWorkerTheDemoStarts() {
+        assertThat(DemoOptions.parse("--archive").archive()).isTrue();
+        assertThat(DemoOptions.parse("--callback").archive()).isFalse();
+        assertThat(DemoOptions.parse("--archive", "--callback").callback()).isTrue();
+        assertThatThrownBy(() -> DemoOptions.parse("--archive", "--bootstrap", "b:9092", "--connect-url", "http://connect:8083"))
+                .hasMessageContaining("127.0.0.1");
+    }
 }

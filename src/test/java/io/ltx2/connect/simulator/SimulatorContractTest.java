@@ -106,7 +106,7 @@ class SimulatorContractTest extends SimulatorTestBase {
         assertThat(last.get("taskId").asText()).isEqualTo(id);
         assertThat(last.get("resultJson").isTextual()).as("resultJson is a JSON string").isTrue();
         JsonNode result = Json.MAPPER.readTree(last.get("resultJson").asText());
-        assertThat(result.get("resultUrls").get(0).asText()).startsWith("https://").endsWith("/" + id + ".mp4");
+        assertThat(result.get("resultUrls").get(0).asText()).startsWith("http://127.0.0.1:").endsWith("/" + id + "-0.mp4");
         long create = last.get("createTime").asLong();
         long complete = last.get("completeTime").asLong();
         assertThat(create).isBetween(before, complete);

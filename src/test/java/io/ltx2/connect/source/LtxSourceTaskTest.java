@@ -6,22 +6,14 @@ import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.api.RetryPolicy;
 import io.ltx2.connect.simulator.ApiSimulator;
-import io.ltx2.connect.config.LtxSourceTaskConfig;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
-import io.ltx2.connect.tracking.TrackingRecordCodec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.types.Password;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,11 +22,8 @@ import org.junit.jupiter.api.Test;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,15 +37,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * simulator.
  */
 class LtxSourceTaskTest {
-    private static final String TOPIC = "tracking";
-    private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
+    private static final String TOPIC = SourceTaskHarness.TOPIC;
     private static final String TOPIC_ID = "tracking-topic-id-1";
     private static ApiSimulator sim;
     private static LtxApiClient client;
 
-    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-    private final LtxSourceTask task = new LtxSourceTask(System::currentTimeMillis, props -> consumer, props -> topic -> TOPIC_ID,
-            LtxApiClient::new);
+    private final SourceTaskHarness harness = new SourceTaskHarness(TOPIC_ID);
+    private final LtxSourceTask task = harness.task();
 
     @BeforeAll
     static void startSimulator() throws Exception {
@@ -77,65 +64,15 @@ class LtxSourceTaskTest {
     }
 
     private void start(Map<String, Object> storedOffset, Map<String, String> extra) {
-        Map<String, String> props = new HashMap<>();
-        props.put("name", "unit");
-        props.put("ltx.api.url", sim.baseUrl());
-        props.put("ltx.api.key", "k");
-        props.put("ltx.tracking.topic", TOPIC);
-        props.put("ltx.tracking.bootstrap.servers", "127.0.0.1:1");
-        props.put("ltx.poll.time.scale", "0.01");
-        props.put("ltx.poll.min.interval.ms", "20");
-        props.put("ltx.poll.max.interval.ms", "200");
-        props.put("ltx.poll.target.delay.ms", "40");
-        props.put(LtxSourceTaskConfig.TASK_PARTITIONS, "0");
-        props.putAll(extra);
-        consumer.updateBeginningOffsets(Map.of(TP, 0L));
-        consumer.updateEndOffsets(Map.of(TP, 100L));
-        task.initialize(new SourceTaskContext() {
-            @Override
-            public Map<String, String> configs() {
-                return props;
-            }
-
-            @Override
-            public OffsetStorageReader offsetStorageReader() {
-                return new OffsetStorageReader() {
-                    @Override
-                    public <T> Map<String, Object> offset(Map<String, T> partition) {
-                        return storedOffset;
-                    }
-
-                    @Override
-                    public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-                        Map<Map<String, T>, Map<String, Object>> m = new HashMap<>();
-                        partitions.forEach(p -> m.put(p, storedOffset));
-                        return m;
-                    }
-                };
-            }
-
-            @Override
-            public PluginMetrics pluginMetrics() {
-                return null;
-            }
-        });
-        task.start(props);
+        harness.start(sim.baseUrl(), storedOffset, extra);
     }
 
     private void add(long offset, TrackingRecord r) {
-        consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, offset, r.key().getBytes(StandardCharsets.UTF_8), TrackingRecordCodec.encode(r)));
+        harness.add(offset, r);
     }
 
     private List<SourceRecord> pollFor(int n, Duration max) throws InterruptedException {
-        List<SourceRecord> out = new ArrayList<>();
-        long end = System.currentTimeMillis() + max.toMillis();
-        while (System.currentTimeMillis() < end && out.size() < n) {
-            List<SourceRecord> got = task.poll();
-            if (got != null) {
-                out.addAll(got);
-            }
-        }
-        return out;
+        return harness.pollFor(n, max);
     }
 
     /** The request of the record at {@code sourceOffset} of the input topic. */

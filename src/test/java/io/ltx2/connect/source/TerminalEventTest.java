@@ -31,7 +31,7 @@ class TerminalEventTest {
         Struct s = TerminalEvent.fromStatus(FIRST_ATTEMPT, status, 62_000L);
         s.validate();
         assertThat(s.schema().name()).isEqualTo("io.ltx2.connect.TerminalEvent");
-        assertThat(s.schema().version()).isEqualTo(2);
+        assertThat(s.schema().version()).isEqualTo(3);
         assertThat(s.getString("requestId")).isEqualTo("req-1");
         assertThat(s.getString("taskId")).isEqualTo("task-1");
         assertThat(s.getString("state")).isEqualTo("success");
@@ -120,5 +120,27 @@ class TerminalEventTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void version3AddsTheArchiveFieldsAsOptionalFieldsSoEarlierReadersReadOn() {
+        TaskStatus status = new TaskStatus("task-1", TaskState.SUCCESS, "success", List.of("https://x/v.mp4"), null, null,
+                1_100L, 61_000L, 59_900L);
+        Struct plain = TerminalEvent.fromStatus(FIRST_ATTEMPT, status, 62_000L);
+        assertThat(plain.getArray("archivedUrls")).isNull();
+        assertThat(plain.getString("archiveFailure")).isNull();
+        for (String field : List.of("archivedUrls", "archivedHttpsUrls", "archiveFailure", "attempt", "earlierAttempts", "adopted")) {
+            assertThat(TerminalEvent.SCHEMA.field(field).schema().isOptional()).as(field).isTrue();
+        }
+        Struct archived = TerminalEvent.archived(TerminalEvent.fromStatus(FIRST_ATTEMPT, status, 62_000L),
+                List.of("s3://b/k-0.mp4"), List.of("https://s3/b/k-0.mp4?X-Amz-Signature=s"));
+        archived.validate();
+        assertThat(archived.<String>getArray("archivedUrls")).containsExactly("s3://b/k-0.mp4");
+        assertThat(archived.<String>getArray("archivedHttpsUrls")).hasSize(1);
+        assertThat(archived.<String>getArray("resultUrls")).as("the original URLs stay").containsExactly("https://x/v.mp4");
+        Struct failed = TerminalEvent.archiveFailed(TerminalEvent.fromStatus(FIRST_ATTEMPT, status, 62_000L), "RESULT_URL_GONE: HTTP 410");
+        failed.validate();
+        assertThat(failed.getString("archiveFailure")).startsWith("RESULT_URL_GONE");
+        assertThat(failed.getString("state")).isEqualTo("success");
     }
 }

@@ -1,0 +1,84 @@
+package io.ltx2.connect.sink;
+
+import io.ltx2.connect.api.ApiClientSettings;
+import io.ltx2.connect.api.CreateTaskRequest;
+import io.ltx2.connect.api.GenerationInput;
+import io.ltx2.connect.api.LtxApiClient;
+import io.ltx2.connect.api.RetryPolicy;
+import io.ltx2.connect.tracking.RequestIdentity;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.types.Password;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The one place that decides whether a create may start. */
+class AdmissionTest {
+    private final AtomicLong now = new AtomicLong(1_000_000L);
+    private LtxApiClient client;
+
+    @AfterEach
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    private LtxApiClient client(double callsPerMinute) {
+        client = new LtxApiClient(new ApiClientSettings(URI.create("http://127.0.0.1:1/api/v1"), new Password("k"), "ltx-2-19b",
+                Duration.ofSeconds(1), Duration.ofSeconds(1), 4, callsPerMinute, new RetryPolicy(0, Duration.ofMillis(10), Duration.ofMillis(10))));
+        return client;
+    }
+
+    private static Submission request(int seconds) {
+        SinkRequest r = new SinkRequest(new RequestIdentity("sink", "requests", 0, 1), "k", "auto",
+                new GenerationInput("text-to-video", "p", "480p", seconds, "16:9", null, null, null), Map.of());
+        return new Submission(null, new TopicPartition("requests", 0), r, 0, PriorAttempts.Found.NEW);
+    }
+
+    @Test
+    void aFullPipelineWaits() {
+        Admission admission = new Admission(2, client(60_000), null, null);
+        assertThat(admission.admit(request(5), 1, 0)).isEqualTo(Admission.Verdict.ADMIT);
+        assertThat(admission.admit(request(5), 2, 0)).isEqualTo(Admission.Verdict.PIPELINE_FULL);
+        assertThat(admission.pipelineFull(2)).isTrue();
+    }
+
+    @Test
+    void moreThanASecondOfRateLimitBacklogWaitsInKafka() {
+        LtxApiClient slow = client(60); // one call a second
+        Admission admission = new Admission(100, slow, null, null);
+        assertThat(admission.admit(request(5), 0, 0)).isEqualTo(Admission.Verdict.ADMIT);
+        // Calls that hold their permits (their gate never opens) build up a backlog in the client.
+        CreateTaskRequest body = new CreateTaskRequest("async", null, "auto", request(5).request().input());
+        for (int i = 0; i < 3; i++) {
+            slow.createTask(body, 0, previousMayExist -> new CompletableFuture<>());
+        }
+        assertThat(admission.admit(request(5), 3, 0)).isEqualTo(Admission.Verdict.RATE_BACKLOG);
+        assertThat(admission.admit(request(5), 0, 5)).as("creates taken in this pass count too").isEqualTo(Admission.Verdict.RATE_BACKLOG);
+    }
+
+    @Test
+    void theSpendCapReservesAndOnlyADefiniteRefusalGivesTheSecondsBack() {
+        SpendBudget budget = new SpendBudget(40, 0, 1, now::get);
+        Admission admission = new Admission(100, client(60_000), null, budget);
+        Submission first = request(20);
+        Submission second = request(20);
+        assertThat(admission.admit(first, 0, 0)).isEqualTo(Admission.Verdict.ADMIT);
+        assertThat(admission.admit(second, 1, 1)).isEqualTo(Admission.Verdict.ADMIT);
+        assertThat(admission.admit(request(5), 2, 2)).isEqualTo(Admission.Verdict.SPEND_CAP);
+
+        admission.release(first); // refused for sure
+        assertThat(budget.remainingHour()).isEqualTo(20);
+        admission.charge(20); // an earlier attempt of some request that may have been billed too
+        assertThat(budget.remainingHour()).isZero();
+        assertThat(admission.admit(request(5), 1, 0)).isEqualTo(Admission.Verdict.SPEND_CAP);
+    }
+}
