@@ -84,8 +84,8 @@ public class LtxSourceTask extends SourceTask {
             client = clients.apply(config.apiClientSettings(config.placement().share()));
             metrics = SourceTaskMetrics.register(name, index, context, client.stats(), this::outstanding, this::trackingPaused);
             if (!config.partitions().isEmpty()) {
-                reader = new TrackingReader(trackingTopic, consumers.apply(TrackingClients.consumerProps(config.trackingClientProps(),
-                        name + "-tracking-reader-" + index)), config.maxOutstanding());
+                reader = new TrackingReader(trackingTopic, consumers.apply(TrackingClients.batchingFollowerProps(config.trackingClientProps(),
+                        name + "-tracking-reader-" + index, TrackingReader.fetchWait(config))), config.maxOutstanding());
                 reader.restore(config.partitions(), context.offsetStorageReader(), topicIds.apply(config.trackingClientProps()));
             }
             events = new EventFactory(config.eventsTopic(), trackingTopic, reader);

@@ -57,7 +57,7 @@ public final class TrackingClients {
      * As {@link #consumerProps}, for a background reader that follows a topic for good and whose
      * records may wait a little: the broker answers a fetch once {@code maxWait} has passed or 16 KiB
      * (about a dozen events) are there, so the reader wakes for a batch of records, not once per
-     * record (the sink's concurrency cap reads the events topic so).
+     * record (the sink's concurrency cap reads the events topic so, the source its tracking topic).
      */
     public static Map<String, Object> batchingFollowerProps(Map<String, Object> clientProps, String clientId, Duration maxWait) {
         Map<String, Object> props = consumerProps(clientProps, clientId);
