@@ -12,6 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +106,7 @@ final class RestartBenchmark {
     private static Map<String, Object> start(Map<String, String> props, ApiSimulator sim, String input, int firstOffset, long producedAt)
             throws Exception {
         TopicPartition tp = new TopicPartition(input, 0);
-        BenchSinkContext context = new BenchSinkContext(tp);
+        SinkTaskContext context = SinkTaskProbe.context(tp);
         LtxSinkTask task = new LtxSinkTask();
         task.initialize(context);
         long creates = sim.stats().createsAccepted();

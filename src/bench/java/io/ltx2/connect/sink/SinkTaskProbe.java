@@ -1,5 +1,8 @@
 package io.ltx2.connect.sink;
 
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,6 +12,13 @@ import java.util.Map;
  */
 public final class SinkTaskProbe {
     private SinkTaskProbe() {
+    }
+
+    /** The context of a sink task run without a worker (the unit tests' {@link FakeSinkContext}), with one partition assigned. */
+    public static SinkTaskContext context(TopicPartition tp) {
+        FakeSinkContext context = new FakeSinkContext();
+        context.assignment.add(tp);
+        return context;
     }
 
     /** fromCheckpoint, spendRecordsRead, spendReadMs (the caps' start read); empty without caps. */

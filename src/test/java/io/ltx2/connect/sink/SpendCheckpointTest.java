@@ -2,19 +2,16 @@ package io.ltx2.connect.sink;
 
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.config.LtxSinkConfig;
-import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.Faults;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -29,25 +26,8 @@ import static org.awaitility.Awaitility.await;
  */
 class SpendCheckpointTest {
     private static final TopicPartition TP = new TopicPartition(SinkTaskHarness.INPUT, 0);
-    private ApiSimulator sim;
-    private final List<SinkTaskHarness> harnesses = new ArrayList<>();
-
-    @BeforeEach
-    void startSimulator() throws Exception {
-        sim = ApiSimulator.builder().apiKey("k").timeScale(0.01).seed(5).build().start();
-    }
-
-    @AfterEach
-    void stopAll() {
-        harnesses.forEach(SinkTaskHarness::close);
-        sim.close();
-    }
-
-    private SinkTaskHarness harness(String connector) {
-        SinkTaskHarness h = new SinkTaskHarness(sim, connector);
-        harnesses.add(h);
-        return h;
-    }
+    @RegisterExtension
+    final SinkTaskHarnesses tasks = new SinkTaskHarnesses(5);
 
     /** A SUBMITTED record of {@code connector}'s task {@code task}, {@code seconds} of video, written {@code ago} before now. */
     private static void plant(SinkTaskHarness h, int task, int count, int seconds, Duration ago) {
@@ -74,7 +54,7 @@ class SpendCheckpointTest {
 
     @Test
     void aRestartReadsItsCheckpointAndOnlyTheRecordsAfterItAndCountsTheSame() {
-        SinkTaskHarness h = harness("ckpt").with(LtxSinkConfig.BUDGET_SECONDS_PER_DAY, "100000");
+        SinkTaskHarness h = tasks.start("ckpt").with(LtxSinkConfig.BUDGET_SECONDS_PER_DAY, "100000");
         plant(h, 0, 300, 5, Duration.ofHours(3));
         LtxSinkTask first = h.start();
         assertThat(started(first).fromCheckpoint).as("no checkpoint yet: the whole day is read").isFalse();
@@ -96,7 +76,7 @@ class SpendCheckpointTest {
 
     @Test
     void recordsWrittenAfterTheLastCheckpointAreReadFromTheTrackingTopicOnce() {
-        SinkTaskHarness h = harness("ckpt-crash").with(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "1000");
+        SinkTaskHarness h = tasks.start("ckpt-crash").with(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "1000");
         LtxSinkTask first = h.start(); // checkpoints at once: nothing spent
         submit(first, 0, 20);
         submit(first, 1, 15);
@@ -113,7 +93,7 @@ class SpendCheckpointTest {
 
     @Test
     void theOtherIndexesCheckpointsCountAgainstTheConnectorsCapWhenTasksMaxWasReduced() {
-        SinkTaskHarness h = harness("ckpt-shrunk").with(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "1000");
+        SinkTaskHarness h = tasks.start("ckpt-shrunk").with(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "1000");
         long now = System.currentTimeMillis();
         SpendBuckets byIndex1 = new SpendBuckets();
         byIndex1.add(now - 600_000, 300);
@@ -128,14 +108,14 @@ class SpendCheckpointTest {
 
     @Test
     void aPossibleChargeInTheCheckpointStillCountsAfterARestart() {
-        sim.setFaults(Faults.builder().lostCreateResponseRate(1.0, Faults.LostResponseMode.values()[0]).build());
-        SinkTaskHarness h = harness("ckpt-charge").with(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "100")
+        tasks.sim.setFaults(Faults.builder().lostCreateResponseRate(1.0, Faults.LostResponseMode.values()[0]).build());
+        SinkTaskHarness h = tasks.start("ckpt-charge").with(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "100")
                 .with(LtxSinkConfig.CREATE_AMBIGUOUS_RETRIES, "0");
         LtxSinkTask first = h.start();
         submit(first, 0, 20);
         assertThat(first.parts().costs.budget().remainingHour()).isEqualTo(80);
         h.stop();
-        sim.setFaults(Faults.builder().build());
+        tasks.sim.setFaults(Faults.builder().build());
         LtxSinkTask second = h.start();
         assertThat(started(second).fromCheckpoint).isTrue();
         assertThat(second.parts().costs.budget().remainingHour()).as("the create that may exist is still counted").isEqualTo(80);
@@ -143,7 +123,7 @@ class SpendCheckpointTest {
 
     @Test
     void theFirstStartAfterAnUpgradeReadsTheWindowAndItsCheckpointsCarryIndexesWithoutOne() {
-        SinkTaskHarness h = harness("ckpt-upgrade").with(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "1000");
+        SinkTaskHarness h = tasks.start("ckpt-upgrade").with(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "1000");
         plant(h, 1, 5, 20, Duration.ofMinutes(30)); // an index that no longer runs, from before the upgrade
         plant(h, 0, 2, 10, Duration.ofMinutes(20));
         LtxSinkTask first = h.start();
