@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Writes a run's files: {@code benchmarks.json} (every figure, without the series), {@code saturation.csv},
- * {@code backlog.csv}, {@code benchmarks.svg} and {@code summary.md} (the targets).
+ * {@code backlog.csv}, {@code benchmarks.svg} (every panel, the polling frontier last), {@code frontier.svg} (that panel alone)
+ * and {@code summary.md} (the targets).
  */
 final class ResultFiles {
     private ResultFiles() {
@@ -44,10 +45,13 @@ final class ResultFiles {
         Map<String, Object> env = (Map<String, Object>) results.get("environment");
         List<SvgPlot.Panel> panels = SvgPlot.panels(ours, naive, oursSlow, delays(results), restart(results), backlog,
                 (Map<String, List<double[]>>) results.getOrDefault("backlogHeapSeries", Map.of()));
+        FrontierBenchmark.writePlot(out, results);
+        if (results.get("frontier") instanceof Map<?, ?> f && f.get("points") != null) {
+            panels.add(new EmbeddedPanel(Files.readString(out.resolve("frontier.svg")), FrontierPlot.W, FrontierPlot.H));
+        }
         Files.writeString(out.resolve("benchmarks.svg"), SvgPlot.render("ltx2-kafka-connect benchmarks (" + env.get("mode") + ", "
                 + env.get("startedAt") + ")", panels));
         Files.writeString(out.resolve("summary.md"), summary(results));
-        FrontierBenchmark.writePlot(out, results);
     }
 
     private static void appendSaturation(StringBuilder csv, String pipeline, List<double[]> points) {
