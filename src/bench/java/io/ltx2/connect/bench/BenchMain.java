@@ -1,11 +1,9 @@
 package io.ltx2.connect.bench;
 
-import io.ltx2.connect.util.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -13,7 +11,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,7 +21,8 @@ import java.util.Set;
  */
 public final class BenchMain {
     private static final Logger log = LoggerFactory.getLogger(BenchMain.class);
-    static final List<String> SCENARIOS = List.of("micro", "frontier", "saturation", "detection", "throughput", "cpu", "heap", "recovery", "archive");
+    static final List<String> SCENARIOS = List.of("micro", "frontier", "saturation", "saturation-1.0", "detection", "throughput", "cpu", "heap", "recovery",
+            "restart", "backlog", "archive");
     /** Scenarios that run in-process, without the embedded Kafka. */
     private static final Set<String> NO_KAFKA = Set.of("micro", "frontier");
 
@@ -43,6 +41,12 @@ public final class BenchMain {
         Set<String> only = opts.containsKey("only") ? new HashSet<>(Arrays.asList(opts.get("only").split(","))) : new HashSet<>(SCENARIOS);
         if (opts.containsKey("skip-jmh")) {
             only.remove("micro");
+        }
+        if (opts.containsKey("jfr")) {
+            Profiler.enable(out.resolve("jfr"));
+        }
+        if (opts.containsKey("stacks")) {
+            Profiler.sampleStacks(List.of(opts.get("stacks").split(",")));
         }
         Map<String, Object> results = run(BenchConfig.of(mode, opts), only);
         write(out, opts.containsKey("merge") ? PartialRun.merge(out, results) : results);
@@ -65,15 +69,24 @@ public final class BenchMain {
         if (only.contains("micro")) {
             results.put("micro", guarded("micro", () -> MicroRunner.run(cfg)));
         }
+        SaturationBenchmark saturation = new SaturationBenchmark();
         if (only.contains("frontier")) {
             results.put("frontier", guarded("frontier", () -> new FrontierBenchmark().run(cfg)));
         }
-        SaturationBenchmark saturation = new SaturationBenchmark();
+        SaturationBenchmark slowSaturation = new SaturationBenchmark("sat1");
+        BacklogBenchmark backlog = new BacklogBenchmark();
         if (!"smoke".equals(cfg.mode()) && only.stream().anyMatch(s -> !NO_KAFKA.contains(s))) {
             log.info("Starting the embedded Kafka broker and 2 Connect workers");
             try (BenchKafka kafka = BenchKafka.start(2)) {
+                if (only.contains("warmup")) {
+                    // Unmeasured: the plugin's, the simulator's and Kafka's code paths compiled by the JIT before anything is measured.
+                    results.put("warmup", guarded("warmup", () -> new CpuBenchmark("warm").run(kafka, cfg)));
+                }
                 if (only.contains("saturation")) {
                     results.put("saturation", guarded("saturation", () -> saturation.run(kafka, cfg)));
+                }
+                if (only.contains("saturation-1.0")) {
+                    results.put("saturationScale1", guarded("saturation-1.0", () -> slowSaturation.run(kafka, cfg, 1.0, cfg.slowSaturationRequests())));
                 }
                 if (only.contains("detection")) {
                     results.put("detection", guarded("detection", () -> new DetectionBenchmark().run(kafka, cfg)));
@@ -90,13 +103,22 @@ public final class BenchMain {
                 if (only.contains("recovery")) {
                     results.put("recovery", guarded("recovery", () -> new RecoveryBenchmark().run(kafka, cfg)));
                 }
+                if (only.contains("backlog")) {
+                    results.put("backlog", guarded("backlog", () -> backlog.run(kafka, cfg)));
+                }
+                if (only.contains("restart")) {
+                    results.put("restart", guarded("restart", () -> new RestartBenchmark().run(kafka, cfg)));
+                }
                 if (only.contains("archive")) {
                     results.put("archive", guarded("archive", () -> new ArchiveBenchmark().run(kafka, cfg,
                             archiveSize(cfg, "archive-videos", 32, 8), archiveSize(cfg, "archive-mb", 6, 2))));
                 }
             }
         }
-        results.put("saturationSeries", Map.of("ours", saturation.series().ours(), "naive", saturation.series().naive()));
+        results.put("saturationSeries", Map.of("ours", saturation.series().ours(), "naive", saturation.series().naive(),
+                "oursSlow", slowSaturation.series().ours()));
+        results.put("backlogSeries", backlog.series());
+        results.put("backlogHeapSeries", backlog.heapSeries());
         results.put("targets", Targets.asMaps(Targets.evaluate(results)));
         env.put("loadAverageAtEnd", loadAverage());
         env.put("totalSeconds", Math.round((System.nanoTime() - started) / 1e9));
@@ -124,9 +146,10 @@ public final class BenchMain {
     private static Object guarded(String name, Scenario scenario) {
         long t = System.nanoTime();
         log.info("Scenario {}: starting", name);
-        try {
+        try (Profiler profile = Profiler.start(name)) {
             Map<String, Object> r = scenario.run();
             r.put("scenarioSeconds", Math.round((System.nanoTime() - t) / 1e9));
+            profile.summariseInto(r);
             log.info("Scenario {}: done in {} s: {}", name, r.get("scenarioSeconds"), r);
             return r;
         } catch (Exception | AssertionError e) {
@@ -135,49 +158,8 @@ public final class BenchMain {
         }
     }
 
-    @SuppressWarnings("unchecked")
     static void write(Path out, Map<String, Object> results) throws IOException {
-        Files.createDirectories(out);
-        Map<String, Object> series = (Map<String, Object>) results.get("saturationSeries");
-        Map<String, Object> json = new LinkedHashMap<>(results);
-        json.remove("saturationSeries");
-        Files.writeString(out.resolve("benchmarks.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
-        List<double[]> ours = (List<double[]>) series.get("ours");
-        List<double[]> naive = (List<double[]>) series.get("naive");
-        StringBuilder csv = new StringBuilder("pipeline,api_seconds,busy_fraction,sampled_concurrency_fraction,rate_limited_total\n");
-        for (double[] p : ours) {
-            csv.append(String.format(Locale.ROOT, "ltx,%.2f,%.4f,%.4f,%.0f%n", p[0], p[1], p[2], p[3]));
-        }
-        for (double[] p : naive) {
-            csv.append(String.format(Locale.ROOT, "naive,%.2f,%.4f,%.4f,%.0f%n", p[0], p[1], p[2], p[3]));
-        }
-        Files.writeString(out.resolve("saturation.csv"), csv.toString());
-        Map<String, double[]> delays = new LinkedHashMap<>();
-        Object det = results.get("detection");
-        if (det instanceof Map<?, ?> d) {
-            for (String k : List.of("adaptive", "fixed", "callback")) {
-                if (d.get(k) instanceof Map<?, ?> p && p.get("detectionDelayApiSec") instanceof Map<?, ?> s) {
-                    delays.put(k, new double[] {SaturationBenchmark.num((Map<String, Object>) s, "p50"),
-                            SaturationBenchmark.num((Map<String, Object>) s, "p95")});
-                }
-            }
-        }
-        Map<String, Object> env = (Map<String, Object>) results.get("environment");
-        Files.writeString(out.resolve("benchmarks.svg"), SvgPlot.render("ltx2-kafka-connect benchmarks (" + env.get("mode") + ", "
-                + env.get("startedAt") + ")", ours, naive, delays));
-        Files.writeString(out.resolve("summary.md"), summary(results));
-        FrontierBenchmark.writePlot(out, results);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String summary(Map<String, Object> results) {
-        StringBuilder s = new StringBuilder("| target | goal | measured | met |\n|---|---|---|---|\n");
-        for (Map<String, Object> c : (List<Map<String, Object>>) results.get("targets")) {
-            Object met = c.get("met");
-            s.append("| ").append(c.get("name")).append(" | ").append(c.get("target")).append(" | ").append(c.get("measured"))
-                    .append(" | ").append(met == null ? "-" : ((Boolean) met ? "yes" : "**no**")).append(" |\n");
-        }
-        return s.toString();
+        ResultFiles.write(out, results);
     }
 
     private static Map<String, String> parse(String[] args) {

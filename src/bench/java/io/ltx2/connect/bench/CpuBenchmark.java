@@ -19,6 +19,16 @@ final class CpuBenchmark {
     private static final Logger log = LoggerFactory.getLogger(CpuBenchmark.class);
     private static final long GENERATION_MS = 2_000;
     private static final int AT_REST_REQUESTS = 650;
+    /** Prefix of the scenario's topics and connectors, so that it can also run as the suite's JIT warm-up. */
+    private final String id;
+
+    CpuBenchmark() {
+        this("cpu");
+    }
+
+    CpuBenchmark(String id) {
+        this.id = id;
+    }
 
     Map<String, Object> run(BenchKafka kafka, BenchConfig cfg) throws Exception {
         int n = cfg.cpuRequests();
@@ -27,32 +37,32 @@ final class CpuBenchmark {
         Map<String, Object> m = new LinkedHashMap<>();
         try (ApiSimulator sim = ApiSimulator.builder().apiKey(BenchKafka.API_KEY).fixedGenerationTime(Duration.ofMillis(GENERATION_MS))
                 .maxConcurrentTasks(100_000).callsPerMinute(1_000_000).seed(13).build().start()) {
-            kafka.createTopics(2, "cpu-requests", "cpu-tracking", "cpu-events");
-            kafka.startConnector("cpu-source", kafka.sourceProps(sim, "cpu-tracking", "cpu-events", scale, 1));
-            kafka.startConnector("cpu-sink", kafka.sinkProps(sim, "cpu-requests", "cpu-tracking", scale, 1));
-            var threads = ThreadCpu.connectorThreads("cpu-sink", "cpu-source");
+            kafka.createTopics(2, id + "-requests", id + "-tracking", id + "-events");
+            kafka.startConnector(id + "-source", kafka.sourceProps(sim, id + "-tracking", id + "-events", scale, 1));
+            kafka.startConnector(id + "-sink", kafka.sinkProps(sim, id + "-requests", id + "-tracking", scale, 1));
+            var threads = ThreadCpu.connectorThreads(id + "-sink", id + "-source");
             Thread.sleep(2_000);
             var idleBefore = ThreadCpu.snapshot(threads);
             long idleStart = System.nanoTime();
             Thread.sleep(cfg.idleMeasureMs());
             double idleNsPerSec = ThreadCpu.between(idleBefore, ThreadCpu.snapshot(threads)) / ((System.nanoTime() - idleStart) / 1e9);
-            try (EventReader events = new EventReader(kafka.bootstrap(), "cpu-events")) {
+            try (EventReader events = new EventReader(kafka.bootstrap(), id + "-events")) {
                 // Warm-up batch (JIT, connections, producer buffers), not measured.
                 int warm = cfg.cpuWarmupRequests();
-                kafka.produce("cpu-requests", Workload.simple("cpu-warm", 0, warm));
+                kafka.produce(id + "-requests", Workload.simple(id + "-warm", 0, warm));
                 events.awaitCount(warm, Duration.ofSeconds(120));
                 // The crash window at rest: 10 requests a second, each create alone on the wire, for longer than the
                 // metrics' 60 s window, so the sample holds these creates only, not the warm-up burst.
                 for (int i = 0; i < AT_REST_REQUESTS; i++) {
-                    kafka.produce("cpu-requests", Workload.simple("cpu-rest", i, 1));
+                    kafka.produce(id + "-requests", Workload.simple(id + "-rest", i, 1));
                     Thread.sleep(100);
                 }
                 events.awaitCount(warm + AT_REST_REQUESTS, Duration.ofSeconds(120));
-                m.put("crashWindowAtRest", AckLatency.sample("cpu-sink").toMap());
+                m.put("crashWindowAtRest", AckLatency.sample(id + "-sink").toMap());
                 warm += AT_REST_REQUESTS;
                 var before = ThreadCpu.snapshot(threads);
                 long start = System.nanoTime();
-                kafka.produce("cpu-requests", Workload.simple("cpu", 0, n));
+                kafka.produce(id + "-requests", Workload.simple(id, 0, n));
                 boolean done = events.awaitCount(warm + n, Duration.ofSeconds(300));
                 var after = ThreadCpu.snapshot(threads);
                 double elapsed = (System.nanoTime() - start) / 1e9;
@@ -69,8 +79,8 @@ final class CpuBenchmark {
                 m.put("warmupRequests", warm);
                 m.put("cpuMsByThread", ThreadCpu.byName(before, after));
             } finally {
-                kafka.deleteConnector("cpu-sink");
-                kafka.deleteConnector("cpu-source");
+                kafka.deleteConnector(id + "-sink");
+                kafka.deleteConnector(id + "-source");
             }
         }
         log.info("CPU: {}", m);

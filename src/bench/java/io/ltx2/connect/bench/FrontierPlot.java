@@ -16,8 +16,8 @@ import static io.ltx2.connect.bench.SaturationBenchmark.num;
  * advice, and, when the run has them, the detection scenario's end-to-end points (hollow).
  */
 final class FrontierPlot {
-    private static final int W = 1060;
-    private static final int H = 850;
+    static final int W = 1060;
+    static final int H = 850;
     private static final int PANEL_W = 430;
     private static final int PANEL_H = 290;
     private static final double MAX_DELAY = 20;

@@ -50,7 +50,7 @@ final class HeapBenchmark {
                 .threads(8).build().start()) {
             kafka.createTopics(1, "heap-tracking", "heap-events");
             long setupStart = System.nanoTime();
-            createAndTrack(kafka, sim, n);
+            createAndTrack(kafka, sim, n, "heap-tracking", "heap");
             m.put("setupSeconds", Stats.round((System.nanoTime() - setupStart) / 1e9, 1));
 
             long before = usedHeapAfterGc();
@@ -80,8 +80,8 @@ final class HeapBenchmark {
         return m;
     }
 
-    /** Creates n tasks on the simulator and writes their SUBMITTED records, in batches so that little stays in memory. */
-    private static void createAndTrack(BenchKafka kafka, ApiSimulator sim, int n) throws Exception {
+    /** Creates n tasks on the simulator and writes their SUBMITTED records (of {@code connector}), in batches so that little stays in memory. */
+    static void createAndTrack(BenchKafka kafka, ApiSimulator sim, int n, String topic, String connector) throws Exception {
         ApiClientSettings settings = new ApiClientSettings(URI.create(sim.baseUrl()), new Password(BenchKafka.API_KEY), "ltx-2-19b",
                 Duration.ofSeconds(10), Duration.ofSeconds(30), 32, 1_000_000, new RetryPolicy(5, Duration.ofMillis(50), Duration.ofSeconds(1)));
         Map<String, Object> p = new HashMap<>();
@@ -94,15 +94,15 @@ final class HeapBenchmark {
                 List<CompletableFuture<TrackingRecord>> calls = new ArrayList<>();
                 for (int i = from; i < Math.min(n, from + batch); i++) {
                     GenerationInput input = new GenerationInput("text-to-video", "Outstanding clip " + i, "720p", 10, "16:9", null, (long) (i + 1), null);
-                    String requestId = "heap-" + i;
+                    String requestId = connector + "-" + i;
                     int offset = i;
                     calls.add(client.createTask(new CreateTaskRequest("async", null, "auto", input)).thenApply(taskId ->
-                            TrackingRecord.submitted(new TrackedRequest(new RequestIdentity("heap", "heap-requests", 0, offset), requestId,
+                            TrackingRecord.submitted(new TrackedRequest(new RequestIdentity(connector, connector + "-requests", 0, offset), requestId,
                                     "async", "auto", input, Map.of()), taskId, 1, List.of(), System.currentTimeMillis())));
                 }
                 for (CompletableFuture<TrackingRecord> call : calls) {
                     TrackingRecord r = call.get(60, TimeUnit.SECONDS);
-                    producer.send(new ProducerRecord<>("heap-tracking", r.key().getBytes(StandardCharsets.UTF_8), TrackingRecordCodec.encode(r)));
+                    producer.send(new ProducerRecord<>(topic, r.key().getBytes(StandardCharsets.UTF_8), TrackingRecordCodec.encode(r)));
                 }
             }
             producer.flush();

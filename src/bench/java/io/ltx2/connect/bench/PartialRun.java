@@ -58,11 +58,12 @@ final class PartialRun {
         Map<String, List<double[]>> s = new LinkedHashMap<>();
         s.put("ours", new ArrayList<>());
         s.put("naive", new ArrayList<>());
+        s.put("oursSlow", new ArrayList<>());
         if (Files.exists(csv)) {
             for (String line : Files.readAllLines(csv)) {
                 String[] f = line.split(",");
                 if (f.length == 5 && !f[0].equals("pipeline")) {
-                    s.get(f[0].equals("ltx") ? "ours" : "naive").add(new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                    s.get(f[0].equals("ltx") ? "ours" : f[0].equals("naive") ? "naive" : "oursSlow").add(new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2]),
                         Double.parseDouble(f[3]), Double.parseDouble(f[4])});
                 }
             }

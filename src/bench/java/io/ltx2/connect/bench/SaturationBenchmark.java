@@ -25,14 +25,26 @@ final class SaturationBenchmark {
     }
 
     private Series series = new Series(List.of(), List.of());
+    /** Prefix of the scenario's topics and connectors, so that it can run twice in one suite (two time scales). */
+    private final String id;
+
+    SaturationBenchmark() {
+        this("sat");
+    }
+
+    SaturationBenchmark(String id) {
+        this.id = id;
+    }
 
     Series series() {
         return series;
     }
 
     Map<String, Object> run(BenchKafka kafka, BenchConfig cfg) throws Exception {
-        double scale = cfg.saturationScale();
-        int n = cfg.saturationRequests();
+        return run(kafka, cfg, cfg.saturationScale(), cfg.saturationRequests());
+    }
+
+    Map<String, Object> run(BenchKafka kafka, BenchConfig cfg, double scale, int n) throws Exception {
         int limit = cfg.concurrencyLimit();
         int callsPerMinute = cfg.callsPerMinute();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -42,15 +54,15 @@ final class SaturationBenchmark {
         out.put("callsPerApiMinute", callsPerMinute);
         try (ApiSimulator ours = simulator(scale, limit, callsPerMinute);
              ApiSimulator naive = simulator(scale, limit, callsPerMinute)) {
-            kafka.createTopics(4, "sat-requests", "sat-tracking", "sat-events");
-            kafka.createTopics(1, "sat-naive-requests");
-            Map<String, String> sink = kafka.sinkProps(ours, "sat-requests", "sat-tracking", scale, 1); // one task, like the baseline
+            kafka.createTopics(4, id + "-requests", id + "-tracking", id + "-events");
+            kafka.createTopics(1, id + "-naive-requests");
+            Map<String, String> sink = kafka.sinkProps(ours, id + "-requests", id + "-tracking", scale, 1); // one task, like the baseline
             // The key's concurrency cap (issue 9): the sink counts running tasks from the events, so it stays off the 429s.
-            sink.put("ltx.sink.concurrency.events.topic", "sat-events");
-            kafka.startConnector("sat-sink", sink);
-            kafka.startConnector("sat-source", kafka.sourceProps(ours, "sat-tracking", "sat-events", scale, 2));
-            kafka.startConnector("sat-naive", kafka.naiveProps(naive, "sat-naive-requests"));
-            var threads = ThreadCpu.connectorThreads("sat-sink", "sat-source");
+            sink.put("ltx.sink.concurrency.events.topic", id + "-events");
+            kafka.startConnector(id + "-sink", sink);
+            kafka.startConnector(id + "-source", kafka.sourceProps(ours, id + "-tracking", id + "-events", scale, 2));
+            kafka.startConnector(id + "-naive", kafka.naiveProps(naive, id + "-naive-requests"));
+            var threads = ThreadCpu.connectorThreads(id + "-sink", id + "-source");
 
             // Idle baseline of the connector threads, then the backlog.
             Thread.sleep(2_000);
@@ -58,21 +70,26 @@ final class SaturationBenchmark {
             long idleStart = System.nanoTime();
             Thread.sleep(cfg.idleMeasureMs());
             var idleAfter = ThreadCpu.snapshot(threads);
-            double idleNsPerSec = ThreadCpu.between(idleBefore, idleAfter) / ((System.nanoTime() - idleStart) / 1e9);
+            double idleSec = (System.nanoTime() - idleStart) / 1e9;
+            double idleNsPerSec = ThreadCpu.between(idleBefore, idleAfter) / idleSec;
+            Map<String, Double> idleByThread = ThreadCpu.byName(idleBefore, idleAfter);
+            idleByThread.replaceAll((k, v) -> Stats.round(v / idleSec, 2));
 
-            List<Workload.Request> requests = Workload.mixed("sat", n, 42);
-            try (EventReader events = new EventReader(kafka.bootstrap(), "sat-events");
+            List<Workload.Request> requests = Workload.mixed(id, n, 42);
+            try (EventReader events = new EventReader(kafka.bootstrap(), id + "-events");
                  SimSampler oursSampler = new SimSampler(ours, 250);
                  SimSampler naiveSampler = new SimSampler(naive, 250);
-                 AckLatency.Sampler ack = new AckLatency.Sampler("sat-sink", 10_000)) {
+                 AckLatency.Sampler ack = new AckLatency.Sampler(id + "-sink", 10_000)) {
                 var cpuBefore = ThreadCpu.snapshot(threads);
+                var batchesBefore = ClientBatches.snapshot(id + "-sink", id + "-source");
                 long start = System.nanoTime();
-                kafka.produce("sat-naive-requests", requests);
-                kafka.produce("sat-requests", requests);
+                kafka.produce(id + "-naive-requests", requests);
+                kafka.produce(id + "-requests", requests);
                 log.info("Saturation: {} requests written to each pipeline; waiting for our {} events and the naive sink's creates", n, n);
                 Duration timeout = Duration.ofMillis(cfg.saturationTimeoutMs());
                 boolean done = events.awaitCount(n, timeout);
                 var cpuAfter = ThreadCpu.snapshot(threads);
+                var batchesAfter = ClientBatches.snapshot(id + "-sink", id + "-source");
                 double elapsedSec = (System.nanoTime() - start) / 1e9;
                 EventReader.await(() -> naive.stats().createsAccepted() >= n, Duration.ofSeconds(done ? 30 : 1));
                 SimulatorStats oursStats = ours.stats();
@@ -102,13 +119,16 @@ final class SaturationBenchmark {
                 cpu.put("idleCpuMsPerSecond", Stats.round(idleNsPerSec / 1e6, 2));
                 cpu.put("cpuMicrosPerRequest", Stats.round(netNs / 1e3 / n, 1));
                 cpu.put("apiCallsPerRequest", Stats.round((oursStats.createCalls() + oursStats.statusCalls()) / (double) n, 2));
+                cpu.put("cpuMsByThread", ThreadCpu.byName(cpuBefore, cpuAfter));
+                cpu.put("idleCpuMsPerSecondByThread", idleByThread);
+                cpu.put("kafkaClientBatches", ClientBatches.between(batchesBefore, batchesAfter));
                 out.put("cpu", cpu);
 
                 series = new Series(busySeries(oursStats, oursSampler, limit, scale), busySeries(naiveStats, naiveSampler, limit, scale));
             } finally {
-                kafka.deleteConnector("sat-naive");
-                kafka.deleteConnector("sat-source");
-                kafka.deleteConnector("sat-sink");
+                kafka.deleteConnector(id + "-naive");
+                kafka.deleteConnector(id + "-source");
+                kafka.deleteConnector(id + "-sink");
             }
         }
         return out;

@@ -3,6 +3,7 @@ package io.ltx2.connect.bench;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static io.ltx2.connect.bench.DetectionBenchmark.cast;
@@ -62,6 +63,14 @@ final class Targets {
             double cpu = num(cast(sat.get("cpu")), "cpuMicrosPerRequest");
             checks.add(new Check("cost: connector CPU per request (sink + source, µs), saturation run", "<= 200", fmt(cpu), cpu <= 200));
         }
+        Map<String, Object> slow = section(results, "saturationScale1");
+        if (slow != null && slow.get("cpu") != null) {
+            double cpu = num(cast(slow.get("cpu")), "cpuMicrosPerRequest");
+            checks.add(new Check("cost: connector CPU per request (sink + source, µs), saturation run at time scale 1.0", "<= 200", fmt(cpu),
+                    cpu <= 200));
+        }
+        restartChecks(section(results, "restart"), checks);
+        backlogChecks(section(results, "backlog"), checks);
         Map<String, Object> heap = section(results, "heap");
         if (heap != null && heap.get("extrapolatedMbAt100k") != null) {
             double mb = num(heap, "extrapolatedMbAt100k");
@@ -75,6 +84,7 @@ final class Targets {
         }
         crashWindow(checks, "at rest (10 requests/s)", cpuRun == null ? null : cpuRun.get("crashWindowAtRest"));
         crashWindow(checks, "saturation run", sat == null || !(sat.get("ours") instanceof Map<?, ?> o) ? null : o.get("crashWindow"));
+        crashWindow(checks, "saturation run at time scale 1.0", slow == null || !(slow.get("ours") instanceof Map<?, ?> o1) ? null : o1.get("crashWindow"));
         Map<String, Object> rec = section(results, "recovery");
         if (rec != null && rec.get("rebalanceMs") != null) {
             checks.add(new Check("recovery: first event after a worker stop vs rebalance (ms)", "reported, no target",
@@ -90,6 +100,56 @@ final class Targets {
             checks.add(new Check("crash window: create answer to SUBMITTED acknowledged, p50 / p99 (ms), " + load, "reported, no target",
                     fmt(num(f, "submitAckP50Ms")) + " / " + fmt(num(f, "submitAckP99Ms")), null));
         }
+    }
+
+    /** Per history size: start and first create after the put, from a checkpoint (the target) and without one (the full read). */
+    private static void restartChecks(Map<String, Object> restart, List<Check> checks) {
+        if (restart == null || !(restart.get("sizes") instanceof List<?> sizes) || sizes.isEmpty()) {
+            return;
+        }
+        double worst = 0;
+        double smallest = Double.NaN;
+        double largest = Double.NaN;
+        StringBuilder measured = new StringBuilder();
+        StringBuilder full = new StringBuilder();
+        for (Object o : sizes) {
+            Map<String, Object> size = cast(o);
+            Map<String, Object> cp = cast(size.get("fromCheckpoint"));
+            Map<String, Object> nc = cast(size.get("withoutCheckpoint"));
+            double total = num(cp, "firstCreateAfterStartMs");
+            worst = Double.isNaN(total) ? Double.POSITIVE_INFINITY : Math.max(worst, total);
+            smallest = Double.isNaN(smallest) ? total : smallest;
+            largest = total;
+            String n = String.format(Locale.ROOT, "%,d", ((Number) size.get("historyRecords")).longValue());
+            measured.append(measured.length() == 0 ? "" : "; ").append(n).append(": start ").append(fmt(num(cp, "startMs")))
+                    .append(", first create ").append(fmt(total));
+            full.append(full.length() == 0 ? "" : "; ").append(n).append(": start ").append(fmt(num(nc, "startMs")))
+                    .append(", first create ").append(fmt(num(nc, "firstCreateAfterStartMs")));
+        }
+        checks.add(new Check("restart: sink task start to first create after a rebalance, from its spend checkpoint (ms), per history size",
+                "<= 5000", measured.toString(), worst <= 5_000));
+        double growth = largest / smallest;
+        checks.add(new Check("restart: the same, largest history / smallest (flat)", "<= 2", fmt(growth), growth <= 2));
+        checks.add(new Check("restart: the same without a checkpoint (the full read of the day: the first start after the upgrade)",
+                "reported, no target", full.toString(), null));
+    }
+
+    /** The last drain: events per second against the call ceiling, and the worker's heap. */
+    private static void backlogChecks(Map<String, Object> backlog, List<Check> checks) {
+        if (backlog == null || !(backlog.get("drains") instanceof List<?> drains) || drains.isEmpty()) {
+            return;
+        }
+        Map<String, Object> d = cast(drains.get(drains.size() - 1));
+        String what = String.format(Locale.ROOT, "%,d", ((Number) backlog.get("records")).longValue()) + " SUBMITTED records, time scale "
+                + backlog.get("timeScale") + ", max.outstanding " + d.get("maxOutstanding");
+        boolean drained = Boolean.TRUE.equals(d.get("drained"));
+        double toCeiling = num(d, "callsToCeiling");
+        checks.add(new Check("backlog: status calls / the key's call ceiling while draining (" + what + ")", ">= 0.9 and all drained",
+                fmt(toCeiling) + " (" + fmt(num(d, "eventsPerSecond")) + " events/s, " + fmt(num(d, "drainSeconds")) + " s, drained: " + drained + ")",
+                drained && toCeiling >= 0.9));
+        double heap = num(d, "heapPeakAfterGcMb");
+        checks.add(new Check("backlog: worker heap used after GC, peak (MB; -Xmx256m)", "<= 256", fmt(heap) + " (peak before GC "
+                + fmt(num(d, "heapPeakUsedMb")) + ")", drained && heap <= 256 && !Boolean.TRUE.equals(d.get("outOfMemory"))));
     }
 
     static List<Map<String, Object>> asMaps(List<Check> checks) {

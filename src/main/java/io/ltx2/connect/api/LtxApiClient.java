@@ -123,6 +123,16 @@ public final class LtxApiClient implements AutoCloseable {
         return Duration.ofNanos(limiter.waitNanos(ahead));
     }
 
+    /**
+     * How long a call started now would wait before it goes out: for a rate permit, or for the
+     * {@code Retry-After} of a 429. Callers that keep their own queue (the source's status calls)
+     * start calls only when this is 0, so that calls wait in their order rather than in the client.
+     */
+    public long sendDelayMillis() {
+        long nanos = Math.max(limiter.waitNanos(0), throttledUntilNanos.get() - System.nanoTime());
+        return nanos <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(nanos) + 1;
+    }
+
     public ApiClientStats stats() {
         return stats;
     }
@@ -253,7 +263,8 @@ public final class LtxApiClient implements AutoCloseable {
         Duration wait = settings.retryPolicy().delayFor(throttled ? call.throttled : call.failures, error.retryAfter());
         if (throttled) {
             // Everyone waits, not only this call: that is what the server asked for.
-            throttledUntilNanos.accumulateAndGet(System.nanoTime() + wait.toNanos(), Math::max);
+            long until = throttledUntilNanos.accumulateAndGet(System.nanoTime() + wait.toNanos(), Math::max);
+            limiter.holdUntil(until); // and no burst when the wait is over
         }
         stats.retries.incrementAndGet();
         log.debug("{} failed ({}), retry in {} ms", call.what, error.getMessage(), wait.toMillis());

@@ -15,6 +15,8 @@ public final class RateLimiter {
     private final LongSupplier nanoClock;
     private double tokens;
     private long lastNanos;
+    /** No permits build up before this (a 429's Retry-After); starts at creation, no sentinel (overflow). */
+    private long holdUntilNanos;
 
     public RateLimiter(double permitsPerMinute) {
         this(permitsPerMinute, System::nanoTime);
@@ -28,16 +30,42 @@ public final class RateLimiter {
         this.capacity = Math.max(1.0, permitsPerMinute / 60.0);
         this.nanoClock = nanoClock;
         this.lastNanos = nanoClock.getAsLong();
+        this.holdUntilNanos = lastNanos;
         this.tokens = capacity;
     }
 
     /** Takes one permit; returns the nanoseconds to wait before using it (0 = now). */
     public synchronized long reserve() {
         long now = nanoClock.getAsLong();
-        tokens = Math.min(capacity, tokens + (now - lastNanos) * permitsPerNano);
-        lastNanos = now;
+        refill(now);
         tokens -= 1;
-        return tokens >= 0 ? 0 : (long) Math.ceil(-tokens / permitsPerNano);
+        return held(now) + (tokens >= 0 ? 0 : (long) Math.ceil(-tokens / permitsPerNano));
+    }
+
+    private void refill(long now) {
+        long from = Math.max(lastNanos, holdUntilNanos);
+        if (now > from) {
+            tokens = Math.min(capacity, tokens + (now - from) * permitsPerNano);
+        }
+        lastNanos = Math.max(lastNanos, now);
+    }
+
+    private long held(long now) {
+        return Math.max(0, holdUntilNanos - now);
+    }
+
+    /**
+     * The API asked for a pause until {@code untilNanos} (a 429's {@code Retry-After}): no permits
+     * build up meanwhile, so the calls that waited go out at the steady rate afterwards, not as a
+     * burst that would bring the next 429.
+     */
+    public synchronized void holdUntil(long untilNanos) {
+        long now = nanoClock.getAsLong();
+        refill(now);
+        if (untilNanos > Math.max(now, holdUntilNanos)) {
+            tokens = Math.min(tokens, 0);
+            holdUntilNanos = untilNanos;
+        }
     }
 
     /**
@@ -46,8 +74,9 @@ public final class RateLimiter {
      */
     public synchronized long waitNanos(int ahead) {
         long now = nanoClock.getAsLong();
-        double available = Math.min(capacity, tokens + (now - lastNanos) * permitsPerNano) - 1 - ahead;
-        return available >= 0 ? 0 : (long) Math.ceil(-available / permitsPerNano);
+        long from = Math.max(lastNanos, holdUntilNanos);
+        double available = (now > from ? Math.min(capacity, tokens + (now - from) * permitsPerNano) : tokens) - 1 - ahead;
+        return held(now) + (available >= 0 ? 0 : (long) Math.ceil(-available / permitsPerNano));
     }
 
     public double permitsPerMinute() {

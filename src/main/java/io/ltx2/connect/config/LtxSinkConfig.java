@@ -97,12 +97,14 @@ public class LtxSinkConfig extends LtxConfig {
     private static final String BUDGET_SECONDS_PER_HOUR_DOC = "Most seconds of video (the sum of the requests' duration) this connector "
             + "submits in any sliding hour; 0 for no cap. Each task gets an equal part. When it is reached the sink pauses its input "
             + "(nothing is rejected) and resumes as older submissions leave the window. Must be at least tasks.max x "
-            + ContractLimits.DURATION_MAX + ". Survives restarts: the usage is read back from the tracking topic.";
+            + ContractLimits.DURATION_MAX + ". Survives restarts: each task checkpoints its spend to ltx.sink.budget.topic and reads "
+            + "the tracking records written since (the whole window from the tracking topic when it has no checkpoint yet).";
     public static final long BUDGET_SECONDS_PER_HOUR_DEFAULT = 0L;
 
     public static final String BUDGET_SECONDS_PER_DAY = "ltx.sink.budget.video.seconds.per.day";
     private static final String BUDGET_SECONDS_PER_DAY_DOC = "Most seconds of video this connector submits in any sliding 24 hours; 0 for "
-            + "no cap. Same behaviour as " + BUDGET_SECONDS_PER_HOUR + "; a task reads back up to a day of the tracking topic at start-up.";
+            + "no cap. Same behaviour as " + BUDGET_SECONDS_PER_HOUR + "; without a spend checkpoint yet (the first start after an "
+            + "upgrade), a task reads back a day of the tracking topic at start-up.";
     public static final long BUDGET_SECONDS_PER_DAY_DEFAULT = 0L;
 
     public static final String DRY_RUN = "ltx.sink.dry.run";
@@ -190,7 +192,7 @@ public class LtxSinkConfig extends LtxConfig {
                         Importance.LOW, CONCURRENCY_TIMEOUT_MS_DOC, COST_GROUP, ++order, Width.SHORT, "Running task time-out (ms)")
                 .define(DUPLICATE_WINDOW_MS, Type.LONG, DUPLICATE_WINDOW_MS_DEFAULT, Range.between(0, 7 * 24 * 3_600_000L),
                         Importance.MEDIUM, DUPLICATE_WINDOW_MS_DOC, COST_GROUP, ++order, Width.SHORT, "Duplicate guard window (ms)");
-        return def;
+        return BudgetTopicConfig.define(def, COST_GROUP, order);
     }
 
     public LtxSinkConfig(Map<String, ?> props) {
@@ -269,6 +271,22 @@ public class LtxSinkConfig extends LtxConfig {
     /** Video seconds the connector may submit per sliding 24 hours; 0 = no cap. */
     public long budgetSecondsPerDay() {
         return getLong(BUDGET_SECONDS_PER_DAY);
+    }
+
+    /** The compacted topic of the caps' spend checkpoints. */
+    public String budgetTopic() {
+        String t = getString(BudgetTopicConfig.TOPIC);
+        return t == null || t.isBlank() ? trackingTopic() + ".budget" : t.trim();
+    }
+
+    /** The budget topic's replication factor when the task creates it; empty for the broker's default. */
+    public Optional<Short> budgetTopicReplicationFactor() {
+        short rf = getShort(BudgetTopicConfig.REPLICATION_FACTOR);
+        return rf == -1 ? Optional.empty() : Optional.of(rf);
+    }
+
+    public Duration budgetCheckpointInterval() {
+        return Duration.ofMillis(getLong(BudgetTopicConfig.CHECKPOINT_INTERVAL_MS));
     }
 
     /** The source's events topic, when the sink caps its running tasks; empty otherwise. */

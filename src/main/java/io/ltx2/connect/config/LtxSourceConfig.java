@@ -46,8 +46,9 @@ public class LtxSourceConfig extends LtxConfig {
     public static final String MAX_OUTSTANDING = "ltx.source.max.outstanding";
     private static final String MAX_OUTSTANDING_DOC = "Requests one source task holds in memory (read from the tracking topic and "
             + "not yet resolved) before it pauses reading the tracking topic; it resumes below 80% of it. Bounds the heap when a "
-            + "large backlog of SUBMITTED records is waiting; the records stay in Kafka meanwhile.";
-    public static final int MAX_OUTSTANDING_DEFAULT = 100_000;
+            + "large backlog of SUBMITTED records is waiting; the records stay in Kafka meanwhile. The default (about 20 MB of heap) is "
+            + "two minutes of status calls at the API's 10,000 calls a minute, plenty to keep a drain at the ceiling.";
+    public static final int MAX_OUTSTANDING_DEFAULT = 20_000;
 
     public static final String POLL_SCHEDULE = "ltx.poll.schedule";
     private static final String POLL_SCHEDULE_DOC = "adaptive: the first status call ltx.poll.target.delay.ms after the 5th percentile of "

@@ -1,5 +1,6 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import io.ltx2.connect.tracking.TrackingRecordType;
@@ -22,19 +23,20 @@ import java.util.function.Supplier;
 
 /**
  * Rebuilds a task's spend, and the API tasks it has submitted, from the tracking topic. Records
- * name their connector; the sink also tags each SUBMITTED record with its task index
- * ({@link #tags}). At start-up a task with spend caps reads the tracking topic from
- * {@link SpendBudget#lookback()} ago to its current end and sums what its connector may have been
- * billed, its own and the other tasks' apart: each SUBMITTED request's duration once, plus once
- * more for every earlier attempt it names (a create that may exist without an answer), and those
- * of a REJECTED request. Requests served by the duplicate guard cost nothing.
+ * name their connector; the sink also tags each SUBMITTED and REJECTED record with its task index
+ * ({@link #tags}). A read sums, by task index, what the connector may have been billed
+ * ({@link #billable}): each SUBMITTED request's duration once, plus once more for every earlier
+ * attempt it names (a create that may exist without an answer), and those of a REJECTED request.
+ * Requests served by the duplicate guard cost nothing. A full read (no spend checkpoint yet) counts
+ * every record since its start; a read after checkpoints counts, per task index, only the records
+ * stamped at or after that index's checkpoint.
  */
 final class BudgetHistory {
     private static final Logger log = LoggerFactory.getLogger(BudgetHistory.class);
 
     static final String TASK_HEADER = "ltx.sink.task";
     /** Producer and broker clocks may differ a little from the submit time in the record. */
-    private static final Duration SKEW = Duration.ofMinutes(5);
+    static final Duration SKEW = Duration.ofMinutes(5);
 
     private BudgetHistory() {
     }
@@ -46,23 +48,49 @@ final class BudgetHistory {
         return headers;
     }
 
-    /** The usage found: this task's and the connector's other tasks'; the tasks this one created; all created tasks. */
-    record Found(List<SpendBudget.Usage> own, List<SpendBudget.Usage> others, Map<String, Long> ownTasks, List<TrackingRecord> created,
+    /**
+     * The spend found: this task's, and each other task index's (key: its index, "" for records
+     * without one); the tasks this one created; all created tasks.
+     */
+    record Found(SpendBuckets own, Map<String, SpendBuckets> others, Map<String, Long> ownTasks, List<TrackingRecord> created,
                  long recordsRead, long millis) {
     }
 
     /**
-     * Reads the connector's records of the last {@code lookback}; with {@code keepCreated}, also
-     * returns its SUBMITTED records of new tasks, for the duplicate guard.
+     * Seconds of video a SUBMITTED or REJECTED record says may be billed: the request's duration for
+     * its own create, and once more for each earlier attempt it names; nothing for other records and
+     * for a request served by the duplicate guard.
      */
-    static Found read(Supplier<Consumer<byte[], byte[]>> consumers, String topic, String connector, int taskIndex,
-                      Duration lookback, long nowMs, Duration timeout, boolean keepCreated) {
+    static int billable(TrackingRecordType type, GenerationInput input, int earlierAttempts, boolean reused) {
+        int copies = earlierAttempts + (type == TrackingRecordType.SUBMITTED ? 1 : 0);
+        if (reused || copies == 0 || (type != TrackingRecordType.SUBMITTED && type != TrackingRecordType.REJECTED)) {
+            return 0;
+        }
+        return new SinkRequest(null, null, null, input, null).seconds() * copies;
+    }
+
+    /**
+     * Besides the spend, what a read keeps: the connector's SUBMITTED records of new tasks written
+     * since {@code createdSince} (the duplicate guard), this task's task ids submitted since
+     * {@code ownTasksSince} (the concurrency cap); {@link Long#MAX_VALUE} for none.
+     */
+    record Keep(long createdSince, long ownTasksSince) {
+        static final Keep NOTHING = new Keep(Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads the connector's records written since {@code fromTime} (minus a margin for clocks);
+     * with {@code since} (task index to time), only the records of an index stamped at or after its
+     * time count as spend, else all of them.
+     */
+    static Found read(Supplier<Consumer<byte[], byte[]>> consumers, String topic, String connector, int taskIndex, long fromTime,
+                      Map<String, Long> since, Duration timeout, Keep keep) {
         long started = System.nanoTime();
-        Collector c = new Collector(connector, Integer.toString(taskIndex), keepCreated);
+        Collector c = new Collector(connector, Integer.toString(taskIndex), since, keep);
         TrackingTopicScan.Result result;
         try (Consumer<byte[], byte[]> consumer = consumers.get()) {
-            result = TrackingTopicScan.readSince(consumer, topic, nowMs - lookback.plus(SKEW).toMillis(), timeout,
-                    "Reading the spend of the last " + lookback.toHours() + " h from tracking topic " + topic, c::accept);
+            result = TrackingTopicScan.readSince(consumer, topic, fromTime - SKEW.toMillis(), timeout,
+                    "Reading the spend since " + java.time.Instant.ofEpochMilli(fromTime) + " from tracking topic " + topic, c::accept);
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         return new Found(c.own, c.others, c.ownTasks, c.created, Math.max(0, result.records()), result.topicExists() ? millis : 0);
@@ -71,16 +99,19 @@ final class BudgetHistory {
     private static final class Collector {
         final String connector;
         final String myTask;
-        final boolean keepCreated;
-        final List<SpendBudget.Usage> own = new ArrayList<>();
-        final List<SpendBudget.Usage> others = new ArrayList<>();
+        /** Null for a full read. */
+        final Map<String, Long> since;
+        final Keep keep;
+        final SpendBuckets own = new SpendBuckets();
+        final Map<String, SpendBuckets> others = new HashMap<>();
         final Map<String, Long> ownTasks = new HashMap<>();
         final List<TrackingRecord> created = new ArrayList<>();
 
-        Collector(String connector, String myTask, boolean keepCreated) {
+        Collector(String connector, String myTask, Map<String, Long> since, Keep keep) {
             this.connector = connector;
             this.myTask = myTask;
-            this.keepCreated = keepCreated;
+            this.since = since;
+            this.keep = keep;
         }
 
         void accept(ConsumerRecord<byte[], byte[]> r) {
@@ -88,18 +119,20 @@ final class BudgetHistory {
             if (record == null || !connector.equals(record.connector()) || record.isReused()) {
                 return;
             }
-            int seconds = new SinkRequest(null, null, null, record.input(), null).seconds();
-            int copies = record.earlierAttempts().size() + (record.type() == TrackingRecordType.SUBMITTED ? 1 : 0);
-            if (record.type() == TrackingRecordType.INTENT || record.type() == TrackingRecordType.CALLBACK || copies == 0) {
+            int seconds = billable(record.type(), record.input(), record.earlierAttempts().size(), false);
+            if (seconds == 0) {
                 return;
             }
-            boolean mine = myTask.equals(header(r.headers(), TASK_HEADER));
-            (mine ? own : others).add(new SpendBudget.Usage(record.time(), seconds * copies));
+            String tag = header(r.headers(), TASK_HEADER);
+            boolean mine = myTask.equals(tag);
+            if (since == null || record.time() >= since.getOrDefault(tag == null ? "" : tag, Long.MIN_VALUE)) {
+                (mine ? own : others.computeIfAbsent(tag == null ? "" : tag, k -> new SpendBuckets())).add(record.time(), seconds);
+            }
             if (record.type() == TrackingRecordType.SUBMITTED) {
-                if (keepCreated) {
+                if (record.time() >= keep.createdSince()) {
                     created.add(record);
                 }
-                if (mine && record.taskId() != null) {
+                if (mine && record.taskId() != null && record.time() >= keep.ownTasksSince()) {
                     ownTasks.put(record.taskId(), record.time());
                 }
             }

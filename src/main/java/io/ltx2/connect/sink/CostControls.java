@@ -3,6 +3,8 @@ package io.ltx2.connect.sink;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.config.LtxSinkTaskConfig;
 import io.ltx2.connect.config.TaskPlacement;
+import io.ltx2.connect.tracking.TrackingWriter;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,25 +13,62 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * A task's part of the cost controls, rebuilt at start from its connector's tracking records (and,
- * for the concurrency cap, the events topic): the spend caps' budget, the running API tasks, and
- * the duplicate guard's index. Each is null when its control is off; nothing is read when all are.
+ * A task's part of the cost controls, rebuilt at start: the spend caps' budget (from the budget
+ * topic's checkpoints and the tracking records written after them, see {@link SpendRecovery}), the
+ * running API tasks (the tracking and events topics) and the duplicate guard's index. Each is null
+ * when its control is off; nothing is read when all are. With caps, the task's spend is checkpointed
+ * every {@code ltx.sink.budget.checkpoint.interval.ms} and at stop ({@link #checkpoint}).
  */
-record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard guard) implements AutoCloseable {
+record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard guard, Checkpoints checkpoints) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CostControls.class);
-    static final CostControls NONE = new CostControls(null, null, null);
+    static final CostControls NONE = new CostControls(null, null, null, null);
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     /**
-     * @param consumers a consumer of the tracking (and events) topics, by client id
+     * Where the controls read and write.
+     *
+     * @param scans     a consumer of the tracking (and budget) topic for a one-off read, by client id
+     * @param followers a consumer that follows a topic for good (the events topic), by client id
+     * @param admin     an Admin client of the tracking cluster (to create the budget topic)
+     * @param writer    the task's tracking producer (checkpoints go through it too)
      */
-    static CostControls load(LtxSinkTaskConfig config, String connector, Function<String, Consumer<byte[], byte[]>> consumers,
-                             LtxApiClient client, LongSupplier clock) {
+    record Clients(Function<String, Consumer<byte[], byte[]>> scans, Function<String, Consumer<byte[], byte[]>> followers,
+                   Supplier<Admin> admin, TrackingWriter writer) {
+    }
+
+    /** The spend ledger and where, how often and as whom it is checkpointed; what the start read. */
+    static final class Checkpoints {
+        final SpendLedger ledger;
+        final BudgetTopic topic;
+        final String connector;
+        final int task;
+        final long instance;
+        final long intervalMs;
+        final BudgetHistory.Found startRead;
+        final boolean fromCheckpoint;
+        private long lastWritten;
+
+        Checkpoints(SpendLedger ledger, BudgetTopic topic, String connector, int task, long instance, long intervalMs,
+                    BudgetHistory.Found startRead, boolean fromCheckpoint) {
+            this.ledger = ledger;
+            this.topic = topic;
+            this.connector = connector;
+            this.task = task;
+            this.instance = instance;
+            this.intervalMs = intervalMs;
+            this.startRead = startRead;
+            this.fromCheckpoint = fromCheckpoint;
+        }
+    }
+
+    static CostControls load(LtxSinkTaskConfig config, String connector, Clients clients, LtxApiClient client, LongSupplier clock) {
         boolean caps = config.budgetSecondsPerHour() > 0 || config.budgetSecondsPerDay() > 0;
         Optional<String> events = config.concurrencyEventsTopic();
         boolean guarded = !config.duplicateWindow().isZero();
@@ -38,41 +77,112 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
         }
         TaskPlacement placement = config.placement();
         String clientName = connector + "-" + placement.index();
+        long instance = clock.getAsLong();
         SpendBudget budget = caps ? new SpendBudget(config.budgetSecondsPerHour(), config.budgetSecondsPerDay(), placement.count(), clock) : null;
-        List<Duration> lookbacks = new ArrayList<>();
-        if (budget != null) {
-            lookbacks.add(budget.lookback());
+        BudgetTopic topic = null;
+        if (caps) {
+            try (Admin admin = clients.admin().get()) {
+                BudgetTopic.ensure(admin, config.budgetTopic(), config.budgetTopicReplicationFactor(), TIMEOUT);
+            }
+            topic = new BudgetTopic(config.budgetTopic(), clients.scans().apply("ltx-sink-budget-" + clientName), clients.writer(), connector,
+                    placement.index(), instance);
         }
+        try {
+            return load(config, connector, clients, client, clock, budget, topic, instance);
+        } catch (RuntimeException e) {
+            if (topic != null) {
+                topic.close();
+            }
+            throw e;
+        }
+    }
+
+    private static CostControls load(LtxSinkTaskConfig config, String connector, Clients clients, LtxApiClient client, LongSupplier clock,
+                                     SpendBudget budget, BudgetTopic topic, long instance) {
+        TaskPlacement placement = config.placement();
+        String clientName = connector + "-" + placement.index();
+        Optional<String> events = config.concurrencyEventsTopic();
+        boolean guarded = !config.duplicateWindow().isZero();
+        SpendRecovery recovery = new SpendRecovery(placement.index(), topic == null ? Map.of() : topic.readAll(connector, TIMEOUT));
+        long now = clock.getAsLong();
+        List<Duration> lookbacks = new ArrayList<>(List.of(Duration.ZERO));
         events.ifPresent(e -> lookbacks.add(config.concurrencyTimeout()));
         if (guarded) {
             lookbacks.add(config.duplicateWindow());
         }
-        Supplier<Consumer<byte[], byte[]>> history = () -> consumers.apply("ltx-sink-history-" + clientName);
-        BudgetHistory.Found found = BudgetHistory.read(history, config.trackingTopic(), connector, placement.index(),
-                Collections.max(lookbacks), clock.getAsLong(), Duration.ofSeconds(120), guarded);
+        long from = now - Collections.max(lookbacks).toMillis();
+        if (budget != null) {
+            from = Math.min(from, recovery.readFrom(now, budget.lookback()));
+        }
+        BudgetHistory.Keep keep = new BudgetHistory.Keep(guarded ? now - config.duplicateWindow().toMillis() - BudgetHistory.SKEW.toMillis()
+                : Long.MAX_VALUE, events.isPresent() ? now - config.concurrencyTimeout().toMillis() : Long.MAX_VALUE);
+        BudgetHistory.Found found = BudgetHistory.read(() -> clients.scans().apply("ltx-sink-history-" + clientName), config.trackingTopic(),
+                connector, placement.index(), from, budget == null ? null : recovery.countSince(), TIMEOUT, keep);
         DuplicateGuard guard = null;
         if (guarded) {
             guard = new DuplicateGuard(config.duplicateWindow(), config.model(), client, clock);
             guard.load(found.created());
         }
-        RunningTasks running = null;
-        if (events.isPresent()) {
-            int limit = placement.partOf(config.connectorMaxConcurrentTasks());
-            running = new RunningTasks(limit, config.concurrencyTimeout(), clock, () -> consumers.apply("ltx-sink-events-" + clientName),
-                    events.get(), found.ownTasks(), "ltx-sink-events-" + clientName);
-            log.info("Concurrency cap: this task keeps at most {} API tasks running (of the connector's {}); {} submitted in the last {} "
-                    + "min, following {} for their terminal events", limit, config.connectorMaxConcurrentTasks(), found.ownTasks().size(),
-                    config.concurrencyTimeout().toMinutes(), events.get());
-        }
+        RunningTasks running = events.isEmpty() ? null : runningTasks(config, clients, clientName, found, clock);
+        Checkpoints checkpoints = null;
         if (budget != null) {
-            budget.load(found.own(), found.others());
-            log.info("Spend caps: this task may submit {} video seconds per hour and {} per day (of the connector's {} and {}, 0 = no cap); "
-                            + "read {} tracking records in {} ms: {} of its own and {} other submissions of this connector in the window; "
-                            + "remaining now: {} s this hour, {} s today (-1 = no cap)", budget.hourCap(), budget.dayCap(),
-                    config.budgetSecondsPerHour(), config.budgetSecondsPerDay(), found.recordsRead(), found.millis(), found.own().size(),
-                    found.others().size(), budget.remainingHour(), budget.remainingDay());
+            checkpoints = loadBudget(config, budget, topic, recovery, found, connector, instance, clock);
         }
-        return new CostControls(budget, running, guard);
+        return new CostControls(budget, running, guard, checkpoints);
+    }
+
+    private static RunningTasks runningTasks(LtxSinkTaskConfig config, Clients clients, String clientName, BudgetHistory.Found found,
+                                             LongSupplier clock) {
+        String events = config.concurrencyEventsTopic().orElseThrow();
+        int limit = config.placement().partOf(config.connectorMaxConcurrentTasks());
+        RunningTasks running = new RunningTasks(limit, config.concurrencyTimeout(), clock, () -> clients.followers().apply("ltx-sink-events-"
+                + clientName), events, found.ownTasks(), "ltx-sink-events-" + clientName);
+        log.info("Concurrency cap: this task keeps at most {} API tasks running (of the connector's {}); {} submitted in the last {} "
+                + "min, following {} for their terminal events", limit, config.connectorMaxConcurrentTasks(), found.ownTasks().size(),
+                config.concurrencyTimeout().toMinutes(), events);
+        return running;
+    }
+
+    private static Checkpoints loadBudget(LtxSinkTaskConfig config, SpendBudget budget, BudgetTopic topic, SpendRecovery recovery,
+                                          BudgetHistory.Found found, String connector, long instance, LongSupplier clock) {
+        SpendBuckets own = recovery.own(found);
+        SpendBuckets others = recovery.others(found);
+        budget.load(own.usage(), others.usage());
+        SpendLedger ledger = new SpendLedger(budget.lookback(), clock);
+        ledger.load(own, recovery.inheritedToCarry(found, clock.getAsLong()));
+        recovery.logRead(found, topic.name());
+        log.info("Spend caps: this task may submit {} video seconds per hour and {} per day (of the connector's {} and {}, 0 = no cap); "
+                        + "{} s spent by this task and {} s by the connector's other tasks in the window; remaining now: {} s this hour, "
+                        + "{} s today (-1 = no cap)", budget.hourCap(), budget.dayCap(), config.budgetSecondsPerHour(),
+                config.budgetSecondsPerDay(), own.total(), others.total(), budget.remainingHour(), budget.remainingDay());
+        Checkpoints c = new Checkpoints(ledger, topic, connector, config.placement().index(), instance,
+                config.budgetCheckpointInterval().toMillis(), found, recovery.fromCheckpoint());
+        checkpoint(c, clock.getAsLong()); // at once: the next start reads from here
+        return c;
+    }
+
+    /** Writes the spend checkpoint when the interval is up (from {@code put}). */
+    void maybeCheckpoint(long now) {
+        if (checkpoints != null && now - checkpoints.lastWritten >= checkpoints.intervalMs) {
+            checkpoint(checkpoints, now);
+        }
+    }
+
+    /** Writes the spend checkpoint now (at stop, after the creates out have finished). */
+    void checkpoint(long now) {
+        if (checkpoints != null) {
+            checkpoint(checkpoints, now);
+        }
+    }
+
+    private static void checkpoint(Checkpoints c, long now) {
+        c.lastWritten = now;
+        c.topic.write(c.ledger.checkpoint(c.connector, c.task, c.instance));
+    }
+
+    /** The ledger the outcome records are stamped by; null without caps. */
+    SpendLedger ledger() {
+        return checkpoints == null ? null : checkpoints.ledger;
     }
 
     /** Registers the gauges of the controls that are on. */
@@ -100,6 +210,9 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
     public void close() {
         if (running != null) {
             running.close();
+        }
+        if (checkpoints != null) {
+            checkpoints.topic.close();
         }
     }
 }

@@ -70,7 +70,9 @@ public class LtxSinkTask extends SinkTask {
         }
         parts.failure.throwIfFailed();
         parts.dlq.flush();
-        parts.intake.checkAdoptions(clients.clock().getAsLong());
+        long now = clients.clock().getAsLong();
+        parts.costs.maybeCheckpoint(now);
+        parts.intake.checkAdoptions(now);
         try {
             parts.intake.accept(records);
         } finally {
@@ -80,7 +82,8 @@ public class LtxSinkTask extends SinkTask {
         }
         parts.dlq.flush();
         boolean busy = parts.submitter.inFlight() > 0 || !parts.dlq.idle();
-        parts.backpressure.apply(parts.submitter.backlogged(), parts.client.throttledUntil(), busy);
+        parts.backpressure.apply(parts.submitter.backlogged(), parts.submitter.waiting(), parts.submitter.admitted(), parts.client.throttledUntil(),
+                busy);
     }
 
     @Override
@@ -107,6 +110,7 @@ public class LtxSinkTask extends SinkTask {
         }
         parts.submitter.stop();
         awaitQuiet(config.shutdownTimeout());
+        parts.costs.checkpoint(clients.clock().getAsLong()); // after the creates out have their outcome stamped
         int left = parts.submitter.sentInFlight();
         SinkTaskMetrics m = parts.metrics;
         log.info("Stopped LTX sink task in {} ms: {} submitted ({} s of video), {} rejected, {} dry-run, {} redelivered duplicates skipped, "

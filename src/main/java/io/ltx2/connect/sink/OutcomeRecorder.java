@@ -3,6 +3,7 @@ package io.ltx2.connect.sink;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
+import io.ltx2.connect.tracking.TrackingRecordType;
 import io.ltx2.connect.tracking.TrackingWriter;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Makes each request's outcome durable on the tracking topic (and in the DLQ for a rejection), and
@@ -31,10 +32,11 @@ final class OutcomeRecorder {
     private final DeadLetterQueue dlq;
     private final SinkTaskMetrics metrics;
     private final TaskFailure failure;
-    private final LongSupplier clock;
+    /** The time of a record carrying that many billable seconds (the spend ledger counts them; see {@link SpendLedger#stamp}). */
+    private final LongUnaryOperator stamp;
 
     OutcomeRecorder(TrackingWriter tracking, String requestType, Headers tags, OffsetTracker offsets, DeadLetterQueue dlq,
-                    SinkTaskMetrics metrics, TaskFailure failure, LongSupplier clock) {
+                    SinkTaskMetrics metrics, TaskFailure failure, LongUnaryOperator stamp) {
         this.tracking = tracking;
         this.requestType = requestType;
         this.tags = tags;
@@ -42,13 +44,14 @@ final class OutcomeRecorder {
         this.dlq = dlq;
         this.metrics = metrics;
         this.failure = failure;
-        this.clock = clock;
+        this.stamp = stamp;
     }
 
     /** The API accepted the current attempt as {@code taskId}; {@code answeredNanos} is when its answer arrived. */
     CompletableFuture<Void> submitted(Submission s, String taskId, long answeredNanos) {
         SinkRequest r = s.request();
-        TrackingRecord record = TrackingRecord.submitted(r.tracked(requestType), taskId, s.current().number(), s.unconfirmed(), clock.getAsLong());
+        long time = stamp.applyAsLong(BudgetHistory.billable(TrackingRecordType.SUBMITTED, r.input(), s.unconfirmed().size(), false));
+        TrackingRecord record = TrackingRecord.submitted(r.tracked(requestType), taskId, s.current().number(), s.unconfirmed(), time);
         return durable(tracking.write(record, tags), s.partition(), r, "SUBMITTED record (task " + taskId + ")").thenRun(() -> {
             metrics.submitAckLatency.record((System.nanoTime() - answeredNanos) / 1e6);
             metrics.submitted.record();
@@ -59,7 +62,7 @@ final class OutcomeRecorder {
     /** The duplicate guard served the request with the result of {@code earlierTaskId}. */
     CompletableFuture<Void> reused(Submission s, String earlierTaskId) {
         SinkRequest r = s.request();
-        TrackingRecord record = TrackingRecord.reused(r.tracked(requestType), earlierTaskId, clock.getAsLong());
+        TrackingRecord record = TrackingRecord.reused(r.tracked(requestType), earlierTaskId, stamp.applyAsLong(0));
         return durable(tracking.write(record, tags), s.partition(), r, "tracking record reusing task " + earlierTaskId)
                 .thenRun(metrics.reused::record);
     }
@@ -69,8 +72,8 @@ final class OutcomeRecorder {
                                      List<Attempt> earlier) {
         metrics.rejected.record();
         log.warn("Rejected request '{}' ({}), {}: {}", request.requestId(), request.identity(), reason.failCode(), reason.getMessage());
-        CompletableFuture<?> written = tracking.write(TrackingRecord.rejected(request, reason.failCode(), reason.getMessage(), earlier,
-                clock.getAsLong()), tags);
+        long time = stamp.applyAsLong(BudgetHistory.billable(TrackingRecordType.REJECTED, request.input(), earlier.size(), false));
+        CompletableFuture<?> written = tracking.write(TrackingRecord.rejected(request, reason.failCode(), reason.getMessage(), earlier, time), tags);
         CompletableFuture<Void> reported = dlq.report(record, reason);
         return durable(CompletableFuture.allOf(written, reported), tp, request.identity().offset(), request.requestId(), "rejection");
     }
@@ -80,7 +83,7 @@ final class OutcomeRecorder {
         metrics.dryRun.record();
         String message = "Dry run (ltx.sink.dry.run=true): request '" + request.requestId() + "' is valid and would be submitted as a "
                 + requestType + " task with provider " + request.provider() + ", " + request.seconds() + " s of video";
-        TrackingRecord record = TrackingRecord.rejected(request.tracked(requestType), FailCodes.DRY_RUN, message, List.of(), clock.getAsLong());
+        TrackingRecord record = TrackingRecord.rejected(request.tracked(requestType), FailCodes.DRY_RUN, message, List.of(), stamp.applyAsLong(0));
         return durable(tracking.write(record), tp, request, "DRY_RUN record");
     }
 

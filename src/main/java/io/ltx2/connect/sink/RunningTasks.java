@@ -34,6 +34,11 @@ import java.util.function.Supplier;
 final class RunningTasks implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunningTasks.class);
     static final String TASK_ID_HEADER = "ltx.task.id";
+    /**
+     * How long the broker may hold a fetch of the events topic to gather more events: the follower
+     * wakes a few times a second, and the room made by the tasks that ended is used in batches.
+     */
+    static final Duration FETCH_WAIT = Duration.ofMillis(500);
 
     private final int limit;
     private final Duration timeout;
@@ -46,6 +51,7 @@ final class RunningTasks implements AutoCloseable {
     private volatile boolean caughtUp;
     private volatile boolean closed;
     private volatile RuntimeException failure;
+    private volatile Runnable onRoom = () -> { };
 
     RunningTasks(int limit, Duration timeout, LongSupplier clock, Supplier<Consumer<byte[], byte[]>> consumers, String eventsTopic,
                      Map<String, Long> submittedBefore, String threadName) {
@@ -75,6 +81,11 @@ final class RunningTasks implements AutoCloseable {
         return running.size();
     }
 
+    /** Run on the follower's thread after events ended some of the tasks (the submitter starts the creates this makes room for). */
+    void onRoom(Runnable action) {
+        this.onRoom = action;
+    }
+
     int limit() {
         return limit;
     }
@@ -93,8 +104,33 @@ final class RunningTasks implements AutoCloseable {
         }
     }
 
-    private synchronized void resolved(String taskId) {
-        running.remove(taskId);
+    /** One poll of the events topic: ends the tasks named, and tells the submitter when that made room. */
+    private int readEvents() {
+        int read = 0;
+        int ended = 0;
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+            read++;
+            Header h = r.headers().lastHeader(TASK_ID_HEADER);
+            if (h != null && h.value() != null && resolved(new String(h.value(), StandardCharsets.UTF_8))) {
+                ended++;
+            }
+        }
+        if (ended > 0 && caughtUp) {
+            roomMade();
+        }
+        return read;
+    }
+
+    private void roomMade() {
+        try {
+            onRoom.run();
+        } catch (RuntimeException e) {
+            log.warn("Starting creates after tasks ended failed; the next put retries", e);
+        }
+    }
+
+    private synchronized boolean resolved(String taskId) {
+        return running.remove(taskId) != null;
     }
 
     /** Why the events topic cannot be followed, or null; the task fails with it. */
@@ -121,17 +157,12 @@ final class RunningTasks implements AutoCloseable {
             }
             long read = 0;
             while (!closed) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    read++;
-                    Header h = r.headers().lastHeader(TASK_ID_HEADER);
-                    if (h != null && h.value() != null) {
-                        resolved(new String(h.value(), StandardCharsets.UTF_8));
-                    }
-                }
+                read += readEvents();
                 if (!caughtUp && partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp))) {
                     caughtUp = true;
                     log.info("Concurrency cap: read {} events of {} in {} ms; {} of this task's API tasks still running (cap {})",
                             read, eventsTopic, (System.nanoTime() - started) / 1_000_000, running(), limit);
+                    roomMade();
                 }
             }
         } catch (WakeupException e) {

@@ -2,6 +2,7 @@ package io.ltx2.connect.sink;
 
 import io.ltx2.connect.api.ApiClientSettings;
 import io.ltx2.connect.api.LtxApiClient;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,6 +29,10 @@ interface SinkClients {
 
     default Consumer<byte[], byte[]> consumer(Map<String, Object> props) {
         return new KafkaConsumer<>(props);
+    }
+
+    default Admin admin(Map<String, Object> props) {
+        return Admin.create(props);
     }
 
     default LongSupplier clock() {

@@ -31,6 +31,7 @@ final class SinkTaskParts implements AutoCloseable {
     final CostControls costs;
     final Submitter submitter;
     final RequestIntake intake;
+    final PriorAttempts prior;
     final Backpressure backpressure;
     private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -41,6 +42,8 @@ final class SinkTaskParts implements AutoCloseable {
             String name = connector + "-" + placement.index();
             LongSupplier clock = clients.clock();
             Function<String, Consumer<byte[], byte[]>> consumers = id -> clients.consumer(TrackingClients.scanProps(config.trackingClientProps(), id));
+            Function<String, Consumer<byte[], byte[]>> followers = id -> clients.consumer(
+                    TrackingClients.batchingFollowerProps(config.trackingClientProps(), id, RunningTasks.FETCH_WAIT));
             this.metrics = SinkTaskMetrics.register(connector, placement.index(), context);
             resources.add(metrics);
             this.client = clients.apiClient(config.apiClientSettings(placement.share()));
@@ -51,16 +54,17 @@ final class SinkTaskParts implements AutoCloseable {
             resources.add(tracking);
             // Ready before the first create: a create must never be answered long before its record can be written.
             tracking.awaitReady();
-            this.costs = CostControls.load(config, connector, consumers, client, clock);
+            this.costs = CostControls.load(config, connector, new CostControls.Clients(consumers, followers,
+                    () -> clients.admin(TrackingClients.adminProps(config.trackingClientProps(), "ltx-sink-admin-" + name)), tracking), client, clock);
             resources.add(costs);
             this.dlq = new DeadLetterQueue(DeadLetterQueue.reporterOf(context, config.toleratesErrors()));
             OutcomeRecorder outcomes = new OutcomeRecorder(tracking, config.requestType(), BudgetHistory.tags(placement.index()), offsets, dlq,
-                    metrics, failure, clock);
+                    metrics, failure, costs.ledger() == null ? seconds -> clock.getAsLong() : costs.ledger()::stamp);
             Admission admission = new Admission(config.maxInFlight(), client, costs.running(), costs.budget());
             this.submitter = new Submitter(client, tracking, admission, outcomes, new Submitter.CreateSettings(config.requestType(),
                     config.callbackMode() ? config.callbackUrl().orElse(null) : null, config.createAmbiguousRetries(), costs.guard(), costs.running()),
                     metrics, failure, clock);
-            PriorAttempts prior = new PriorAttempts(connector, config.trackingTopic(), () -> consumers.apply("ltx-sink-scan-" + name),
+            this.prior = new PriorAttempts(connector, config.trackingTopic(), () -> consumers.apply("ltx-sink-scan-" + name),
                     config.dedupLookback(), SCAN_TIMEOUT, config.dryRun());
             AdoptionWatcher adoption = null;
             if (config.callbackMode()) {
@@ -69,6 +73,9 @@ final class SinkTaskParts implements AutoCloseable {
             }
             RequestParser parser = new RequestParser(connector, config.requestDefaults(),
                     new PropagatedHeaders(config.propagatedHeaderNames(), config.propagatedHeaderPattern()));
+            if (costs.running() != null) {
+                costs.running().onRoom(submitter::startCreates); // tasks that end make room: creates start without waiting for put
+            }
             this.intake = new RequestIntake(parser, prior, adoption, submitter, outcomes, offsets, metrics,
                     new RequestIntake.Policy(config.requestType(), config.dryRun(), config.toleratesErrors()));
             this.backpressure = new Backpressure(context, metrics);

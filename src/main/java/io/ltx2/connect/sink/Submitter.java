@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -52,6 +53,8 @@ final class Submitter {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Creates whose INTENT is out (the API may have them) and not finished: what a closing task waits for. */
     private final AtomicInteger sentInFlight = new AtomicInteger();
+    /** Requests admitted since the task started: how fast the queue drains (see {@link Backpressure}). */
+    private final AtomicLong admitted = new AtomicLong();
     private volatile boolean stopping;
 
     /**
@@ -99,11 +102,17 @@ final class Submitter {
                 inFlight.incrementAndGet();
             }
         }
+        admitted.addAndGet(starting.size());
         starting.forEach(this::create);
     }
 
     int inFlight() {
         return inFlight.get();
+    }
+
+    /** Requests admitted so far. */
+    long admitted() {
+        return admitted.get();
     }
 
     int waiting() {

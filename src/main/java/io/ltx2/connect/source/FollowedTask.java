@@ -36,6 +36,8 @@ final class FollowedTask {
     boolean inFlight;
     /** A callback came while a call was on the wire: poll again as soon as it answers. */
     boolean confirmPending;
+    /** The next call confirms a callback: its answer wakes the task thread at once. */
+    boolean urgent;
     /** Its request's event is out (or it was let go): answers still on the wire are dropped. */
     boolean done;
 

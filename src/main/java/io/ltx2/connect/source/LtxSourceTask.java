@@ -84,13 +84,17 @@ public class LtxSourceTask extends SourceTask {
             client = clients.apply(config.apiClientSettings(config.placement().share()));
             metrics = SourceTaskMetrics.register(name, index, context, client.stats(), this::outstanding, this::trackingPaused);
             if (!config.partitions().isEmpty()) {
-                reader = new TrackingReader(trackingTopic, consumers.apply(TrackingClients.consumerProps(config.trackingClientProps(),
-                        name + "-tracking-reader-" + index)), config.maxOutstanding());
+                reader = new TrackingReader(trackingTopic, consumers.apply(TrackingClients.batchingFollowerProps(config.trackingClientProps(),
+                        name + "-tracking-reader-" + index, TrackingReader.fetchWait(config))), config.maxOutstanding());
                 reader.restore(config.partitions(), context.offsetStorageReader(), topicIds.apply(config.trackingClientProps()));
             }
             events = new EventFactory(config.eventsTopic(), trackingTopic, reader);
+            StatusPoller poller = StatusPoller.of(client, config);
+            if (reader != null) {
+                poller.wakeWith(reader::wakeup); // answers end the wait for tracking records
+            }
             follower = new TaskFollower(new PollPlanner(PollSchedule.from(config), config.taskTimeout()),
-                    new StatusPoller(client::getStatus, config.maxConcurrentPolls()),
+                    poller,
                     new OutcomeRules(config.notFoundGrace(), config.malformedMax(), config.taskTimeout(), config.callbackConfirm()));
             archive = ArchiveConfig.enabled(config) ? archiveStage(config, name, index) : null;
             registry = new RequestRegistry(config.taskTimeout(), follower, archive == null ? events : archive, metrics);

@@ -56,7 +56,7 @@ final class TaskFollower implements RequestRegistry.Following {
     public Optional<Outcome> confirm(FollowedTask task, TrackingRecord callback, long now) {
         Optional<Outcome> trusted = callback == null ? Optional.empty() : rules.trustedCallback(callback);
         if (trusted.isEmpty()) {
-            planner.confirmNow(task, now).ifPresent(at -> poller.schedule(task, at));
+            planner.confirmNow(task, now).ifPresent(at -> poller.scheduleUrgent(task, at));
         }
         return trusted;
     }
@@ -98,7 +98,13 @@ final class TaskFollower implements RequestRegistry.Following {
                 } else {
                     log.debug("{}: {}", task, again.why());
                 }
-                poller.schedule(task, planner.nextPoll(task, now));
+                boolean confirming = task.confirmPending;
+                long next = planner.nextPoll(task, now);
+                if (confirming) {
+                    poller.scheduleUrgent(task, next);
+                } else {
+                    poller.schedule(task, next);
+                }
             } else if (d instanceof FailTask fail) {
                 throw fail.error();
             }

@@ -1,5 +1,6 @@
 package io.ltx2.connect.source;
 
+import io.ltx2.connect.config.LtxSourceConfig;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
@@ -38,6 +39,8 @@ final class TrackingReader implements AutoCloseable {
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POSITION_TIMEOUT = Duration.ofMillis(100);
     static final int RESUME_PERCENT = 80;
+    /** Longest the broker holds a fetch of tracking records to gather a batch (16 KiB, about 60 records). */
+    static final Duration MAX_FETCH_WAIT = Duration.ofMillis(250);
 
     /**
      * A tracking record to handle, where it is, and the request it belongs to: null for a
@@ -143,6 +146,21 @@ final class TrackingReader implements AutoCloseable {
             log.warn("Tracking records {}..{} of {} were deleted (retention) before they were resolved: their requests get "
                     + "no event. Keep the tracking topic's retention well above ltx.task.timeout.ms.", watermark, logStart - 1, tp);
         }
+    }
+
+    /**
+     * How long the broker may hold a fetch of tracking records to gather a batch: a quarter of the
+     * earliest first status call after a submission (the adaptive schedule's minimum interval, the
+     * fixed schedule's initial delay, or the safety poll with callbacks), at most
+     * {@link #MAX_FETCH_WAIT}. The first call is planned from the record's submit time, so a record
+     * read that much later is followed as if read at once; at the API's ceiling records arrive one
+     * create at a time, and the reader then wakes once per batch instead of once per record.
+     */
+    static Duration fetchWait(LtxSourceConfig config) {
+        Duration first = config.callbackEnabled() ? config.safetyPollInterval()
+                : config.pollSchedule() == LtxSourceConfig.Schedule.FIXED ? config.fixedInitialDelay() : config.minPollInterval();
+        Duration quarter = first.dividedBy(4);
+        return quarter.compareTo(MAX_FETCH_WAIT) < 0 ? quarter : MAX_FETCH_WAIT;
     }
 
     /** Reads what arrived within {@code waitMs}: the records not yet resolved, decoded. */

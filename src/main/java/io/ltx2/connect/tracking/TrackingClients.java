@@ -1,11 +1,13 @@
 package io.ltx2.connect.tracking;
 
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -48,6 +50,27 @@ public final class TrackingClients {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return props;
+    }
+
+    /**
+     * As {@link #consumerProps}, for a background reader that follows a topic for good and whose
+     * records may wait a little: the broker answers a fetch once {@code maxWait} has passed or 16 KiB
+     * (about a dozen events) are there, so the reader wakes for a batch of records, not once per
+     * record (the sink's concurrency cap reads the events topic so, the source its tracking topic).
+     */
+    public static Map<String, Object> batchingFollowerProps(Map<String, Object> clientProps, String clientId, Duration maxWait) {
+        Map<String, Object> props = consumerProps(clientProps, clientId);
+        props.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 16 * 1024);
+        props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) maxWait.toMillis());
+        return props;
+    }
+
+    /** An Admin client of the tracking cluster (the sink creates its spend checkpoint topic with it). */
+    public static Map<String, Object> adminProps(Map<String, Object> clientProps, String clientId) {
+        Map<String, Object> props = new HashMap<>(clientProps);
+        props.keySet().retainAll(AdminClientConfig.configNames());
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
         return props;
     }
 

@@ -64,9 +64,24 @@ public final class TrackingWriter implements AutoCloseable {
 
     /** Same, with Kafka headers on the record (null for none). */
     public CompletableFuture<RecordMetadata> write(TrackingRecord record, Headers headers) {
+        byte[] value;
+        try {
+            value = TrackingRecordCodec.encode(record);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return acked(new ProducerRecord<>(topic, null, record.key(), value, headers));
+    }
+
+    /** A record of another topic through the same producer (the sink's spend checkpoints); completes when acknowledged. */
+    public CompletableFuture<RecordMetadata> send(String otherTopic, String key, byte[] value) {
+        return acked(new ProducerRecord<>(otherTopic, key, value));
+    }
+
+    private CompletableFuture<RecordMetadata> acked(ProducerRecord<String, byte[]> record) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(topic, null, record.key(), TrackingRecordCodec.encode(record), headers), (metadata, error) -> {
+            producer.send(record, (metadata, error) -> {
                 if (error != null) {
                     acked.completeExceptionally(error);
                 } else {

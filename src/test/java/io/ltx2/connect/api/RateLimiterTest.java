@@ -69,4 +69,19 @@ class RateLimiterTest {
     void rejectsNonPositiveRate() {
         assertThatThrownBy(() -> new RateLimiter(0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void afterA429sRetryAfterCallsResumeAtTheRateWithoutABurst() {
+        RateLimiter limiter = new RateLimiter(600, now::get); // 10 per second, a burst of 10
+        limiter.reserve();
+        limiter.holdUntil(now.get() + 2_000_000_000L);
+        assertThat(limiter.waitNanos(0)).as("held for the Retry-After").isGreaterThanOrEqualTo(2_000_000_000L);
+        now.addAndGet(2_000_000_000L);
+        assertThat(limiter.reserve()).as("nothing built up while held").isBetween(99_000_000L, 101_000_000L);
+        assertThat(limiter.reserve()).isBetween(199_000_000L, 201_000_000L);
+        now.addAndGet(10_000_000_000L);
+        for (int i = 0; i < 10; i++) {
+            assertThat(limiter.reserve()).as("the burst is back once the rate allows it").isZero();
+        }
+    }
 }

@@ -17,9 +17,8 @@ import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -39,25 +38,8 @@ import static org.awaitility.Awaitility.await;
  */
 class LtxSinkTaskTest {
     private static final TopicPartition TP = new TopicPartition(SinkTaskHarness.INPUT, 0);
-    private ApiSimulator sim;
-    private final List<SinkTaskHarness> harnesses = new ArrayList<>();
-
-    @BeforeEach
-    void startSimulator() throws Exception {
-        sim = ApiSimulator.builder().apiKey("k").timeScale(0.01).seed(11).build().start();
-    }
-
-    @AfterEach
-    void stopAll() {
-        harnesses.forEach(SinkTaskHarness::close);
-        sim.close();
-    }
-
-    private SinkTaskHarness harness(String connector) {
-        SinkTaskHarness h = new SinkTaskHarness(sim, connector);
-        harnesses.add(h);
-        return h;
-    }
+    @RegisterExtension
+    final SinkTaskHarnesses tasks = new SinkTaskHarnesses(11);
 
     private static Map<String, Object> request(String prompt) {
         return Map.of("prompt", prompt, "resolution", "480p", "duration", 5L);
@@ -79,7 +61,7 @@ class LtxSinkTaskTest {
 
     @Test
     void requestsThatShareAKeyAreEachSubmittedUnderTheirOwnIdentity() {
-        SinkTaskHarness h = harness("same-key");
+        SinkTaskHarness h = tasks.start("same-key");
         LtxSinkTask task = h.start();
         List<SinkRecord> records = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -88,7 +70,7 @@ class LtxSinkTaskTest {
         task.put(records);
         awaitCommittable(task, 5);
 
-        assertThat(sim.stats().createsAccepted()).isEqualTo(5);
+        assertThat(tasks.sim.stats().createsAccepted()).isEqualTo(5);
         List<TrackingRecord> submitted = h.written(TrackingRecordType.SUBMITTED);
         assertThat(submitted).hasSize(5).allSatisfy(r -> assertThat(r.requestId()).isEqualTo("user-1"));
         assertThat(submitted).extracting(TrackingRecord::taskId).doesNotHaveDuplicates();
@@ -110,16 +92,16 @@ class LtxSinkTaskTest {
 
     @Test
     void intentIsDurableBeforeTheCreateGoesOut() {
-        SinkTaskHarness h = harness("intent-first").manualAcks();
+        SinkTaskHarness h = tasks.start("intent-first").manualAcks();
         LtxSinkTask task = h.start();
         task.put(List.of(SinkTaskHarness.record(0, null, request("p"))));
         await().atMost(Duration.ofSeconds(5)).until(() -> h.producer.history().size() == 1);
         assertThat(h.written()).singleElement().extracting(TrackingRecord::type).isEqualTo(TrackingRecordType.INTENT);
-        assertThat(sim.stats().createCalls()).as("nothing sent while the INTENT is unacknowledged").isZero();
+        assertThat(tasks.sim.stats().createCalls()).as("nothing sent while the INTENT is unacknowledged").isZero();
 
         h.producer.completeNext();
         await().atMost(Duration.ofSeconds(5)).until(() -> h.producer.history().size() == 2);
-        assertThat(sim.stats().createsAccepted()).isEqualTo(1);
+        assertThat(tasks.sim.stats().createsAccepted()).isEqualTo(1);
         assertThat(committable(task, 1)).as("SUBMITTED not acknowledged yet").isZero();
         h.producer.completeNext();
         awaitCommittable(task, 1);
@@ -127,7 +109,7 @@ class LtxSinkTaskTest {
 
     @Test
     void restartSkipsHandledRequestsAndResubmitsOrphanedAttemptsNamingThem() {
-        SinkTaskHarness h = harness("restart");
+        SinkTaskHarness h = tasks.start("restart");
         TrackedRequest r0 = tracked("restart", 0);
         h.append(TrackingRecord.intent(r0, 1, 1L));
         h.append(TrackingRecord.submitted(r0, "task-0", 1, List.of(), 2L));
@@ -144,7 +126,7 @@ class LtxSinkTaskTest {
         task.put(redelivered);
         awaitCommittable(task, 5);
 
-        assertThat(sim.stats().createsAccepted()).as("only the orphan, the dry-run preview and another connector's request").isEqualTo(3);
+        assertThat(tasks.sim.stats().createsAccepted()).as("only the orphan, the dry-run preview and another connector's request").isEqualTo(3);
         List<TrackingRecord> submitted = h.written(TrackingRecordType.SUBMITTED);
         assertThat(submitted).extracting(r -> r.identity().offset()).containsExactlyInAnyOrder(2L, 3L, 4L);
         TrackingRecord orphan = submitted.stream().filter(r -> r.identity().offset() == 2).findFirst().orElseThrow();
@@ -165,7 +147,7 @@ class LtxSinkTaskTest {
 
     @Test
     void documentedDryRunProcedureSubmitsEveryRequestForReal() {
-        SinkTaskHarness dry = harness("dry").with(LtxSinkConfig.DRY_RUN, "true");
+        SinkTaskHarness dry = tasks.start("dry").with(LtxSinkConfig.DRY_RUN, "true");
         LtxSinkTask preview = dry.start();
         List<SinkRecord> records = List.of(SinkTaskHarness.record(0, "user", request("a")), SinkTaskHarness.record(1, "user", request("b")),
                 SinkTaskHarness.record(2, "user", request("c")));
@@ -180,24 +162,24 @@ class LtxSinkTaskTest {
         awaitCommittable(again, 3);
         assertThat(dry.written()).isEmpty();
         dry.stop();
-        assertThat(sim.stats().createCalls()).isZero();
+        assertThat(tasks.sim.stats().createCalls()).isZero();
 
         // Then, as docs/cost-controls.md says: dry run off, sink offsets reset, same connector name.
         SinkTaskHarness real = dry.with(LtxSinkConfig.DRY_RUN, "false");
         LtxSinkTask task = real.start();
         task.put(records);
         awaitCommittable(task, 3);
-        assertThat(sim.stats().createsAccepted()).isEqualTo(3);
+        assertThat(tasks.sim.stats().createsAccepted()).isEqualTo(3);
         assertThat(real.written(TrackingRecordType.SUBMITTED)).hasSize(3);
     }
 
     @Test
     void stopWithCreatesAwaitingTheirAnswerRejectsNothing() {
-        sim.setFaults(Faults.builder().latency(Endpoint.CREATE, 3_000).build());
-        SinkTaskHarness h = harness("stop-hang").with(LtxSinkConfig.SHUTDOWN_TIMEOUT_MS, "200");
+        tasks.sim.setFaults(Faults.builder().latency(Endpoint.CREATE, 3_000).build());
+        SinkTaskHarness h = tasks.start("stop-hang").with(LtxSinkConfig.SHUTDOWN_TIMEOUT_MS, "200");
         LtxSinkTask task = h.start();
         task.put(List.of(SinkTaskHarness.record(0, null, request("slow 0")), SinkTaskHarness.record(1, null, request("slow 1"))));
-        await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats().createCalls() == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> tasks.sim.stats().createCalls() == 2);
 
         h.stop();
 
@@ -208,17 +190,17 @@ class LtxSinkTaskTest {
 
     @Test
     void createWithdrawnWhileRetryingA503SaysItCreatedNothing() {
-        sim.setFaults(Faults.builder().errorRate(Endpoint.CREATE, 1.0).errorStatus(503).build());
-        SinkTaskHarness h = harness("withdrawn").with(LtxSinkConfig.API_RETRY_BACKOFF_MS, "200");
+        tasks.sim.setFaults(Faults.builder().errorRate(Endpoint.CREATE, 1.0).errorStatus(503).build());
+        SinkTaskHarness h = tasks.start("withdrawn").with(LtxSinkConfig.API_RETRY_BACKOFF_MS, "200");
         LtxSinkTask task = h.start();
         task.put(List.of(SinkTaskHarness.record(0, null, request("declined for now"))));
-        await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats().createCalls() >= 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> tasks.sim.stats().createCalls() >= 1);
 
         task.close(List.of(TP)); // revoked while the create waits to retry the 503
 
         assertThat(h.written(TrackingRecordType.WITHDRAWN)).singleElement().extracting(TrackingRecord::attempt).isEqualTo(1);
         h.stop();
-        sim.setFaults(Faults.NONE);
+        tasks.sim.setFaults(Faults.NONE);
         LtxSinkTask next = h.start();
         next.put(List.of(SinkTaskHarness.record(0, null, request("declined for now"))));
         awaitCommittable(next, 1);
@@ -230,7 +212,7 @@ class LtxSinkTaskTest {
 
     @Test
     void rejectionCountsAsFinishedOnlyOnceItIsDurable() {
-        SinkTaskHarness h = harness("durable-reject").manualAcks().with(LtxSinkConfig.SHUTDOWN_TIMEOUT_MS, "300");
+        SinkTaskHarness h = tasks.start("durable-reject").manualAcks().with(LtxSinkConfig.SHUTDOWN_TIMEOUT_MS, "300");
         LtxSinkTask task = h.start();
         task.put(List.of(SinkTaskHarness.record(0, null, request("refused #bad-request"))));
         await().atMost(Duration.ofSeconds(5)).until(() -> h.producer.history().size() == 1);
@@ -247,8 +229,8 @@ class LtxSinkTaskTest {
 
     @Test
     void ambiguousFailureKeepsItsSpendReserved() {
-        sim.setFaults(Faults.builder().lostCreateResponseRate(1.0, Faults.LostResponseMode.values()[0]).build());
-        SinkTaskHarness h = harness("spend").with(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "100")
+        tasks.sim.setFaults(Faults.builder().lostCreateResponseRate(1.0, Faults.LostResponseMode.values()[0]).build());
+        SinkTaskHarness h = tasks.start("spend").with(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "100")
                 .with(LtxSinkConfig.CREATE_AMBIGUOUS_RETRIES, "0");
         LtxSinkTask task = h.start();
         task.put(List.of(SinkTaskHarness.record(0, null, Map.of("prompt", "lost", "resolution", "480p", "duration", 20L))));
@@ -266,14 +248,14 @@ class LtxSinkTaskTest {
         try (ApiSimulator https = ApiSimulator.builder().apiKey("k").timeScale(0.01)
                 .tls(ca.issueServer("simulator", "IP:127.0.0.1").serverContext(null)).build().start()) {
             SinkTaskHarness trusting = new SinkTaskHarness(https, "tls-trusted").with(ApiTransportConfig.SSL_TRUSTSTORE_CERTIFICATES, ca.pem());
-            harnesses.add(trusting);
+            tasks.closeAfter(trusting);
             LtxSinkTask task = trusting.start();
             task.put(List.of(SinkTaskHarness.record(0, null, request("a fox over TLS"))));
             awaitCommittable(task, 1);
             assertThat(trusting.written(TrackingRecordType.SUBMITTED)).hasSize(1);
 
             SinkTaskHarness untrusting = new SinkTaskHarness(https, "tls-untrusted");
-            harnesses.add(untrusting);
+            tasks.closeAfter(untrusting);
             LtxSinkTask failing = untrusting.start();
             failing.put(List.of(SinkTaskHarness.record(0, null, request("a fox nobody can send"))));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(() -> failing.put(List.of()))
@@ -287,7 +269,7 @@ class LtxSinkTaskTest {
 
     @Test
     void definiteRefusalGivesItsSpendBack() {
-        SinkTaskHarness h = harness("spend-400").with(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "100");
+        SinkTaskHarness h = tasks.start("spend-400").with(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "100");
         LtxSinkTask task = h.start();
         task.put(List.of(SinkTaskHarness.record(0, null, Map.of("prompt", "x #bad-request", "resolution", "480p", "duration", 20L))));
         awaitCommittable(task, 1);
@@ -297,7 +279,7 @@ class LtxSinkTaskTest {
 
     @Test
     void callbackModeAdoptsAnOrphanedCreateThroughItsCallbackInsteadOfCreatingAgain() {
-        SinkTaskHarness h = harness("adopt").with(LtxSinkConfig.REQUEST_TYPE, "callback")
+        SinkTaskHarness h = tasks.start("adopt").with(LtxSinkConfig.REQUEST_TYPE, "callback")
                 .with(LtxSinkConfig.CALLBACK_URL, "https://hooks.example.com/callback/secret-token-123456");
         TrackedRequest orphan = tracked("adopt", 0);
         h.append(TrackingRecord.intent(orphan, 1, System.currentTimeMillis()));
@@ -309,13 +291,13 @@ class LtxSinkTaskTest {
 
         h.append(TrackingRecord.callback(orphan.identity(), "task-from-before", System.currentTimeMillis(), "success", "{}"));
         awaitCommittable(task, 1);
-        assertThat(sim.stats().createCalls()).as("no second create").isZero();
+        assertThat(tasks.sim.stats().createCalls()).as("no second create").isZero();
         assertThat(metricsOf(task).total("requests-adopted")).isEqualTo(1);
     }
 
     @Test
     void callbackModeSubmitsAgainWhenNoCallbackComesInTime() {
-        SinkTaskHarness h = harness("adopt-late").with(LtxSinkConfig.REQUEST_TYPE, "callback")
+        SinkTaskHarness h = tasks.start("adopt-late").with(LtxSinkConfig.REQUEST_TYPE, "callback")
                 .with(LtxSinkConfig.CALLBACK_URL, "https://hooks.example.com/callback/secret-token-123456")
                 .with(LtxSinkConfig.ADOPTION_TIMEOUT_MS, "1000");
         h.append(TrackingRecord.intent(tracked("adopt-late", 0), 1, System.currentTimeMillis() - 5_000));
@@ -326,7 +308,7 @@ class LtxSinkTaskTest {
         TrackingRecord submitted = h.written(TrackingRecordType.SUBMITTED).get(0);
         assertThat(submitted.attempt()).isEqualTo(2);
         assertThat(submitted.earlierAttempts()).extracting(Attempt::number).containsExactly(1);
-        assertThat(sim.stats().createsAccepted()).isEqualTo(1);
+        assertThat(tasks.sim.stats().createsAccepted()).isEqualTo(1);
     }
 
     @Test
@@ -341,7 +323,7 @@ class LtxSinkTaskTest {
         hooks.start();
         try {
             String url = "http://127.0.0.1:" + hooks.getAddress().getPort() + "/callback/secret-token-123456";
-            SinkTaskHarness h = harness("cb-url").with(LtxSinkConfig.REQUEST_TYPE, "callback").with(LtxSinkConfig.CALLBACK_URL, url);
+            SinkTaskHarness h = tasks.start("cb-url").with(LtxSinkConfig.REQUEST_TYPE, "callback").with(LtxSinkConfig.CALLBACK_URL, url);
             LtxSinkTask task = h.start();
             task.put(List.of(SinkTaskHarness.record(7, "k", request("called back"))));
             awaitCommittable(task, 8);
@@ -355,7 +337,7 @@ class LtxSinkTaskTest {
 
     @Test
     void chosenHeadersTravelWithTheRequest() {
-        SinkTaskHarness h = harness("trace");
+        SinkTaskHarness h = tasks.start("trace");
         LtxSinkTask task = h.start();
         ConnectHeaders headers = new ConnectHeaders();
         headers.addString("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");

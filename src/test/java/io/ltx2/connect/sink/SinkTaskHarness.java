@@ -8,7 +8,10 @@ import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import io.ltx2.connect.tracking.TrackingRecordType;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MockAdminClient;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -17,6 +20,7 @@ import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -36,12 +40,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A sink task without a broker: Kafka's MockProducer as its tracking producer, a one-partition
  * in-memory tracking topic (what earlier task instances wrote, plus what a test appends) behind
- * its scan and follower consumers, and the project's simulator as the API. Restarting makes a new
- * task instance over the same tracking topic.
+ * its scan and follower consumers, the same for the spend checkpoint topic (Kafka's MockAdminClient
+ * finds it), and the project's simulator as the API. Restarting makes a new task instance over the
+ * same topics.
  */
 final class SinkTaskHarness implements AutoCloseable {
     static final String INPUT = "requests";
     static final String TRACKING = "tracking";
+    static final String BUDGET = TRACKING + ".budget";
     private static final Node NODE = new Node(0, "localhost", 9092);
 
     final ApiSimulator sim;
@@ -49,6 +55,10 @@ final class SinkTaskHarness implements AutoCloseable {
     final FakeSinkContext context = new FakeSinkContext();
     /** The tracking topic: what earlier producers wrote and tests appended. */
     private final List<ConsumerRecord<byte[], byte[]>> topic = new CopyOnWriteArrayList<>();
+    /** The spend checkpoint topic. */
+    private final List<ConsumerRecord<byte[], byte[]>> budget = new CopyOnWriteArrayList<>();
+    /** Records the scans read, per start (spend and earlier attempts). */
+    final List<ScanConsumer> scans = new CopyOnWriteArrayList<>();
     private final List<ScanConsumer> consumers = new CopyOnWriteArrayList<>();
     private final Map<String, String> overrides = new HashMap<>();
     private boolean autoComplete = true;
@@ -95,17 +105,29 @@ final class SinkTaskHarness implements AutoCloseable {
 
             @Override
             public Producer<String, byte[]> producer(Map<String, Object> props) {
-                Cluster cluster = new Cluster("c", List.of(NODE), List.of(new PartitionInfo(TRACKING, 0, NODE, new Node[]{NODE}, new Node[]{NODE})),
-                        Set.of(), Set.of());
+                Cluster cluster = new Cluster("c", List.of(NODE), List.of(new PartitionInfo(TRACKING, 0, NODE, new Node[]{NODE}, new Node[]{NODE}),
+                        new PartitionInfo(BUDGET, 0, NODE, new Node[]{NODE}, new Node[]{NODE})), Set.of(), Set.of());
                 producer = new MockProducer<>(cluster, autoComplete, null, new StringSerializer(), new ByteArraySerializer());
                 return producer;
             }
 
             @Override
             public Consumer<byte[], byte[]> consumer(Map<String, Object> props) {
-                ScanConsumer c = new ScanConsumer(TRACKING, new ArrayList<>(topic));
-                consumers.add(c);
+                boolean budgetTopic = String.valueOf(props.get(ConsumerConfig.CLIENT_ID_CONFIG)).startsWith("ltx-sink-budget-");
+                ScanConsumer c = budgetTopic ? new ScanConsumer(BUDGET, new ArrayList<>(budget)) : new ScanConsumer(TRACKING, new ArrayList<>(topic));
+                if (!budgetTopic) {
+                    consumers.add(c);
+                    scans.add(c);
+                }
                 return c;
+            }
+
+            @Override
+            public Admin admin(Map<String, Object> props) {
+                MockAdminClient admin = MockAdminClient.create().numBrokers(1).build();
+                admin.addTopic(false, BUDGET, List.of(new TopicPartitionInfo(0, admin.broker(0), List.of(admin.broker(0)), List.of(admin.broker(0)))),
+                        Map.of("cleanup.policy", "compact"));
+                return admin;
             }
         });
         task.initialize(context);
@@ -135,9 +157,23 @@ final class SinkTaskHarness implements AutoCloseable {
 
     private void keepWritten() {
         for (ProducerRecord<String, byte[]> r : producer.history()) {
-            append(r.key(), r.value(), r.headers() == null ? new RecordHeaders() : new RecordHeaders(r.headers().toArray()));
+            if (BUDGET.equals(r.topic())) {
+                budget.add(new ConsumerRecord<>(BUDGET, 0, budget.size(), r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value()));
+            } else {
+                append(r.key(), r.value(), r.headers() == null ? new RecordHeaders() : new RecordHeaders(r.headers().toArray()));
+            }
         }
         producer.clear();
+    }
+
+    /** The spend checkpoints written so far (by stopped task instances), oldest first. */
+    List<BudgetCheckpoint> checkpoints() {
+        return budget.stream().map(r -> BudgetCheckpoint.decode(r.value())).toList();
+    }
+
+    /** Forgets every spend checkpoint: the next start is the first one with checkpoints (an upgrade). */
+    void dropCheckpoints() {
+        budget.clear();
     }
 
     /** Appends a record to the tracking topic, visible to consumers already following it. */
@@ -146,10 +182,24 @@ final class SinkTaskHarness implements AutoCloseable {
     }
 
     private void append(String key, byte[] value, RecordHeaders headers) {
-        ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>(TRACKING, 0, topic.size(), System.currentTimeMillis(), TimestampType.CREATE_TIME,
+        append(key, value, headers, System.currentTimeMillis());
+    }
+
+    private void append(String key, byte[] value, RecordHeaders headers, long timestamp) {
+        ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>(TRACKING, 0, topic.size(), timestamp, TimestampType.CREATE_TIME,
                 -1, -1, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, headers, Optional.empty());
         topic.add(r);
         consumers.stream().filter(c -> !c.closed()).forEach(c -> c.append(r));
+    }
+
+    /** Appends a record as written by task {@code taskIndex} of the connector (tagged), its Kafka timestamp its own time. */
+    void appendTagged(TrackingRecord record, int taskIndex) {
+        append(record.key(), TrackingRecordCodec.encode(record), new RecordHeaders(BudgetHistory.tags(taskIndex).toArray()), record.time());
+    }
+
+    /** Appends a spend checkpoint to the budget topic. */
+    void appendCheckpoint(BudgetCheckpoint c) {
+        budget.add(new ConsumerRecord<>(BUDGET, 0, budget.size(), c.key().getBytes(StandardCharsets.UTF_8), c.encode()));
     }
 
     /** The tracking topic's records of one type (what stopped task instances wrote, and appended ones), decoded. */
@@ -157,9 +207,9 @@ final class SinkTaskHarness implements AutoCloseable {
         return topic.stream().map(r -> TrackingRecordCodec.decode(r.value())).filter(r -> r.type() == type).toList();
     }
 
-    /** What the current task's producer has sent so far, decoded. */
+    /** What the current task's producer has sent so far to the tracking topic, decoded. */
     List<TrackingRecord> written() {
-        return producer.history().stream().map(r -> TrackingRecordCodec.decode(r.value())).toList();
+        return producer.history().stream().filter(r -> TRACKING.equals(r.topic())).map(r -> TrackingRecordCodec.decode(r.value())).toList();
     }
 
     List<TrackingRecord> written(TrackingRecordType type) {
@@ -167,7 +217,8 @@ final class SinkTaskHarness implements AutoCloseable {
     }
 
     List<String> writtenKeys(TrackingRecordType type) {
-        return producer.history().stream().filter(r -> TrackingRecordCodec.decode(r.value()).type() == type).map(ProducerRecord::key).toList();
+        return producer.history().stream().filter(r -> TRACKING.equals(r.topic()) && TrackingRecordCodec.decode(r.value()).type() == type)
+                .map(ProducerRecord::key).toList();
     }
 
     static SinkRecord record(long offset, String key, Object value) {

@@ -82,4 +82,65 @@ class StatusPollerTest {
         assertThat(poller.dispatchDue(1_000)).isZero();
         assertThat(called).isEmpty();
     }
+
+    @Test
+    void callsDueWithinTheSlackGoOutTogetherAndOnlyWhileTheRateLimitHasPermits() {
+        long[] permitWait = {0};
+        StatusPoller batched = new StatusPoller(taskId -> {
+            called.add(taskId);
+            return new CompletableFuture<>();
+        }, 10, () -> permitWait[0], 100);
+        FollowedTask a = task("a");
+        FollowedTask b = task("b");
+        FollowedTask c = task("c");
+        batched.schedule(a, 1_000);
+        batched.schedule(b, 1_080);
+        batched.schedule(c, 1_200);
+        assertThat(batched.waitMillis(900)).as("until the first is due").isEqualTo(100);
+        assertThat(batched.dispatchDue(1_000)).as("a, and b that is due within the slack").isEqualTo(2);
+        assertThat(called).containsExactly("a", "b");
+        assertThat(batched.waitMillis(1_000)).as("answers are awaited at most the linger").isEqualTo(100);
+
+        permitWait[0] = 30;
+        assertThat(batched.dispatchDue(1_300)).as("no permit: c waits here, not in the client").isZero();
+        assertThat(batched.queued()).isEqualTo(1);
+        assertThat(batched.waitMillis(1_300)).as("while permits are short, at least the slack, so that they add up").isEqualTo(100);
+        permitWait[0] = 0;
+        assertThat(batched.dispatchDue(1_400)).isEqualTo(1);
+        assertThat(called).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void theLastAnswerOnTheWireOrAConfirmationWakesTheTaskThread() {
+        int[] wakes = {0};
+        Map<String, CompletableFuture<TaskStatus>> out = new HashMap<>();
+        StatusPoller batched = new StatusPoller(taskId -> out.computeIfAbsent(taskId, k -> new CompletableFuture<>()), 10, () -> 0, 200);
+        batched.wakeWith(() -> wakes[0]++);
+        FollowedTask a = task("a");
+        FollowedTask b = task("b");
+        batched.schedule(a, 0);
+        batched.schedule(b, 0);
+        batched.dispatchDue(0);
+        assertThat(batched.waitMillis(0)).as("the linger").isEqualTo(StatusPoller.MAX_LINGER_MS);
+        out.get("a").complete(status("a"));
+        assertThat(wakes[0]).as("b is still on the wire").isZero();
+        out.get("b").complete(status("b"));
+        assertThat(wakes[0]).as("the last answer wakes the thread").isEqualTo(1);
+        assertThat(batched.waitMillis(0)).as("answers to handle").isZero();
+        assertThat(batched.drain()).hasSize(2);
+
+        FollowedTask c = task("c");
+        out.clear();
+        batched.schedule(a, 10);
+        batched.scheduleUrgent(c, 10);
+        batched.dispatchDue(10);
+        assertThat(batched.waitMillis(10)).isEqualTo(StatusPoller.MAX_LINGER_MS);
+        out.remove("c").complete(status("c"));
+        assertThat(wakes[0]).as("a confirmation's answer wakes the thread at once").isEqualTo(2);
+        assertThat(c.urgent).isFalse();
+    }
+
+    private static TaskStatus status(String taskId) {
+        return new TaskStatus(taskId, TaskState.PROCESSING, "processing", List.of(), null, null, 1L, null, null);
+    }
 }

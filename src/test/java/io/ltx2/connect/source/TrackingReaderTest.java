@@ -1,5 +1,6 @@
 package io.ltx2.connect.source;
 
+import io.ltx2.connect.config.LtxSourceConfig;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.SourceCoordinates;
 import io.ltx2.connect.tracking.TrackedRequest;
@@ -13,6 +14,7 @@ import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -156,5 +158,22 @@ class TrackingReaderTest {
         assertThat(reader.paused()).isFalse();
         assertThat(consumer.paused()).isEmpty();
         assertThat(reader.poll(0)).hasSize(1);
+    }
+
+    @Test
+    void trackingRecordsAreFetchedInBatchesNoLongerThanAQuarterOfTheFirstStatusCall() {
+        Map<String, String> c = new HashMap<>();
+        c.put("ltx.api.key", "k");
+        c.put("ltx.tracking.bootstrap.servers", "127.0.0.1:9092");
+        c.put("ltx.tracking.topic", "tasks");
+        assertThat(TrackingReader.fetchWait(new LtxSourceConfig(c))).as("adaptive, 2 s minimum interval: capped")
+                .isEqualTo(TrackingReader.MAX_FETCH_WAIT);
+        c.put(LtxSourceConfig.POLL_MIN_INTERVAL_MS, "400");
+        assertThat(TrackingReader.fetchWait(new LtxSourceConfig(c))).isEqualTo(Duration.ofMillis(100));
+        c.put(LtxSourceConfig.POLL_SCHEDULE, "fixed");
+        c.put(LtxSourceConfig.POLL_FIXED_INITIAL_DELAY_MS, "200");
+        assertThat(TrackingReader.fetchWait(new LtxSourceConfig(c))).as("fixed: a quarter of its initial delay").isEqualTo(Duration.ofMillis(50));
+        c.put(LtxSourceConfig.POLL_FIXED_INITIAL_DELAY_MS, "0");
+        assertThat(TrackingReader.fetchWait(new LtxSourceConfig(c))).as("a first call at once: no waiting").isZero();
     }
 }

@@ -1,0 +1,50 @@
+package io.ltx2.connect.sink;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The concurrency cap counts the task's API tasks until their events, and tells the submitter as soon as events make room. */
+class RunningTasksTest {
+
+    @Test
+    void eventsThatEndTasksMakeRoomAndSaySo() {
+        long now = System.currentTimeMillis();
+        ScanConsumer events = new ScanConsumer("events", new ArrayList<>());
+        AtomicInteger roomMade = new AtomicInteger();
+        try (RunningTasks running = new RunningTasks(2, Duration.ofHours(1), System::currentTimeMillis, () -> events, "events",
+                Map.of("t1", now, "t2", now), "running-tasks-test")) {
+            running.onRoom(roomMade::incrementAndGet);
+            await().atMost(Duration.ofSeconds(5)).until(running::caughtUp);
+            assertThat(running.hasRoom(0)).as("2 of 2 running").isFalse();
+            int afterCatchUp = roomMade.get();
+
+            events.append(event(0, "t1"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> roomMade.get() > afterCatchUp);
+            assertThat(running.running()).isEqualTo(1);
+            assertThat(running.hasRoom(0)).isTrue();
+
+            events.append(event(1, "unknown-task"));
+            events.append(event(2, "t1"));
+            assertThat(running.running()).isEqualTo(1);
+        }
+    }
+
+    private static ConsumerRecord<byte[], byte[]> event(long offset, String taskId) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(RunningTasks.TASK_ID_HEADER, taskId.getBytes(StandardCharsets.UTF_8));
+        return new ConsumerRecord<>("events", 0, offset, System.currentTimeMillis(), TimestampType.CREATE_TIME, -1, -1, null, new byte[0], headers,
+                Optional.empty());
+    }
+}
