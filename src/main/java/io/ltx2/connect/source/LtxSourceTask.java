@@ -7,7 +7,6 @@ import io.ltx2.connect.archive.Archiver;
 import io.ltx2.connect.callback.CallbackReceivers;
 import io.ltx2.connect.config.ArchiveConfig;
 import io.ltx2.connect.config.LtxSourceTaskConfig;
-import io.ltx2.connect.tracking.TrackingClients;
 import io.ltx2.connect.util.Version;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -84,8 +83,8 @@ public class LtxSourceTask extends SourceTask {
             client = clients.apply(config.apiClientSettings(config.placement().share()));
             metrics = SourceTaskMetrics.register(name, index, context, client.stats(), this::outstanding, this::trackingPaused);
             if (!config.partitions().isEmpty()) {
-                reader = new TrackingReader(trackingTopic, consumers.apply(TrackingClients.batchingFollowerProps(config.trackingClientProps(),
-                        name + "-tracking-reader-" + index, TrackingReader.fetchWait(config))), config.maxOutstanding());
+                reader = new TrackingReader(trackingTopic, consumers.apply(TrackingReader.consumerProps(config, name + "-tracking-reader-" + index)),
+                        config.maxOutstanding());
                 reader.restore(config.partitions(), context.offsetStorageReader(), topicIds.apply(config.trackingClientProps()));
             }
             events = new EventFactory(config.eventsTopic(), trackingTopic, reader);

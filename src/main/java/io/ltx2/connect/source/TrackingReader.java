@@ -2,6 +2,7 @@ package io.ltx2.connect.source;
 
 import io.ltx2.connect.config.LtxSourceConfig;
 import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.TrackingClients;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import io.ltx2.connect.tracking.TrackingRecordType;
@@ -150,17 +151,27 @@ final class TrackingReader implements AutoCloseable {
 
     /**
      * How long the broker may hold a fetch of tracking records to gather a batch: a quarter of the
-     * earliest first status call after a submission (the adaptive schedule's minimum interval, the
-     * fixed schedule's initial delay, or the safety poll with callbacks), at most
-     * {@link #MAX_FETCH_WAIT}. The first call is planned from the record's submit time, so a record
-     * read that much later is followed as if read at once; at the API's ceiling records arrive one
-     * create at a time, and the reader then wakes once per batch instead of once per record.
+     * earliest first status call after a submission (the adaptive schedule's minimum interval or the
+     * fixed schedule's initial delay), at most {@link #MAX_FETCH_WAIT}. The first call is planned from
+     * the record's submit time, so a record read that much later is followed as if read at once; at
+     * the API's ceiling records arrive one create at a time, and the reader then wakes once per batch
+     * instead of once per record. Zero with callbacks: a CALLBACK record is a finished task whose
+     * event should not wait for a batch.
      */
     static Duration fetchWait(LtxSourceConfig config) {
-        Duration first = config.callbackEnabled() ? config.safetyPollInterval()
-                : config.pollSchedule() == LtxSourceConfig.Schedule.FIXED ? config.fixedInitialDelay() : config.minPollInterval();
+        if (config.callbackEnabled()) {
+            return Duration.ZERO;
+        }
+        Duration first = config.pollSchedule() == LtxSourceConfig.Schedule.FIXED ? config.fixedInitialDelay() : config.minPollInterval();
         Duration quarter = first.dividedBy(4);
         return quarter.compareTo(MAX_FETCH_WAIT) < 0 ? quarter : MAX_FETCH_WAIT;
+    }
+
+    /** The tracking consumer's settings: batching fetches ({@link #fetchWait}) unless they may not wait. */
+    static Map<String, Object> consumerProps(LtxSourceConfig config, String clientId) {
+        Duration wait = fetchWait(config);
+        return wait.isZero() ? TrackingClients.consumerProps(config.trackingClientProps(), clientId)
+                : TrackingClients.batchingFollowerProps(config.trackingClientProps(), clientId, wait);
     }
 
     /** Reads what arrived within {@code waitMs}: the records not yet resolved, decoded. */

@@ -1,11 +1,13 @@
 package io.ltx2.connect.source;
 
+import io.ltx2.connect.config.CallbackConfig;
 import io.ltx2.connect.config.LtxSourceConfig;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.SourceCoordinates;
 import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -175,5 +177,12 @@ class TrackingReaderTest {
         assertThat(TrackingReader.fetchWait(new LtxSourceConfig(c))).as("fixed: a quarter of its initial delay").isEqualTo(Duration.ofMillis(50));
         c.put(LtxSourceConfig.POLL_FIXED_INITIAL_DELAY_MS, "0");
         assertThat(TrackingReader.fetchWait(new LtxSourceConfig(c))).as("a first call at once: no waiting").isZero();
+        assertThat(TrackingReader.consumerProps(new LtxSourceConfig(c), "r")).as("no waiting: the plain consumer, no batching")
+                .doesNotContainKeys(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+        c.put(LtxSourceConfig.POLL_FIXED_INITIAL_DELAY_MS, "200");
+        assertThat(TrackingReader.consumerProps(new LtxSourceConfig(c), "r")).containsEntry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        c.put(CallbackConfig.ENABLED, "true");
+        c.put(CallbackConfig.TOKEN, "a-long-enough-token-0123");
+        assertThat(TrackingReader.fetchWait(new LtxSourceConfig(c))).as("callbacks: a CALLBACK record is read at once").isZero();
     }
 }
