@@ -32,6 +32,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class BudgetTopic implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BudgetTopic.class);
+    private static final Duration METADATA_RETRY = Duration.ofMillis(100);
 
     private final String topic;
     private final Consumer<byte[], byte[]> consumer;
@@ -69,7 +70,9 @@ final class BudgetTopic implements AutoCloseable {
                 }
             }
             NewTopic t = new NewTopic(topic, Optional.of(1), replicationFactor)
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                    // Hourly segments: the log cleaner never compacts the active segment, and a start reads the whole topic.
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                            TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(Duration.ofHours(1).toMillis())));
             admin.createTopics(List.of(t)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             log.info("Created the spend checkpoint topic {} (compacted, 1 partition, replication factor {})", topic,
                     replicationFactor.map(String::valueOf).orElse("the broker's default"));
@@ -97,16 +100,21 @@ final class BudgetTopic implements AutoCloseable {
      * stays at the end, to see later writes of this index.
      */
     Map<Integer, BudgetCheckpoint> readAll(String connector, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-        if (infos == null || infos.isEmpty()) {
-            throw new ConnectException("The spend checkpoint topic " + topic + " has no partitions visible to the connector");
+        while (infos == null || infos.isEmpty()) {
+            // Just created: the broker asked may not have its metadata yet.
+            if (System.nanoTime() > deadline) {
+                throw new ConnectException("The spend checkpoint topic " + topic + " has no partitions visible to the connector");
+            }
+            sleep(METADATA_RETRY);
+            infos = consumer.partitionsFor(topic, timeout);
         }
         List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
         Map<Integer, BudgetCheckpoint> latest = new HashMap<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
         while (partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < ends.get(tp))) {
             if (System.nanoTime() > deadline) {
                 throw new org.apache.kafka.connect.errors.RetriableException("Reading the spend checkpoint topic " + topic + " did not finish in "
@@ -120,6 +128,15 @@ final class BudgetTopic implements AutoCloseable {
             }
         }
         return latest;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while waiting for the spend checkpoint topic's metadata", e);
+        }
     }
 
     /** Writes the checkpoint, unless a later instance of this index has written one; failures are logged (the next write retries). */

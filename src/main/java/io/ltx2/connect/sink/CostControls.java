@@ -43,6 +43,10 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
                    Supplier<Admin> admin, TrackingWriter writer) {
     }
 
+    /** How many tracking records a start read for the caps, and in how long. */
+    record StartRead(long recordsRead, long millis) {
+    }
+
     /** The spend ledger and where, how often and as whom it is checkpointed; what the start read. */
     static final class Checkpoints {
         final SpendLedger ledger;
@@ -51,12 +55,13 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
         final int task;
         final long instance;
         final long intervalMs;
-        final BudgetHistory.Found startRead;
+        /** What the start read (the figures only: the records it found are not kept). */
+        final StartRead startRead;
         final boolean fromCheckpoint;
         private long lastWritten;
 
         Checkpoints(SpendLedger ledger, BudgetTopic topic, String connector, int task, long instance, long intervalMs,
-                    BudgetHistory.Found startRead, boolean fromCheckpoint) {
+                    StartRead startRead, boolean fromCheckpoint) {
             this.ledger = ledger;
             this.topic = topic;
             this.connector = connector;
@@ -112,7 +117,7 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
         }
         long from = now - Collections.max(lookbacks).toMillis();
         if (budget != null) {
-            from = Math.min(from, recovery.readFrom(now, budget.lookback()));
+            from = Math.min(from, recovery.readFrom(now, budget.lookback(), config.budgetCheckpointInterval()));
         }
         BudgetHistory.Keep keep = new BudgetHistory.Keep(guarded ? now - config.duplicateWindow().toMillis() - BudgetHistory.SKEW.toMillis()
                 : Long.MAX_VALUE, events.isPresent() ? now - config.concurrencyTimeout().toMillis() : Long.MAX_VALUE);
@@ -156,7 +161,7 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
                         + "{} s today (-1 = no cap)", budget.hourCap(), budget.dayCap(), config.budgetSecondsPerHour(),
                 config.budgetSecondsPerDay(), own.total(), others.total(), budget.remainingHour(), budget.remainingDay());
         Checkpoints c = new Checkpoints(ledger, topic, connector, config.placement().index(), instance,
-                config.budgetCheckpointInterval().toMillis(), found, recovery.fromCheckpoint());
+                config.budgetCheckpointInterval().toMillis(), new StartRead(found.recordsRead(), found.millis()), recovery.fromCheckpoint());
         checkpoint(c, clock.getAsLong()); // at once: the next start reads from here
         return c;
     }

@@ -46,9 +46,30 @@ final class SpendRecovery {
         return checkpoints.containsKey(task);
     }
 
-    /** Where the read of the tracking topic starts for the caps (before the margin for clocks). */
-    long readFrom(long now, Duration lookback) {
-        return fromCheckpoint() ? checkpoints.get(task).time() : now - lookback.toMillis();
+    /**
+     * Where the read of the tracking topic starts for the caps (before the margin for clocks): the
+     * start of the caps' window without a checkpoint of this task; with one, the earliest time after
+     * which any index's records are not yet in a checkpoint (its own, another index's, or an
+     * inherited one), never before the window. An index's records after its checkpoint are written
+     * within a checkpoint interval of it (then it writes the next one, or it has stopped), so a
+     * checkpoint that much older than the window leaves nothing in it to read back: the checkpoint
+     * of an index gone since {@code tasks.max} was lowered does not pull every later start back to
+     * a full read.
+     */
+    long readFrom(long now, Duration lookback, Duration checkpointInterval) {
+        long windowStart = now - lookback.toMillis();
+        if (!fromCheckpoint()) {
+            return windowStart;
+        }
+        long stale = windowStart - checkpointInterval.toMillis() - BudgetHistory.SKEW.toMillis();
+        long from = now;
+        for (BudgetCheckpoint c : checkpoints.values()) {
+            from = c.time() >= stale ? Math.min(from, c.time()) : from;
+        }
+        for (BudgetCheckpoint.Inherited i : inherited.values()) {
+            from = i.time() >= stale ? Math.min(from, i.time()) : from;
+        }
+        return Math.max(windowStart, from);
     }
 
     /** Per task index, the time from which its records count; null for a full read (every record counts). */

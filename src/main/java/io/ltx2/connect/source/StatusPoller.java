@@ -123,7 +123,7 @@ final class StatusPoller {
     int dispatchDue(long now) {
         int sent = 0;
         permitsShort = false;
-        while (inFlight < maxConcurrent && !due.isEmpty() && due.first().nextPollAt <= now + slackMs) {
+        while (inFlight < maxConcurrent && !due.isEmpty() && isDue(due.first(), now)) {
             if (budget.waitMillis() > 0) {
                 permitsShort = true;
                 break;
@@ -140,6 +140,15 @@ final class StatusPoller {
             statusCall.apply(task.taskId).whenComplete((status, error) -> answered(new Answer(task, status, error), urgent));
         }
         return sent;
+    }
+
+    /**
+     * Due, or due within the slack; a call at the task's deadline never goes early: its answer is
+     * final only if it is made at or after the deadline, and an early one would be followed by
+     * another, again and again, until the deadline.
+     */
+    private boolean isDue(FollowedTask task, long now) {
+        return task.nextPollAt <= now + (task.nextPollAt >= task.deadline ? 0 : slackMs);
     }
 
     /** On the HTTP client's thread: queues the answer, and wakes the task thread when nothing else is to be waited for. */

@@ -140,6 +140,25 @@ class StatusPollerTest {
         assertThat(c.urgent).isFalse();
     }
 
+    @Test
+    void theCallAtATasksDeadlineNeverGoesEarly() {
+        StatusPoller batched = new StatusPoller(taskId -> {
+            called.add(taskId);
+            return new CompletableFuture<>();
+        }, 10, () -> 0, 100);
+        FollowedTask last = task("last");
+        last.deadline = 1_000;
+        FollowedTask ordinary = task("ordinary");
+        batched.schedule(last, 1_000);
+        assertThat(batched.dispatchDue(950)).as("within the slack, but its answer would not be final").isZero();
+        assertThat(batched.waitMillis(950)).as("until the deadline").isEqualTo(50);
+        assertThat(batched.dispatchDue(1_000)).isEqualTo(1);
+        assertThat(last.lastCallAt).isGreaterThanOrEqualTo(last.deadline);
+        batched.schedule(ordinary, 2_000);
+        assertThat(batched.dispatchDue(1_950)).as("an ordinary call still goes within the slack").isEqualTo(1);
+        assertThat(called).containsExactly("last", "ordinary");
+    }
+
     private static TaskStatus status(String taskId) {
         return new TaskStatus(taskId, TaskState.PROCESSING, "processing", List.of(), null, null, 1L, null, null);
     }
