@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.IOException;
@@ -30,17 +31,22 @@ final class EventReader implements AutoCloseable {
     private volatile boolean running = true;
 
     EventReader(String bootstrap, String topic) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
-        List<TopicPartition> tps = consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-        consumer.assign(tps);
-        consumer.seekToBeginning(tps);
+        consumer = fromStart(bootstrap, topic, Map.of(), new StringDeserializer());
         thread = new Thread(this::run, "bench-events-" + topic);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** A read_committed consumer assigned every partition of {@code topic}, at its start. */
+    static <T> KafkaConsumer<T, T> fromStart(String bootstrap, String topic, Map<String, Object> settings, Deserializer<T> deserializer) {
+        Map<String, Object> p = new HashMap<>(settings);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<T, T> consumer = new KafkaConsumer<>(p, deserializer, deserializer);
+        List<TopicPartition> tps = consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        consumer.assign(tps);
+        consumer.seekToBeginning(tps);
+        return consumer;
     }
 
     private void run() {

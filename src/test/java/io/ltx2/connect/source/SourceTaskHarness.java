@@ -97,7 +97,7 @@ final class SourceTaskHarness {
     }
 
     /** The same stored offset for every partition asked about. */
-    private record StoredOffsets(Map<String, Object> offset) implements OffsetStorageReader {
+    record StoredOffsets(Map<String, Object> offset) implements OffsetStorageReader {
         @Override
         public <T> Map<String, Object> offset(Map<String, T> partition) {
             return offset;

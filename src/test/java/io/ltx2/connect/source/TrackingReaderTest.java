@@ -12,12 +12,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,23 +34,7 @@ class TrackingReaderTest {
     private void restore(Map<String, Object> stored, String currentTopicId, long beginning, long end) {
         consumer.updateBeginningOffsets(Map.of(TP, beginning));
         consumer.updateEndOffsets(Map.of(TP, end));
-        reader.restore(List.of(0), stored(stored), topic -> currentTopicId);
-    }
-
-    private static OffsetStorageReader stored(Map<String, Object> offset) {
-        return new OffsetStorageReader() {
-            @Override
-            public <T> Map<String, Object> offset(Map<String, T> partition) {
-                return offset;
-            }
-
-            @Override
-            public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-                Map<Map<String, T>, Map<String, Object>> m = new HashMap<>();
-                partitions.forEach(p -> m.put(p, offset));
-                return m;
-            }
-        };
+        reader.restore(List.of(0), new SourceTaskHarness.StoredOffsets(stored), topic -> currentTopicId);
     }
 
     private void add(long offset, String requestId) {
