@@ -28,9 +28,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * docker/jmx-exporter.yml against a live JVM: the Prometheus JMX exporter runs as the javaagent of a
  * JVM holding a sink task's and a source task's metrics (MetricsFixtureMain), and its /metrics page
  * must show every source metric and the sink's as {@code ltx_<sink|source>_<metric>{connector,task}},
- * counters typed as counters. Needs the agent jar (skipped without it):
- * {@code mvn dependency:copy -Dartifact=io.prometheus.jmx:jmx_prometheus_javaagent:1.0.1 -DoutputDirectory=target/jmx-exporter -Dmdep.stripVersion=true}
- * or {@code -Dltx.jmx.exporter.jar=<path>}.
+ * counters typed as counters. Needs the agent jar, which {@code mvn verify} copies to
+ * {@code target/jmx-exporter} before the integration tests (pom.xml, execution {@code jmx-exporter-agent});
+ * another with {@code -Dltx.jmx.exporter.jar=<path>}; skipped without one.
  */
 class JmxExporterIT {
 
