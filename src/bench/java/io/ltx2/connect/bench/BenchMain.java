@@ -80,7 +80,7 @@ public final class BenchMain {
             try (BenchKafka kafka = BenchKafka.start(2)) {
                 if (only.contains("warmup")) {
                     // Unmeasured: the plugin's, the simulator's and Kafka's code paths compiled by the JIT before anything is measured.
-                    results.put("warmup", guarded("warmup", () -> new CpuBenchmark("warm").run(kafka, cfg)));
+                    results.put("warmup", guarded("warmup", () -> new CpuBenchmark("warm", false).run(kafka, cfg)));
                 }
                 if (only.contains("saturation")) {
                     results.put("saturation", guarded("saturation", () -> saturation.run(kafka, cfg)));

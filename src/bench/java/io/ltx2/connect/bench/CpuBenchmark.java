@@ -21,13 +21,16 @@ final class CpuBenchmark {
     private static final int AT_REST_REQUESTS = 650;
     /** Prefix of the scenario's topics and connectors, so that it can also run as the suite's JIT warm-up. */
     private final String id;
+    /** Whether to sample the crash window at rest first (the measured run; the warm-up has no use for it). */
+    private final boolean atRest;
 
     CpuBenchmark() {
-        this("cpu");
+        this("cpu", true);
     }
 
-    CpuBenchmark(String id) {
+    CpuBenchmark(String id, boolean atRest) {
         this.id = id;
+        this.atRest = atRest;
     }
 
     Map<String, Object> run(BenchKafka kafka, BenchConfig cfg) throws Exception {
@@ -51,15 +54,10 @@ final class CpuBenchmark {
                 int warm = cfg.cpuWarmupRequests();
                 kafka.produce(id + "-requests", Workload.simple(id + "-warm", 0, warm));
                 events.awaitCount(warm, Duration.ofSeconds(120));
-                // The crash window at rest: 10 requests a second, each create alone on the wire, for longer than the
-                // metrics' 60 s window, so the sample holds these creates only, not the warm-up burst.
-                for (int i = 0; i < AT_REST_REQUESTS; i++) {
-                    kafka.produce(id + "-requests", Workload.simple(id + "-rest", i, 1));
-                    Thread.sleep(100);
+                if (atRest) {
+                    m.put("crashWindowAtRest", crashWindowAtRest(kafka, events, warm).toMap());
+                    warm += AT_REST_REQUESTS;
                 }
-                events.awaitCount(warm + AT_REST_REQUESTS, Duration.ofSeconds(120));
-                m.put("crashWindowAtRest", AckLatency.sample(id + "-sink").toMap());
-                warm += AT_REST_REQUESTS;
                 var before = ThreadCpu.snapshot(threads);
                 long start = System.nanoTime();
                 kafka.produce(id + "-requests", Workload.simple(id, 0, n));
@@ -85,5 +83,18 @@ final class CpuBenchmark {
         }
         log.info("CPU: {}", m);
         return m;
+    }
+
+    /**
+     * The crash window at rest: 10 requests a second, each create alone on the wire, for longer than the
+     * metrics' 60 s window, so the sample holds these creates only, not the warm-up burst.
+     */
+    private AckLatency crashWindowAtRest(BenchKafka kafka, EventReader events, int eventsBefore) throws InterruptedException {
+        for (int i = 0; i < AT_REST_REQUESTS; i++) {
+            kafka.produce(id + "-requests", Workload.simple(id + "-rest", i, 1));
+            Thread.sleep(100);
+        }
+        events.awaitCount(eventsBefore + AT_REST_REQUESTS, Duration.ofSeconds(120));
+        return AckLatency.sample(id + "-sink");
     }
 }

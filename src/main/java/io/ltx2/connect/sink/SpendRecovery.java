@@ -62,13 +62,7 @@ final class SpendRecovery {
             return windowStart;
         }
         long stale = windowStart - checkpointInterval.toMillis() - BudgetHistory.SKEW.toMillis();
-        long from = now;
-        for (BudgetCheckpoint c : checkpoints.values()) {
-            from = c.time() >= stale ? Math.min(from, c.time()) : from;
-        }
-        for (BudgetCheckpoint.Inherited i : inherited.values()) {
-            from = i.time() >= stale ? Math.min(from, i.time()) : from;
-        }
+        long from = countSince().values().stream().mapToLong(Long::longValue).filter(t -> t >= stale).min().orElse(now);
         return Math.max(windowStart, from);
     }
 
