@@ -35,7 +35,6 @@ public final class SinkTaskProbe {
 
     /** Tracking records the last restart scan of earlier attempts read; -1 before any. */
     public static long priorScanRecords(LtxSinkTask task) {
-        var scan = task.parts().prior.lastScan();
-        return scan == null ? -1 : scan.records();
+        return task.parts().prior.lastScanRecords();
     }
 }

@@ -20,4 +20,12 @@ public interface CreateGate {
      * fails with a CancellationException); completing exceptionally fails the call with that error
      */
     CompletionStage<Boolean> beforeSend(boolean previousMayExist);
+
+    /**
+     * The attempt just sent failed and will be tried again after a delay (the gate is asked again
+     * then); {@code previousMayExist} says whether that failure may have created a task. Until then
+     * nothing of this create is on the wire.
+     */
+    default void retrying(boolean previousMayExist) {
+    }
 }

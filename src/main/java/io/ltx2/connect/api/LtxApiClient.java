@@ -260,6 +260,13 @@ public final class LtxApiClient implements AutoCloseable {
             return;
         }
         attempted(call, true);
+        if (call.create) {
+            try {
+                call.gate.retrying(ambiguous);
+            } catch (RuntimeException e) {
+                log.debug("Create gate failed on retry", e);
+            }
+        }
         Duration wait = settings.retryPolicy().delayFor(throttled ? call.throttled : call.failures, error.retryAfter());
         if (throttled) {
             // Everyone waits, not only this call: that is what the server asked for.

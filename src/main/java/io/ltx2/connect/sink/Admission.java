@@ -72,23 +72,16 @@ final class Admission {
             if (r == null) {
                 return Verdict.SPEND_CAP;
             }
-            next.reservation = r;
+            next.reserved(r);
         }
         return Verdict.ADMIT;
     }
 
-    /** Gives back the spend of a request that was not sent, or that the API refused for sure. */
+    /** Gives back the spend of a request that was not sent, and for which no outcome record is written. */
     void release(Submission s) {
-        if (s.reservation != null) {
-            budget.release(s.reservation);
-            s.reservation = null;
-        }
-    }
-
-    /** Counts seconds that may have been billed beyond a request's reservation (attempts that may exist). */
-    void charge(int seconds) {
-        if (budget != null && seconds > 0) {
-            budget.charge(seconds);
+        SpendBudget.Reservation r = s.takeReservation();
+        if (r != null) {
+            budget.release(r);
         }
     }
 

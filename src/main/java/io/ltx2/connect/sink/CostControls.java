@@ -185,9 +185,20 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
         c.topic.write(c.ledger.checkpoint(c.connector, c.task, c.instance));
     }
 
-    /** The ledger the outcome records are stamped by; null without caps. */
-    SpendLedger ledger() {
-        return checkpoints == null ? null : checkpoints.ledger;
+    /**
+     * How the outcome records count their billable seconds: stamped by the spend ledger (what the
+     * checkpoints hold) and settled in the live budget in place of the request's reservation, so
+     * that what a restart reads back from the records is what the caps held; without caps, the
+     * record's time only.
+     */
+    OutcomeRecorder.Spend spend(LongSupplier clock) {
+        SpendLedger ledger = checkpoints == null ? null : checkpoints.ledger;
+        return (reservation, seconds) -> {
+            if (budget != null) {
+                budget.settle(reservation, seconds);
+            }
+            return ledger == null ? clock.getAsLong() : ledger.stamp(seconds);
+        };
     }
 
     /** Registers the gauges of the controls that are on. */

@@ -12,10 +12,13 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * What the end of a create means for its request: which outcome record is written, whether its
- * spend is given back (only when the API cannot have billed it), and which failures fail the task.
- * A create that ends after its partition was closed is not recorded as rejected: its INTENT tells
- * the next owner that it may exist.
+ * What the end of a create means for its request: which outcome record is written (the record
+ * counts the request's spend, see {@link OutcomeRecorder.Spend}; without one the reservation is
+ * given back), and which failures fail the task. A create that ends after its partition was closed
+ * is not recorded as rejected: its INTENT tells the next owner that it may exist. A create accepted
+ * after its partition was closed is recorded all the same: the task exists, and its SUBMITTED record
+ * is how the next owner (which waits for it, see {@link OrphanWatcher}) and the source learn of it;
+ * that record completes nothing of a later delivery of the input record.
  */
 final class CreateAnswers {
     private static final Logger log = LoggerFactory.getLogger(CreateAnswers.class);
@@ -53,8 +56,7 @@ final class CreateAnswers {
     /** Records the outcome; the future completes when it is durable (or nothing is to be recorded). */
     CompletableFuture<Void> settle(Submission s, Created created, Throwable error) {
         if (error == null && created.reused()) {
-            admission.release(s); // nothing new is billed
-            return outcomes.reused(s, created.taskId());
+            return outcomes.reused(s, created.taskId()); // nothing new is billed
         }
         if (error == null) {
             if (settings.guard() != null) {
@@ -63,7 +65,6 @@ final class CreateAnswers {
             if (settings.running() != null) {
                 settings.running().submitted(created.taskId());
             }
-            admission.charge(s.request().seconds() * s.unconfirmed().size());
             return outcomes.submitted(s, created.taskId(), created.answeredNanos());
         }
         if (error instanceof CancellationException) {
@@ -101,20 +102,18 @@ final class CreateAnswers {
             return CompletableFuture.completedFuture(null);
         }
         if (api != null && api.kind() == ApiErrorKind.BAD_REQUEST) {
-            admission.release(s);
-            return outcomes.rejected(s.record(), s.partition(), r.tracked(settings.requestType()), new BadRequestRecordException(
-                    FailCodes.HTTP_400, "The API refused request '" + r.requestId() + "': " + api.getMessage(), api), s.unconfirmed());
+            return outcomes.rejected(s.record(), s.ticket(), r.tracked(settings.requestType()), new BadRequestRecordException(
+                    FailCodes.HTTP_400, "The API refused request '" + r.requestId() + "': " + api.getMessage(), api), s.unconfirmed(),
+                    s.takeReservation());
         }
         boolean mayExist = s.sent() && (api == null || api.mayHaveBeenProcessed());
         if (mayExist) {
-            metrics.unconfirmedAttempts.record(); // the reservation stays: it may be billed
-        } else {
-            admission.release(s);
+            metrics.unconfirmedAttempts.record(); // named on the record, which counts it as spent
         }
-        return outcomes.rejected(s.record(), s.partition(), r.tracked(settings.requestType()), new BadRequestRecordException(
+        return outcomes.rejected(s.record(), s.ticket(), r.tracked(settings.requestType()), new BadRequestRecordException(
                 FailCodes.SUBMIT_FAILED, "Could not submit request '" + r.requestId() + "': " + error.getMessage()
                 + (mayExist ? " (no usable answer: the API may have created the task)" : ""), error),
-                mayExist ? s.unconfirmedWithCurrent() : s.unconfirmed());
+                mayExist ? s.unconfirmedWithCurrent() : s.unconfirmed(), s.takeReservation());
     }
 
     /** Why no create can succeed: the key, the address, or the connection's own settings (TLS, proxy). */

@@ -72,16 +72,17 @@ public class LtxSinkTask extends SinkTask {
         parts.dlq.flush();
         long now = clients.clock().getAsLong();
         parts.costs.maybeCheckpoint(now);
-        parts.intake.checkAdoptions(now);
+        parts.intake.checkWaiting(now);
         try {
-            parts.intake.accept(records);
+            parts.intake.accept(records, now);
         } finally {
             // Also when an unreadable record fails the task: the requests before it still go out, and
             // stopping waits for them, so the restarted task finds them done instead of resending.
             parts.submitter.startCreates();
         }
         parts.dlq.flush();
-        boolean busy = parts.submitter.inFlight() > 0 || !parts.dlq.idle();
+        // Requests waiting for an earlier create's answer keep put coming too: their records arrive on the tracking topic, not the input.
+        boolean busy = parts.submitter.inFlight() > 0 || !parts.dlq.idle() || parts.intake.awaitingEarlier() > 0;
         parts.backpressure.apply(parts.submitter.backlogged(), parts.submitter.waiting(), parts.submitter.admitted(), parts.client.throttledUntil(),
                 busy);
     }
@@ -111,7 +112,7 @@ public class LtxSinkTask extends SinkTask {
         parts.submitter.stop();
         awaitQuiet(config.shutdownTimeout());
         parts.costs.checkpoint(clients.clock().getAsLong()); // after the creates out have their outcome stamped
-        int left = parts.submitter.sentInFlight();
+        int left = parts.submitter.awaited();
         SinkTaskMetrics m = parts.metrics;
         log.info("Stopped LTX sink task in {} ms: {} submitted ({} s of video), {} rejected, {} dry-run, {} redelivered duplicates skipped, "
                         + "{} unconfirmed attempts, {} adopted", (System.nanoTime() - started) / 1_000_000, m.total("requests-submitted"),
@@ -132,7 +133,7 @@ public class LtxSinkTask extends SinkTask {
     /** Waits, up to the timeout, for creates out on the wire and the DLQ reports; task thread only. */
     private void awaitQuiet(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && (parts.submitter.sentInFlight() > 0 || !parts.dlq.idle())) {
+        while (System.nanoTime() < deadline && (parts.submitter.awaited() > 0 || !parts.dlq.idle())) {
             parts.dlq.flush();
             try {
                 Thread.sleep(10);

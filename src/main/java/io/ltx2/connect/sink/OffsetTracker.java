@@ -6,25 +6,49 @@ import org.apache.kafka.common.TopicPartition;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * The input offsets that are delivered but not yet fully handled (tracking record acknowledged,
  * and the DLQ report written when there is one), per ORIGINAL topic-partition. Completions arrive
  * out of order from HTTP and producer threads; {@link #committable} only ever lets Connect commit
  * below the oldest unfinished record, so a crash redelivers everything not yet durable.
+ *
+ * <p>Each delivery of a record is a {@link Ticket} of its own, and only that ticket completes it:
+ * an answer that arrives after its partition was closed (and perhaps assigned to this task again,
+ * with the record handed out anew) completes nothing of the new ownership period.
  */
 final class OffsetTracker {
-    private final Map<TopicPartition, TreeSet<Long>> pending = new HashMap<>();
+    private final Map<TopicPartition, TreeMap<Long, Ticket>> pending = new HashMap<>();
 
-    synchronized void begin(TopicPartition tp, long offset) {
-        pending.computeIfAbsent(tp, k -> new TreeSet<>()).add(offset);
+    /** One delivery of an input record, from {@link #begin} until its outcome is durable. */
+    static final class Ticket {
+        private final TopicPartition partition;
+        private final long offset;
+
+        private Ticket(TopicPartition partition, long offset) {
+            this.partition = partition;
+            this.offset = offset;
+        }
+
+        @Override
+        public String toString() {
+            return partition + "@" + offset;
+        }
     }
 
-    synchronized void complete(TopicPartition tp, long offset) {
-        TreeSet<Long> offsets = pending.get(tp);
+    /** Tracks a record handed to {@code put}; a record handed out again replaces its earlier delivery. */
+    synchronized Ticket begin(TopicPartition tp, long offset) {
+        Ticket t = new Ticket(tp, offset);
+        pending.computeIfAbsent(tp, k -> new TreeMap<>()).put(offset, t);
+        return t;
+    }
+
+    /** The delivery's outcome is durable; a ticket of a delivery that was forgotten or replaced changes nothing. */
+    synchronized void complete(Ticket ticket) {
+        TreeMap<Long, Ticket> offsets = pending.get(ticket.partition);
         if (offsets != null) {
-            offsets.remove(offset);
+            offsets.remove(ticket.offset, ticket);
         }
     }
 
@@ -36,11 +60,11 @@ final class OffsetTracker {
     synchronized Map<TopicPartition, OffsetAndMetadata> committable(Map<TopicPartition, OffsetAndMetadata> consumed) {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
         consumed.forEach((tp, position) -> {
-            TreeSet<Long> offsets = pending.get(tp);
+            TreeMap<Long, Ticket> offsets = pending.get(tp);
             if (offsets == null || offsets.isEmpty()) {
                 out.put(tp, position);
             } else {
-                long oldest = offsets.first();
+                long oldest = offsets.firstKey();
                 out.put(tp, new OffsetAndMetadata(Math.min(oldest, position.offset()), position.metadata()));
             }
         });
@@ -48,7 +72,7 @@ final class OffsetTracker {
     }
 
     synchronized int pendingCount() {
-        return pending.values().stream().mapToInt(TreeSet::size).sum();
+        return pending.values().stream().mapToInt(TreeMap::size).sum();
     }
 
     synchronized void forget(Collection<TopicPartition> partitions) {

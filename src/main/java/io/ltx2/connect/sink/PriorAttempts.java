@@ -15,13 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -54,10 +54,12 @@ final class PriorAttempts {
 
     /**
      * What is known of one request: {@code attempts} are its INTENTs whose create may exist (ORPHANED);
-     * {@code lastAttempt} the highest attempt number earlier owners used, so numbering goes on after it.
+     * {@code lastAttempt} the highest attempt number earlier owners used, so numbering goes on after it;
+     * {@code scanEnds} where the scan that looked the request up stopped reading the tracking topic
+     * (what it did not see comes after that: a follower of the request's records starts there), null if none.
      */
-    record Found(Verdict verdict, List<Attempt> attempts, int lastAttempt) {
-        static final Found NEW = new Found(Verdict.NEW, List.of(), 0);
+    record Found(Verdict verdict, List<Attempt> attempts, int lastAttempt, Map<TopicPartition, Long> scanEnds) {
+        static final Found NEW = new Found(Verdict.NEW, List.of(), 0, null);
     }
 
     private final String connector;
@@ -68,7 +70,9 @@ final class PriorAttempts {
     private final boolean dryRun;
     private final Set<TopicPartition> unscanned = new HashSet<>();
     private final Map<RequestIdentity, History> found = new HashMap<>();
-    private TrackingTopicScan.Result lastScan;
+    /** Per input partition, where the scan that covered it stopped reading. */
+    private final Map<TopicPartition, Map<TopicPartition, Long>> scanEnds = new HashMap<>();
+    private long lastScanRecords = -1;
 
     PriorAttempts(String connector, String trackingTopic, Supplier<Consumer<byte[], byte[]>> consumers, Duration lookback,
                   Duration timeout, boolean dryRun) {
@@ -86,12 +90,13 @@ final class PriorAttempts {
 
     void revoked(Collection<TopicPartition> partitions) {
         unscanned.removeAll(partitions);
+        partitions.forEach(scanEnds::remove);
         found.keySet().removeIf(id -> partitions.contains(new TopicPartition(id.topic(), id.partition())));
     }
 
-    /** The end offsets of the tracking topic at the last scan (where a follower of new records starts), or null before any. */
-    TrackingTopicScan.Result lastScan() {
-        return lastScan;
+    /** How many tracking records the last scan read (-1 before any, or when the topic did not exist): for logs and benchmarks. */
+    long lastScanRecords() {
+        return lastScanRecords;
     }
 
     /** What earlier owners did with this request; answers once per redelivered record. */
@@ -100,12 +105,13 @@ final class PriorAttempts {
         if (h == null) {
             return Found.NEW;
         }
-        int last = h.intents.stream().mapToInt(Attempt::number).max().orElse(0);
+        int last = h.intents.isEmpty() ? 0 : h.intents.lastKey();
+        Map<TopicPartition, Long> ends = scanEnds.get(new TopicPartition(identity.topic(), identity.partition()));
         if (h.handled) {
-            return new Found(Verdict.HANDLED, List.of(), last);
+            return new Found(Verdict.HANDLED, List.of(), last, ends);
         }
         List<Attempt> unconfirmed = h.unconfirmed();
-        return new Found(unconfirmed.isEmpty() ? Verdict.NEW : Verdict.ORPHANED, unconfirmed, last);
+        return new Found(unconfirmed.isEmpty() ? Verdict.NEW : Verdict.ORPHANED, unconfirmed, last, ends);
     }
 
     /**
@@ -142,7 +148,9 @@ final class PriorAttempts {
             result = TrackingTopicScan.readSince(consumer, trackingTopic, fromTimestamp, timeout,
                     "Scan of tracking topic " + trackingTopic + " for earlier attempts", r -> note(r, firstOffset));
         }
-        lastScan = result;
+        Map<TopicPartition, Long> ends = result.ends();
+        firstOffset.keySet().forEach(tp -> scanEnds.put(tp, ends));
+        lastScanRecords = result.records();
         if (!result.topicExists()) {
             log.info("Tracking topic {} does not exist yet: no earlier attempts for {}", trackingTopic, firstOffset.keySet());
             return;
@@ -172,7 +180,7 @@ final class PriorAttempts {
         }
         History h = found.computeIfAbsent(id, k -> new History());
         if (record.type() == TrackingRecordType.INTENT && record.attempt() != null) {
-            h.intents.add(new Attempt(record.attempt(), record.time()));
+            h.intents.put(record.attempt(), new Attempt(record.attempt(), record.time()));
         } else if (record.type() == TrackingRecordType.WITHDRAWN && record.attempt() != null) {
             h.withdrawn.add(record.attempt());
         } else if (record.type() == TrackingRecordType.SUBMITTED || record.type() == TrackingRecordType.CALLBACK) {
@@ -182,14 +190,15 @@ final class PriorAttempts {
         }
     }
 
+    /** What the scan read of one request; reading a record twice (a scan retried after a time-out) changes nothing. */
     private static final class History {
-        final List<Attempt> intents = new ArrayList<>(1);
+        final TreeMap<Integer, Attempt> intents = new TreeMap<>();
         final Set<Integer> withdrawn = new HashSet<>(0);
         boolean handled;
 
         /** The INTENTs whose attempt may have reached the API. */
         List<Attempt> unconfirmed() {
-            return intents.stream().filter(a -> !withdrawn.contains(a.number())).toList();
+            return intents.values().stream().filter(a -> !withdrawn.contains(a.number())).toList();
         }
     }
 }

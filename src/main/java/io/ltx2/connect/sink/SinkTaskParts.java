@@ -21,6 +21,8 @@ import java.util.function.LongSupplier;
 final class SinkTaskParts implements AutoCloseable {
     /** How long the tracking topic's metadata may take at start, and a restart scan may run. */
     private static final Duration SCAN_TIMEOUT = Duration.ofSeconds(60);
+    /** Beyond the API client's own time-outs, before an earlier owner's create is taken to have ended unanswered. */
+    private static final Duration ANSWER_MARGIN = Duration.ofSeconds(2);
 
     final LtxApiClient client;
     final TrackingWriter tracking;
@@ -59,38 +61,46 @@ final class SinkTaskParts implements AutoCloseable {
             resources.add(costs);
             this.dlq = new DeadLetterQueue(DeadLetterQueue.reporterOf(context, config.toleratesErrors()));
             OutcomeRecorder outcomes = new OutcomeRecorder(tracking, config.requestType(), BudgetHistory.tags(placement.index()), offsets, dlq,
-                    metrics, failure, costs.ledger() == null ? seconds -> clock.getAsLong() : costs.ledger()::stamp);
+                    metrics, failure, costs.spend(clock));
             Admission admission = new Admission(config.maxInFlight(), client, costs.running(), costs.budget());
             this.submitter = new Submitter(client, tracking, admission, outcomes, new Submitter.CreateSettings(config.requestType(),
                     config.callbackMode() ? config.callbackUrl().orElse(null) : null, config.createAmbiguousRetries(), costs.guard(), costs.running()),
                     metrics, failure, clock);
             this.prior = new PriorAttempts(connector, config.trackingTopic(), () -> consumers.apply("ltx-sink-scan-" + name),
                     config.dedupLookback(), SCAN_TIMEOUT, config.dryRun());
-            AdoptionWatcher adoption = null;
-            if (config.callbackMode()) {
-                adoption = new AdoptionWatcher(config.trackingTopic(), () -> consumers.apply("ltx-sink-adoption-" + name), config.adoptionTimeout());
-                resources.add(adoption);
-            }
+            OrphanWatcher orphans = new OrphanWatcher(config.trackingTopic(), () -> consumers.apply("ltx-sink-orphans-" + name),
+                    config.callbackMode(), answerBound(client), config.adoptionTimeout());
+            resources.add(orphans);
             RequestParser parser = new RequestParser(connector, config.requestDefaults(),
                     new PropagatedHeaders(config.propagatedHeaderNames(), config.propagatedHeaderPattern()));
             if (costs.running() != null) {
                 costs.running().onRoom(submitter::startCreates); // tasks that end make room: creates start without waiting for put
             }
-            this.intake = new RequestIntake(parser, prior, adoption, submitter, outcomes, offsets, metrics,
+            this.intake = new RequestIntake(parser, prior, orphans, submitter, outcomes, offsets, metrics,
                     new RequestIntake.Policy(config.requestType(), config.dryRun(), config.toleratesErrors()));
             this.backpressure = new Backpressure(context, metrics);
-            registerGauges(adoption);
+            registerGauges();
         } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    private void registerGauges(AdoptionWatcher adoption) {
+    /**
+     * How long after a partition moved an earlier owner's create may still be answered: its
+     * connection and answer time-outs, and a margin. Once its partition is closed, an owner sends
+     * no new attempt; the one on the wire ends within that.
+     */
+    static Duration answerBound(LtxApiClient client) {
+        return client.settings().connectTimeout().plus(client.settings().responseTimeout()).plus(ANSWER_MARGIN);
+    }
+
+    private void registerGauges() {
         metrics.gauge("creates-in-flight", "Create calls started whose outcome is not durable yet", submitter::inFlight);
         metrics.gauge("requests-waiting", "Requests accepted and waiting for admission (input paused meanwhile)", submitter::waiting);
-        metrics.gauge("requests-awaiting-adoption", "Callback mode: requests whose create may exist, waiting for its callback",
-                () -> adoption == null ? 0 : adoption.waiting());
+        metrics.gauge("requests-awaiting-adoption", "Requests whose earlier create may exist without an answer (found after a restart or "
+                + "rebalance), waiting for its late answer, its WITHDRAWN record or, with callbacks, its callback, before any new create",
+                intake::awaitingEarlier);
         costs.gauges(metrics);
     }
 

@@ -100,15 +100,24 @@ final class SpendBudget {
     }
 
     /**
-     * Counts seconds that may have been billed beyond what was reserved (an attempt whose create
-     * may exist without an answer), whether or not the caps still allow them.
+     * Counts what an outcome record says may be billed, {@code seconds}, now, in place of
+     * {@code reservation} (null: none), whether or not the caps still allow them: one step, so no
+     * other reservation slips in between. A restart reads the same seconds back from the record.
      */
-    synchronized void charge(int seconds) {
+    synchronized void settle(Reservation reservation, int seconds) {
         long now = clock.getAsLong();
         expire(now);
-        Entry e = new Entry(now, seconds);
-        ownHour.add(e, now);
-        ownDay.add(e, now);
+        if (reservation != null) {
+            Entry r = (Entry) reservation;
+            ownHour.release(r, now);
+            ownDay.release(r, now);
+            r.seconds = 0;
+        }
+        if (seconds > 0) {
+            Entry e = new Entry(now, seconds);
+            ownHour.add(e, now);
+            ownDay.add(e, now);
+        }
     }
 
     /** Gives back a reservation whose request was not accepted. */

@@ -18,6 +18,8 @@ final class Submission {
     private final TopicPartition partition;
     private final SinkRequest request;
     private final int ownership;
+    /** This delivery of the input record in the {@link OffsetTracker}: only it completes the record. */
+    private final OffsetTracker.Ticket ticket;
     /** Attempts whose create may exist without a SUBMITTED record: found by the restart scan, or ambiguous failures. */
     private final List<Attempt> unconfirmed;
     /** The highest attempt number earlier owners used (withdrawn ones included). */
@@ -25,16 +27,23 @@ final class Submission {
     /** The attempt in progress, 0 before its INTENT. */
     private Attempt current;
     private boolean sent;
-    /** The seconds reserved under the spend caps, null without caps. */
-    SpendBudget.Reservation reservation;
-    /** Callback mode, a create that may exist: when to stop waiting for its callback. */
-    long adoptionDeadline;
+    /** The current attempt may be on the wire: its INTENT is durable and it has not failed or been answered yet. */
+    private boolean onWire;
+    /** The current attempt failed and waits for its retry; whether that failure may have created a task. */
+    private boolean retryPending;
+    private boolean lastFailureMayExist;
+    /** A WITHDRAWN record was written for the current attempt: it never reached the API. */
+    private boolean withdrawn;
+    /** The seconds reserved under the spend caps, null without caps (or once an outcome record took them over). */
+    private SpendBudget.Reservation reservation;
 
-    Submission(SinkRecord record, TopicPartition partition, SinkRequest request, int ownership, PriorAttempts.Found earlier) {
+    Submission(SinkRecord record, TopicPartition partition, SinkRequest request, int ownership, OffsetTracker.Ticket ticket,
+               PriorAttempts.Found earlier) {
         this.record = record;
         this.partition = partition;
         this.request = request;
         this.ownership = ownership;
+        this.ticket = ticket;
         this.unconfirmed = new ArrayList<>(earlier.attempts());
         this.earlierLast = earlier.lastAttempt();
     }
@@ -55,6 +64,21 @@ final class Submission {
         return ownership;
     }
 
+    OffsetTracker.Ticket ticket() {
+        return ticket;
+    }
+
+    synchronized void reserved(SpendBudget.Reservation r) {
+        reservation = r;
+    }
+
+    /** The reservation, handed over once (to be released, or replaced by what an outcome record counts). */
+    synchronized SpendBudget.Reservation takeReservation() {
+        SpendBudget.Reservation r = reservation;
+        reservation = null;
+        return r;
+    }
+
     /**
      * Starts a new attempt: the previous one (if any) may have created a task, so it joins the
      * unconfirmed ones. Numbers continue after the attempts earlier owners made.
@@ -66,6 +90,7 @@ final class Submission {
         }
         current = new Attempt(last + 1, now);
         sent = true;
+        withdrawn = false;
         return current;
     }
 
@@ -87,9 +112,62 @@ final class Submission {
         return all;
     }
 
+    /** An earlier owner made one more attempt, found after the scan: it may have created a task too. */
+    synchronized void mayExist(Attempt attempt) {
+        if (unconfirmed.stream().noneMatch(a -> a.number() == attempt.number())) {
+            unconfirmed.add(attempt);
+        }
+    }
+
+    /** The earlier owner's attempts {@code numbers} provably created nothing (their WITHDRAWN records came): not possible charges. */
+    synchronized void confirmedNothing(java.util.Collection<Integer> numbers) {
+        unconfirmed.removeIf(a -> numbers.contains(a.number()));
+    }
+
     /** Whether an INTENT was written, so the API may have (had) this request. */
     synchronized boolean sent() {
         return sent;
+    }
+
+    /** The current attempt goes on the wire now (its INTENT is durable). */
+    synchronized void sending() {
+        onWire = true;
+        retryPending = false;
+    }
+
+    /** The current attempt failed and will be tried again; {@code mayExist}: the failure may have created a task. */
+    synchronized void retrying(boolean mayExist) {
+        onWire = false;
+        retryPending = true;
+        lastFailureMayExist = mayExist;
+    }
+
+    /** The call ended (answered, or given up). */
+    synchronized void ended() {
+        onWire = false;
+        retryPending = false;
+    }
+
+    synchronized boolean onWire() {
+        return onWire;
+    }
+
+    /**
+     * Whether the current attempt's INTENT is out but the attempt provably never reached the API and
+     * is not on the wire now (it waits for a retry after a failure that created nothing): a WITHDRAWN
+     * record may say so at once.
+     */
+    synchronized boolean withdrawable() {
+        return current != null && !withdrawn && !onWire && retryPending && !lastFailureMayExist;
+    }
+
+    /** Marks the current attempt withdrawn; false if it already was (one WITHDRAWN record per attempt). */
+    synchronized boolean markWithdrawn() {
+        if (current == null || withdrawn) {
+            return false;
+        }
+        withdrawn = true;
+        return true;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.api.CreateGate;
 import io.ltx2.connect.api.CreateTaskRequest;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.tracking.Attempt;
@@ -13,14 +14,17 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * Runs the creates: queues accepted requests, starts them as {@link Admission} allows, writes each
@@ -47,12 +51,17 @@ final class Submitter {
     private final Object lock = new Object();
     /** Accepted and not started; guarded by {@link #lock}. */
     private final ArrayDeque<Submission> waiting = new ArrayDeque<>();
+    /** Started and not finished; guarded by {@link #lock}. */
+    private final Set<Submission> started = new HashSet<>();
     /** Times each partition was closed; guarded by {@link #lock}. */
     private final Map<TopicPartition, Integer> closings = new HashMap<>();
     /** Creates started and not finished (their outcome durable). */
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** Creates whose INTENT is out (the API may have them) and not finished: what a closing task waits for. */
-    private final AtomicInteger sentInFlight = new AtomicInteger();
+    /**
+     * What a closing task waits for: attempts on the wire (or whose INTENT is being written) and
+     * WITHDRAWN records being written. An attempt that waits for its retry is not on the wire.
+     */
+    private final AtomicInteger awaited = new AtomicInteger();
     /** Requests admitted since the task started: how fast the queue drains (see {@link Backpressure}). */
     private final AtomicLong admitted = new AtomicLong();
     private volatile boolean stopping;
@@ -98,7 +107,9 @@ final class Submitter {
                 if (admission.admit(waiting.peek(), inFlight.get(), starting.size()) != Admission.Verdict.ADMIT) {
                     break;
                 }
-                starting.add(waiting.poll());
+                Submission s = waiting.poll();
+                starting.add(s);
+                started.add(s);
                 inFlight.incrementAndGet();
             }
         }
@@ -128,9 +139,9 @@ final class Submitter {
         }
     }
 
-    /** Creates whose INTENT is out and that have not finished. */
-    int sentInFlight() {
-        return sentInFlight.get();
+    /** Attempts that may be on the wire, and WITHDRAWN records being written: what closing and stopping wait for. */
+    int awaited() {
+        return awaited.get();
     }
 
     private void create(Submission s) {
@@ -157,46 +168,111 @@ final class Submitter {
         Password url = settings.callbackUrl();
         CreateTaskRequest body = new CreateTaskRequest(settings.requestType(), url == null ? null : r.identity().appendTo(url.value()),
                 r.provider(), r.input());
-        return client.createTask(body, settings.ambiguousRetries(), previousMayExist -> beforeSend(s, previousMayExist))
-                .thenApply(taskId -> new CreateAnswers.Created(taskId, false, System.nanoTime()));
+        return client.createTask(body, settings.ambiguousRetries(), new CreateGate() {
+            @Override
+            public CompletionStage<Boolean> beforeSend(boolean previousMayExist) {
+                return Submitter.this.beforeSend(s, previousMayExist);
+            }
+
+            @Override
+            public void retrying(boolean previousMayExist) {
+                Submitter.this.retrying(s, previousMayExist);
+            }
+        }).thenApply(taskId -> new CreateAnswers.Created(taskId, false, System.nanoTime()));
     }
 
     /**
      * Right before an attempt goes on the wire: withdrawn if the partition moved on; otherwise, for
      * the first attempt and after every failure that may have created a task, a new attempt whose
-     * INTENT must be durable before the create is sent.
+     * INTENT must be durable before the create is sent. The ownership check and the count that
+     * closing waits for change together, under the lock, and ownership is checked again once the
+     * INTENT is durable: a partition closed meanwhile never sees that attempt sent.
      */
     private CompletionStage<Boolean> beforeSend(Submission s, boolean previousMayExist) {
-        if (!owned(s)) {
-            // Withdrawn. An attempt whose INTENT is out but that provably created nothing says so, or the
-            // next owner would count it as a possible charge (and, with callbacks, wait for it).
-            return s.current() != null && !previousMayExist ? withdrawn(s).thenApply(v -> false) : CompletableFuture.completedFuture(false);
+        Attempt attempt;
+        synchronized (lock) {
+            if (!owned(s)) {
+                // Withdrawn. An attempt whose INTENT is out but that provably created nothing says so, or the
+                // next owner would count it as a possible charge (and wait for it).
+                return !previousMayExist && s.markWithdrawn() ? withdrawn(s).thenApply(v -> false) : CompletableFuture.completedFuture(false);
+            }
+            if (s.current() != null && !previousMayExist) {
+                goingOut(s);
+                return CompletableFuture.completedFuture(true); // the last attempt provably created nothing: its INTENT stands
+            }
+            if (s.sent()) {
+                metrics.unconfirmedAttempts.record(); // the previous attempt may exist: its task would be a second charge
+            }
+            attempt = s.nextAttempt(clock.getAsLong());
+            goingOut(s);
         }
-        if (s.current() != null && !previousMayExist) {
-            return CompletableFuture.completedFuture(true); // the last attempt provably created nothing
-        }
-        if (!s.sent()) {
-            sentInFlight.incrementAndGet();
-        } else {
-            metrics.unconfirmedAttempts.record(); // the previous attempt may exist: its task would be a second charge
-        }
-        Attempt attempt = s.nextAttempt(clock.getAsLong());
-        long started = System.nanoTime();
+        long begun = System.nanoTime();
         return tracking.write(TrackingRecord.intent(s.request().tracked(settings.requestType()), attempt.number(), attempt.time()))
                 .handle((metadata, error) -> {
                     if (error != null) {
+                        offWire(s);
                         throw new CreateAnswers.IntentNotWritten(error);
                     }
-                    metrics.intentAckLatency.record((System.nanoTime() - started) / 1e6);
-                    // Durable: the create is on its way now, like one already sent; a closing partition waits for it.
-                    return true;
+                    metrics.intentAckLatency.record((System.nanoTime() - begun) / 1e6);
+                    return metadata;
+                }).thenCompose(durable -> {
+                    synchronized (lock) {
+                        if (owned(s)) {
+                            return CompletableFuture.completedFuture(true); // durable and still ours: the create goes out
+                        }
+                        s.markWithdrawn();
+                    }
+                    // Closed while the INTENT was being written: the attempt never leaves, and its WITHDRAWN record says so.
+                    return withdrawn(s).thenApply(v -> {
+                        offWire(s);
+                        return false;
+                    });
                 });
+    }
+
+    /** The current attempt of {@code s} is about to go on the wire; guarded by the lock. */
+    private void goingOut(Submission s) {
+        if (!s.onWire()) {
+            s.sending();
+            awaited.incrementAndGet();
+        }
+    }
+
+    private void offWire(Submission s) {
+        if (s.onWire()) {
+            s.ended();
+            awaited.decrementAndGet();
+        }
+    }
+
+    /**
+     * The client will try the current attempt again after a failure. When its partition was closed
+     * meanwhile and the failure proves nothing was created, the WITHDRAWN record is written now,
+     * not when the retry's timer fires (which may be long after the next owner read the topic).
+     */
+    private void retrying(Submission s, boolean previousMayExist) {
+        boolean withdraw;
+        synchronized (lock) {
+            boolean wasOnWire = s.onWire();
+            s.retrying(previousMayExist);
+            if (wasOnWire) {
+                awaited.decrementAndGet();
+            }
+            withdraw = !owned(s) && s.withdrawable() && s.markWithdrawn();
+        }
+        if (withdraw) {
+            withdrawn(s);
+        }
     }
 
     /** Writes that the current attempt never reached the API; completes when durable (a failed write only costs a false label). */
     CompletableFuture<Void> withdrawn(Submission s) {
+        awaited.incrementAndGet();
         return tracking.write(TrackingRecord.withdrawn(s.request().tracked(settings.requestType()), s.current().number(), clock.getAsLong()))
-                .handle((metadata, error) -> null);
+                .handle((metadata, error) -> {
+                    awaited.decrementAndGet();
+                    return null;
+                });
     }
 
     private boolean owned(Submission s) {
@@ -206,8 +282,9 @@ final class Submitter {
     }
 
     private void finished(Submission s) {
-        if (s.sent()) {
-            sentInFlight.decrementAndGet();
+        synchronized (lock) {
+            started.remove(s);
+            offWire(s);
         }
         inFlight.decrementAndGet();
         startCreates();
@@ -219,6 +296,7 @@ final class Submitter {
      */
     int close(Collection<TopicPartition> partitions) {
         int dropped = 0;
+        List<Submission> withdraw;
         synchronized (lock) {
             partitions.forEach(tp -> closings.merge(tp, 1, Integer::sum));
             for (Iterator<Submission> it = waiting.iterator(); it.hasNext(); ) {
@@ -232,16 +310,36 @@ final class Submitter {
             if (waiting.isEmpty()) {
                 admission.idle();
             }
+            withdraw = withdrawWaitingRetries(s -> partitions.contains(s.partition()));
         }
+        withdraw.forEach(this::withdrawn);
         return dropped;
     }
 
     /** The task stops: nothing new starts, and nothing that fails from now on is recorded as rejected. */
     void stop() {
+        List<Submission> withdraw;
         synchronized (lock) {
             stopping = true;
             waiting.forEach(admission::release);
             waiting.clear();
+            withdraw = withdrawWaitingRetries(s -> true);
         }
+        withdraw.forEach(this::withdrawn);
+    }
+
+    /**
+     * The started creates that wait for a retry after a failure that created nothing: their attempt
+     * is withdrawn now (the retry will not be sent), so the next owner reads a WITHDRAWN record instead
+     * of a possible charge. Guarded by the lock.
+     */
+    private List<Submission> withdrawWaitingRetries(Predicate<Submission> closing) {
+        List<Submission> out = new ArrayList<>();
+        for (Submission s : started) {
+            if (closing.test(s) && s.withdrawable() && s.markWithdrawn()) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 }

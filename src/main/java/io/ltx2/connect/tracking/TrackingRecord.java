@@ -24,6 +24,7 @@ import java.util.Map;
  * @param attempt         INTENT, WITHDRAWN, SUBMITTED: the create attempt (1 for the first)
  * @param earlierAttempts SUBMITTED, REJECTED: earlier attempts whose create may exist without a SUBMITTED record
  * @param reused          SUBMITTED: the duplicate guard served the request with an earlier task's result (nothing billed)
+ * @param adopted         SUBMITTED: the task of an unanswered create, adopted through its callback (the record is written after it)
  * @param requestType     {@code async} or {@code callback}
  * @param provider        the routing strategy sent
  * @param input           the input as sent (or as parsed, for REJECTED; may be null)
@@ -45,6 +46,7 @@ public record TrackingRecord(
         @JsonProperty("attempt") Integer attempt,
         @JsonProperty("earlierAttempts") List<Attempt> earlierAttempts,
         @JsonProperty("reused") Boolean reused,
+        @JsonProperty("adopted") Boolean adopted,
         @JsonProperty("requestType") String requestType,
         @JsonProperty("provider") String provider,
         @JsonProperty("input") GenerationInput input,
@@ -81,11 +83,21 @@ public record TrackingRecord(
         return of(TrackingRecordType.SUBMITTED, r, time, earlierTaskId, null, List.of(), Boolean.TRUE);
     }
 
+    /**
+     * Create attempt {@code attempt}, never answered, made {@code taskId}, whose callback named the
+     * request: the sink adopted it instead of creating again; {@code earlier} may also exist.
+     */
+    public static TrackingRecord adopted(TrackedRequest r, String taskId, int attempt, List<Attempt> earlier, long time) {
+        RequestIdentity id = r.identity();
+        return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.SUBMITTED, id.connector(), r.requestId(), taskId, time, id.coordinates(),
+                attempt, earlier, null, Boolean.TRUE, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null);
+    }
+
     /** The request was not submitted; {@code earlier} names attempts whose create may exist nonetheless. */
     public static TrackingRecord rejected(TrackedRequest r, String failCode, String failMsg, List<Attempt> earlier, long time) {
         RequestIdentity id = r.identity();
         return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.REJECTED, id.connector(), r.requestId(), null, time, id.coordinates(),
-                null, earlier, null, r.requestType(), r.provider(), r.input(), r.headers(), failCode, failMsg, null, null);
+                null, earlier, null, null, r.requestType(), r.provider(), r.input(), r.headers(), failCode, failMsg, null, null);
     }
 
     /**
@@ -94,7 +106,7 @@ public record TrackingRecord(
      */
     public static TrackingRecord callback(RequestIdentity identity, String taskId, long receivedTime, String state, String body) {
         return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.CALLBACK, identity == null ? null : identity.connector(), null,
-                taskId, receivedTime, identity == null ? null : identity.coordinates(), null, List.of(), null, null, null, null, Map.of(),
+                taskId, receivedTime, identity == null ? null : identity.coordinates(), null, List.of(), null, null, null, null, null, Map.of(),
                 null, null, state, body);
     }
 
@@ -102,7 +114,7 @@ public record TrackingRecord(
                                      List<Attempt> earlier, Boolean reused) {
         RequestIdentity id = r.identity();
         return new TrackingRecord(CURRENT_VERSION, type, id.connector(), r.requestId(), taskId, time, id.coordinates(), attempt, earlier,
-                reused, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null);
+                reused, null, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null);
     }
 
     /** The request's identity; null for a version 1 record or a callback whose URL named none. */
@@ -120,6 +132,11 @@ public record TrackingRecord(
     @JsonIgnore
     public boolean isReused() {
         return Boolean.TRUE.equals(reused);
+    }
+
+    @JsonIgnore
+    public boolean isAdopted() {
+        return Boolean.TRUE.equals(adopted);
     }
 
     /** The Kafka key: the identity when known, else the task id, else the request id. */

@@ -6,27 +6,51 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.connect.errors.ConnectException;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A producer of tracking records: idempotent with {@code acks=all} (see {@link TrackingClients}),
  * so an acknowledged record is durable and a producer retry never writes it twice. The sink lets
  * Connect commit an input offset only after the acknowledgement; the callback receiver answers the
  * API only after it.
+ *
+ * <p>The returned futures complete on a thread of this writer, never on the producer's network
+ * thread: what runs after an acknowledgement (the next create's INTENT, an answer's outcome) may
+ * send again, and a send that blocks (buffer full, metadata missing) on the network thread would
+ * stall the very thread that has to make room. Completions keep their order.
+ *
+ * <p>Every record carries the header {@value #TYPE_HEADER} (its {@link TrackingRecordType}), so
+ * that a reader following the whole topic for a few kinds of record can skip the others undecoded.
  */
 public final class TrackingWriter implements AutoCloseable {
+    /** The header naming a tracking record's type. */
+    public static final String TYPE_HEADER = "ltx.type";
+
     private final String topic;
     private final Producer<String, byte[]> producer;
+    private final ExecutorService acks;
 
     public TrackingWriter(String topic, Producer<String, byte[]> producer) {
         this.topic = topic;
         this.producer = producer;
+        this.acks = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ltx-tracking-acks-" + topic);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public static TrackingWriter create(String topic, Map<String, Object> clientProps, String clientId) {
@@ -70,7 +94,22 @@ public final class TrackingWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return acked(new ProducerRecord<>(topic, null, record.key(), value, headers));
+        RecordHeaders all = headers == null ? new RecordHeaders() : new RecordHeaders(headers.toArray());
+        all.add(TYPE_HEADER, record.type().name().getBytes(StandardCharsets.UTF_8));
+        return acked(new ProducerRecord<>(topic, null, record.key(), value, all));
+    }
+
+    /** The type a tracking record's {@value #TYPE_HEADER} header names; null for a record without one (written by an older version). */
+    public static TrackingRecordType typeOf(Headers headers) {
+        Header h = headers == null ? null : headers.lastHeader(TYPE_HEADER);
+        if (h == null || h.value() == null) {
+            return null;
+        }
+        try {
+            return TrackingRecordType.valueOf(new String(h.value(), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException unknown) {
+            return null;
+        }
     }
 
     /** A record of another topic through the same producer (the sink's spend checkpoints); completes when acknowledged. */
@@ -81,21 +120,35 @@ public final class TrackingWriter implements AutoCloseable {
     private CompletableFuture<RecordMetadata> acked(ProducerRecord<String, byte[]> record) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         try {
-            producer.send(record, (metadata, error) -> {
+            producer.send(record, (metadata, error) -> completeOffThread(() -> {
                 if (error != null) {
                     acked.completeExceptionally(error);
                 } else {
                     acked.complete(metadata);
                 }
-            });
+            }));
         } catch (RuntimeException e) {
             acked.completeExceptionally(e);
         }
         return acked;
     }
 
+    private void completeOffThread(Runnable completion) {
+        try {
+            acks.execute(completion);
+        } catch (RejectedExecutionException closed) {
+            completion.run(); // closing: the producer's last callbacks complete where they are
+        }
+    }
+
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
+        acks.shutdown();
+        try {
+            acks.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

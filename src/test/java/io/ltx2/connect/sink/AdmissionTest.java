@@ -40,7 +40,7 @@ class AdmissionTest {
     private static Submission request(int seconds) {
         SinkRequest r = new SinkRequest(new RequestIdentity("sink", "requests", 0, 1), "k", "auto",
                 new GenerationInput("text-to-video", "p", "480p", seconds, "16:9", null, null, null), Map.of());
-        return new Submission(null, new TopicPartition("requests", 0), r, 0, PriorAttempts.Found.NEW);
+        return new Submission(null, new TopicPartition("requests", 0), r, 0, null, PriorAttempts.Found.NEW);
     }
 
     @Test
@@ -66,7 +66,7 @@ class AdmissionTest {
     }
 
     @Test
-    void theSpendCapReservesAndOnlyADefiniteRefusalGivesTheSecondsBack() {
+    void theSpendCapReservesAndAnOutcomeRecordSettlesWhatItSaysMayBeBilled() {
         SpendBudget budget = new SpendBudget(40, 0, 1, now::get);
         Admission admission = new Admission(100, client(60_000), null, budget);
         Submission first = request(20);
@@ -75,9 +75,9 @@ class AdmissionTest {
         assertThat(admission.admit(second, 1, 1)).isEqualTo(Admission.Verdict.ADMIT);
         assertThat(admission.admit(request(5), 2, 2)).isEqualTo(Admission.Verdict.SPEND_CAP);
 
-        admission.release(first); // refused for sure
+        admission.release(first); // never sent, no outcome record
         assertThat(budget.remainingHour()).isEqualTo(20);
-        admission.charge(20); // an earlier attempt of some request that may have been billed too
+        budget.settle(second.takeReservation(), 40); // its record names an earlier attempt that may have been billed too
         assertThat(budget.remainingHour()).isZero();
         assertThat(admission.admit(request(5), 1, 0)).isEqualTo(Admission.Verdict.SPEND_CAP);
     }

@@ -109,7 +109,7 @@ class LtxSinkTaskTest {
 
     @Test
     void restartSkipsHandledRequestsAndResubmitsOrphanedAttemptsNamingThem() {
-        SinkTaskHarness h = tasks.start("restart");
+        SinkTaskHarness h = tasks.start("restart").shortAnswerBound();
         TrackedRequest r0 = tracked("restart", 0);
         h.append(TrackingRecord.intent(r0, 1, 1L));
         h.append(TrackingRecord.submitted(r0, "task-0", 1, List.of(), 2L));
@@ -220,11 +220,11 @@ class LtxSinkTaskTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> h.producer.history().size() == 2);
         assertThat(h.written().get(1).type()).isEqualTo(TrackingRecordType.REJECTED);
 
-        assertThat(task.parts().submitter.sentInFlight()).as("unfinished until the REJECTED record is acknowledged").isEqualTo(1);
+        assertThat(task.parts().submitter.awaited()).as("unfinished until the REJECTED record is acknowledged").isEqualTo(1);
         assertThat(committable(task, 1)).isZero();
         h.producer.completeNext();
         awaitCommittable(task, 1);
-        assertThat(task.parts().submitter.sentInFlight()).isZero();
+        assertThat(task.parts().submitter.awaited()).isZero();
     }
 
     @Test
@@ -299,7 +299,7 @@ class LtxSinkTaskTest {
     void callbackModeSubmitsAgainWhenNoCallbackComesInTime() {
         SinkTaskHarness h = tasks.start("adopt-late").with(LtxSinkConfig.REQUEST_TYPE, "callback")
                 .with(LtxSinkConfig.CALLBACK_URL, "https://hooks.example.com/callback/secret-token-123456")
-                .with(LtxSinkConfig.ADOPTION_TIMEOUT_MS, "1000");
+                .with(LtxSinkConfig.ADOPTION_TIMEOUT_MS, "1000").shortAnswerBound();
         h.append(TrackingRecord.intent(tracked("adopt-late", 0), 1, System.currentTimeMillis() - 5_000));
         LtxSinkTask task = h.start();
         task.put(List.of(SinkTaskHarness.record(0, "k", request("orphan, never called back"))));

@@ -111,4 +111,32 @@ class PriorAttemptsTest {
         prior.revoked(List.of(INPUT));
         assertThat(verdict(prior, "sink", 8)).isEqualTo(PriorAttempts.Verdict.NEW);
     }
+
+    /** Review D10: a scan that timed out half-way is retried, and what it read twice is counted once. */
+    @Test
+    void aRetriedScanListsEachAttemptOnce() {
+        write(TrackingRecord.intent(request("sink", 0), 1, 5L));
+        write(TrackingRecord.intent(request("sink", 0), 2, 6L));
+        int[] scans = {0};
+        PriorAttempts prior = new PriorAttempts("sink", "tracking", () -> {
+            boolean first = scans[0]++ == 0;
+            return new ScanConsumer("tracking", new ArrayList<>(topic)) {
+                @Override
+                public synchronized long position(TopicPartition partition) {
+                    if (first) {
+                        throw new org.apache.kafka.common.errors.TimeoutException("the broker went away after the first fetch");
+                    }
+                    return super.position(partition);
+                }
+            };
+        }, Duration.ofMinutes(5), Duration.ofSeconds(5), false);
+        prior.assigned(List.of(INPUT));
+        List<SinkRecord> batch = List.of(new SinkRecord("requests", 0, null, "user-1", null, "{}", 0, 10_000L, TimestampType.CREATE_TIME));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> prior.prepare(batch))
+                .isInstanceOf(org.apache.kafka.connect.errors.RetriableException.class);
+        prior.prepare(batch); // Connect hands the batch again
+
+        PriorAttempts.Found found = prior.lookUp(new RequestIdentity("sink", "requests", 0, 0));
+        assertThat(found.attempts()).extracting(Attempt::number).containsExactly(1, 2);
+    }
 }

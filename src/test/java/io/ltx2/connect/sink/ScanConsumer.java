@@ -16,7 +16,7 @@ import java.util.Map;
  * {@code offsetsForTimes} it lacks (the first record at or after the time), for code that scans or
  * follows the tracking topic.
  */
-final class ScanConsumer extends MockConsumer<byte[], byte[]> {
+class ScanConsumer extends MockConsumer<byte[], byte[]> {
     private final TopicPartition tp;
     private final List<ConsumerRecord<byte[], byte[]>> log;
 

@@ -62,6 +62,7 @@ final class SinkTaskHarness implements AutoCloseable {
     private final List<ScanConsumer> consumers = new CopyOnWriteArrayList<>();
     private final Map<String, String> overrides = new HashMap<>();
     private boolean autoComplete = true;
+    private boolean live;
     MockProducer<String, byte[]> producer;
     LtxSinkTask task;
 
@@ -72,6 +73,24 @@ final class SinkTaskHarness implements AutoCloseable {
 
     SinkTaskHarness with(String key, String value) {
         overrides.put(key, value);
+        return this;
+    }
+
+    /**
+     * Short API time-outs (0.5 s to connect, 1.5 s for an answer), so that a request whose earlier
+     * create may exist waits about 4 s for that create's late answer before it is submitted again.
+     */
+    SinkTaskHarness shortAnswerBound() {
+        return with(LtxSinkConfig.API_CONNECT_TIMEOUT_MS, "500").with(LtxSinkConfig.API_RESPONSE_TIMEOUT_MS, "1500");
+    }
+
+    /**
+     * What the task's producer writes to the tracking topic is on it once acknowledged, for every
+     * consumer (the task's own followers too), as on a broker; otherwise it lands there only when
+     * the task stops.
+     */
+    SinkTaskHarness liveTopic() {
+        live = true;
         return this;
     }
 
@@ -107,7 +126,8 @@ final class SinkTaskHarness implements AutoCloseable {
             public Producer<String, byte[]> producer(Map<String, Object> props) {
                 Cluster cluster = new Cluster("c", List.of(NODE), List.of(new PartitionInfo(TRACKING, 0, NODE, new Node[]{NODE}, new Node[]{NODE}),
                         new PartitionInfo(BUDGET, 0, NODE, new Node[]{NODE}, new Node[]{NODE})), Set.of(), Set.of());
-                producer = new MockProducer<>(cluster, autoComplete, null, new StringSerializer(), new ByteArraySerializer());
+                producer = live ? new LiveProducer(cluster) : new MockProducer<>(cluster, autoComplete, null, new StringSerializer(),
+                        new ByteArraySerializer());
                 return producer;
             }
 
@@ -150,20 +170,54 @@ final class SinkTaskHarness implements AutoCloseable {
     /** A crash: what the producer sent so far stays on the topic; nothing the task does afterwards counts. */
     void crash() {
         keepWritten();
+        if (producer instanceof LiveProducer p) {
+            p.gone = true;
+        }
         LtxSinkTask dead = task;
         task = null;
         dead.stop(); // only to free its threads: its producer's later records are never kept
     }
 
+    /** A MockProducer whose acknowledged tracking records are on the topic at once. */
+    private final class LiveProducer extends MockProducer<String, byte[]> {
+        /** Crashed: nothing it sends from now on reaches the topic. */
+        volatile boolean gone;
+
+        LiveProducer(Cluster cluster) {
+            super(cluster, autoComplete, null, new StringSerializer(), new ByteArraySerializer());
+        }
+
+        @Override
+        public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+                ProducerRecord<String, byte[]> record, org.apache.kafka.clients.producer.Callback callback) {
+            return super.send(record, (metadata, error) -> {
+                if (error == null && !gone) {
+                    keep(record);
+                }
+                if (callback != null) {
+                    callback.onCompletion(metadata, error);
+                }
+            });
+        }
+    }
+
     private void keepWritten() {
+        if (live) {
+            producer.clear();
+            return;
+        }
         for (ProducerRecord<String, byte[]> r : producer.history()) {
-            if (BUDGET.equals(r.topic())) {
-                budget.add(new ConsumerRecord<>(BUDGET, 0, budget.size(), r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value()));
-            } else {
-                append(r.key(), r.value(), r.headers() == null ? new RecordHeaders() : new RecordHeaders(r.headers().toArray()));
-            }
+            keep(r);
         }
         producer.clear();
+    }
+
+    private void keep(ProducerRecord<String, byte[]> r) {
+        if (BUDGET.equals(r.topic())) {
+            budget.add(new ConsumerRecord<>(BUDGET, 0, budget.size(), r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value()));
+        } else {
+            append(r.key(), r.value(), r.headers() == null ? new RecordHeaders() : new RecordHeaders(r.headers().toArray()));
+        }
     }
 
     /** The spend checkpoints written so far (by stopped task instances), oldest first. */

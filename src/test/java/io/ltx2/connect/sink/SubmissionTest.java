@@ -15,8 +15,8 @@ class SubmissionTest {
 
     @Test
     void attemptsAfterAnAmbiguousFailureJoinTheUnconfirmedOnesAndNumberingGoesOnAfterEarlierOwners() {
-        PriorAttempts.Found earlier = new PriorAttempts.Found(PriorAttempts.Verdict.ORPHANED, List.of(new Attempt(1, 10L)), 2);
-        Submission s = new Submission(null, new TopicPartition("requests", 0), REQUEST, 0, earlier);
+        PriorAttempts.Found earlier = new PriorAttempts.Found(PriorAttempts.Verdict.ORPHANED, List.of(new Attempt(1, 10L)), 2, null);
+        Submission s = new Submission(null, new TopicPartition("requests", 0), REQUEST, 0, null, earlier);
         assertThat(s.sent()).isFalse();
 
         Attempt third = s.nextAttempt(100L);

@@ -395,7 +395,7 @@ class RequestRegistryTest {
     }
 
     private static TrackingRecord v1(TrackingRecordType type, String requestId, String taskId, SourceCoordinates source) {
-        return new TrackingRecord(1, type, null, requestId, taskId, T0, source, null, null, null, "async", "auto", INPUT,
+        return new TrackingRecord(1, type, null, requestId, taskId, T0, source, null, null, null, null, "async", "auto", INPUT,
                 new HashMap<>(), null, null, null, null);
     }
 }
