@@ -35,6 +35,8 @@ import java.util.Objects;
  * @param stormRetryAfterSeconds the {@code Retry-After} sent during a storm
  * @param malformedStatusRate    status answers replaced by a malformed one
  * @param malformedKinds         which malformations to choose from (empty = all)
+ * @param errorsAsHttp200        every error answer of the API goes out as HTTP 200 with the error's status as the
+ *                               envelope's {@code code}, as some gateways answer (a mode, carried by {@link #toBuilder()})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Faults(
@@ -54,7 +56,8 @@ public record Faults(
         @JsonProperty("stormDurationMs") long stormDurationMs,
         @JsonProperty("stormRetryAfterSeconds") int stormRetryAfterSeconds,
         @JsonProperty("malformedStatusRate") double malformedStatusRate,
-        @JsonProperty("malformedKinds") List<MalformedKind> malformedKinds) {
+        @JsonProperty("malformedKinds") List<MalformedKind> malformedKinds,
+        @JsonProperty("errorsAsHttp200") boolean errorsAsHttp200) {
 
     /** No faults at all. */
     public static final Faults NONE = builder().build();
@@ -131,7 +134,15 @@ public record Faults(
         b.callbackDelayMs = callbackDelayMs;
         b.malformedStatusRate = malformedStatusRate;
         b.malformedKinds = malformedKinds;
+        b.errorsAsHttp200 = errorsAsHttp200;
         return b;
+    }
+
+    /** These faults, events included, with the errors-as-HTTP-200 mode set as given. */
+    public Faults withErrorsAsHttp200(boolean enabled) {
+        return new Faults(createErrorRate, statusErrorRate, errorStatus, createLatencyMs, statusLatencyMs, createHangRate,
+                statusHangRate, hangMs, lostCreateResponseRate, lostResponseMode, callbackLossRate, callbackDuplicateRate,
+                callbackDelayMs, stormDurationMs, stormRetryAfterSeconds, malformedStatusRate, malformedKinds, enabled);
     }
 
     /**
@@ -186,6 +197,7 @@ public record Faults(
         private int stormRetryAfterSeconds = 1;
         private double malformedStatusRate;
         private List<MalformedKind> malformedKinds = List.of();
+        private boolean errorsAsHttp200;
 
         private Builder() {
         }
@@ -263,11 +275,17 @@ public record Faults(
             return this;
         }
 
+        /** Error answers as HTTP 200 with the error in the envelope's {@code code}, or (false) with their real status. */
+        public Builder errorsAsHttp200(boolean enabled) {
+            this.errorsAsHttp200 = enabled;
+            return this;
+        }
+
         public Faults build() {
             return new Faults(createErrorRate, statusErrorRate, errorStatus, createLatencyMs, statusLatencyMs,
                     createHangRate, statusHangRate, hangMs, lostCreateResponseRate, lostResponseMode,
                     callbackLossRate, callbackDuplicateRate, callbackDelayMs, stormDurationMs, stormRetryAfterSeconds,
-                    malformedStatusRate, malformedKinds);
+                    malformedStatusRate, malformedKinds, errorsAsHttp200);
         }
     }
 }
