@@ -4,12 +4,13 @@ import com.sun.net.httpserver.HttpExchange;
 
 /**
  * What an API call passes before its endpoint's handler sees it, in this order: route (404),
- * method (405), Bearer key (401, or 403 for a forbidden key), 429 storm, rate limit (429 with
+ * method (405), outage (its 5xx, before the key: the API is down), Bearer key (401, or 403 for a
+ * forbidden key), 429 storm, rate limit (429 with
  * {@code Retry-After} until the oldest call leaves the window), hang fault, error fault (5xx),
  * model (404). A call stopped by a gate is answered here. The latency fault's delay and the
  * errors-as-HTTP-200 mode are set on every call once its route is known, so they apply to every
  * answer of that endpoint. The balance call ({@code GET /apikeys/current-balance}) passes the
- * method, key, storm and rate gates only.
+ * method, outage ({@code ALL} only), key, storm and rate gates only.
  */
 final class CallGates {
     private static final String CREATE_PREFIX = ApiSimulator.API_PREFIX + "/generateTask/";
@@ -70,7 +71,7 @@ final class CallGates {
         Faults f = controls.faults();
         responder.delayAnswers(ex, route == Route.CREATE ? f.createLatencyMs() : route == Route.STATUS ? f.statusLatencyMs() : 0);
         responder.errorsAsHttp200(ex, f.errorsAsHttp200());
-        if (!allowedMethod(ex, route)) {
+        if (!allowedMethod(ex, route) || inOutage(ex, route, now)) {
             return null;
         }
         String key = authenticated(ex);
@@ -90,6 +91,22 @@ final class CallGates {
         ex.getResponseHeaders().set("Allow", route.method);
         responder.send(ex, 405, Envelopes.error(405, "method " + ex.getRequestMethod() + " not allowed, use " + route.method));
         return false;
+    }
+
+    /** True after an outage's answer: the call does nothing else. */
+    private boolean inOutage(HttpExchange ex, Route route, long now) {
+        Faults outage = controls.outageTaking(route.endpoint, now);
+        if (outage == null) {
+            return false;
+        }
+        state.count(SimulatorState.Count.OUTAGE_ERRORS);
+        if (outage.outageRetryAfterSeconds() != null) {
+            ex.getResponseHeaders().set("Retry-After", Integer.toString(outage.outageRetryAfterSeconds()));
+        }
+        int status = outage.outageStatus();
+        responder.send(ex, status, Envelopes.error(status, status == 503 ? "service temporarily unavailable" : "server error",
+                "the model is temporarily unavailable: try again later"));
+        return true;
     }
 
     /** The caller's valid key, or null after a 401 or 403. */

@@ -37,6 +37,7 @@ import java.util.Map;
  * @param insufficientBalance  creates answered 402 because the balance was short of their duration
  * @param forbiddenContent     creates answered 403 because their content violates the policy
  * @param balanceSeconds       seconds of video the balance has left, or null when it is unlimited
+ * @param outageErrors         calls answered by an outage fault
  */
 public record SimulatorStats(
         long createCalls,
@@ -65,7 +66,8 @@ public record SimulatorStats(
         long balanceCalls,
         long insufficientBalance,
         long forbiddenContent,
-        Long balanceSeconds) {
+        Long balanceSeconds,
+        long outageErrors) {
 
     public SimulatorStats {
         tasks = Map.copyOf(tasks);

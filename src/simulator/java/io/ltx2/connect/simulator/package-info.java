@@ -48,7 +48,7 @@
  *       client certificate), for tests of the connectors' {@code ltx.api.ssl.*} settings.</li>
  * </ul>
  *
- * <p>Order of checks for an API call: route, method, auth, 429 storm, rate limit, hang fault,
+ * <p>Order of checks for an API call: route, method, outage, auth, 429 storm, rate limit, hang fault,
  * error fault, model, then the endpoint's own work (validation, content refusal, balance,
  * concurrency limit, lost-response fault for creates; lookup and malformed-answer fault for status). The latency fault delays
  * every answer of its endpoint after the route is known (hangs excepted).
