@@ -55,6 +55,12 @@ public final class ApiSimulator implements AutoCloseable {
      * describes 403; a forbidden key's 403 differs only by its body.
      */
     public static final String FORBIDDEN_CONTENT_MARKER = "#forbidden-content";
+    /**
+     * {@code #fail:<CODE>} in a prompt fails its task with that fail code and the vendor's message
+     * (any code: an unknown one is used as given); {@code #fail:<CODE>:<N>} fails only the first N
+     * tasks created with that exact payload, so that resubmitting it succeeds afterwards.
+     */
+    public static final String FAIL_MARKER = "#fail:";
     public static final String DEFAULT_API_KEY = "sim-api-key";
 
     private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
@@ -82,7 +88,7 @@ public final class ApiSimulator implements AutoCloseable {
         this.times = new GenerationTimes(config.timeScale(), config.fixedGenerationTime(), config.seed());
         this.dice = new FaultDice(config.seed());
         this.controls = new LiveControls(clock, config.limitsEnabled());
-        this.planner = new TaskPlanner(config.model(), config.seed(), times, config.results().perTask());
+        this.planner = new TaskPlanner(config.model(), config.seed(), times, config.results().perTask(), dice);
         this.results = new ResultFiles(state, clock, config.results());
     }
 

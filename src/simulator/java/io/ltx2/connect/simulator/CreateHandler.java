@@ -58,7 +58,7 @@ final class CreateHandler {
         int maxConcurrent = controls.limitsEnabled() ? config.maxConcurrentTasks() : Integer.MAX_VALUE;
         int seconds = request.input().duration();
         SimulatorState.Admission admission = state.admitTask(key, now, maxConcurrent, request.canonical(), seconds,
-                epoch -> planner.plan(key, request, now, epoch));
+                (epoch, earlier) -> planner.plan(key, request, now, epoch, earlier, call.faults()));
         if (admission.insufficientBalance()) {
             responder.send(ex, 402, Envelopes.error(402, "insufficient balance", "the task needs " + seconds
                     + " s of video, the balance has " + admission.balanceLeft() + " s left: top up the account"));

@@ -37,6 +37,8 @@ import java.util.Objects;
  * @param outageEndpoints        which calls an outage takes: {@code CREATE}, {@code STATUS} or {@code ALL} (default;
  *                               the balance call too)
  * @param outageRetryAfterSeconds the {@code Retry-After} sent during an outage, or null for none
+ * @param failCodeRate           tasks that fail at random (after a short processing time) with one of {@code failCodes}
+ * @param failCodes              the fail codes random failures choose from (empty = every code the vendor documents)
  * @param errorsAsHttp200        every error answer of the API goes out as HTTP 200 with the error's status as the
  *                               envelope's {@code code}, as some gateways answer (a mode, carried by {@link #toBuilder()})
  */
@@ -63,6 +65,8 @@ public record Faults(
         @JsonProperty("outageStatus") int outageStatus,
         @JsonProperty("outageEndpoints") OutageScope outageEndpoints,
         @JsonProperty("outageRetryAfterSeconds") Integer outageRetryAfterSeconds,
+        @JsonProperty("failCodeRate") double failCodeRate,
+        @JsonProperty("failCodes") List<String> failCodes,
         @JsonProperty("errorsAsHttp200") boolean errorsAsHttp200) {
 
     /** No faults at all. */
@@ -107,6 +111,7 @@ public record Faults(
         FaultChecks.rate("callbackLossRate", callbackLossRate);
         FaultChecks.rate("callbackDuplicateRate", callbackDuplicateRate);
         FaultChecks.rate("malformedStatusRate", malformedStatusRate);
+        FaultChecks.rate("failCodeRate", failCodeRate);
         errorStatus = FaultChecks.serverStatus("errorStatus", errorStatus, 500);
         FaultChecks.notNegative("createLatencyMs", createLatencyMs);
         FaultChecks.notNegative("statusLatencyMs", statusLatencyMs);
@@ -120,6 +125,7 @@ public record Faults(
         FaultChecks.notNegative("outageRetryAfterSeconds", outageRetryAfterSeconds == null ? 0 : outageRetryAfterSeconds);
         lostResponseMode = lostResponseMode == null ? LostResponseMode.DROP_CONNECTION : lostResponseMode;
         malformedKinds = malformedKinds == null ? List.of() : List.copyOf(malformedKinds);
+        failCodes = failCodes == null ? List.of() : List.copyOf(failCodes);
     }
 
     public static Builder builder() {
@@ -147,6 +153,8 @@ public record Faults(
         b.callbackDelayMs = callbackDelayMs;
         b.malformedStatusRate = malformedStatusRate;
         b.malformedKinds = malformedKinds;
+        b.failCodeRate = failCodeRate;
+        b.failCodes = failCodes;
         b.errorsAsHttp200 = errorsAsHttp200;
         return b;
     }
@@ -156,7 +164,7 @@ public record Faults(
         return new Faults(createErrorRate, statusErrorRate, errorStatus, createLatencyMs, statusLatencyMs, createHangRate,
                 statusHangRate, hangMs, lostCreateResponseRate, lostResponseMode, callbackLossRate, callbackDuplicateRate,
                 callbackDelayMs, stormDurationMs, stormRetryAfterSeconds, malformedStatusRate, malformedKinds,
-                outageDurationMs, outageStatus, outageEndpoints, outageRetryAfterSeconds, enabled);
+                outageDurationMs, outageStatus, outageEndpoints, outageRetryAfterSeconds, failCodeRate, failCodes, enabled);
     }
 
     /**
@@ -192,6 +200,8 @@ public record Faults(
         private int outageStatus = 503;
         private OutageScope outageEndpoints = OutageScope.ALL;
         private Integer outageRetryAfterSeconds;
+        private double failCodeRate;
+        private List<String> failCodes = List.of();
         private boolean errorsAsHttp200;
 
         private Builder() {
@@ -282,6 +292,13 @@ public record Faults(
             return this;
         }
 
+        /** Tasks fail at random with probability {@code rate}, with one of {@code codes} (none: any documented code). */
+        public Builder randomFailures(double rate, String... codes) {
+            this.failCodeRate = rate;
+            this.failCodes = List.of(codes);
+            return this;
+        }
+
         /** Error answers as HTTP 200 with the error in the envelope's {@code code}, or (false) with their real status. */
         public Builder errorsAsHttp200(boolean enabled) {
             this.errorsAsHttp200 = enabled;
@@ -293,7 +310,7 @@ public record Faults(
                     createHangRate, statusHangRate, hangMs, lostCreateResponseRate, lostResponseMode,
                     callbackLossRate, callbackDuplicateRate, callbackDelayMs, stormDurationMs, stormRetryAfterSeconds,
                     malformedStatusRate, malformedKinds, outageDurationMs, outageStatus, outageEndpoints,
-                    outageRetryAfterSeconds, errorsAsHttp200);
+                    outageRetryAfterSeconds, failCodeRate, failCodes, errorsAsHttp200);
         }
     }
 }

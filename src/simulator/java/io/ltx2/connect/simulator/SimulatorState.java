@@ -34,9 +34,12 @@ final class SimulatorState {
         }
     }
 
-    /** Builds the task once the limits admitted it; gets the current reset epoch. */
+    /**
+     * Builds the task once the limits admitted it; gets the current reset epoch and how many tasks
+     * were created with the same payload before (for the {@code #fail:<CODE>:<N>} marker).
+     */
     interface TaskFactory {
-        SimTask create(long epoch);
+        SimTask create(long epoch, int earlierWithPayload);
     }
 
     private static final int WINDOW_BUCKETS = 100;
@@ -131,7 +134,7 @@ final class SimulatorState {
         if (balanceSeconds != null) {
             balanceSeconds -= seconds;
         }
-        SimTask task = factory.create(epoch);
+        SimTask task = factory.create(epoch, payloads.getOrDefault(canonicalPayload, 0));
         tasks.put(task.id, task);
         if (payloads.merge(canonicalPayload, 1, Integer::sum) > 1) {
             count(Count.DUPLICATES);

@@ -28,6 +28,8 @@
  *       longer for longer videos, +10-20 s for LoRA modes, all times the time scale and deterministic
  *       for a seed and payload. A fixed generation time overrides this.</li>
  *   <li>Fail codes, after 3-8 s (scaled) of processing: a prompt containing
+ *       {@code #fail:<CODE>} gives that code with the vendor's message ({@code #fail:<CODE>:<N>}: only the
+ *       first N tasks of that exact payload), one containing
  *       {@value io.ltx2.connect.simulator.ApiSimulator#VIOLATION_MARKER} gives {@code CONTENT_VIOLATION};
  *       an image URL containing {@value io.ltx2.connect.simulator.ApiSimulator#INVALID_IMAGE_MARKER} gives
  *       {@code INVALID_IMAGE_URL}; a LoRA path containing
