@@ -37,6 +37,7 @@ public final class SimulatorMain {
             "  --results-per-task N     result URLs (videos) per successful task (default 1)",
             "  --result-bytes-per-second N  bandwidth of each result download (default 0: unlimited)",
             "  --faults JSON            initial faults, same fields as POST /_sim/faults, e.g. '{\"statusErrorRate\":0.05}'",
+            "                           (also outages: '{\"outageDurationMs\":60000}', random fail codes: '{\"failCodeRate\":0.1}')",
             "  --balance-seconds N      the account's balance in seconds of video (default unlimited); short: 402",
             "  --price-per-second F     USD per second of video, for GET /api/v1/apikeys/current-balance (default "
                     + SimulatorConfig.Billing.DEFAULT_PRICE_PER_SECOND + ")",
