@@ -10,7 +10,7 @@ import java.io.IOException;
 /**
  * The server's one handler: {@code /_sim/...} to the {@link AdminHandler}, {@code /results/...} to the
  * {@link ResultFiles}; every other call through
- * the {@link CallGates} to the {@link CreateHandler} or the {@link StatusHandler}. A handler that
+ * the {@link CallGates} to the {@link CreateHandler}, the {@link StatusHandler} or the {@link BalanceHandler}. A handler that
  * fails answers 500.
  */
 final class ApiRouter implements HttpHandler {
@@ -21,14 +21,17 @@ final class ApiRouter implements HttpHandler {
     private final CallGates gates;
     private final CreateHandler create;
     private final StatusHandler status;
+    private final BalanceHandler balance;
     private final ResultFiles results;
     private final Responder responder;
 
-    ApiRouter(AdminHandler admin, CallGates gates, CreateHandler create, StatusHandler status, ResultFiles results, Responder responder) {
+    ApiRouter(AdminHandler admin, CallGates gates, CreateHandler create, StatusHandler status, BalanceHandler balance,
+              ResultFiles results, Responder responder) {
         this.admin = admin;
         this.gates = gates;
         this.create = create;
         this.status = status;
+        this.balance = balance;
         this.results = results;
         this.responder = responder;
     }
@@ -50,10 +53,11 @@ final class ApiRouter implements HttpHandler {
             if (call == null) {
                 return;
             }
-            if (call.endpoint() == Endpoint.CREATE) {
-                create.handle(ex, call, body);
-            } else {
-                status.handle(ex, call);
+            switch (call.route()) {
+                case CREATE -> create.handle(ex, call, body);
+                case STATUS -> status.handle(ex, call);
+                case BALANCE -> balance.handle(ex);
+                default -> throw new IllegalStateException("unknown route " + call.route());
             }
         } catch (RuntimeException | IOException e) {
             log.warn("simulator failed to handle {} {}", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);

@@ -49,6 +49,18 @@ public final class ApiSimulator implements AutoCloseable {
      * connectors must handle that 400 as a permanent rejection of the request.
      */
     public static final String BAD_REQUEST_MARKER = "#bad-request";
+    /**
+     * A prompt holding this is refused at create with 403 and a body saying the content violates the
+     * policy ({@code data.errorCode} {@code SensitiveContentDetected}), as the vendor's errors page
+     * describes 403; a forbidden key's 403 differs only by its body.
+     */
+    public static final String FORBIDDEN_CONTENT_MARKER = "#forbidden-content";
+    /**
+     * {@code #fail:<CODE>} in a prompt fails its task with that fail code and the vendor's message
+     * (any code: an unknown one is used as given); {@code #fail:<CODE>:<N>} fails only the first N
+     * tasks created with that exact payload, so that resubmitting it succeeds afterwards.
+     */
+    public static final String FAIL_MARKER = "#fail:";
     public static final String DEFAULT_API_KEY = "sim-api-key";
 
     private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
@@ -72,11 +84,11 @@ public final class ApiSimulator implements AutoCloseable {
     private ApiSimulator(SimulatorConfig config) {
         this.config = config;
         this.clock = config.clock();
-        this.state = new SimulatorState(config.rateWindow().toMillis());
+        this.state = new SimulatorState(config.rateWindow().toMillis(), config.billing().balanceSeconds());
         this.times = new GenerationTimes(config.timeScale(), config.fixedGenerationTime(), config.seed());
         this.dice = new FaultDice(config.seed());
         this.controls = new LiveControls(clock, config.limitsEnabled());
-        this.planner = new TaskPlanner(config.model(), config.seed(), times, config.results().perTask());
+        this.planner = new TaskPlanner(config.model(), config.seed(), times, config.results().perTask(), dice);
         this.results = new ResultFiles(state, clock, config.results());
     }
 
@@ -99,7 +111,8 @@ public final class ApiSimulator implements AutoCloseable {
         ApiRouter router = new ApiRouter(new AdminHandler(this),
                 new CallGates(config, state, dice, controls, responder),
                 new CreateHandler(config, state, dice, controls, planner, callbacks, responder),
-                new StatusHandler(state, dice, responder), results, responder);
+                new StatusHandler(state, dice, responder), new BalanceHandler(state, config.billing().pricePerSecond(), responder),
+                results, responder);
         setFaults(config.faults());
         disableNagleUnlessChosen();
         server = createServer();
@@ -201,7 +214,27 @@ public final class ApiSimulator implements AutoCloseable {
         controls.setLimitsEnabled(enabled);
     }
 
-    /** Forgets tasks and counters and restores the build-time faults. */
+    /** Seconds of video the balance has left, or null when it is unlimited. */
+    public Long balanceSeconds() {
+        return state.balanceSeconds();
+    }
+
+    /** Sets the balance in seconds of video; null makes it unlimited. */
+    public void setBalanceSeconds(Long seconds) {
+        state.setBalanceSeconds(seconds);
+    }
+
+    /** Adds seconds of video to a limited balance (an unlimited one stays unlimited). */
+    public void topUpSeconds(long seconds) {
+        state.topUpSeconds(seconds);
+    }
+
+    /** USD per second of video, as the balance endpoint prices the seconds left. */
+    public double pricePerSecond() {
+        return config.billing().pricePerSecond();
+    }
+
+    /** Forgets tasks and counters and restores the build-time faults and balance. */
     public void reset() {
         state.reset();
         dropHungCalls();

@@ -17,17 +17,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Delivers completion webhooks as the contract describes: when a callback task finishes, POST the
+ * Delivers completion webhooks as the vendor describes: when a callback task finishes, POST the
  * envelope with the status {@code data} to its {@code callback_url}; the receiver must answer 2xx
- * within 30 s, otherwise up to 3 retries follow after 30 s, 60 s and 120 s (all scaled by the time
- * scale). Faults can lose, delay or duplicate a callback.
+ * within 30 s, otherwise up to 3 retries follow, 30 s, 2 min and 10 min after the first attempt
+ * (the completion), all scaled by the time scale. A retry whose time passed while the attempt before
+ * it waited for its answer goes at once. Faults can lose, delay or duplicate a callback.
  */
 final class CallbackSender {
     private static final Logger log = LoggerFactory.getLogger(CallbackSender.class);
 
-    static final int MAX_RETRIES = 3;
     static final long RESPONSE_DEADLINE_MS = 30_000;
-    static final long FIRST_RETRY_MS = 30_000;
+    /**
+     * When the retries are due, counted from the first attempt: the webhooks page gives up to 3 retries
+     * with growing delays, the first after 30 s (its table is cut there in the copy we have); the issue
+     * that asked for them gives 30 s, 2 min and 10 min after completion.
+     */
+    static final long[] RETRY_AFTER_FIRST_MS = {30_000, 120_000, 600_000};
+    static final int MAX_RETRIES = RETRY_AFTER_FIRST_MS.length;
     /** Scaled time-outs below this would fail on a busy machine rather than test anything. */
     private static final long MIN_TIMEOUT_MS = 200;
 
@@ -72,14 +78,29 @@ final class CallbackSender {
             return;
         }
         boolean duplicate = dice.roll(FaultDice.Stream.CALLBACK_DUPLICATE, f.callbackDuplicateRate());
-        later(() -> attempt(task, 0, false), f.callbackDelayMs());
+        later(() -> attempt(task, Delivery.first(false)), f.callbackDelayMs());
         if (duplicate) {
             // The second delivery follows the first one shortly, as a retrying gateway would send it.
-            later(() -> attempt(task, 0, true), f.callbackDelayMs() + times.scale(1_000));
+            later(() -> attempt(task, Delivery.first(true)), f.callbackDelayMs() + times.scale(1_000));
         }
     }
 
-    private void attempt(SimTask task, int retry, boolean duplicate) {
+    /**
+     * Where a delivery stands: the attempt about to go (0 the first), whether it is the fault's
+     * duplicate, and when its first attempt went (monotonic nanos, not the injectable clock: the
+     * timers run in real time).
+     */
+    private record Delivery(int retry, boolean duplicate, long firstNanos) {
+        static Delivery first(boolean duplicate) {
+            return new Delivery(0, duplicate, System.nanoTime());
+        }
+
+        Delivery next() {
+            return new Delivery(retry + 1, duplicate, firstNanos);
+        }
+    }
+
+    private void attempt(SimTask task, Delivery d) {
         if (!state.isCurrent(task)) {
             return;
         }
@@ -93,33 +114,34 @@ final class CallbackSender {
         state.callbackAttempt(task, clock.millis());
         try {
             http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((response, error) -> afterAttempt(task, retry, duplicate,
-                            response == null ? -1 : response.statusCode(), error));
+                    .whenComplete((response, error) -> afterAttempt(task, d, response == null ? -1 : response.statusCode(), error));
         } catch (RuntimeException e) {
-            afterAttempt(task, retry, duplicate, -1, e);
+            afterAttempt(task, d, -1, e);
         }
     }
 
-    private void afterAttempt(SimTask task, int retry, boolean duplicate, int status, Throwable error) {
+    private void afterAttempt(SimTask task, Delivery d, int status, Throwable error) {
         if (status / 100 == 2) {
             state.callbackDelivered(task);
-            if (duplicate) {
+            if (d.duplicate()) {
                 state.count(SimulatorState.Count.CALLBACKS_DUPLICATED);
             }
             return;
         }
         state.count(SimulatorState.Count.CALLBACKS_FAILED);
         log.debug("callback of task {} failed (status {}, {})", task.id, status, error == null ? "-" : error.toString());
-        if (retry >= MAX_RETRIES) {
+        if (d.retry() >= MAX_RETRIES) {
             state.count(SimulatorState.Count.CALLBACKS_ABANDONED);
             return;
         }
-        later(() -> attempt(task, retry + 1, duplicate), retryDelayMs(retry + 1));
+        Delivery next = d.next();
+        long dueNanos = d.firstNanos() + retryAfterFirstMs(next.retry()) * 1_000_000;
+        later(() -> attempt(task, next), Math.max(0, (dueNanos - System.nanoTime() + 999_999) / 1_000_000)); // never early
     }
 
-    /** Delay before retry {@code n} (1-based): 30 s, 60 s, 120 s, scaled. */
-    long retryDelayMs(int n) {
-        return times.scale(FIRST_RETRY_MS << (n - 1));
+    /** When retry {@code n} (1-based) is due after the first attempt: 30 s, 2 min, 10 min, scaled. */
+    long retryAfterFirstMs(int n) {
+        return times.scale(RETRY_AFTER_FIRST_MS[n - 1]);
     }
 
     long timeoutMs() {

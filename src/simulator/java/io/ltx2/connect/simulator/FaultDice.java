@@ -11,7 +11,7 @@ final class FaultDice {
     /** Independent sequences of rolls. */
     enum Stream {
         CREATE_ERROR, STATUS_ERROR, CREATE_HANG, STATUS_HANG, LOST_CREATE, CALLBACK_LOSS, CALLBACK_DUPLICATE,
-        MALFORMED, MALFORMED_KIND
+        MALFORMED, MALFORMED_KIND, TASK_FAIL, TASK_FAIL_CODE
     }
 
     private final long seed;

@@ -2,11 +2,7 @@ package io.ltx2.connect.simulator;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ltx2.connect.util.Json;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 
@@ -35,6 +31,16 @@ import java.util.Objects;
  * @param stormRetryAfterSeconds the {@code Retry-After} sent during a storm
  * @param malformedStatusRate    status answers replaced by a malformed one
  * @param malformedKinds         which malformations to choose from (empty = all)
+ * @param outageDurationMs       when &gt; 0, the calls of {@code outageEndpoints} get {@code outageStatus} for this long from
+ *                               the moment the faults are set, and do nothing; an event like the storm
+ * @param outageStatus           the 5xx status of an outage (default 503)
+ * @param outageEndpoints        which calls an outage takes: {@code CREATE}, {@code STATUS} or {@code ALL} (default;
+ *                               the balance call too)
+ * @param outageRetryAfterSeconds the {@code Retry-After} sent during an outage, or null for none
+ * @param failCodeRate           tasks that fail at random (after a short processing time) with one of {@code failCodes}
+ * @param failCodes              the fail codes random failures choose from (empty = every code the vendor documents)
+ * @param errorsAsHttp200        every error answer of the API goes out as HTTP 200 with the error's status as the
+ *                               envelope's {@code code}, as some gateways answer (a mode, carried by {@link #toBuilder()})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Faults(
@@ -54,7 +60,14 @@ public record Faults(
         @JsonProperty("stormDurationMs") long stormDurationMs,
         @JsonProperty("stormRetryAfterSeconds") int stormRetryAfterSeconds,
         @JsonProperty("malformedStatusRate") double malformedStatusRate,
-        @JsonProperty("malformedKinds") List<MalformedKind> malformedKinds) {
+        @JsonProperty("malformedKinds") List<MalformedKind> malformedKinds,
+        @JsonProperty("outageDurationMs") long outageDurationMs,
+        @JsonProperty("outageStatus") int outageStatus,
+        @JsonProperty("outageEndpoints") OutageScope outageEndpoints,
+        @JsonProperty("outageRetryAfterSeconds") Integer outageRetryAfterSeconds,
+        @JsonProperty("failCodeRate") double failCodeRate,
+        @JsonProperty("failCodes") List<String> failCodes,
+        @JsonProperty("errorsAsHttp200") boolean errorsAsHttp200) {
 
     /** No faults at all. */
     public static final Faults NONE = builder().build();
@@ -79,31 +92,40 @@ public record Faults(
         RESULT_NOT_JSON
     }
 
+    /** The calls an outage takes. */
+    public enum OutageScope {
+        CREATE, STATUS, ALL;
+
+        /** Whether calls of {@code endpoint} are taken; null stands for the balance call, taken by ALL only. */
+        public boolean covers(Endpoint endpoint) {
+            return this == ALL || endpoint != null && endpoint.name().equals(name());
+        }
+    }
+
     public Faults {
-        checkRate("createErrorRate", createErrorRate);
-        checkRate("statusErrorRate", statusErrorRate);
-        checkRate("createHangRate", createHangRate);
-        checkRate("statusHangRate", statusHangRate);
-        checkRate("lostCreateResponseRate", lostCreateResponseRate);
-        checkRate("callbackLossRate", callbackLossRate);
-        checkRate("callbackDuplicateRate", callbackDuplicateRate);
-        checkRate("malformedStatusRate", malformedStatusRate);
-        if (errorStatus == 0) {
-            errorStatus = 500;
-        }
-        if (errorStatus < 500 || errorStatus > 599) {
-            throw new IllegalArgumentException("errorStatus must be a 5xx status, was " + errorStatus);
-        }
-        checkNotNegative("createLatencyMs", createLatencyMs);
-        checkNotNegative("statusLatencyMs", statusLatencyMs);
-        checkNotNegative("hangMs", hangMs);
-        checkNotNegative("callbackDelayMs", callbackDelayMs);
-        checkNotNegative("stormDurationMs", stormDurationMs);
-        if (stormRetryAfterSeconds < 0) {
-            throw new IllegalArgumentException("stormRetryAfterSeconds must be >= 0");
-        }
+        FaultChecks.rate("createErrorRate", createErrorRate);
+        FaultChecks.rate("statusErrorRate", statusErrorRate);
+        FaultChecks.rate("createHangRate", createHangRate);
+        FaultChecks.rate("statusHangRate", statusHangRate);
+        FaultChecks.rate("lostCreateResponseRate", lostCreateResponseRate);
+        FaultChecks.rate("callbackLossRate", callbackLossRate);
+        FaultChecks.rate("callbackDuplicateRate", callbackDuplicateRate);
+        FaultChecks.rate("malformedStatusRate", malformedStatusRate);
+        FaultChecks.rate("failCodeRate", failCodeRate);
+        errorStatus = FaultChecks.serverStatus("errorStatus", errorStatus, 500);
+        FaultChecks.notNegative("createLatencyMs", createLatencyMs);
+        FaultChecks.notNegative("statusLatencyMs", statusLatencyMs);
+        FaultChecks.notNegative("hangMs", hangMs);
+        FaultChecks.notNegative("callbackDelayMs", callbackDelayMs);
+        FaultChecks.notNegative("stormDurationMs", stormDurationMs);
+        FaultChecks.notNegative("stormRetryAfterSeconds", stormRetryAfterSeconds);
+        FaultChecks.notNegative("outageDurationMs", outageDurationMs);
+        outageStatus = FaultChecks.serverStatus("outageStatus", outageStatus, 503);
+        outageEndpoints = outageEndpoints == null ? OutageScope.ALL : outageEndpoints;
+        FaultChecks.notNegative("outageRetryAfterSeconds", outageRetryAfterSeconds == null ? 0 : outageRetryAfterSeconds);
         lostResponseMode = lostResponseMode == null ? LostResponseMode.DROP_CONNECTION : lostResponseMode;
         malformedKinds = malformedKinds == null ? List.of() : List.copyOf(malformedKinds);
+        failCodes = failCodes == null ? List.of() : List.copyOf(failCodes);
     }
 
     public static Builder builder() {
@@ -111,8 +133,8 @@ public record Faults(
     }
 
     /**
-     * A builder holding these faults except a storm: a storm is an event that starts when faults
-     * are set, so changing some other fault must not start it again.
+     * A builder holding these faults except a storm and an outage: they are events that start when
+     * faults are set, so changing some other fault must not start them again.
      */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -131,40 +153,28 @@ public record Faults(
         b.callbackDelayMs = callbackDelayMs;
         b.malformedStatusRate = malformedStatusRate;
         b.malformedKinds = malformedKinds;
+        b.failCodeRate = failCodeRate;
+        b.failCodes = failCodes;
+        b.errorsAsHttp200 = errorsAsHttp200;
         return b;
     }
 
+    /** These faults, events included, with the errors-as-HTTP-200 mode set as given. */
+    public Faults withErrorsAsHttp200(boolean enabled) {
+        return new Faults(createErrorRate, statusErrorRate, errorStatus, createLatencyMs, statusLatencyMs, createHangRate,
+                statusHangRate, hangMs, lostCreateResponseRate, lostResponseMode, callbackLossRate, callbackDuplicateRate,
+                callbackDelayMs, stormDurationMs, stormRetryAfterSeconds, malformedStatusRate, malformedKinds,
+                outageDurationMs, outageStatus, outageEndpoints, outageRetryAfterSeconds, failCodeRate, failCodes, enabled);
+    }
+
     /**
-     * These faults (without a storm, see {@link #toBuilder()}) with the fields of a JSON object
+     * These faults (without a storm or an outage, see {@link #toBuilder()}) with the fields of a JSON object
      * changed, as {@code POST /_sim/faults} takes them.
      *
      * @throws IllegalArgumentException when the text is not a JSON object or a value is out of range
      */
     public Faults withChanges(String json) {
-        try {
-            JsonNode change = Json.MAPPER.readTree(json);
-            if (change == null || !change.isObject()) {
-                throw new IllegalArgumentException("must be a JSON object");
-            }
-            ObjectNode merged = Json.MAPPER.valueToTree(toBuilder().build());
-            merged.setAll((ObjectNode) change);
-            return Json.MAPPER.treeToValue(merged, Faults.class);
-        } catch (IOException e) {
-            Throwable root = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
-            throw new IllegalArgumentException(root.getMessage(), e);
-        }
-    }
-
-    private static void checkRate(String name, double rate) {
-        if (!(rate >= 0.0 && rate <= 1.0)) {
-            throw new IllegalArgumentException(name + " must be in [0, 1], was " + rate);
-        }
-    }
-
-    private static void checkNotNegative(String name, long value) {
-        if (value < 0) {
-            throw new IllegalArgumentException(name + " must be >= 0, was " + value);
-        }
+        return FaultChecks.merged(toBuilder().build(), json);
     }
 
     /** Fluent construction; every setter returns this. */
@@ -186,6 +196,13 @@ public record Faults(
         private int stormRetryAfterSeconds = 1;
         private double malformedStatusRate;
         private List<MalformedKind> malformedKinds = List.of();
+        private long outageDurationMs;
+        private int outageStatus = 503;
+        private OutageScope outageEndpoints = OutageScope.ALL;
+        private Integer outageRetryAfterSeconds;
+        private double failCodeRate;
+        private List<String> failCodes = List.of();
+        private boolean errorsAsHttp200;
 
         private Builder() {
         }
@@ -263,11 +280,37 @@ public record Faults(
             return this;
         }
 
+        /**
+         * The calls of {@code endpoints} get {@code status} (a 5xx) for {@code durationMillis} after the faults are set,
+         * with that {@code Retry-After} when not null, and do nothing.
+         */
+        public Builder outage(long durationMillis, int status, OutageScope endpoints, Integer retryAfterSeconds) {
+            this.outageDurationMs = durationMillis;
+            this.outageStatus = status;
+            this.outageEndpoints = Objects.requireNonNull(endpoints, "endpoints");
+            this.outageRetryAfterSeconds = retryAfterSeconds;
+            return this;
+        }
+
+        /** Tasks fail at random with probability {@code rate}, with one of {@code codes} (none: any documented code). */
+        public Builder randomFailures(double rate, String... codes) {
+            this.failCodeRate = rate;
+            this.failCodes = List.of(codes);
+            return this;
+        }
+
+        /** Error answers as HTTP 200 with the error in the envelope's {@code code}, or (false) with their real status. */
+        public Builder errorsAsHttp200(boolean enabled) {
+            this.errorsAsHttp200 = enabled;
+            return this;
+        }
+
         public Faults build() {
             return new Faults(createErrorRate, statusErrorRate, errorStatus, createLatencyMs, statusLatencyMs,
                     createHangRate, statusHangRate, hangMs, lostCreateResponseRate, lostResponseMode,
                     callbackLossRate, callbackDuplicateRate, callbackDelayMs, stormDurationMs, stormRetryAfterSeconds,
-                    malformedStatusRate, malformedKinds);
+                    malformedStatusRate, malformedKinds, outageDurationMs, outageStatus, outageEndpoints,
+                    outageRetryAfterSeconds, failCodeRate, failCodes, errorsAsHttp200);
         }
     }
 }

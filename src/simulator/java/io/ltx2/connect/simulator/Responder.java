@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Answers calls: an API call after the latency fault's delay (set per call by {@link CallGates}),
- * an admin call at once. Holds the calls a hang fault never answers, so that reset and close can
+ * and, when the faults say so, its error answers as HTTP 200 with the status in the envelope; an
+ * admin call at once. Holds the calls a hang fault never answers, so that reset and close can
  * drop their connections.
  */
 final class Responder {
@@ -24,6 +25,8 @@ final class Responder {
 
     /** Exchange attribute: the latency fault's delay for every answer of this call. */
     private static final String LATENCY_ATTRIBUTE = "ltx.sim.latencyMs";
+    /** Exchange attribute: error answers of this call go out as HTTP 200, the status only in the envelope. */
+    private static final String ERRORS_AS_200_ATTRIBUTE = "ltx.sim.errorsAs200";
     /** "Never answered" ends after this, so a long benchmark does not collect open connections. */
     private static final long HANG_FOREVER_MS = 600_000;
 
@@ -40,12 +43,18 @@ final class Responder {
         ex.setAttribute(LATENCY_ATTRIBUTE, latencyMs);
     }
 
+    /** Every error answer to this call is sent as HTTP 200, its status only in the envelope's {@code code}. */
+    void errorsAsHttp200(HttpExchange ex, boolean enabled) {
+        ex.setAttribute(ERRORS_AS_200_ATTRIBUTE, enabled);
+    }
+
     /** Answers an API call, after the latency fault's delay if there is one. */
     void send(HttpExchange ex, int status, JsonNode body) {
         send(ex, status, "application/json", body.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    void send(HttpExchange ex, int status, String contentType, byte[] bytes) {
+    void send(HttpExchange ex, int httpStatus, String contentType, byte[] bytes) {
+        int status = httpStatus >= 400 && Boolean.TRUE.equals(ex.getAttribute(ERRORS_AS_200_ATTRIBUTE)) ? 200 : httpStatus;
         Object delay = ex.getAttribute(LATENCY_ATTRIBUTE);
         if (delay instanceof Long ms && ms > 0) {
             later(() -> sendRaw(ex, status, contentType, bytes), ms);

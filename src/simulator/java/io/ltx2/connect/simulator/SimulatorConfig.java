@@ -28,11 +28,12 @@ import java.util.Set;
  * @param threads             request-handling threads
  * @param tls                 how to serve HTTPS, or null for HTTP
  * @param results             the result files' size, lifetime and number per task
+ * @param billing             the account's balance at start and the price per second of video
  */
 record SimulatorConfig(int port, Set<String> apiKeys, Set<String> forbiddenKeys, String model, double timeScale,
                        Duration fixedGenerationTime, long seed, boolean limitsEnabled, int callsPerWindow,
                        int maxConcurrentTasks, Duration rateWindow, Faults faults, Clock clock, int threads,
-                       ServerTls tls, Results results) {
+                       ServerTls tls, Results results, Billing billing) {
 
     /**
      * The result files a successful task's URLs serve ({@link ResultFiles}).
@@ -46,6 +47,18 @@ record SimulatorConfig(int port, Set<String> apiKeys, Set<String> forbiddenKeys,
         static final Results DEFAULT = new Results(1024 * 1024, Duration.ofHours(24), 1, 0);
     }
 
+    /**
+     * What the account can buy. The vendor documents no price for LTX-2 19B; the default of 5 US
+     * cents per second of video (50 cents for the default 10 s) is a plausible figure, not a quote.
+     *
+     * @param balanceSeconds seconds of video at start and after a reset; null for no limit
+     * @param pricePerSecond USD per second of video, to answer the balance in USD
+     */
+    record Billing(Long balanceSeconds, double pricePerSecond) {
+        static final double DEFAULT_PRICE_PER_SECOND = 0.05;
+        static final Billing DEFAULT = new Billing(null, DEFAULT_PRICE_PER_SECOND);
+    }
+
 
     SimulatorConfig {
         apiKeys = Set.copyOf(apiKeys);
@@ -54,6 +67,7 @@ record SimulatorConfig(int port, Set<String> apiKeys, Set<String> forbiddenKeys,
         Objects.requireNonNull(rateWindow, "rateWindow");
         Objects.requireNonNull(faults, "faults");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(billing, "billing");
         if (apiKeys.isEmpty()) {
             throw new IllegalArgumentException("at least one API key is needed");
         }

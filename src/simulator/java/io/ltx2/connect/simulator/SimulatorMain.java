@@ -37,6 +37,11 @@ public final class SimulatorMain {
             "  --results-per-task N     result URLs (videos) per successful task (default 1)",
             "  --result-bytes-per-second N  bandwidth of each result download (default 0: unlimited)",
             "  --faults JSON            initial faults, same fields as POST /_sim/faults, e.g. '{\"statusErrorRate\":0.05}'",
+            "                           (also outages: '{\"outageDurationMs\":60000}', random fail codes: '{\"failCodeRate\":0.1}')",
+            "  --balance-seconds N      the account's balance in seconds of video (default unlimited); short: 402",
+            "  --price-per-second F     USD per second of video, for GET /api/v1/apikeys/current-balance (default "
+                    + SimulatorConfig.Billing.DEFAULT_PRICE_PER_SECOND + ")",
+            "  --errors-as-http-200     error answers as HTTP 200 with the status in the envelope's code, like some gateways",
             "  --tls-keystore FILE      serve HTTPS with the key and certificate of this PKCS12 keystore",
             "  --tls-password PW        password of the keystore and its key (default empty)",
             "  --help                   this text");
@@ -80,6 +85,10 @@ public final class SimulatorMain {
             }
             if (flag.equals("--long-generation")) {
                 b.longGeneration();
+                continue;
+            }
+            if (flag.equals("--errors-as-http-200")) {
+                b.errorsAsHttp200(true);
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -140,6 +149,15 @@ public final class SimulatorMain {
             case "--result-ttl-ms" -> b.resultTtl(Duration.ofMillis(Long.parseLong(v)));
             case "--results-per-task" -> b.resultsPerTask(Integer.parseInt(v));
             case "--result-bytes-per-second" -> b.resultBytesPerSecond(Long.parseLong(v));
+            default -> applyAccount(b, flag, v);
+        }
+    }
+
+    /** The account's flags: its balance and the price of a second of video. */
+    private static void applyAccount(ApiSimulator.Builder b, String flag, String v) {
+        switch (flag) {
+            case "--balance-seconds" -> b.balanceSeconds(Long.parseLong(v));
+            case "--price-per-second" -> b.pricePerSecond(Double.parseDouble(v));
             default -> throw new IllegalArgumentException("unknown option " + flag);
         }
     }

@@ -29,10 +29,12 @@ abstract class SimulatorSettings<B extends SimulatorSettings<B>> {
     private int maxConcurrentTasks = ContractLimits.CONCURRENT_TASKS;
     private Duration rateWindow = Duration.ofMinutes(1);
     private Faults faults = Faults.NONE;
+    private boolean errorsAsHttp200;
     private Clock clock = Clock.systemUTC();
     private int threads = 8;
     private ServerTls tls;
     private SimulatorConfig.Results results = SimulatorConfig.Results.DEFAULT;
+    private SimulatorConfig.Billing billing = SimulatorConfig.Billing.DEFAULT;
 
     /** This builder, typed as the subclass. */
     abstract B self();
@@ -124,6 +126,16 @@ abstract class SimulatorSettings<B extends SimulatorSettings<B>> {
         return self();
     }
 
+    /**
+     * Every error answer of the API as HTTP 200 with the status in the envelope's {@code code}, as some
+     * gateways answer; sets {@link Faults#errorsAsHttp200()} in the build-time faults, whatever
+     * {@link #faults} says (it can be switched at run time like any fault).
+     */
+    public B errorsAsHttp200(boolean enabled) {
+        this.errorsAsHttp200 = enabled;
+        return self();
+    }
+
     /** The wall clock of task times and limit windows (timers still run in real time). */
     public B clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -181,10 +193,32 @@ abstract class SimulatorSettings<B extends SimulatorSettings<B>> {
         return self();
     }
 
+    /**
+     * The account's balance in seconds of video (default null: unlimited). Each accepted create takes
+     * its duration from it; a create longer than what is left is answered 402 and creates nothing.
+     */
+    public B balanceSeconds(Long seconds) {
+        if (seconds != null && seconds < 0) {
+            throw new IllegalArgumentException("balanceSeconds must be >= 0, was " + seconds);
+        }
+        billing = new SimulatorConfig.Billing(seconds, billing.pricePerSecond());
+        return self();
+    }
+
+    /** USD per second of video, for the balance endpoint's answer in USD (default {@value SimulatorConfig.Billing#DEFAULT_PRICE_PER_SECOND}). */
+    public B pricePerSecond(double usd) {
+        if (!(usd >= 0) || Double.isInfinite(usd)) {
+            throw new IllegalArgumentException("pricePerSecond must be >= 0, was " + usd);
+        }
+        billing = new SimulatorConfig.Billing(billing.balanceSeconds(), usd);
+        return self();
+    }
+
     /** The settings as they are now; fails when they contradict each other (no key, a key both valid and forbidden). */
     SimulatorConfig toConfig() {
         return new SimulatorConfig(port, apiKeys, forbiddenKeys, model, timeScale, fixedGenerationTime, seed,
-                limitsEnabled, callsPerWindow, maxConcurrentTasks, rateWindow, faults, clock, threads, tls, results);
+                limitsEnabled, callsPerWindow, maxConcurrentTasks, rateWindow,
+                errorsAsHttp200 ? faults.withErrorsAsHttp200(true) : faults, clock, threads, tls, results, billing);
     }
 
     private static int positive(String name, int v) {

@@ -20,16 +20,26 @@ final class SimulatorState {
     enum Count {
         CREATE_CALLS, STATUS_CALLS, BAD_REQUESTS, AUTH_FAILURES, NOT_FOUND, RATE_LIMITED, INJECTED_ERRORS, HANGS,
         LOST_CREATE_RESPONSES, MALFORMED, DUPLICATES, CALLBACKS_SENT, CALLBACKS_DELIVERED, CALLBACKS_FAILED,
-        CALLBACKS_ABANDONED, CALLBACKS_LOST, CALLBACKS_DUPLICATED
+        CALLBACKS_ABANDONED, CALLBACKS_LOST, CALLBACKS_DUPLICATED, BALANCE_CALLS, INSUFFICIENT_BALANCE, FORBIDDEN_CONTENT,
+        OUTAGE_ERRORS
     }
 
-    /** The outcome of a create that passed validation: a task, or a 429 with its Retry-After. */
-    record Admission(SimTask task, int retryAfterSeconds) {
+    /**
+     * The outcome of a create that passed validation: a task, a 429 with its Retry-After, or a 402
+     * (no task, {@code insufficientBalance}) with the seconds of video that were left.
+     */
+    record Admission(SimTask task, int retryAfterSeconds, boolean insufficientBalance, long balanceLeft) {
+        static Admission created(SimTask task) {
+            return new Admission(task, 0, false, 0);
+        }
     }
 
-    /** Builds the task once the limits admitted it; gets the current reset epoch. */
+    /**
+     * Builds the task once the limits admitted it; gets the current reset epoch and how many tasks
+     * were created with the same payload before (for the {@code #fail:<CODE>:<N>} marker).
+     */
     interface TaskFactory {
-        SimTask create(long epoch);
+        SimTask create(long epoch, int earlierWithPayload);
     }
 
     private static final int WINDOW_BUCKETS = 100;
@@ -48,10 +58,15 @@ final class SimulatorState {
     private long peakCallsInWindow;
     private long peakConcurrent;
     private long epoch;
+    /** Seconds of video the account can still buy; null for no limit. */
+    private Long balanceSeconds;
+    private final Long initialBalanceSeconds;
 
-    SimulatorState(long windowMs) {
+    SimulatorState(long windowMs, Long balanceSeconds) {
         this.windowMs = windowMs;
         this.bucketMs = Math.max(1, windowMs / WINDOW_BUCKETS);
+        this.balanceSeconds = balanceSeconds;
+        this.initialBalanceSeconds = balanceSeconds;
         resetCounts();
     }
 
@@ -59,9 +74,9 @@ final class SimulatorState {
         counts.merge(c, 1L, Long::sum);
     }
 
-    /** Counts an API call and updates the peak number of calls in any window. */
-    synchronized void recordCall(Endpoint endpoint, long now) {
-        count(endpoint == Endpoint.CREATE ? Count.CREATE_CALLS : Count.STATUS_CALLS);
+    /** Counts an API call (as {@code calls}) and updates the peak number of calls in any window. */
+    synchronized void recordCall(Count calls, long now) {
+        count(calls);
         long bucket = now / bucketMs;
         if (lastBucket == Long.MIN_VALUE) {
             lastBucket = bucket;
@@ -100,17 +115,26 @@ final class SimulatorState {
     }
 
     /**
-     * Creates a task unless {@code apiKey} already has {@code maxConcurrent} tasks pending or
-     * processing; then the Retry-After is the time until the first of them completes.
+     * Creates a task and takes its {@code seconds} of video from the balance, unless the balance has
+     * fewer left (a 402) or {@code apiKey} already has {@code maxConcurrent} tasks pending or
+     * processing (a 429: the Retry-After is the time until the first of them completes).
      */
-    synchronized Admission admitTask(String apiKey, long now, int maxConcurrent, String canonicalPayload, TaskFactory factory) {
+    synchronized Admission admitTask(String apiKey, long now, int maxConcurrent, String canonicalPayload, int seconds,
+                                     TaskFactory factory) {
+        if (balanceSeconds != null && seconds > balanceSeconds) {
+            count(Count.INSUFFICIENT_BALANCE);
+            return new Admission(null, 0, true, balanceSeconds);
+        }
         PriorityQueue<Long> mine = activeByKey.computeIfAbsent(apiKey, k -> new PriorityQueue<>());
         drain(mine, now);
         if (mine.size() >= maxConcurrent) {
             count(Count.RATE_LIMITED);
-            return new Admission(null, secondsUntil(mine.peek(), now));
+            return new Admission(null, secondsUntil(mine.peek(), now), false, 0);
         }
-        SimTask task = factory.create(epoch);
+        if (balanceSeconds != null) {
+            balanceSeconds -= seconds;
+        }
+        SimTask task = factory.create(epoch, payloads.getOrDefault(canonicalPayload, 0));
         tasks.put(task.id, task);
         if (payloads.merge(canonicalPayload, 1, Integer::sum) > 1) {
             count(Count.DUPLICATES);
@@ -119,7 +143,31 @@ final class SimulatorState {
         drain(active, now);
         active.add(task.completeTime);
         peakConcurrent = Math.max(peakConcurrent, active.size());
-        return new Admission(task, 0);
+        return Admission.created(task);
+    }
+
+    /** Seconds of video left to buy, or null for no limit. */
+    synchronized Long balanceSeconds() {
+        return balanceSeconds;
+    }
+
+    /** Sets the balance in seconds of video; null for no limit. */
+    synchronized void setBalanceSeconds(Long seconds) {
+        if (seconds != null && seconds < 0) {
+            throw new IllegalArgumentException("balance must be >= 0 seconds, was " + seconds);
+        }
+        balanceSeconds = seconds;
+    }
+
+    /** Adds to a limited balance (an unlimited one stays so); returns the new balance. */
+    synchronized Long topUpSeconds(long seconds) {
+        if (seconds < 0) {
+            throw new IllegalArgumentException("a top-up must be >= 0 seconds, was " + seconds);
+        }
+        if (balanceSeconds != null) {
+            balanceSeconds = Math.addExact(balanceSeconds, seconds);
+        }
+        return balanceSeconds;
     }
 
     /** The task for a status call of {@code apiKey}, counted; null when unknown to that key. */
@@ -167,12 +215,17 @@ final class SimulatorState {
                 get(Count.RATE_LIMITED), get(Count.INJECTED_ERRORS), get(Count.HANGS), get(Count.LOST_CREATE_RESPONSES),
                 get(Count.MALFORMED), active.size(), peakConcurrent, peakCallsInWindow, get(Count.CALLBACKS_SENT),
                 get(Count.CALLBACKS_DELIVERED), get(Count.CALLBACKS_FAILED), get(Count.CALLBACKS_ABANDONED),
-                get(Count.CALLBACKS_LOST), get(Count.CALLBACKS_DUPLICATED), perTask);
+                get(Count.CALLBACKS_LOST), get(Count.CALLBACKS_DUPLICATED), perTask, get(Count.BALANCE_CALLS),
+                get(Count.INSUFFICIENT_BALANCE), get(Count.FORBIDDEN_CONTENT), balanceSeconds, get(Count.OUTAGE_ERRORS));
     }
 
-    /** Forgets every task, window and counter; callbacks still scheduled for old tasks are dropped. */
+    /**
+     * Forgets every task, window and counter and restores the build-time balance; callbacks still
+     * scheduled for old tasks are dropped.
+     */
     synchronized void reset() {
         epoch++;
+        balanceSeconds = initialBalanceSeconds;
         tasks.clear();
         payloads.clear();
         callWindows.clear();

@@ -33,6 +33,11 @@ import java.util.Map;
  * @param callbacksLost        callbacks never sent, by a fault
  * @param callbacksDuplicated  callbacks delivered a second time, by a fault
  * @param tasks                per task, by task id
+ * @param balanceCalls         {@code GET /apikeys/current-balance} calls received (any outcome)
+ * @param insufficientBalance  creates answered 402 because the balance was short of their duration
+ * @param forbiddenContent     creates answered 403 because their content violates the policy
+ * @param balanceSeconds       seconds of video the balance has left, or null when it is unlimited
+ * @param outageErrors         calls answered by an outage fault
  */
 public record SimulatorStats(
         long createCalls,
@@ -57,7 +62,12 @@ public record SimulatorStats(
         long callbacksAbandoned,
         long callbacksLost,
         long callbacksDuplicated,
-        Map<String, TaskStats> tasks) {
+        Map<String, TaskStats> tasks,
+        long balanceCalls,
+        long insufficientBalance,
+        long forbiddenContent,
+        Long balanceSeconds,
+        long outageErrors) {
 
     public SimulatorStats {
         tasks = Map.copyOf(tasks);

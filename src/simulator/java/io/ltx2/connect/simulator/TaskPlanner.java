@@ -9,22 +9,25 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Plans the task of an accepted create: its id (from the seed and a counter, so a run with the
- * same seed gives the same ids), its timeline ({@link GenerationTimes}) and its outcome (the
- * documented fail triggers: {@value ApiSimulator#VIOLATION_MARKER} in the prompt,
- * {@value ApiSimulator#INVALID_IMAGE_MARKER} in an image URL, {@value ApiSimulator#INVALID_LORA_MARKER}
- * in a LoRA path, checked in that order).
+ * same seed gives the same ids), its timeline ({@link GenerationTimes}) and its outcome, the first
+ * of: a {@code #fail:<CODE>[:<N>]} marker in the prompt ({@link FailCodes}), the documented fail
+ * triggers ({@value ApiSimulator#VIOLATION_MARKER} in the prompt, {@value ApiSimulator#INVALID_IMAGE_MARKER}
+ * in an image URL, {@value ApiSimulator#INVALID_LORA_MARKER} in a LoRA path), and the random-failure
+ * fault (rolled on the seed's dice for every task the others leave to succeed).
  */
 final class TaskPlanner {
     private final String model;
     private final long seed;
     private final GenerationTimes times;
     private final int resultsPerTask;
+    private final FaultDice dice;
     private final AtomicLong taskCounter = new AtomicLong();
     /** The origin result URLs start with ({@code http://127.0.0.1:PORT}), known once the server is bound. */
     private volatile String origin = "http://127.0.0.1";
 
-    TaskPlanner(String model, long seed, GenerationTimes times, int resultsPerTask) {
+    TaskPlanner(String model, long seed, GenerationTimes times, int resultsPerTask, FaultDice dice) {
         this.model = model;
+        this.dice = dice;
         this.seed = seed;
         this.times = times;
         this.resultsPerTask = resultsPerTask;
@@ -34,10 +37,14 @@ final class TaskPlanner {
         this.origin = origin;
     }
 
-    /** The task of {@code request}, created at {@code now} in reset generation {@code epoch}. */
-    SimTask plan(String apiKey, CreateRequestReader.CreateRequest request, long now, long epoch) {
+    /**
+     * The task of {@code request}, created at {@code now} in reset generation {@code epoch}, after
+     * {@code earlierWithPayload} tasks of the same payload, under {@code faults}.
+     */
+    SimTask plan(String apiKey, CreateRequestReader.CreateRequest request, long now, long epoch, int earlierWithPayload,
+                 Faults faults) {
         GenerationInput in = request.input();
-        SimTask.Failure failure = failureFor(in);
+        SimTask.Failure failure = outcome(in, earlierWithPayload, faults);
         long payloadHash = hash64(request.canonical());
         GenerationTimes.Times t = times.timesFor(in, payloadHash, failure != null);
         String id = taskId(taskCounter.incrementAndGet());
@@ -49,16 +56,29 @@ final class TaskPlanner {
         return new SimTask(id, apiKey, model, epoch, request, new SimTask.Timeline(now, start, start + t.processingMs()), failure, results);
     }
 
+    /** How the task ends: the failure the marker, a trigger or the random-failure fault gives it, or null for success. */
+    private SimTask.Failure outcome(GenerationInput in, int earlierWithPayload, Faults faults) {
+        SimTask.Failure failure = FailCodes.fromMarker(in.prompt(), earlierWithPayload);
+        if (failure == null) {
+            failure = failureFor(in);
+        }
+        if (failure == null && dice.roll(FaultDice.Stream.TASK_FAIL, faults.failCodeRate())) {
+            List<String> codes = FailCodes.choices(faults.failCodes());
+            failure = FailCodes.failure(codes.get(dice.pick(FaultDice.Stream.TASK_FAIL_CODE, codes.size())));
+        }
+        return failure;
+    }
+
     /** The documented fail triggers, or null for a task that succeeds. */
     static SimTask.Failure failureFor(GenerationInput in) {
         if (in.prompt() != null && in.prompt().contains(ApiSimulator.VIOLATION_MARKER)) {
-            return new SimTask.Failure("CONTENT_VIOLATION", "The prompt was rejected by content moderation");
+            return FailCodes.failure("CONTENT_VIOLATION");
         }
         if (in.imageUrls() != null && in.imageUrls().stream().anyMatch(u -> u != null && u.contains(ApiSimulator.INVALID_IMAGE_MARKER))) {
-            return new SimTask.Failure("INVALID_IMAGE_URL", "The image could not be downloaded or is not a JPG, PNG or WebP under 10 MB");
+            return FailCodes.failure("INVALID_IMAGE_URL");
         }
         if (in.loras() != null && in.loras().stream().map(Lora::path).anyMatch(p -> p != null && p.contains(ApiSimulator.INVALID_LORA_MARKER))) {
-            return new SimTask.Failure("INVALID_LORA_URL", "A LoRA could not be downloaded");
+            return FailCodes.failure("INVALID_LORA_URL");
         }
         return null;
     }

@@ -28,7 +28,7 @@ class SimulatorContractTest extends SimulatorTestBase {
 
         assertThat(missing.status()).isEqualTo(401);
         assertThat(missing.json().get("code").asInt()).isEqualTo(401);
-        assertThat(missing.json().get("data").isNull()).isTrue();
+        assertThat(missing.data().get("error").asText()).as("the vendor's error shape: detail in data.error").isNotBlank();
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(forbidden.status()).isEqualTo(403);
         assertThat(sim.stats().tasksCreated()).isZero();

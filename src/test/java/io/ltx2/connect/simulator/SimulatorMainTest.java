@@ -33,6 +33,24 @@ class SimulatorMainTest {
     }
 
     @Test
+    void accountAndErrorShapeFlagsConfigureTheSimulator() throws Exception {
+        ApiSimulator.Builder b = SimulatorMain.parse(new String[] {"--port", "0", "--balance-seconds", "15",
+            "--price-per-second", "0.2", "--errors-as-http-200", "--faults", "{\"statusErrorRate\": 0.5}"});
+        try (ApiSimulator sim = b.build().start()) {
+            assertThat(sim.balanceSeconds()).isEqualTo(15);
+            assertThat(sim.pricePerSecond()).isEqualTo(0.2);
+            assertThat(sim.faults().errorsAsHttp200()).isTrue();
+            assertThat(sim.faults().statusErrorRate()).as("--faults is kept").isEqualTo(0.5);
+            SimHttp http = new SimHttp(sim, ApiSimulator.DEFAULT_API_KEY);
+            http.createOk(SimHttp.textTask("ten seconds"));
+            SimHttp.Answer refused = http.create(SimHttp.textTask("ten more"));
+            assertThat(refused.status()).isEqualTo(200);
+            assertThat(refused.json().get("code").asInt()).isEqualTo(402);
+        }
+        assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--balance-seconds", "-1"})).hasMessageContaining("balanceSeconds");
+    }
+
+    @Test
     void tlsFlagsServeHttpsWithTheKeystoresCertificate(@TempDir Path dir) throws Exception {
         TestCertificates.Ca ca = TestCertificates.newCa("simulator main CA");
         Path keystore = ca.issueServer("simulator", "IP:127.0.0.1").writeKeystore(dir.resolve("sim.p12"), "PKCS12", "sim-pw", "sim-pw");
