@@ -14,6 +14,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.CancellationException;
+import java.util.regex.Pattern;
 
 /** Maps an HTTP exchange to a parsed envelope or a classified {@link LtxApiException}, per the contract's error table. */
 final class AnswerClassifier {
@@ -41,14 +42,19 @@ final class AnswerClassifier {
             return new Answer(status, envelope);
         }
         String apiMessage = ResponseParser.message(envelope);
-        String message = what + ": HTTP " + effective + (apiMessage == null ? "" : ": " + apiMessage);
-        ApiErrorKind kind = kindOf(effective);
-        if (kind == ApiErrorKind.AUTH) {
-            message = what + ": HTTP " + effective + ": the API key was refused (check ltx.api.key)" + (apiMessage == null ? "" : ": " + apiMessage);
-        } else if (kind == ApiErrorKind.TRANSPORT) {
-            message = what + ": HTTP 407: the proxy wants credentials or refused them (check ltx.api.proxy.username and ltx.api.proxy.password)";
-        }
-        throw new LtxApiException(kind, effective, message, retryAfter(response.getFirstHeader(HttpHeaders.RETRY_AFTER)), null);
+        LtxApiException.ApiRefusal refusal = ResponseParser.refusal(envelope);
+        ApiErrorKind kind = kindOf(effective, apiMessage, refusal);
+        String said = (apiMessage == null ? "" : ": " + apiMessage) + (refusal.detail() == null ? "" : " (" + refusal.detail() + ")")
+                + (refusal.vendorCode() == null ? "" : " [" + refusal.vendorCode() + "]");
+        String message = switch (kind) {
+            case AUTH -> what + ": HTTP " + effective + ": the API key was refused (check ltx.api.key)" + said;
+            case TRANSPORT -> what + ": HTTP 407: the proxy wants credentials or refused them (check ltx.api.proxy.username and "
+                    + "ltx.api.proxy.password)";
+            case ACCOUNT -> what + ": HTTP " + effective + ": the account cannot pay for more work now (top up its balance)" + said;
+            case CONTENT_REFUSED -> what + ": HTTP " + effective + ": the request's content was refused by the API's policy" + said;
+            default -> what + ": HTTP " + effective + said;
+        };
+        throw new LtxApiException(kind, effective, message, retryAfter(response.getFirstHeader(HttpHeaders.RETRY_AFTER)), refusal);
     }
 
     /** Some gateways answer HTTP 200 with an error code in the envelope: the envelope wins then. */
@@ -62,11 +68,46 @@ final class AnswerClassifier {
         return status;
     }
 
+    /** Words of a 403 about the request's content (the vendor's errors page: "content violates policy"). */
+    private static final Pattern CONTENT = Pattern.compile("(?i)(content|polic(y|ies)|moderat|sensitive|nsfw|safety|violat|prohibit"
+            + "|inappropriate)");
+    /** Words of a 403 about the key (the vendor's error-codes page: "API key lacks permission"). */
+    private static final Pattern KEY = Pattern.compile("(?i)(api[ _-]?key|\\bkey\\b|token|permission|unauthori[sz]|credential|access denied)");
+    /** Words of a 402 or 403 about the account's money. */
+    private static final Pattern BALANCE = Pattern.compile("(?i)(balance|credits?\\b|payment|billing|top[ -]?up|insufficient funds)");
+
+    /**
+     * The kind of an error answer. A 403 means either "the key lacks access" or "the content violates
+     * the policy" (the vendor's pages say both): it is a content refusal when the API's own code names
+     * content, or its message and detail do and say nothing of a key; about the balance, an account
+     * problem; otherwise (an unknown 403 too) a key problem, which fails the task rather than reject
+     * requests for what may be the key's fault.
+     */
+    static ApiErrorKind kindOf(int status, String message, LtxApiException.ApiRefusal refusal) {
+        if (status == 402) {
+            return ApiErrorKind.ACCOUNT;
+        }
+        if (status != 403) {
+            return kindOf(status);
+        }
+        String text = (message == null ? "" : message) + " " + (refusal.detail() == null ? "" : refusal.detail());
+        String code = refusal.vendorCode() == null ? "" : refusal.vendorCode();
+        if (CONTENT.matcher(code).find() || CONTENT.matcher(text).find() && !KEY.matcher(text).find()) {
+            return ApiErrorKind.CONTENT_REFUSED;
+        }
+        if (BALANCE.matcher(code + " " + text).find() && !KEY.matcher(text).find()) {
+            return ApiErrorKind.ACCOUNT;
+        }
+        return ApiErrorKind.AUTH;
+    }
+
     static ApiErrorKind kindOf(int status) {
         if (status == 400 || status == 422) {
             return ApiErrorKind.BAD_REQUEST;
         } else if (status == 401 || status == 403) {
             return ApiErrorKind.AUTH;
+        } else if (status == 402) {
+            return ApiErrorKind.ACCOUNT;
         } else if (status == 404) {
             return ApiErrorKind.NOT_FOUND;
         } else if (status == 407) {

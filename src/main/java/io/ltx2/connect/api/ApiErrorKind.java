@@ -4,8 +4,19 @@ package io.ltx2.connect.api;
 public enum ApiErrorKind {
     /** 400: the request itself is wrong; never retry it. */
     BAD_REQUEST(false),
-    /** 401/403: the connector's key is wrong or lacks access; fail the task. */
+    /** 401, and a 403 about the key: the connector's key is wrong or lacks access; fail the task. */
     AUTH(false),
+    /**
+     * A 403 about the request's content (the API's content policy; told apart from a key refusal by
+     * the answer's body, see {@code AnswerClassifier#kindOf}): permanent for this request only.
+     */
+    CONTENT_REFUSED(false),
+    /**
+     * 402 (or a 403 about the balance): the account cannot pay for work now. Not this request's fault
+     * and not the key's: the sink keeps its requests and waits, input paused, until the API takes
+     * work again (a top-up). Not retried by the client itself.
+     */
+    ACCOUNT(false),
     /** 404: the task id is unknown (status call). */
     NOT_FOUND(false),
     /** 429: over the rate or concurrency limit; wait ({@code Retry-After}) and retry. */

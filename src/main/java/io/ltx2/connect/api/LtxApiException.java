@@ -13,26 +13,55 @@ public class LtxApiException extends RuntimeException {
     private final Duration retryAfter;
     /** Set when the call ended without an attempt of its own (the client closed while it waited): the last attempt's state. */
     private final Boolean processed;
+    /** What the API's error answer said of itself, when it said anything: its own code and detail. */
+    private final ApiRefusal refusal;
 
-    public LtxApiException(ApiErrorKind kind, int httpStatus, String message, Duration retryAfter, Throwable cause) {
-        this(kind, httpStatus, message, retryAfter, cause, null);
+    /**
+     * What an error answer of the API carried beyond its status: a provider error identifier or
+     * code ({@code SensitiveContentDetected}) and the detail ({@code data.error}); each may be null.
+     */
+    public record ApiRefusal(String vendorCode, String detail) {
+        static final ApiRefusal NONE = new ApiRefusal(null, null);
     }
 
-    private LtxApiException(ApiErrorKind kind, int httpStatus, String message, Duration retryAfter, Throwable cause, Boolean processed) {
+    public LtxApiException(ApiErrorKind kind, int httpStatus, String message, Duration retryAfter, Throwable cause) {
+        this(kind, httpStatus, message, retryAfter, cause, null, ApiRefusal.NONE);
+    }
+
+    LtxApiException(ApiErrorKind kind, int httpStatus, String message, Duration retryAfter, ApiRefusal refusal) {
+        this(kind, httpStatus, message, retryAfter, null, null, refusal);
+    }
+
+    private LtxApiException(ApiErrorKind kind, int httpStatus, String message, Duration retryAfter, Throwable cause, Boolean processed,
+                            ApiRefusal refusal) {
         super(message, cause);
         this.kind = kind;
         this.httpStatus = httpStatus;
         this.retryAfter = retryAfter;
         this.processed = processed;
+        this.refusal = refusal == null ? ApiRefusal.NONE : refusal;
     }
 
     /** The client closed while the call waited for its next attempt; {@code lastAttemptMayExist} says what the last one left. */
     static LtxApiException closedWhileWaiting(String what, boolean lastAttemptMayExist) {
-        return new LtxApiException(ApiErrorKind.TRANSIENT, 0, what + ": client closed", null, null, lastAttemptMayExist);
+        return new LtxApiException(ApiErrorKind.TRANSIENT, 0, what + ": client closed", null, null, lastAttemptMayExist, ApiRefusal.NONE);
+    }
+
+    /** The API's own code and detail of the refusal (fields null when it gave none). */
+    public ApiRefusal refusal() {
+        return refusal;
+    }
+
+    /**
+     * The failCode a refusal of this request is recorded with: the API's own code where it gave one,
+     * else {@code HTTP_<status>}.
+     */
+    public String failCode() {
+        return refusal.vendorCode() != null ? refusal.vendorCode() : "HTTP_" + httpStatus;
     }
 
     public LtxApiException(ApiErrorKind kind, int httpStatus, String message) {
-        this(kind, httpStatus, message, null, null);
+        this(kind, httpStatus, message, null, (Throwable) null);
     }
 
     public ApiErrorKind kind() {

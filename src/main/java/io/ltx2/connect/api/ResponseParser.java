@@ -48,8 +48,67 @@ public final class ResponseParser {
         if (m == null || m.isNull()) {
             return null;
         }
-        String s = m.asText();
-        return s.length() > MAX_MESSAGE_CHARS ? s.substring(0, MAX_MESSAGE_CHARS) + "..." : s;
+        return shorten(m.asText());
+    }
+
+    /** Fields where an error answer may carry the API's (or its provider's) own code, in the order they are looked at. */
+    private static final List<String> CODE_FIELDS = List.of("errorCode", "error_code", "providerCode", "provider_code", "failCode", "code",
+            "type");
+    /** What a vendor error code looks like: an identifier, not a number or a sentence. */
+    private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{1,63}");
+
+    /**
+     * The API's own code and detail of an error answer: the detail in {@code data.error} (a string,
+     * or an object's {@code message}), else {@code data.message} or {@code data.detail}; the code from
+     * {@code data} ({@link #CODE_FIELDS}), {@code data.error} when it is an object, or the envelope
+     * ({@code errorCode}). A numeric {@code code} is the HTTP status, not a vendor code.
+     */
+    public static LtxApiException.ApiRefusal refusal(JsonNode envelope) {
+        if (envelope == null) {
+            return LtxApiException.ApiRefusal.NONE;
+        }
+        JsonNode data = envelope.get("data");
+        JsonNode error = data == null || !data.isObject() ? null : data.get("error");
+        String detail = error != null && error.isTextual() ? error.asText()
+                : error != null && error.isObject() ? textOf(error, "message") : null;
+        if (detail == null && data != null && data.isObject()) {
+            detail = textOf(data, "message") != null ? textOf(data, "message") : textOf(data, "detail");
+        }
+        String code = codeOf(data);
+        if (code == null && error != null && error.isObject()) {
+            code = codeOf(error);
+        }
+        if (code == null) {
+            code = codeIn(envelope, "errorCode");
+        }
+        return new LtxApiException.ApiRefusal(code, shorten(detail));
+    }
+
+    private static String codeOf(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        for (String field : CODE_FIELDS) {
+            String code = codeIn(node, field);
+            if (code != null) {
+                return code;
+            }
+        }
+        return null;
+    }
+
+    private static String codeIn(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isTextual() && CODE.matcher(v.asText()).matches() ? v.asText() : null;
+    }
+
+    private static String textOf(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();
+    }
+
+    private static String shorten(String s) {
+        return s == null || s.length() <= MAX_MESSAGE_CHARS ? s : s.substring(0, MAX_MESSAGE_CHARS) + "...";
     }
 
     /** The task id of a create answer's {@code data}. */

@@ -88,10 +88,12 @@ public class LtxSinkConfig extends LtxConfig {
 
     public static final String ADOPTION_TIMEOUT_MS = "ltx.sink.adoption.timeout.ms";
     private static final String ADOPTION_TIMEOUT_MS_DOC = "Callback mode: a request whose create may exist without an answer (the worker "
-            + "stopped between the create and its SUBMITTED record) is not created again at once: the task's callback names the request, "
-            + "and the source adopts the task. If no callback arrives this long after the create's INTENT record, the request is "
-            + "submitted again (its event names the earlier attempt). Cover the longest generation plus the API's callback retries.";
-    public static final long ADOPTION_TIMEOUT_MS_DEFAULT = 15 * 60_000L;
+            + "stopped or the partition moved between the create and its SUBMITTED record) is not created again at once: the task's "
+            + "callback names the request, and the sink adopts the task (a SUBMITTED record marked adopted, which the source follows). If "
+            + "no callback arrives this long after the create's INTENT record, the request is submitted again (its event names the earlier "
+            + "attempt). Cover the longest generation (with time waiting in the API's queue) plus the API's callback retries (30 s, 2 min "
+            + "and 10 min after completion).";
+    public static final long ADOPTION_TIMEOUT_MS_DEFAULT = 30 * 60_000L;
 
     public static final String BUDGET_SECONDS_PER_HOUR = "ltx.sink.budget.video.seconds.per.hour";
     private static final String BUDGET_SECONDS_PER_HOUR_DOC = "Most seconds of video (the sum of the requests' duration) this connector "
@@ -179,6 +181,7 @@ public class LtxSinkConfig extends LtxConfig {
                         Importance.MEDIUM, CREATE_AMBIGUOUS_RETRIES_DOC, SINK_GROUP, ++order, Width.SHORT, "Ambiguous create retries")
                 .define(ADOPTION_TIMEOUT_MS, Type.LONG, ADOPTION_TIMEOUT_MS_DEFAULT, Range.atLeast(1_000),
                         Importance.LOW, ADOPTION_TIMEOUT_MS_DOC, SINK_GROUP, ++order, Width.SHORT, "Adoption wait (ms)");
+        AvailabilityConfig.define(def, SINK_GROUP, order);
         order = 0;
         def.define(BUDGET_SECONDS_PER_HOUR, Type.LONG, BUDGET_SECONDS_PER_HOUR_DEFAULT, Range.atLeast(0),
                         Importance.MEDIUM, BUDGET_SECONDS_PER_HOUR_DOC, COST_GROUP, ++order, Width.SHORT, "Video seconds per hour")
@@ -234,6 +237,11 @@ public class LtxSinkConfig extends LtxConfig {
     public String propagatedHeaderPattern() {
         String p = getString(HEADERS_PROPAGATE_PATTERN);
         return p == null || p.isBlank() ? null : p;
+    }
+
+    /** What the sink does while the API cannot take work. */
+    public AvailabilityConfig.Settings availability() {
+        return AvailabilityConfig.Settings.of(this);
     }
 
     public Duration adoptionTimeout() {

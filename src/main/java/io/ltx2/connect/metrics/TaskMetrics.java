@@ -140,6 +140,13 @@ public final class TaskMetrics implements AutoCloseable {
         publish(name);
     }
 
+    /** A text read when asked (why something waits); JMX shows it as a String attribute. */
+    public void textGauge(String name, String description, Supplier<String> value) {
+        MetricName mn = metricName(name, description);
+        metrics.addMetric(mn, (Gauge<String>) (config, now) -> value.get());
+        publish(name);
+    }
+
     private MetricName metricName(String name, String description) {
         return metrics.metricName(name, group, description, tags);
     }

@@ -8,9 +8,10 @@ import java.time.Duration;
 
 /**
  * The one place that decides whether the next create may start: room in the task's pipeline
- * ({@code ltx.sink.max.in.flight}), the client's rate-limit backlog, the concurrency cap and the
- * spend caps. A request that may not start yet stays queued, which keeps the input paused, so
- * waiting happens in Kafka, never in a queue a rebalance would lose or resend.
+ * ({@code ltx.sink.max.in.flight}), the client's rate-limit backlog, the concurrency cap, the
+ * spend caps, and whether the API takes work at all ({@link ApiAvailability}). A request that
+ * may not start yet stays queued, which keeps the input paused, so waiting happens in Kafka, never
+ * in a queue a rebalance would lose or resend.
  */
 final class Admission {
     private static final Logger log = LoggerFactory.getLogger(Admission.class);
@@ -21,7 +22,7 @@ final class Admission {
      */
     static final Duration MAX_RATE_BACKLOG = Duration.ofSeconds(1);
 
-    enum Verdict { ADMIT, PIPELINE_FULL, RATE_BACKLOG, CONCURRENCY_CAP, SPEND_CAP }
+    enum Verdict { ADMIT, PIPELINE_FULL, RATE_BACKLOG, CONCURRENCY_CAP, SPEND_CAP, API_UNAVAILABLE }
 
     private final int maxInFlight;
     private final LtxApiClient client;
@@ -29,13 +30,15 @@ final class Admission {
     private final RunningTasks running;
     /** Null when no spend cap is set. */
     private final SpendBudget budget;
+    private final ApiAvailability availability;
     private Verdict last = Verdict.ADMIT;
 
-    Admission(int maxInFlight, LtxApiClient client, RunningTasks running, SpendBudget budget) {
+    Admission(int maxInFlight, LtxApiClient client, RunningTasks running, SpendBudget budget, ApiAvailability availability) {
         this.maxInFlight = maxInFlight;
         this.client = client;
         this.running = running;
         this.budget = budget;
+        this.availability = availability;
     }
 
     /**
@@ -74,6 +77,11 @@ final class Admission {
             }
             next.reserved(r);
         }
+        // Last: while the API cannot take work, admitting is sending the one probe.
+        if (!availability.mayStart()) {
+            release(next);
+            return Verdict.API_UNAVAILABLE;
+        }
         return Verdict.ADMIT;
     }
 
@@ -97,6 +105,7 @@ final class Admission {
         switch (v) {
             case SPEND_CAP -> log.info("Spend cap reached ({} s left this hour, {} s today, -1 = no cap): {} of {} s waits, input paused "
                     + "until the window allows", budget.remainingHour(), budget.remainingDay(), next, next.request().seconds());
+            case API_UNAVAILABLE -> log.debug("The API cannot take work ({}): {} waits, input paused", availability.reason(), next);
             case CONCURRENCY_CAP -> log.debug("Concurrency cap: {} API tasks running and {} creates in flight, cap {}; input paused",
                     running.running(), inFlight, running.limit());
             case ADMIT -> {

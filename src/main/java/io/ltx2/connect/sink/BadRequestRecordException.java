@@ -9,19 +9,41 @@ import org.apache.kafka.connect.errors.DataException;
  */
 public class BadRequestRecordException extends DataException {
     private final String failCode;
+    private final Integer httpStatus;
+    private final String detail;
 
     public BadRequestRecordException(String failCode, String message) {
-        super(message);
-        this.failCode = failCode;
+        this(failCode, message, null, null, null);
     }
 
     public BadRequestRecordException(String failCode, String message, Throwable cause) {
-        super(message, cause);
-        this.failCode = failCode;
+        this(failCode, message, null, null, cause);
     }
 
-    /** The tracking record's failCode: INVALID_REQUEST, HTTP_400, SUBMIT_FAILED, ... */
+    private BadRequestRecordException(String failCode, String message, Integer httpStatus, String detail, Throwable cause) {
+        super(message, cause);
+        this.failCode = failCode;
+        this.httpStatus = httpStatus;
+        this.detail = detail;
+    }
+
+    /** The API refused the request: its HTTP status, and its own code ({@code failCode}, else HTTP_status) and detail (may be null). */
+    public static BadRequestRecordException refusedByApi(String failCode, String message, int httpStatus, String detail, Throwable cause) {
+        return new BadRequestRecordException(failCode, message, httpStatus, detail, cause);
+    }
+
+    /** The tracking record's failCode: INVALID_REQUEST, the API's own code or HTTP_status, SUBMIT_FAILED, ... */
     public String failCode() {
         return failCode;
+    }
+
+    /** The HTTP status of the API's refusal; null when the API did not refuse it. */
+    public Integer httpStatus() {
+        return httpStatus;
+    }
+
+    /** The API's detail of its refusal ({@code data.error}); null when it gave none. */
+    public String detail() {
+        return detail;
     }
 }

@@ -15,7 +15,10 @@ import java.util.function.Predicate;
  * What the end of a create means for its request: which outcome record is written (the record
  * counts the request's spend, see {@link OutcomeRecorder.Spend}; without one the reservation is
  * given back), and which failures fail the task. A create that ends after its partition was closed
- * is not recorded as rejected: its INTENT tells the next owner that it may exist. A create accepted
+ * is not recorded as rejected: its INTENT tells the next owner that it may exist. A refusal that
+ * says the API cannot take work now (402, an outage that outlasted the retries, without any sign the
+ * request was processed) rejects nothing: the request goes back to the head of the queue, and
+ * {@link ApiAvailability} decides when a create is tried again. A create accepted
  * after its partition was closed is recorded all the same: the task exists, and its SUBMITTED record
  * is how the next owner (which waits for it, see {@link OrphanWatcher}) and the source learn of it;
  * that record completes nothing of a later delivery of the input record.
@@ -41,9 +44,11 @@ final class CreateAnswers {
     private final TaskFailure failure;
     private final Predicate<Submission> owned;
     private final Function<Submission, CompletableFuture<Void>> withdraw;
+    private final ApiAvailability availability;
 
     CreateAnswers(Admission admission, OutcomeRecorder outcomes, Submitter.CreateSettings settings, SinkTaskMetrics metrics,
-                  TaskFailure failure, Predicate<Submission> owned, Function<Submission, CompletableFuture<Void>> withdraw) {
+                  TaskFailure failure, Predicate<Submission> owned, Function<Submission, CompletableFuture<Void>> withdraw,
+                  ApiAvailability availability) {
         this.admission = admission;
         this.outcomes = outcomes;
         this.settings = settings;
@@ -51,6 +56,7 @@ final class CreateAnswers {
         this.failure = failure;
         this.owned = owned;
         this.withdraw = withdraw;
+        this.availability = availability;
     }
 
     /** Records the outcome; the future completes when it is durable (or nothing is to be recorded). */
@@ -59,6 +65,7 @@ final class CreateAnswers {
             return outcomes.reused(s, created.taskId()); // nothing new is billed
         }
         if (error == null) {
+            availability.accepted();
             if (settings.guard() != null) {
                 settings.guard().created(s.request(), created.taskId());
             }
@@ -101,12 +108,19 @@ final class CreateAnswers {
             failure.fail(new ConnectException(fatalMessage(api)));
             return CompletableFuture.completedFuture(null);
         }
-        if (api != null && api.kind() == ApiErrorKind.BAD_REQUEST) {
-            return outcomes.rejected(s.record(), s.ticket(), r.tracked(settings.requestType()), new BadRequestRecordException(
-                    FailCodes.HTTP_400, "The API refused request '" + r.requestId() + "': " + api.getMessage(), api), s.unconfirmed(),
-                    s.takeReservation());
+        if (api != null && (api.kind() == ApiErrorKind.BAD_REQUEST || api.kind() == ApiErrorKind.CONTENT_REFUSED)) {
+            return outcomes.rejected(s.record(), s.ticket(), r.tracked(settings.requestType()), BadRequestRecordException.refusedByApi(
+                    api.failCode(), "The API refused request '" + r.requestId() + "': " + api.getMessage(), api.httpStatus(),
+                    api.refusal().detail(), api), s.unconfirmed(), s.takeReservation());
         }
         boolean mayExist = s.sent() && (api == null || api.mayHaveBeenProcessed());
+        if (api != null && (api.kind() == ApiErrorKind.ACCOUNT || api.kind() == ApiErrorKind.TRANSIENT && !mayExist)) {
+            // The API cannot take work now, and provably did not take this request: keep it, never reject it for that.
+            availability.unavailable(api.getMessage(), api.httpStatus());
+            admission.release(s);
+            s.requeue();
+            return CompletableFuture.completedFuture(null);
+        }
         if (mayExist) {
             metrics.unconfirmedAttempts.record(); // named on the record, which counts it as spent
         }

@@ -68,6 +68,10 @@ public class LtxSinkTask extends SinkTask {
         if (costFailure != null) {
             parts.failure.fail(new ConnectException(costFailure.getMessage(), costFailure));
         }
+        ConnectException unavailable = parts.availability.failure();
+        if (unavailable != null) {
+            parts.failure.fail(unavailable);
+        }
         parts.failure.throwIfFailed();
         parts.dlq.flush();
         long now = clients.clock().getAsLong();

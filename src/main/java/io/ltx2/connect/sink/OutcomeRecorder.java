@@ -83,7 +83,8 @@ final class OutcomeRecorder {
         metrics.rejected.record();
         log.warn("Rejected request '{}' ({}), {}: {}", request.requestId(), request.identity(), reason.failCode(), reason.getMessage());
         long time = spend.record(reservation, BudgetHistory.billable(TrackingRecordType.REJECTED, request.input(), earlier.size(), false));
-        CompletableFuture<?> written = tracking.write(TrackingRecord.rejected(request, reason.failCode(), reason.getMessage(), earlier, time), tags);
+        CompletableFuture<?> written = tracking.write(TrackingRecord.refused(request, reason.failCode(), reason.getMessage(), reason.httpStatus(),
+                reason.detail(), earlier, time), tags);
         CompletableFuture<Void> reported = record == null ? CompletableFuture.completedFuture(null) : dlq.report(record, reason);
         return durable(CompletableFuture.allOf(written, reported), ticket, request.requestId(), "rejection");
     }

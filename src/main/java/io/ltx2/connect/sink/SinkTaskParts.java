@@ -35,6 +35,7 @@ final class SinkTaskParts implements AutoCloseable {
     final RequestIntake intake;
     final PriorAttempts prior;
     final Backpressure backpressure;
+    final ApiAvailability availability;
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     SinkTaskParts(LtxSinkTaskConfig config, SinkTaskContext context, SinkClients clients) {
@@ -62,10 +63,12 @@ final class SinkTaskParts implements AutoCloseable {
             this.dlq = new DeadLetterQueue(DeadLetterQueue.reporterOf(context, config.toleratesErrors()));
             OutcomeRecorder outcomes = new OutcomeRecorder(tracking, config.requestType(), BudgetHistory.tags(placement.index()), offsets, dlq,
                     metrics, failure, costs.spend(clock));
-            Admission admission = new Admission(config.maxInFlight(), client, costs.running(), costs.budget());
+            this.availability = new ApiAvailability(config.availability(), clock);
+            metrics.availability(availability);
+            Admission admission = new Admission(config.maxInFlight(), client, costs.running(), costs.budget(), availability);
             this.submitter = new Submitter(client, tracking, admission, outcomes, new Submitter.CreateSettings(config.requestType(),
                     config.callbackMode() ? config.callbackUrl().orElse(null) : null, config.createAmbiguousRetries(), costs.guard(), costs.running()),
-                    metrics, failure, clock);
+                    metrics, failure, availability, clock);
             this.prior = new PriorAttempts(connector, config.trackingTopic(), () -> consumers.apply("ltx-sink-scan-" + name),
                     config.dedupLookback(), SCAN_TIMEOUT, config.dryRun());
             OrphanWatcher orphans = new OrphanWatcher(config.trackingTopic(), () -> consumers.apply("ltx-sink-orphans-" + name),

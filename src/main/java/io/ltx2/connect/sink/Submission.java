@@ -34,6 +34,8 @@ final class Submission {
     private boolean lastFailureMayExist;
     /** A WITHDRAWN record was written for the current attempt: it never reached the API. */
     private boolean withdrawn;
+    /** The API could not take the request now: once its call is over, it goes back to the head of the queue. */
+    private boolean requeue;
     /** The seconds reserved under the spend caps, null without caps (or once an outcome record took them over). */
     private SpendBudget.Reservation reservation;
 
@@ -146,6 +148,18 @@ final class Submission {
     synchronized void ended() {
         onWire = false;
         retryPending = false;
+    }
+
+    /** The API provably did not take the request and cannot take work now: queue it again (the same attempt, its INTENT stands). */
+    synchronized void requeue() {
+        requeue = true;
+    }
+
+    /** Whether the request is to be queued again; asked once. */
+    synchronized boolean takeRequeue() {
+        boolean r = requeue;
+        requeue = false;
+        return r;
     }
 
     synchronized boolean onWire() {

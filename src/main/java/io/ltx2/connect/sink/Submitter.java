@@ -75,11 +75,11 @@ final class Submitter {
     }
 
     Submitter(LtxApiClient client, TrackingWriter tracking, Admission admission, OutcomeRecorder outcomes, CreateSettings settings,
-              SinkTaskMetrics metrics, TaskFailure failure, LongSupplier clock) {
+              SinkTaskMetrics metrics, TaskFailure failure, ApiAvailability availability, LongSupplier clock) {
         this.client = client;
         this.tracking = tracking;
         this.admission = admission;
-        this.answers = new CreateAnswers(admission, outcomes, settings, metrics, failure, this::owned, this::withdrawn);
+        this.answers = new CreateAnswers(admission, outcomes, settings, metrics, failure, this::owned, this::withdrawn, availability);
         this.settings = settings;
         this.metrics = metrics;
         this.failure = failure;
@@ -282,9 +282,20 @@ final class Submitter {
     }
 
     private void finished(Submission s) {
+        boolean withdraw = false;
         synchronized (lock) {
             started.remove(s);
             offWire(s);
+            if (s.takeRequeue()) {
+                if (owned(s)) {
+                    waiting.addFirst(s); // the API could not take it now: first in line when it can
+                } else {
+                    withdraw = s.current() != null && s.markWithdrawn(); // closed meanwhile: the next owner sends it
+                }
+            }
+        }
+        if (withdraw) {
+            withdrawn(s);
         }
         inFlight.decrementAndGet();
         startCreates();
@@ -299,18 +310,21 @@ final class Submitter {
         List<Submission> withdraw;
         synchronized (lock) {
             partitions.forEach(tp -> closings.merge(tp, 1, Integer::sum));
+            withdraw = withdrawWaitingRetries(s -> partitions.contains(s.partition()));
             for (Iterator<Submission> it = waiting.iterator(); it.hasNext(); ) {
                 Submission s = it.next();
                 if (partitions.contains(s.partition())) {
                     it.remove();
                     admission.release(s);
                     dropped++;
+                    if (s.current() != null && s.markWithdrawn()) {
+                        withdraw.add(s); // queued again while the API could not take work: its INTENT is out, it was never taken
+                    }
                 }
             }
             if (waiting.isEmpty()) {
                 admission.idle();
             }
-            withdraw = withdrawWaitingRetries(s -> partitions.contains(s.partition()));
         }
         withdraw.forEach(this::withdrawn);
         return dropped;
@@ -321,9 +335,14 @@ final class Submitter {
         List<Submission> withdraw;
         synchronized (lock) {
             stopping = true;
-            waiting.forEach(admission::release);
-            waiting.clear();
             withdraw = withdrawWaitingRetries(s -> true);
+            for (Submission s : waiting) {
+                admission.release(s);
+                if (s.current() != null && s.markWithdrawn()) {
+                    withdraw.add(s);
+                }
+            }
+            waiting.clear();
         }
         withdraw.forEach(this::withdrawn);
     }

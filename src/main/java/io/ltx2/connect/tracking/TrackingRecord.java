@@ -29,8 +29,10 @@ import java.util.Map;
  * @param provider        the routing strategy sent
  * @param input           the input as sent (or as parsed, for REJECTED; may be null)
  * @param headers         the request record's headers that travel with it (trace context)
- * @param failCode        REJECTED: INVALID_REQUEST, HTTP_400, SUBMIT_FAILED, DRY_RUN
+ * @param failCode        REJECTED: INVALID_REQUEST, the API's own code of its refusal or HTTP_&lt;status&gt;, SUBMIT_FAILED, DRY_RUN
  * @param failMsg         REJECTED: the reason, naming the field
+ * @param httpStatus      REJECTED by the API: the HTTP status of its refusal
+ * @param failDetail      REJECTED by the API: the detail its answer gave ({@code data.error}), if any
  * @param callbackState   CALLBACK: the state the webhook reported
  * @param callbackBody    CALLBACK: the webhook's {@code data}, as received (JSON text)
  */
@@ -53,6 +55,8 @@ public record TrackingRecord(
         @JsonProperty("headers") Map<String, String> headers,
         @JsonProperty("failCode") String failCode,
         @JsonProperty("failMsg") String failMsg,
+        @JsonProperty("httpStatus") Integer httpStatus,
+        @JsonProperty("failDetail") String failDetail,
         @JsonProperty("callbackState") String callbackState,
         @JsonProperty("callbackBody") String callbackBody) {
 
@@ -90,14 +94,21 @@ public record TrackingRecord(
     public static TrackingRecord adopted(TrackedRequest r, String taskId, int attempt, List<Attempt> earlier, long time) {
         RequestIdentity id = r.identity();
         return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.SUBMITTED, id.connector(), r.requestId(), taskId, time, id.coordinates(),
-                attempt, earlier, null, Boolean.TRUE, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null);
+                attempt, earlier, null, Boolean.TRUE, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null, null, null);
     }
 
     /** The request was not submitted; {@code earlier} names attempts whose create may exist nonetheless. */
     public static TrackingRecord rejected(TrackedRequest r, String failCode, String failMsg, List<Attempt> earlier, long time) {
+        return refused(r, failCode, failMsg, null, null, earlier, time);
+    }
+
+    /** As {@link #rejected}, for a refusal by the API: its HTTP status and detail (null when not the API's refusal). */
+    public static TrackingRecord refused(TrackedRequest r, String failCode, String failMsg, Integer httpStatus, String failDetail,
+                                         List<Attempt> earlier, long time) {
         RequestIdentity id = r.identity();
         return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.REJECTED, id.connector(), r.requestId(), null, time, id.coordinates(),
-                null, earlier, null, null, r.requestType(), r.provider(), r.input(), r.headers(), failCode, failMsg, null, null);
+                null, earlier, null, null, r.requestType(), r.provider(), r.input(), r.headers(), failCode, failMsg, httpStatus, failDetail,
+                null, null);
     }
 
     /**
@@ -107,14 +118,14 @@ public record TrackingRecord(
     public static TrackingRecord callback(RequestIdentity identity, String taskId, long receivedTime, String state, String body) {
         return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.CALLBACK, identity == null ? null : identity.connector(), null,
                 taskId, receivedTime, identity == null ? null : identity.coordinates(), null, List.of(), null, null, null, null, null, Map.of(),
-                null, null, state, body);
+                null, null, null, null, state, body);
     }
 
     private static TrackingRecord of(TrackingRecordType type, TrackedRequest r, long time, String taskId, Integer attempt,
                                      List<Attempt> earlier, Boolean reused) {
         RequestIdentity id = r.identity();
         return new TrackingRecord(CURRENT_VERSION, type, id.connector(), r.requestId(), taskId, time, id.coordinates(), attempt, earlier,
-                reused, null, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null);
+                reused, null, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null, null, null);
     }
 
     /** The request's identity; null for a version 1 record or a callback whose URL named none. */

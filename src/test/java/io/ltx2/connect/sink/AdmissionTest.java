@@ -1,6 +1,7 @@
 package io.ltx2.connect.sink;
 
 import io.ltx2.connect.api.ApiClientSettings;
+import io.ltx2.connect.config.AvailabilityConfig;
 import io.ltx2.connect.api.CreateTaskRequest;
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.LtxApiClient;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -37,6 +39,10 @@ class AdmissionTest {
         return client;
     }
 
+    private ApiAvailability available() {
+        return new ApiAvailability(new AvailabilityConfig.Settings(Duration.ofSeconds(5), Duration.ofSeconds(20), Optional.empty()), now::get);
+    }
+
     private static Submission request(int seconds) {
         SinkRequest r = new SinkRequest(new RequestIdentity("sink", "requests", 0, 1), "k", "auto",
                 new GenerationInput("text-to-video", "p", "480p", seconds, "16:9", null, null, null), Map.of());
@@ -45,7 +51,7 @@ class AdmissionTest {
 
     @Test
     void aFullPipelineWaits() {
-        Admission admission = new Admission(2, client(60_000), null, null);
+        Admission admission = new Admission(2, client(60_000), null, null, available());
         assertThat(admission.admit(request(5), 1, 0)).isEqualTo(Admission.Verdict.ADMIT);
         assertThat(admission.admit(request(5), 2, 0)).isEqualTo(Admission.Verdict.PIPELINE_FULL);
         assertThat(admission.pipelineFull(2)).isTrue();
@@ -54,7 +60,7 @@ class AdmissionTest {
     @Test
     void moreThanASecondOfRateLimitBacklogWaitsInKafka() {
         LtxApiClient slow = client(60); // one call a second
-        Admission admission = new Admission(100, slow, null, null);
+        Admission admission = new Admission(100, slow, null, null, available());
         assertThat(admission.admit(request(5), 0, 0)).isEqualTo(Admission.Verdict.ADMIT);
         // Calls that hold their permits (their gate never opens) build up a backlog in the client.
         CreateTaskRequest body = new CreateTaskRequest("async", null, "auto", request(5).request().input());
@@ -68,7 +74,7 @@ class AdmissionTest {
     @Test
     void theSpendCapReservesAndAnOutcomeRecordSettlesWhatItSaysMayBeBilled() {
         SpendBudget budget = new SpendBudget(40, 0, 1, now::get);
-        Admission admission = new Admission(100, client(60_000), null, budget);
+        Admission admission = new Admission(100, client(60_000), null, budget, available());
         Submission first = request(20);
         Submission second = request(20);
         assertThat(admission.admit(first, 0, 0)).isEqualTo(Admission.Verdict.ADMIT);
@@ -80,5 +86,25 @@ class AdmissionTest {
         budget.settle(second.takeReservation(), 40); // its record names an earlier attempt that may have been billed too
         assertThat(budget.remainingHour()).isZero();
         assertThat(admission.admit(request(5), 1, 0)).isEqualTo(Admission.Verdict.SPEND_CAP);
+    }
+
+    @Test
+    void whileTheApiCannotTakeWorkOneProbeAtATimeGoesOutAndAnAcceptedCreateResumes() {
+        ApiAvailability availability = available();
+        Admission admission = new Admission(100, client(60_000), null, null, availability);
+        availability.unavailable("HTTP 402: insufficient balance", 402);
+        assertThat(admission.admit(request(5), 0, 0)).isEqualTo(Admission.Verdict.API_UNAVAILABLE);
+        now.addAndGet(5_000);
+        assertThat(admission.admit(request(5), 0, 0)).as("the probe").isEqualTo(Admission.Verdict.ADMIT);
+        assertThat(admission.admit(request(5), 1, 0)).as("one at a time").isEqualTo(Admission.Verdict.API_UNAVAILABLE);
+
+        availability.unavailable("HTTP 402: insufficient balance", 402); // the probe was refused too
+        now.addAndGet(9_999);
+        assertThat(admission.admit(request(5), 0, 0)).as("twice as long now").isEqualTo(Admission.Verdict.API_UNAVAILABLE);
+        now.addAndGet(1);
+        assertThat(admission.admit(request(5), 0, 0)).isEqualTo(Admission.Verdict.ADMIT);
+        availability.accepted();
+        assertThat(admission.admit(request(5), 1, 0)).isEqualTo(Admission.Verdict.ADMIT);
+        assertThat(availability.unavailableMs()).isEqualTo(15_000);
     }
 }
