@@ -134,7 +134,7 @@ final class RequestRegistry {
             return;
         }
         RequestFacts facts = RequestFacts.of(s.identity, task.origin(), task.taskId, task.submitTime(), task.attempt(), task.adopted(),
-                s.earlier(task.attempt(), task.attempt() == null ? Integer.MAX_VALUE : task.attempt()));
+                s.otherAttempts(task), s.otherTaskIds(task));
         Struct event = outcome.status() != null ? TerminalEvent.fromStatus(facts, outcome.status(), now)
                 : TerminalEvent.failed(facts, outcome.failCode(), outcome.failMsg(), now);
         log.debug("{} resolved as {} after {} status calls", task, event.getString("state"), task.polls);
@@ -152,7 +152,7 @@ final class RequestRegistry {
             n++;
             log.warn("Request {} has had create intents {} without a SUBMITTED or REJECTED record for {} ms: its tracking "
                     + "records are released without an event (the sink has not committed it and handles it again)", s.identity,
-                    s.earlier(null, Integer.MAX_VALUE), taskTimeoutMs);
+                    s.otherAttempts(null), taskTimeoutMs);
         }
         return n;
     }
@@ -220,7 +220,7 @@ final class RequestRegistry {
         }
         s.hold(at);
         s.attempts(r);
-        RequestFacts facts = RequestFacts.of(s.identity, r, null, r.time(), null, false, s.earlier(null, s.latestAttempt()));
+        RequestFacts facts = RequestFacts.of(s.identity, r, null, r.time(), null, false, s.attemptsBesideRejected(), List.of());
         boolean dryRun = TerminalEvent.DRY_RUN.equals(r.failCode());
         finish(s, TerminalEvent.rejected(facts, r.failCode(), r.failMsg(), now), facts, !dryRun, null, now);
     }

@@ -161,9 +161,46 @@ class RequestRegistryTest {
         Struct event = output.events.get(0).event();
         assertThat(event.getString("taskId")).isEqualTo("task-2");
         assertThat(event.getInt32("attempt")).isEqualTo(2);
-        assertThat(event.getInt32("earlierAttempts")).as("attempt 1 has its SUBMITTED record: a known task, not an earlier attempt").isNull();
+        assertThat(event.getInt32("earlierAttempts")).as("attempt 1 made task-1: created and billed too").isEqualTo(1);
+        assertThat(event.<String>getArray("otherTaskIds")).containsExactly("task-1");
         assertThat(following.unfollowed).extracting(t -> t.taskId).containsExactlyInAnyOrder("task-1", "task-2");
         assertThat(output.resolvedOffsets()).containsExactly(0L, 1L, 2L, 3L);
+    }
+
+    @Test
+    void anEventNamesEveryOtherAttemptAndTaskOfItsRequestAboveOrBelowTheOneItReports() {
+        // After a rebalance the sink's next owner resubmitted the request as attempt 2; then the old owner's late create
+        // answer wrote SUBMITTED for attempt 1. Both tasks were created, and billed; attempt 1's finishes first.
+        TrackedRequest r = request("req-rebalanced", 15);
+        read(intent(r, 1, T0), T0);
+        read(intent(r, 2, T0 + 1_000), T0 + 1_000);
+        read(submitted(r, "task-2", 2, List.of(new Attempt(1, T0))), T0 + 1_100);
+        read(submitted(r, "task-1", 1, List.of()), T0 + 1_200);
+        read(TrackingRecord.callback(r.identity(), "task-orphan", T0 + 1_300, "success", "{}"), T0 + 1_300);
+        complete("task-1");
+
+        assertThat(output.events).hasSize(1);
+        Struct event = output.events.get(0).event();
+        RequestFacts facts = output.events.get(0).facts();
+        assertThat(event.getString("taskId")).isEqualTo("task-1");
+        assertThat(event.getInt32("attempt")).isEqualTo(1);
+        assertThat(event.getInt32("earlierAttempts")).as("attempt 2, above the reported one, made task-2").isEqualTo(1);
+        assertThat(facts.earlierAttempts()).containsExactly(new Attempt(2, T0 + 1_000));
+        assertThat(event.<String>getArray("otherTaskIds")).containsExactly("task-2", "task-orphan");
+        assertThat(EventFactory.headers(facts).lastWithName("ltx.other.task.ids").value()).isEqualTo("task-2,task-orphan");
+    }
+
+    @Test
+    void anIntentAboveTheReportedAttemptWithoutSubmittedRecordIsNamed() {
+        TrackedRequest r = request("req-still-out", 16);
+        read(intent(r, 1, T0), T0);
+        read(submitted(r, "task-1", 1, List.of()), T0 + 100);
+        read(intent(r, 2, T0 + 1_000), T0 + 1_000); // a second create went out (a rebalance), its answer never recorded
+        complete("task-1");
+        Struct event = output.events.get(0).event();
+        assertThat(event.getInt32("earlierAttempts")).isEqualTo(1);
+        assertThat(output.events.get(0).facts().earlierAttempts()).containsExactly(new Attempt(2, T0 + 1_000));
+        assertThat(event.getArray("otherTaskIds")).as("no other task id is known").isNull();
     }
 
     @Test
