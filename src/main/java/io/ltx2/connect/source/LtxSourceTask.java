@@ -97,6 +97,9 @@ public class LtxSourceTask extends SourceTask {
                     new OutcomeRules(config.notFoundGrace(), config.malformedMax(), config.taskTimeout(), config.callbackConfirm()));
             archive = ArchiveConfig.enabled(config) ? archiveStage(config, name, index) : null;
             registry = new RequestRegistry(config.taskTimeout(), follower, archive == null ? events : archive, metrics);
+            if (reader != null) {
+                reader.heldRecords(registry::heldBelow);
+            }
             receiver = config.callbackEnabled() ? CallbackReceivers.acquire(CallbackReceivers.Settings.from(config)) : null;
         } catch (RuntimeException e) {
             closeQuietly();

@@ -127,6 +127,12 @@ final class RequestRegistry {
         }
     }
 
+    /** The outstanding requests holding a record of {@code partition} below {@code offset}. */
+    List<RequestIdentity> heldBelow(int partition, long offset) {
+        return requests.values().stream().filter(s -> s.partition == partition && s.held.stream().anyMatch(at -> at.offset() < offset))
+                .map(s -> s.identity).toList();
+    }
+
     /** A followed task's outcome: the first one of a request gives its event. */
     void complete(FollowedTask task, Outcome outcome, long now) {
         RequestState s = requests.get(task.identity);

@@ -67,6 +67,12 @@ final class TrackingReader implements AutoCloseable {
         }
     }
 
+    /** Names the outstanding requests that hold records of a partition below an offset (the registry knows them). */
+    @FunctionalInterface
+    interface HeldRecords {
+        List<RequestIdentity> below(int partition, long offset);
+    }
+
     private final String topic;
     private final Consumer<byte[], byte[]> consumer;
     private final int maxOutstanding;
@@ -76,12 +82,18 @@ final class TrackingReader implements AutoCloseable {
     private final Map<Integer, Long> nextExpected = new HashMap<>();
     private boolean backlogFull;
     private long pausedSince;
+    private HeldRecords held = (partition, offset) -> List.of();
 
     TrackingReader(String topic, Consumer<byte[], byte[]> consumer, int maxOutstanding) {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.consumer = Objects.requireNonNull(consumer, "consumer");
         this.maxOutstanding = maxOutstanding;
         this.resumeBelow = (int) ((long) maxOutstanding * RESUME_PERCENT / 100);
+    }
+
+    /** Who to ask which requests' records a watermark passed over (for the WARN; none by default). */
+    void heldRecords(HeldRecords held) {
+        this.held = Objects.requireNonNull(held, "held");
     }
 
     /**
@@ -196,7 +208,7 @@ final class TrackingReader implements AutoCloseable {
                 out.add(Read.of(topic, new TrackingOffset(partition, rec.offset()), TrackingRecordCodec.decode(rec.value())));
             } catch (MalformedTrackingRecordException e) {
                 log.warn("Skipping tracking record {}-{}@{}: {}", topic, partition, rec.offset(), e.getMessage());
-                p.resolve(rec.offset());
+                resolveRange(partition, rec.offset(), rec.offset() + 1);
             }
         }
         // Offsets that hold no record (transaction markers, compacted records) are resolved once we are past them.
@@ -213,13 +225,29 @@ final class TrackingReader implements AutoCloseable {
     private void resolveGap(int partition, long upTo) {
         long from = nextExpected.getOrDefault(partition, upTo);
         if (upTo > from) {
-            progress.get(partition).resolveRange(from, upTo);
+            resolveRange(partition, from, upTo);
             nextExpected.put(partition, upTo);
         }
     }
 
     void resolve(TrackingOffset at) {
-        progress.get(at.partition()).resolve(at.offset());
+        resolveRange(at.partition(), at.offset(), at.offset() + 1);
+    }
+
+    /** Resolves {@code [from, to)}; says so when that took the watermark past records of outstanding requests (beyond the span). */
+    private void resolveRange(int partition, long from, long to) {
+        PartitionProgress p = progress.get(partition);
+        long watermark = p.watermark();
+        long passedOver = p.resolveRange(from, to);
+        if (passedOver > 0) {
+            List<RequestIdentity> requests = held.below(partition, p.watermark());
+            log.warn("Tracking offsets {}..{} of {}-{} reach more than {} offsets above the watermark {} (a gap without records: "
+                    + "deleted by retention, say): the watermark moves to {}, over {} offsets not yet resolved, records of {} "
+                    + "outstanding requests {}. Their events still go out when they resolve, but a restart before that does not read "
+                    + "their records again (after retention they are deleted anyway). Keep the tracking topic's retention well above "
+                    + "ltx.task.timeout.ms.", from, to - 1, topic, partition, PartitionProgress.MAX_SPAN,
+                    watermark, p.watermark(), passedOver, requests.size(), requests.size() > 10 ? requests.subList(0, 10) + "..." : requests);
+        }
     }
 
     /** The Connect source offset of a partition now. */

@@ -204,6 +204,15 @@ class RequestRegistryTest {
     }
 
     @Test
+    void theOutstandingRequestsHoldingRecordsBelowAnOffsetCanBeNamed() {
+        read(intent(request("req-low", 30), 1, T0), T0);                       // offset 0
+        read(submitted(request("req-high", 31), "task-high", 1, List.of()), T0); // offset 1
+        assertThat(registry.heldBelow(0, 1)).containsExactly(identity(30));
+        assertThat(registry.heldBelow(0, 2)).containsExactlyInAnyOrder(identity(30), identity(31));
+        assertThat(registry.heldBelow(1, 2)).as("another partition").isEmpty();
+    }
+
+    @Test
     void aTaskWhoseCreateWasNeverAnsweredIsAdoptedThroughItsCallback() {
         TrackedRequest r = request("req-adopt", 9);
         read(intent(r, 1, T0), T0);              // the create went out; the worker died before SUBMITTED

@@ -1,5 +1,6 @@
 package io.ltx2.connect.source;
 
+import io.ltx2.connect.api.CapturedLogs;
 import io.ltx2.connect.config.CallbackConfig;
 import io.ltx2.connect.config.LtxSourceConfig;
 import io.ltx2.connect.tracking.RequestIdentity;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +115,49 @@ class TrackingReaderTest {
     void anUnreadableStoredOffsetFailsTheStartWithTheWayOut() {
         assertThatThrownBy(() -> restore(Map.of("watermark", "twelve"), "id", 0, 10))
                 .isInstanceOf(ConnectException.class).hasMessageContaining("unreadable").hasMessageContaining("REST API");
+    }
+
+    /** The stored watermark is 100, retention removed 2^25 offsets past it, the consumer starts at the log start. */
+    @Test
+    void aStoredWatermarkFarBelowTheLogStartMovesUpToIt() {
+        long logStart = 100 + (1L << 25);
+        restore(Map.of("watermark", 100L, "resolved", "r:3+1"), "id-1", logStart, logStart + 10);
+        consumer.seekToBeginning(List.of(TP)); // what auto.offset.reset=earliest does with an offset below the log start
+        add(logStart, "a");
+        List<TrackingReader.Read> reads = reader.poll(0);
+        assertThat(reads).extracting(r -> r.at().offset()).containsExactly(logStart);
+        assertThat(watermark()).isEqualTo(logStart);
+        reader.resolve(reads.get(0).at());
+        assertThat(watermark()).isEqualTo(logStart + 1);
+    }
+
+    /** Records of an outstanding request below a gap of more than the span (retention under a paused partition, say). */
+    @Test
+    void aGapBeyondTheSpanAboveAnOutstandingRecordDoesNotStopTheReader() {
+        restore(null, "id-1", 0, 10);
+        add(0, "a");
+        List<TrackingReader.Read> first = reader.poll(0);
+        assertThat(first).hasSize(1);
+        List<Long> askedBelow = new ArrayList<>();
+        reader.heldRecords((partition, offset) -> {
+            askedBelow.add(offset);
+            return List.of(first.get(0).identity());
+        });
+        long after = 2 + PartitionProgress.MAX_SPAN;
+        add(after, "b");
+        List<TrackingReader.Read> reads;
+        try (CapturedLogs logs = new CapturedLogs()) {
+            reads = reader.poll(0);
+            assertThat(logs.lines()).filteredOn(l -> l.startsWith("WARN")).singleElement().asString()
+                    .contains("offsets 1.." + (after - 1), "watermark moves to " + after, "over 1 offsets not yet resolved",
+                            "1 outstanding requests [sink:in:0:0]");
+        }
+        assertThat(reads).extracting(r -> r.at().offset()).containsExactly(after);
+        assertThat(watermark()).isEqualTo(after);
+        assertThat(askedBelow).containsExactly(after);
+        reader.resolve(first.get(0).at()); // its event still goes out; nothing to move
+        reader.resolve(reads.get(0).at());
+        assertThat(watermark()).isEqualTo(after + 1);
     }
 
     @Test
