@@ -4,6 +4,7 @@ import io.ltx2.connect.source.OutcomeRules.Outcome;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordType;
+import io.ltx2.connect.util.Times;
 import org.apache.kafka.connect.data.Struct;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,7 +180,7 @@ final class RequestRegistry {
             // Nothing to follow: like an INTENT-only request, let go after the time-out unless the sink tries again.
             intentsOnly.remove(s);
             if (s.expiresAt == Long.MAX_VALUE) {
-                s.expiresAt = now + taskTimeoutMs;
+                s.expiresAt = Times.plus(now, taskTimeoutMs);
             }
             intentsOnly.add(s);
         }

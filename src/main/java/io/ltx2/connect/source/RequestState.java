@@ -3,6 +3,7 @@ package io.ltx2.connect.source;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackingRecord;
+import io.ltx2.connect.util.Times;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -64,7 +65,7 @@ final class RequestState {
         }
         lastIntentSeenAt = now;
         if (tasks.isEmpty()) {
-            expiresAt = Math.max(latestIntent.time(), lastIntentSeenAt) + timeoutMs;
+            expiresAt = Times.plus(Math.max(latestIntent.time(), lastIntentSeenAt), timeoutMs);
         }
     }
 

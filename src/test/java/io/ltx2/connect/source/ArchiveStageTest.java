@@ -120,6 +120,30 @@ class ArchiveStageTest {
     }
 
     @Test
+    void aMaximumWaitOfLongMaxValueWaitsForTheArchiveInsteadOfOverflowing() throws Exception {
+        Map<String, String> archive = new HashMap<>(s3.connectorConfig("stage"));
+        archive.put("ltx.archive.max.wait.ms", String.valueOf(Long.MAX_VALUE));
+        start(null, archive);
+        String taskId = client.createTask(new CreateTaskRequest("async", null, "auto", fast("forever"))).get(10, TimeUnit.SECONDS);
+        s3.holdAcknowledgements(true);
+        add(0, TrackingRecord.submitted(request("req-forever", 30, fast("forever")), taskId, 1, List.of(), System.currentTimeMillis()));
+        long deadline = System.currentTimeMillis() + 20_000;
+        List<SourceRecord> early = new ArrayList<>();
+        while (s3.heldAcknowledgements() == 0 && System.currentTimeMillis() < deadline) {
+            List<SourceRecord> got = task.poll();
+            if (got != null) {
+                early.addAll(got);
+            }
+        }
+        early.addAll(pollFor(1, Duration.ofSeconds(1)));
+        assertThat(early).as("no ARCHIVE_TIMEOUT while the upload is still under way").isEmpty();
+        s3.holdAcknowledgements(false);
+        List<SourceRecord> later = pollFor(1, Duration.ofSeconds(20));
+        assertThat(later).extracting(r -> (String) r.key()).containsExactly("req-forever");
+        assertThat(((Struct) later.get(0).value()).getString("archiveFailure")).isNull();
+    }
+
+    @Test
     void aFullArchiveQueueHoldsTheStatusCalls() throws Exception {
         Map<String, String> archive = new HashMap<>(s3.connectorConfig("stage"));
         archive.put("ltx.archive.max.queued", "1");

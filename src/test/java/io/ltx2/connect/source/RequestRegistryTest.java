@@ -346,6 +346,17 @@ class RequestRegistryTest {
     }
 
     @Test
+    void aTaskTimeoutOfLongMaxValueNeverLetsIntentsGoInsteadOfOverflowing() {
+        RequestRegistry forever = new RequestRegistry(Duration.ofMillis(Long.MAX_VALUE), following, output, metrics);
+        forever.onRecord(TrackingReader.Read.of("tracking", new TrackingOffset(0, 0), intent(request("req-intent", 17), 1, T0)), T0);
+        TrackedRequest withdrawn = request("req-withdrawn-forever", 18);
+        forever.onRecord(TrackingReader.Read.of("tracking", new TrackingOffset(0, 1), TrackingRecord.withdrawn(withdrawn, 1, T0)), T0);
+        assertThat(forever.expireIntents(T0 + 1)).isZero();
+        assertThat(forever.expireIntents(T0 + TIMEOUT.toMillis() * 1_000)).isZero();
+        assertThat(forever.outstanding()).isEqualTo(2);
+    }
+
+    @Test
     void anIntentReadLateStillWaitsAFullTimeoutFromWhenItWasRead() {
         TrackedRequest r = request("req-backlog", 10);
         long readAt = T0 + TIMEOUT.toMillis() * 2; // a backlog: the INTENT was written long ago
