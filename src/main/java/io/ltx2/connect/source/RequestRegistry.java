@@ -33,8 +33,8 @@ import java.util.TreeSet;
  *       too; the first terminal outcome of any gives the one event ({@code duplicate-tasks}).
  *   <li>REJECTED: the event at once, unless a task is followed (then that task's outcome decides).
  *       A DRY_RUN event is not remembered: the real submission of the record later gets its own.
- *   <li>CALLBACK: confirms the followed task; for a request with INTENTs and no task, adopts the
- *       callback's task (its create was never answered); for another task, counts an orphan.
+ *   <li>CALLBACK: confirms the followed task; for a request with INTENTs (or a WITHDRAWN record) and no
+ *       task, adopts the callback's task (its create was never answered); for another task, counts an orphan.
  *   <li>INTENTs alone for {@code ltx.task.timeout.ms}: let go without an event (the sink has not
  *       committed the request's input, so it handles the record again).
  *   <li>Any record of a request resolved lately ({@link ResolvedRequests}) is skipped.
@@ -254,11 +254,17 @@ final class RequestRegistry {
 
     /** The request's create was never answered (no SUBMITTED record), but its task called back: follow that task. */
     private void adopt(RequestState s, TrackingRecord callback, long now) {
-        TrackingRecord intent = s.latestIntent();
-        FollowedTask task = follow(s, new FollowedTask(s.identity, callback.taskId(), intent, s.latestAttempt(), true, intent.time()), now);
+        TrackingRecord origin = s.adoptionOrigin();
+        if (origin == null) {
+            log.warn("Callback of task {} for request {}, which has no record to adopt it from: held with the request", callback.taskId(),
+                    s.identity);
+            return;
+        }
+        Integer attempt = s.latestIntent() == null ? null : s.latestAttempt(); // a WITHDRAWN attempt never reached the API
+        FollowedTask task = follow(s, new FollowedTask(s.identity, callback.taskId(), origin, attempt, true, origin.time()), now);
         metrics.adopted();
         log.info("Adopting task {} of request {} through its callback: create attempt {} was never answered", callback.taskId(),
-                s.identity, s.latestAttempt());
+                s.identity, attempt == null ? "(unknown)" : attempt);
         confirm(task, null, now); // an adopted task id comes from a webhook alone: always confirmed by a status call
     }
 

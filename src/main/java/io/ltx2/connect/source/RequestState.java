@@ -34,6 +34,7 @@ final class RequestState {
     /** Task ids of callbacks for other tasks than the followed ones: orphaned duplicates, counted once each. */
     private final Set<String> orphans = new LinkedHashSet<>(0);
     private TrackingRecord latestIntent;
+    private TrackingRecord latestWithdrawn;
     private long lastIntentSeenAt;
     /** When an INTENT-only request is let go without an event; Long.MAX_VALUE once it has a task. */
     long expiresAt = Long.MAX_VALUE;
@@ -71,6 +72,7 @@ final class RequestState {
 
     /** An attempt whose INTENT was read never reached the API: it is not an earlier, possibly billed, attempt. */
     void withdrawn(TrackingRecord r) {
+        latestWithdrawn = r;
         if (r.attempt() != null) {
             intents.remove(r.attempt());
         }
@@ -83,6 +85,14 @@ final class RequestState {
 
     TrackingRecord latestIntent() {
         return latestIntent;
+    }
+
+    /**
+     * The record an adopted task's event is built from: the latest INTENT, else the latest WITHDRAWN record (the INTENT
+     * was resolved before a restart, or fell below the watermark; it carries the same request data); null when neither.
+     */
+    TrackingRecord adoptionOrigin() {
+        return latestIntent != null ? latestIntent : latestWithdrawn;
     }
 
     int latestAttempt() {

@@ -266,6 +266,29 @@ class RequestRegistryTest {
     }
 
     @Test
+    void aCallbackForARequestKnownOnlyByAWithdrawnRecordIsAdoptedFromThatRecord() {
+        TrackedRequest r = request("req-withdrawn-callback", 19);
+        // Its INTENT was resolved before a restart (or fell below the watermark): only the WITHDRAWN record is read.
+        read(TrackingRecord.withdrawn(r, 2, T0 + 10), T0 + 10);
+        read(TrackingRecord.callback(r.identity(), "task-w", T0 + 60_000, "success", "{}"), T0 + 60_000);
+
+        FollowedTask adopted = following.task("task-w");
+        assertThat(adopted.adopted()).isTrue();
+        assertThat(adopted.attempt()).as("unknown: the one attempt known never reached the API").isNull();
+        assertThat(following.confirmed).containsExactly(adopted);
+        registry.complete(adopted, success("task-w"), T0 + 61_000);
+        assertThat(output.events).hasSize(1);
+        Struct event = output.events.get(0).event();
+        assertThat(event.getString("requestId")).isEqualTo("req-withdrawn-callback");
+        assertThat(event.getString("taskId")).isEqualTo("task-w");
+        assertThat(event.getBoolean("adopted")).isTrue();
+        assertThat(event.getInt64("submitTime")).as("the WITHDRAWN record's time").isEqualTo(T0 + 10);
+        assertThat(event.getInt32("earlierAttempts")).isNull();
+        assertThat(output.events.get(0).facts().headers()).containsEntry("traceparent", "00-abc-01");
+        assertThat(output.resolvedOffsets()).containsExactly(0L, 1L);
+    }
+
+    @Test
     void anAdoptedTaskWhoseSubmittedRecordComesAfterAllIsAnOrdinaryTask() {
         TrackedRequest r = request("req-fast", 3);
         read(intent(r, 1, T0), T0);
