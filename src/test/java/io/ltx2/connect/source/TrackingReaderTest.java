@@ -11,7 +11,9 @@ import io.ltx2.connect.tracking.TrackingRecordCodec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,9 +37,11 @@ class TrackingReaderTest {
     private final TrackingReader reader = new TrackingReader(TOPIC, consumer, 10);
 
     private void restore(Map<String, Object> stored, String currentTopicId, long beginning, long end) {
+        consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, null, null, null)));
         consumer.updateBeginningOffsets(Map.of(TP, beginning));
         consumer.updateEndOffsets(Map.of(TP, end));
-        reader.restore(List.of(0), new SourceTaskHarness.StoredOffsets(stored), topic -> currentTopicId);
+        reader.load(List.of(0), new SourceTaskHarness.StoredOffsets(stored));
+        reader.seek(topic -> currentTopicId);
     }
 
     private void add(long offset, String requestId) {
@@ -158,6 +163,42 @@ class TrackingReaderTest {
         reader.resolve(first.get(0).at()); // its event still goes out; nothing to move
         reader.resolve(reads.get(0).at());
         assertThat(watermark()).isEqualTo(after + 1);
+    }
+
+    @Test
+    void aSeekTheClusterCannotAnswerLeavesTheStoredProgressForTheNextAttempt() {
+        AtomicInteger failures = new AtomicInteger(1);
+        MockConsumer<byte[], byte[]> flaky = new MockConsumer<>("earliest") {
+            @Override
+            public long position(TopicPartition partition, Duration timeout) {
+                if (failures.getAndDecrement() > 0) {
+                    throw new TimeoutException("no answer");
+                }
+                return super.position(partition, timeout);
+            }
+        };
+        TrackingReader late = new TrackingReader(TOPIC, flaky, 10);
+        flaky.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, null, null, null)));
+        flaky.updateBeginningOffsets(Map.of(TP, 0L));
+        flaky.updateEndOffsets(Map.of(TP, 100L));
+        late.load(List.of(0), new SourceTaskHarness.StoredOffsets(Map.of("watermark", 50L, "topicId", "old-id")));
+        assertThat(late.restored()).isFalse();
+        assertThatThrownBy(() -> late.seek(topic -> "new-id")).isInstanceOf(TimeoutException.class);
+        assertThat(late.restored()).isFalse();
+        late.seek(topic -> "new-id");
+        assertThat(late.restored()).isTrue();
+        assertThat(late.watermarks()).as("still told apart from the recreated topic on the second attempt").containsEntry(0, 0L);
+        assertThat(late.sourceOffset(0)).containsEntry("topicId", "new-id");
+    }
+
+    @Test
+    void aTrackingTopicThatDoesNotExistFailsTheRestoreClearly() {
+        consumer.updateEndOffsets(Map.of(TP, 10L));
+        reader.load(List.of(0), new SourceTaskHarness.StoredOffsets(null));
+        assertThatThrownBy(() -> reader.seek(topic -> null)).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("Tracking topic tracking does not exist");
+        consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 1, null, null, null)));
+        assertThatThrownBy(() -> reader.seek(topic -> null)).isInstanceOf(ConnectException.class).hasMessageContaining("no partitions [0]");
     }
 
     @Test
