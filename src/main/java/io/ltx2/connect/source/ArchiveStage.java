@@ -4,6 +4,7 @@ import io.ltx2.connect.archive.ArchiveRequest;
 import io.ltx2.connect.archive.ArchiveResult;
 import io.ltx2.connect.archive.ArchiveSettings;
 import io.ltx2.connect.archive.Archiver;
+import io.ltx2.connect.util.Times;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -94,7 +95,7 @@ final class ArchiveStage implements RequestRegistry.Output, AutoCloseable {
         for (Iterator<Held> it = waiting.iterator(); it.hasNext(); ) {
             Held h = it.next();
             ArchiveResult r = h.result().getNow(null);
-            if (r == null && now - h.since() < maxWaitMs + DEADLINE_GRACE_MS) {
+            if (r == null && now - h.since() < Times.plus(maxWaitMs, DEADLINE_GRACE_MS)) {
                 continue;
             }
             if (r == null) {

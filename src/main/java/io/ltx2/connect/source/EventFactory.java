@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 final class EventFactory implements RequestRegistry.Output {
     /** The connector's own headers: a request header of the same name does not travel (one value per name). */
     private static final Set<String> OWN = Set.of(TerminalEvent.HEADER_REQUEST_ID, TerminalEvent.HEADER_TASK_ID,
-            TerminalEvent.HEADER_IDENTITY, TerminalEvent.HEADER_EARLIER_ATTEMPTS, TerminalEvent.HEADER_ADOPTED);
+            TerminalEvent.HEADER_IDENTITY, TerminalEvent.HEADER_EARLIER_ATTEMPTS, TerminalEvent.HEADER_ADOPTED,
+            TerminalEvent.HEADER_OTHER_TASK_IDS);
 
     private final String eventsTopic;
     private final String trackingTopic;
@@ -68,6 +69,9 @@ final class EventFactory implements RequestRegistry.Output {
         }
         if (facts.adopted()) {
             headers.addString(TerminalEvent.HEADER_ADOPTED, "true");
+        }
+        if (!facts.otherTaskIds().isEmpty()) {
+            headers.addString(TerminalEvent.HEADER_OTHER_TASK_IDS, String.join(",", facts.otherTaskIds()));
         }
         return headers;
     }

@@ -22,7 +22,7 @@ final class FollowedTask {
     final long seq = SEQUENCE.incrementAndGet();
     /** Submit time plus the task time-out: set by the planner when following starts. */
     long deadline;
-    /** The record the event is built from: the SUBMITTED record, or for an adopted task the latest INTENT. */
+    /** The record the event is built from: the SUBMITTED record, or for an adopted task the latest INTENT (else WITHDRAWN). */
     private TrackingRecord origin;
     private Integer attempt;
     private boolean adopted;

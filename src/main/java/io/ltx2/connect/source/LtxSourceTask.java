@@ -10,6 +10,9 @@ import io.ltx2.connect.config.LtxSourceTaskConfig;
 import io.ltx2.connect.util.Version;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -37,6 +40,8 @@ import java.util.function.LongSupplier;
  */
 public class LtxSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(LtxSourceTask.class);
+    /** Pause between attempts to seek to the stored progress while the tracking cluster cannot answer. */
+    static final long RESTORE_BACKOFF_MS = 1_000;
 
     private final LongSupplier clock;
     private final Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers;
@@ -53,6 +58,8 @@ public class LtxSourceTask extends SourceTask {
     private EventFactory events;
     private ArchiveStage archive;
     private CallbackReceivers.Lease receiver;
+    private TopicIds trackingTopicIds;
+    private int restoreAttempts;
 
     public LtxSourceTask() {
         this(System::currentTimeMillis, KafkaConsumer::new, props -> new AdminTopicIds(props, "ltx-source-topic-id"), LtxApiClient::new);
@@ -85,7 +92,8 @@ public class LtxSourceTask extends SourceTask {
             if (!config.partitions().isEmpty()) {
                 reader = new TrackingReader(trackingTopic, consumers.apply(TrackingReader.consumerProps(config, name + "-tracking-reader-" + index)),
                         config.maxOutstanding());
-                reader.restore(config.partitions(), context.offsetStorageReader(), topicIds.apply(config.trackingClientProps()));
+                reader.load(config.partitions(), context.offsetStorageReader()); // the seek waits for the first poll
+                trackingTopicIds = topicIds.apply(config.trackingClientProps());
             }
             events = new EventFactory(config.eventsTopic(), trackingTopic, reader);
             StatusPoller poller = StatusPoller.of(client, config);
@@ -97,16 +105,20 @@ public class LtxSourceTask extends SourceTask {
                     new OutcomeRules(config.notFoundGrace(), config.malformedMax(), config.taskTimeout(), config.callbackConfirm()));
             archive = ArchiveConfig.enabled(config) ? archiveStage(config, name, index) : null;
             registry = new RequestRegistry(config.taskTimeout(), follower, archive == null ? events : archive, metrics);
+            if (reader != null) {
+                reader.heldRecords(registry::heldBelow);
+            }
             receiver = config.callbackEnabled() ? CallbackReceivers.acquire(CallbackReceivers.Settings.from(config)) : null;
         } catch (RuntimeException e) {
             closeQuietly();
             throw e instanceof ConnectException ce ? ce : new ConnectException("Source task failed to start: " + e.getMessage(), e);
         }
         follower.checkApiKey();
-        log.info("LTX source task {}/{} started in {} ms: tracking {} partitions {} at watermarks {}, events to {}, schedule {}, "
+        log.info("LTX source task {}/{} started in {} ms: tracking {} partitions {} (their progress is restored on the first poll), "
+                        + "events to {}, schedule {}, "
                         + "{} status calls/min, at most {} concurrent, at most {} requests outstanding, callback receiver {}, archive {}",
                 index + 1, config.placement().count(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), trackingTopic,
-                config.partitions(), reader == null ? "{}" : reader.watermarks(), config.eventsTopic(),
+                config.partitions(), config.eventsTopic(),
                 config.callbackEnabled() ? "safety-net every " + config.safetyPollInterval().toMillis() + " ms" : config.pollSchedule(),
                 Math.round(client.settings().callsPerMinute()), config.maxConcurrentPolls(), config.maxOutstanding(),
                 receiver == null ? "off" : "on " + receiver.address(), archive == null ? "off" : archive);
@@ -127,7 +139,7 @@ public class LtxSourceTask extends SourceTask {
         }
         pollLock.lock();
         try {
-            if (stopping) {
+            if (stopping || !restored()) {
                 return null;
             }
             long now = clock.getAsLong();
@@ -155,6 +167,37 @@ public class LtxSourceTask extends SourceTask {
         } finally {
             pollLock.unlock();
         }
+    }
+
+    /** True once the tracking partitions are at their stored progress (trying it now if not yet), or when there are none. */
+    private boolean restored() throws InterruptedException {
+        return reader == null || reader.restored() || restore();
+    }
+
+    /**
+     * Seeks the tracking partitions to the stored progress: done on the first poll rather than in {@link #start}, so a
+     * tracking cluster that cannot answer right then delays the task instead of failing it for good. False, after a
+     * WARN and a short pause, while it cannot answer (Kafka's retriable errors); anything else fails the task.
+     */
+    private boolean restore() throws InterruptedException {
+        long started = System.nanoTime();
+        restoreAttempts++;
+        try {
+            reader.seek(trackingTopicIds);
+        } catch (WakeupException woken) {
+            return false; // stopping, or a status answer woke the consumer: the next poll tries again
+        } catch (RetriableException e) {
+            log.warn("Cannot restore the progress on the tracking partitions yet (attempt {}, the tracking cluster did not answer: {}); "
+                    + "trying again in {} ms, nothing is read or emitted meanwhile", restoreAttempts, e.toString(), RESTORE_BACKOFF_MS);
+            Thread.sleep(RESTORE_BACKOFF_MS);
+            return false;
+        } catch (KafkaException e) {
+            throw e instanceof ConnectException ce ? ce : new ConnectException("Cannot restore the progress on the tracking partitions: "
+                    + e, e);
+        }
+        log.info("Tracking partitions restored at watermarks {} in {} ms (attempt {})", reader.watermarks(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), restoreAttempts);
+        return true;
     }
 
     private List<TrackingReader.Read> readTracking(long waitMs) throws InterruptedException {

@@ -26,7 +26,8 @@ import java.util.Set;
  * claims more is refused before anything is allocated (a REST offset such as
  * {@code "r:0+2147483647"} would otherwise cost a 256 MB bitmap), and the reader stops fetching a
  * partition whose span comes near it ({@link #nearSpanLimit()}), so the task never writes an
- * offset it could not read back.
+ * offset it could not read back. Offsets resolved further above (a gap of offsets without records,
+ * such as those retention deleted) move the watermark up to them instead ({@link #resolveRange}).
  */
 public final class PartitionProgress {
     public static final String VERSION_KEY = "v";
@@ -72,25 +73,37 @@ public final class PartitionProgress {
         return i < Integer.MAX_VALUE && above.get((int) i);
     }
 
-    /** Marks one offset resolved; offsets below the watermark are ignored. */
-    public void resolve(long offset) {
-        resolveRange(offset, offset + 1);
+    /** Marks one offset resolved; offsets below the watermark are ignored. See {@link #resolveRange} for the return value. */
+    public long resolve(long offset) {
+        return resolveRange(offset, offset + 1);
     }
 
-    /** Marks {@code [from, to)} resolved: used for offsets that hold no record (transaction markers, compacted). */
-    public void resolveRange(long from, long to) {
+    /**
+     * Marks {@code [from, to)} resolved: used for offsets that hold no record (transaction markers, compacted, deleted).
+     * A range ending more than {@link #MAX_SPAN} offsets above the watermark moves the watermark to {@code to}, keeping
+     * what is resolved above it: from at or below the watermark nothing is lost; from above it, the offsets not yet
+     * resolved below {@code from} are passed over (when retention deleted the range they are gone too, so a restart could
+     * not read them again anyway; their resolving later changes nothing).
+     *
+     * @return how many offsets not yet resolved the watermark passed over: 0 unless the range was beyond the span
+     */
+    public long resolveRange(long from, long to) {
         long start = Math.max(from, watermark);
         if (start >= to) {
-            return;
+            return 0;
         }
         long fromIndex = start - watermark;
         long toIndex = to - watermark;
-        if (toIndex > MAX_SPAN) {
-            throw new IllegalStateException("resolved offset " + (to - 1) + " is more than " + MAX_SPAN + " offsets above the watermark "
-                    + watermark);
+        if (toIndex <= MAX_SPAN) {
+            above.set((int) fromIndex, (int) toIndex);
+            advance();
+            return 0;
         }
-        above.set((int) fromIndex, (int) toIndex);
+        long passedOver = fromIndex - (fromIndex >= above.length() ? above.cardinality() : above.get(0, (int) fromIndex).cardinality());
+        above = toIndex >= above.length() ? new BitSet() : above.get((int) toIndex, above.length());
+        watermark = to;
         advance();
+        return passedOver;
     }
 
     /** The id of the tracking topic this progress was made on; null when unknown. */

@@ -1,6 +1,7 @@
 package io.ltx2.connect.source;
 
 import io.ltx2.connect.api.TaskStatus;
+import io.ltx2.connect.util.Times;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -24,7 +25,7 @@ final class PollPlanner {
 
     /** The deadline of a task submitted (or, adopted, intended) at {@code submitTime}. */
     long deadline(long submitTime) {
-        return submitTime + taskTimeoutMs;
+        return Times.plus(submitTime, taskTimeoutMs);
     }
 
     /** The first call of a newly followed task. */

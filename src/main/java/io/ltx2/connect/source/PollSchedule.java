@@ -2,6 +2,7 @@ package io.ltx2.connect.source;
 
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.config.LtxSourceConfig;
+import io.ltx2.connect.util.Times;
 
 import java.time.Duration;
 
@@ -44,12 +45,12 @@ interface PollSchedule {
 
         @Override
         public long firstPoll(GenerationInput input, long submitTime) {
-            return submitTime + initialDelay;
+            return Times.plus(submitTime, initialDelay);
         }
 
         @Override
         public long nextPoll(GenerationInput input, long submitTime, long now) {
-            return now + interval;
+            return Times.plus(now, interval);
         }
     }
 
@@ -81,13 +82,14 @@ interface PollSchedule {
 
         @Override
         public long firstPoll(GenerationInput input, long submitTime) {
-            return submitTime + Math.max(minInterval, model.distribution(input).quantile(FIRST_POLL_QUANTILE) + targetDelay);
+            long first = Times.plus(model.distribution(input).quantile(FIRST_POLL_QUANTILE), targetDelay);
+            return Times.plus(submitTime, Math.max(minInterval, first));
         }
 
         @Override
         public long nextPoll(GenerationInput input, long submitTime, long now) {
             long lateness = now - submitTime - model.distribution(input).hi();
-            return now + (lateness < 0 ? targetDelay : clamp(Math.max(targetDelay, lateness / 2)));
+            return Times.plus(now, lateness < 0 ? targetDelay : clamp(Math.max(targetDelay, lateness / 2)));
         }
 
         @Override

@@ -22,25 +22,29 @@ import java.util.Objects;
  * @param taskId          the API task the event reports; null for a rejected request
  * @param submitTime      when the reported create was accepted (the INTENT's time for an adopted task, the rejection's time)
  * @param attempt         the create attempt of the reported task; null when unknown or rejected
- * @param earlierAttempts attempts before it whose create may have made, and billed, a task without a SUBMITTED record
+ * @param earlierAttempts the other create attempts of the request, besides the reported one, that may have made, and
+ *                        billed, a task: INTENTs not withdrawn (above or below it), those the sink's records named, and
+ *                        the attempts of the other tasks followed
  * @param adopted         the task was adopted through its callback (its create was never answered)
+ * @param otherTaskIds    the ids of the request's other known tasks: the other tasks followed, and orphans' callbacks
  */
 public record RequestFacts(RequestIdentity identity, String requestId, SourceCoordinates source, GenerationInput input,
                     Map<String, String> headers, String taskId, long submitTime, Integer attempt, List<Attempt> earlierAttempts,
-                    boolean adopted) {
+                    boolean adopted, List<String> otherTaskIds) {
 
     public RequestFacts {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(requestId, "requestId");
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         earlierAttempts = earlierAttempts == null ? List.of() : List.copyOf(earlierAttempts);
+        otherTaskIds = otherTaskIds == null ? List.of() : List.copyOf(otherTaskIds);
     }
 
     /** The facts of a request as {@code origin} (its SUBMITTED, REJECTED or, for an adopted task, INTENT record) tells them. */
     static RequestFacts of(RequestIdentity identity, TrackingRecord origin, String taskId, long submitTime, Integer attempt, boolean adopted,
-                           List<Attempt> earlierAttempts) {
+                           List<Attempt> earlierAttempts, List<String> otherTaskIds) {
         return new RequestFacts(identity, requestIdOf(origin, identity), origin.source(), origin.input(), origin.headers(), taskId,
-                submitTime, attempt, earlierAttempts, adopted);
+                submitTime, attempt, earlierAttempts, adopted, otherTaskIds);
     }
 
     /** The record's request id; records without one fall back to the design's topic-partition-offset. */

@@ -4,6 +4,7 @@ import io.ltx2.connect.source.OutcomeRules.Outcome;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordType;
+import io.ltx2.connect.util.Times;
 import org.apache.kafka.connect.data.Struct;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +33,8 @@ import java.util.TreeSet;
  *       too; the first terminal outcome of any gives the one event ({@code duplicate-tasks}).
  *   <li>REJECTED: the event at once, unless a task is followed (then that task's outcome decides).
  *       A DRY_RUN event is not remembered: the real submission of the record later gets its own.
- *   <li>CALLBACK: confirms the followed task; for a request with INTENTs and no task, adopts the
- *       callback's task (its create was never answered); for another task, counts an orphan.
+ *   <li>CALLBACK: confirms the followed task; for a request with INTENTs (or a WITHDRAWN record) and no
+ *       task, adopts the callback's task (its create was never answered); for another task, counts an orphan.
  *   <li>INTENTs alone for {@code ltx.task.timeout.ms}: let go without an event (the sink has not
  *       committed the request's input, so it handles the record again).
  *   <li>Any record of a request resolved lately ({@link ResolvedRequests}) is skipped.
@@ -127,6 +128,12 @@ final class RequestRegistry {
         }
     }
 
+    /** The outstanding requests holding a record of {@code partition} below {@code offset}. */
+    List<RequestIdentity> heldBelow(int partition, long offset) {
+        return requests.values().stream().filter(s -> s.partition == partition && s.held.stream().anyMatch(at -> at.offset() < offset))
+                .map(s -> s.identity).toList();
+    }
+
     /** A followed task's outcome: the first one of a request gives its event. */
     void complete(FollowedTask task, Outcome outcome, long now) {
         RequestState s = requests.get(task.identity);
@@ -134,7 +141,7 @@ final class RequestRegistry {
             return;
         }
         RequestFacts facts = RequestFacts.of(s.identity, task.origin(), task.taskId, task.submitTime(), task.attempt(), task.adopted(),
-                s.earlier(task.attempt(), task.attempt() == null ? Integer.MAX_VALUE : task.attempt()));
+                s.otherAttempts(task), s.otherTaskIds(task));
         Struct event = outcome.status() != null ? TerminalEvent.fromStatus(facts, outcome.status(), now)
                 : TerminalEvent.failed(facts, outcome.failCode(), outcome.failMsg(), now);
         log.debug("{} resolved as {} after {} status calls", task, event.getString("state"), task.polls);
@@ -152,7 +159,7 @@ final class RequestRegistry {
             n++;
             log.warn("Request {} has had create intents {} without a SUBMITTED or REJECTED record for {} ms: its tracking "
                     + "records are released without an event (the sink has not committed it and handles it again)", s.identity,
-                    s.earlier(null, Integer.MAX_VALUE), taskTimeoutMs);
+                    s.otherAttempts(null), taskTimeoutMs);
         }
         return n;
     }
@@ -173,7 +180,7 @@ final class RequestRegistry {
             // Nothing to follow: like an INTENT-only request, let go after the time-out unless the sink tries again.
             intentsOnly.remove(s);
             if (s.expiresAt == Long.MAX_VALUE) {
-                s.expiresAt = now + taskTimeoutMs;
+                s.expiresAt = Times.plus(now, taskTimeoutMs);
             }
             intentsOnly.add(s);
         }
@@ -220,7 +227,7 @@ final class RequestRegistry {
         }
         s.hold(at);
         s.attempts(r);
-        RequestFacts facts = RequestFacts.of(s.identity, r, null, r.time(), null, false, s.earlier(null, s.latestAttempt()));
+        RequestFacts facts = RequestFacts.of(s.identity, r, null, r.time(), null, false, s.attemptsBesideRejected(), List.of());
         boolean dryRun = TerminalEvent.DRY_RUN.equals(r.failCode());
         finish(s, TerminalEvent.rejected(facts, r.failCode(), r.failMsg(), now), facts, !dryRun, null, now);
     }
@@ -247,11 +254,17 @@ final class RequestRegistry {
 
     /** The request's create was never answered (no SUBMITTED record), but its task called back: follow that task. */
     private void adopt(RequestState s, TrackingRecord callback, long now) {
-        TrackingRecord intent = s.latestIntent();
-        FollowedTask task = follow(s, new FollowedTask(s.identity, callback.taskId(), intent, s.latestAttempt(), true, intent.time()), now);
+        TrackingRecord origin = s.adoptionOrigin();
+        if (origin == null) {
+            log.warn("Callback of task {} for request {}, which has no record to adopt it from: held with the request", callback.taskId(),
+                    s.identity);
+            return;
+        }
+        Integer attempt = s.latestIntent() == null ? null : s.latestAttempt(); // a WITHDRAWN attempt never reached the API
+        FollowedTask task = follow(s, new FollowedTask(s.identity, callback.taskId(), origin, attempt, true, origin.time()), now);
         metrics.adopted();
         log.info("Adopting task {} of request {} through its callback: create attempt {} was never answered", callback.taskId(),
-                s.identity, s.latestAttempt());
+                s.identity, attempt == null ? "(unknown)" : attempt);
         confirm(task, null, now); // an adopted task id comes from a webhook alone: always confirmed by a status call
     }
 

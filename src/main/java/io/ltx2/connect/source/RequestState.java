@@ -3,6 +3,7 @@ package io.ltx2.connect.source;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackingRecord;
+import io.ltx2.connect.util.Times;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,13 +29,12 @@ final class RequestState {
     final List<FollowedTask> tasks = new ArrayList<>(1);
     /** INTENTs read, by attempt number. */
     private final TreeMap<Integer, Attempt> intents = new TreeMap<>();
-    /** Attempts that have a SUBMITTED record: their task is known, so they are not "earlier" attempts. */
-    private final Set<Integer> submittedAttempts = new HashSet<>(2);
     /** The union of the earlier attempts that SUBMITTED and REJECTED records named. */
     private final TreeMap<Integer, Attempt> namedEarlier = new TreeMap<>();
     /** Task ids of callbacks for other tasks than the followed ones: orphaned duplicates, counted once each. */
     private final Set<String> orphans = new LinkedHashSet<>(0);
     private TrackingRecord latestIntent;
+    private TrackingRecord latestWithdrawn;
     private long lastIntentSeenAt;
     /** When an INTENT-only request is let go without an event; Long.MAX_VALUE once it has a task. */
     long expiresAt = Long.MAX_VALUE;
@@ -66,27 +66,33 @@ final class RequestState {
         }
         lastIntentSeenAt = now;
         if (tasks.isEmpty()) {
-            expiresAt = Math.max(latestIntent.time(), lastIntentSeenAt) + timeoutMs;
+            expiresAt = Times.plus(Math.max(latestIntent.time(), lastIntentSeenAt), timeoutMs);
         }
     }
 
     /** An attempt whose INTENT was read never reached the API: it is not an earlier, possibly billed, attempt. */
     void withdrawn(TrackingRecord r) {
+        latestWithdrawn = r;
         if (r.attempt() != null) {
             intents.remove(r.attempt());
         }
     }
 
-    /** Notes what a SUBMITTED or REJECTED record says about the attempts (only a SUBMITTED record has an attempt). */
+    /** Notes the earlier attempts a SUBMITTED or REJECTED record names (a SUBMITTED record's own attempt is its task's). */
     void attempts(TrackingRecord r) {
-        if (r.attempt() != null) {
-            submittedAttempts.add(r.attempt());
-        }
         r.earlierAttempts().forEach(a -> namedEarlier.merge(a.number(), a, (x, y) -> x));
     }
 
     TrackingRecord latestIntent() {
         return latestIntent;
+    }
+
+    /**
+     * The record an adopted task's event is built from: the latest INTENT, else the latest WITHDRAWN record (the INTENT
+     * was resolved before a restart, or fell below the watermark; it carries the same request data); null when neither.
+     */
+    TrackingRecord adoptionOrigin() {
+        return latestIntent != null ? latestIntent : latestWithdrawn;
     }
 
     int latestAttempt() {
@@ -98,21 +104,52 @@ final class RequestState {
     }
 
     /**
-     * The attempts whose create may have made, and billed, a task that has no SUBMITTED record:
-     * those the SUBMITTED and REJECTED records named, and the INTENTs below {@code intentsBelow}
-     * read without a SUBMITTED; never the {@code reported} attempt itself (null: none).
+     * Every create attempt of the request besides the one the event of {@code reported} reports (null: none) that may
+     * have made, and billed, a task: the INTENTs read and not withdrawn, above or below it; the attempts that SUBMITTED
+     * and REJECTED records named; and those of the other tasks followed.
      */
-    List<Attempt> earlier(Integer reported, int intentsBelow) {
-        TreeMap<Integer, Attempt> earlier = new TreeMap<>(namedEarlier);
-        if (reported != null) {
-            earlier.remove(reported);
+    List<Attempt> otherAttempts(FollowedTask reported) {
+        TreeMap<Integer, Attempt> other = possibleAttempts(reported);
+        if (reported != null && reported.attempt() != null) {
+            other.remove(reported.attempt());
         }
-        intents.headMap(intentsBelow).forEach((n, a) -> {
-            if (!submittedAttempts.contains(n) && !Integer.valueOf(n).equals(reported)) {
-                earlier.putIfAbsent(n, a);
+        return List.copyOf(other.values());
+    }
+
+    /**
+     * The attempts a rejection's event names: the rejection answers the latest INTENT, so that attempt counts only when
+     * a record named it (an ambiguous create given up); every other one as in {@link #otherAttempts}.
+     */
+    List<Attempt> attemptsBesideRejected() {
+        TreeMap<Integer, Attempt> other = possibleAttempts(null);
+        int rejected = latestAttempt();
+        if (!namedEarlier.containsKey(rejected)) {
+            other.remove(rejected);
+        }
+        return List.copyOf(other.values());
+    }
+
+    /** The attempts that may have made a task, but {@code reported}'s own; the times the records named come first. */
+    private TreeMap<Integer, Attempt> possibleAttempts(FollowedTask reported) {
+        TreeMap<Integer, Attempt> attempts = new TreeMap<>(namedEarlier);
+        intents.forEach(attempts::putIfAbsent);
+        for (FollowedTask t : tasks) {
+            if (t != reported && t.attempt() != null) {
+                attempts.putIfAbsent(t.attempt(), new Attempt(t.attempt(), t.submitTime()));
             }
-        });
-        return List.copyOf(earlier.values());
+        }
+        return attempts;
+    }
+
+    /** The ids of the request's tasks besides {@code reported}'s: the other tasks followed, then the orphans' callbacks. */
+    List<String> otherTaskIds(FollowedTask reported) {
+        Set<String> ids = new LinkedHashSet<>();
+        tasks.forEach(t -> ids.add(t.taskId));
+        ids.addAll(orphans);
+        if (reported != null) {
+            ids.remove(reported.taskId);
+        }
+        return List.copyOf(ids);
     }
 
     /** True the first time a callback names this task id that the request does not follow. */

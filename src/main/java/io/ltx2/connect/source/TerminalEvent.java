@@ -18,12 +18,13 @@ import java.util.List;
  * ({@code input}, the API's own field names) rather than a nested struct, so that inputs with
  * fields a later contract adds still fit the fixed schema. Version 2 added the optional
  * {@code attempt}, {@code earlierAttempts} and {@code adopted}; version 3 the optional {@code archivedUrls},
- * {@code archivedHttpsUrls} and {@code archiveFailure} of the archive stage (docs/archiving.md). Every field a
- * version added is optional, so a reader of an earlier version reads a later event as before.
+ * {@code archivedHttpsUrls} and {@code archiveFailure} of the archive stage (docs/archiving.md); version 4 the optional
+ * {@code otherTaskIds}, and {@code earlierAttempts} counts every other attempt that may have made a task, above or below
+ * the reported one. Every field a version added is optional, so a reader of an earlier version reads a later event as before.
  */
 public final class TerminalEvent {
     public static final String SCHEMA_NAME = "io.ltx2.connect.TerminalEvent";
-    public static final int SCHEMA_VERSION = 3;
+    public static final int SCHEMA_VERSION = 4;
 
     public static final String SUCCESS = "success";
     public static final String FAILED = "failed";
@@ -43,6 +44,7 @@ public final class TerminalEvent {
     public static final String HEADER_IDENTITY = "ltx.request.identity";
     public static final String HEADER_EARLIER_ATTEMPTS = "ltx.earlier.attempts";
     public static final String HEADER_ADOPTED = "ltx.adopted";
+    public static final String HEADER_OTHER_TASK_IDS = "ltx.other.task.ids";
 
     public static final Schema KEY_SCHEMA = Schema.STRING_SCHEMA;
 
@@ -68,8 +70,9 @@ public final class TerminalEvent {
             .field("attempt", SchemaBuilder.int32().optional()
                     .doc("The create attempt whose task this event reports (1 = the first); null for a rejected request").build())
             .field("earlierAttempts", SchemaBuilder.int32().optional()
-                    .doc("Earlier create attempts of this request that may have made, and been billed for, a task without a "
-                            + "SUBMITTED record; null when none").build())
+                    .doc("Other create attempts of this request, besides the one this event reports, that may have made, and been "
+                            + "billed for, a task: INTENTs not withdrawn (numbered above or below it), attempts the sink's records "
+                            + "named, and the attempts of other tasks followed; null when none").build())
             .field("adopted", SchemaBuilder.bool().optional()
                     .doc("The task was adopted through its callback: its create was never answered").build())
             .field("archivedUrls", SchemaBuilder.array(Schema.STRING_SCHEMA).optional()
@@ -81,6 +84,9 @@ public final class TerminalEvent {
             .field("archiveFailure", SchemaBuilder.string().optional()
                     .doc("Why the videos of this success were not archived (CODE: reason; RESULT_URL_GONE when a result URL had "
                             + "expired or was refused); resultUrls are the original URLs; null otherwise").build())
+            .field("otherTaskIds", SchemaBuilder.array(Schema.STRING_SCHEMA).optional()
+                    .doc("Ids of the request's API tasks other than taskId: other tasks followed for it and tasks whose callbacks "
+                            + "named it (each created, and billed, too); null when none").build())
             .build();
 
     private TerminalEvent() {
@@ -141,7 +147,8 @@ public final class TerminalEvent {
                 .put("submitTime", facts.submitTime())
                 .put("detectTime", detectTime)
                 .put("input", inputJson(facts.input()))
-                .put("earlierAttempts", facts.earlierAttempts().isEmpty() ? null : facts.earlierAttempts().size());
+                .put("earlierAttempts", facts.earlierAttempts().isEmpty() ? null : facts.earlierAttempts().size())
+                .put("otherTaskIds", facts.otherTaskIds().isEmpty() ? null : facts.otherTaskIds());
         SourceCoordinates source = facts.source();
         if (source != null) {
             s.put("sourceTopic", source.topic()).put("sourcePartition", source.partition()).put("sourceOffset", source.offset());

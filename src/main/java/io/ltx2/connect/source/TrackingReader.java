@@ -29,7 +29,8 @@ import java.util.TreeMap;
 
 /**
  * Reads the task's tracking partitions with its own consumer (manual assignment, read_committed)
- * and keeps each partition's {@link PartitionProgress}: restored from Connect's offsets at start,
+ * and keeps each partition's {@link PartitionProgress}: restored from Connect's offsets
+ * ({@link ProgressRestore}: read at start, sought to once the tracking cluster answers),
  * advanced over offsets that hold no record (transaction markers, compacted), and written into
  * every event's offset. Reading pauses while the registry holds more than
  * {@code ltx.source.max.outstanding} requests, and resumes below {@value #RESUME_PERCENT}% of it,
@@ -37,7 +38,6 @@ import java.util.TreeMap;
  */
 final class TrackingReader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrackingReader.class);
-    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POSITION_TIMEOUT = Duration.ofMillis(100);
     static final int RESUME_PERCENT = 80;
     /** Longest the broker holds a fetch of tracking records to gather a batch (16 KiB, about 60 records). */
@@ -67,86 +67,66 @@ final class TrackingReader implements AutoCloseable {
         }
     }
 
+    /** Names the outstanding requests that hold records of a partition below an offset (the registry knows them). */
+    @FunctionalInterface
+    interface HeldRecords {
+        List<RequestIdentity> below(int partition, long offset);
+    }
+
     private final String topic;
     private final Consumer<byte[], byte[]> consumer;
     private final int maxOutstanding;
     private final int resumeBelow;
     private final Map<Integer, PartitionProgress> progress = new TreeMap<>();
+    private final ProgressRestore restore;
+    private boolean restored;
     /** Per partition, the next offset a record is expected at: offsets skipped up to the position hold no record. */
     private final Map<Integer, Long> nextExpected = new HashMap<>();
     private boolean backlogFull;
     private long pausedSince;
+    private HeldRecords held = (partition, offset) -> List.of();
 
     TrackingReader(String topic, Consumer<byte[], byte[]> consumer, int maxOutstanding) {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.consumer = Objects.requireNonNull(consumer, "consumer");
+        this.restore = new ProgressRestore(topic, consumer);
         this.maxOutstanding = maxOutstanding;
         this.resumeBelow = (int) ((long) maxOutstanding * RESUME_PERCENT / 100);
     }
 
+    /** Who to ask which requests' records a watermark passed over (for the WARN; none by default). */
+    void heldRecords(HeldRecords held) {
+        this.held = Objects.requireNonNull(held, "held");
+    }
+
     /**
-     * Assigns the partitions and seeks each to its stored progress, or to its beginning when none
-     * is stored or the stored one was made on another topic of the same name (recreated, or
-     * truncated below the stored watermark).
+     * At start, without the tracking cluster: assigns the partitions and reads their stored progress
+     * (Connect's offsets). Nothing is read until {@link #seek} succeeded.
+     *
+     * @throws ConnectException when a stored offset is unreadable
      */
-    void restore(List<Integer> partitions, OffsetStorageReader offsets, TopicIds topicIds) {
-        List<TopicPartition> tps = partitions.stream().map(p -> new TopicPartition(topic, p)).toList();
-        consumer.assign(tps);
-        String topicId = topicIds.idOf(topic);
-        Map<Map<String, Object>, Map<String, Object>> stored = offsets.offsets(
-                partitions.stream().map(p -> SourceOffsets.partition(topic, p)).toList());
-        Map<TopicPartition, Long> ends = consumer.endOffsets(tps, METADATA_TIMEOUT);
-        for (TopicPartition tp : tps) {
-            Map<String, Object> offset = stored == null ? null : stored.get(SourceOffsets.partition(topic, tp.partition()));
-            PartitionProgress p = offset == null ? null : parse(tp, offset);
-            if (p != null && isStale(tp, p, topicId, ends.get(tp))) {
-                p = null;
-            }
-            if (p == null) {
-                consumer.seekToBeginning(List.of(tp));
-                p = new PartitionProgress(consumer.position(tp, METADATA_TIMEOUT));
-            } else {
-                consumer.seek(tp, p.watermark());
-                warnIfDeleted(tp, p.watermark());
-            }
-            if (topicId != null) {
-                p.topicId(topicId);
-            }
-            progress.put(tp.partition(), p);
-            nextExpected.put(tp.partition(), p.watermark());
-        }
+    void load(List<Integer> partitions, OffsetStorageReader offsets) {
+        restore.load(partitions, offsets);
     }
 
-    private static PartitionProgress parse(TopicPartition tp, Map<String, Object> offset) {
-        try {
-            return PartitionProgress.fromOffset(offset);
-        } catch (IllegalArgumentException e) {
-            throw new ConnectException("Stored source offset of tracking partition " + tp + " is unreadable: " + e.getMessage()
-                    + "; reset it with the REST API (PATCH or DELETE /connectors/<name>/offsets)");
-        }
+    /**
+     * Seeks each partition to its stored progress ({@link ProgressRestore#seek}). Needs the tracking
+     * cluster; may be called again until it succeeds.
+     *
+     * @throws org.apache.kafka.common.errors.RetriableException (a TimeoutException, say) while the cluster cannot tell
+     * @throws ConnectException when the topic or one of the partitions does not exist
+     */
+    void seek(TopicIds topicIds) {
+        restore.seek(topicIds).forEach((partition, p) -> {
+            progress.put(partition, p);
+            nextExpected.put(partition, p.watermark());
+        });
+        restored = true;
     }
 
-    /** True when the stored progress belongs to an earlier topic of this name: its watermark would skip new records. */
-    private static boolean isStale(TopicPartition tp, PartitionProgress p, String topicId, Long end) {
-        if (p.topicId() != null && topicId != null && !p.topicId().equals(topicId)) {
-            log.warn("Tracking topic {} was recreated: the stored offset of partition {} was made on topic id {}, the topic's id is now "
-                    + "{}; reading the partition from its beginning", tp.topic(), tp.partition(), p.topicId(), topicId);
-            return true;
-        }
-        if (end != null && p.watermark() > end) {
-            log.warn("Stored watermark {} of tracking partition {} is above its end offset {}: the topic was recreated or truncated; "
-                    + "reading the partition from its beginning", p.watermark(), tp, end);
-            return true;
-        }
-        return false;
-    }
-
-    private void warnIfDeleted(TopicPartition tp, long watermark) {
-        Long logStart = consumer.beginningOffsets(List.of(tp), METADATA_TIMEOUT).get(tp);
-        if (logStart != null && logStart > watermark) {
-            log.warn("Tracking records {}..{} of {} were deleted (retention) before they were resolved: their requests get "
-                    + "no event. Keep the tracking topic's retention well above ltx.task.timeout.ms.", watermark, logStart - 1, tp);
-        }
+    /** True once {@link #seek} succeeded: the partitions are read from then on. */
+    boolean restored() {
+        return restored;
     }
 
     /**
@@ -196,7 +176,7 @@ final class TrackingReader implements AutoCloseable {
                 out.add(Read.of(topic, new TrackingOffset(partition, rec.offset()), TrackingRecordCodec.decode(rec.value())));
             } catch (MalformedTrackingRecordException e) {
                 log.warn("Skipping tracking record {}-{}@{}: {}", topic, partition, rec.offset(), e.getMessage());
-                p.resolve(rec.offset());
+                resolveRange(partition, rec.offset(), rec.offset() + 1);
             }
         }
         // Offsets that hold no record (transaction markers, compacted records) are resolved once we are past them.
@@ -213,13 +193,29 @@ final class TrackingReader implements AutoCloseable {
     private void resolveGap(int partition, long upTo) {
         long from = nextExpected.getOrDefault(partition, upTo);
         if (upTo > from) {
-            progress.get(partition).resolveRange(from, upTo);
+            resolveRange(partition, from, upTo);
             nextExpected.put(partition, upTo);
         }
     }
 
     void resolve(TrackingOffset at) {
-        progress.get(at.partition()).resolve(at.offset());
+        resolveRange(at.partition(), at.offset(), at.offset() + 1);
+    }
+
+    /** Resolves {@code [from, to)}; says so when that took the watermark past records of outstanding requests (beyond the span). */
+    private void resolveRange(int partition, long from, long to) {
+        PartitionProgress p = progress.get(partition);
+        long watermark = p.watermark();
+        long passedOver = p.resolveRange(from, to);
+        if (passedOver > 0) {
+            List<RequestIdentity> requests = held.below(partition, p.watermark());
+            log.warn("Tracking offsets {}..{} of {}-{} reach more than {} offsets above the watermark {} (a gap without records: "
+                    + "deleted by retention, say): the watermark moves to {}, over {} offsets not yet resolved, records of {} "
+                    + "outstanding requests {}. Their events still go out when they resolve, but a restart before that does not read "
+                    + "their records again (after retention they are deleted anyway). Keep the tracking topic's retention well above "
+                    + "ltx.task.timeout.ms.", from, to - 1, topic, partition, PartitionProgress.MAX_SPAN,
+                    watermark, p.watermark(), passedOver, requests.size(), requests.size() > 10 ? requests.subList(0, 10) + "..." : requests);
+        }
     }
 
     /** The Connect source offset of a partition now. */

@@ -1,17 +1,20 @@
 package io.ltx2.connect.util;
 
-/** Arithmetic on epoch-millisecond times that a huge configured duration cannot overflow. */
+/**
+ * Arithmetic on epoch-millisecond times and millisecond durations that saturates instead of
+ * overflowing: a user may set a time-out to {@code Long.MAX_VALUE} to mean "never", and
+ * {@code now + timeout} must then stay in the far future rather than wrap round to the past.
+ */
 public final class Times {
 
     private Times() {
     }
 
-    /** {@code time + duration}, saturated at {@link Long#MAX_VALUE} and {@link Long#MIN_VALUE} instead of wrapping around. */
+    /** {@code time + duration}, or {@code Long.MAX_VALUE} ({@code Long.MIN_VALUE}) when the sum would overflow (underflow). */
     public static long plus(long time, long duration) {
         long sum = time + duration;
-        // Overflow iff both operands have the sign opposite to the result's.
         if (((time ^ sum) & (duration ^ sum)) < 0) {
-            return duration > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+            return time < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
         return sum;
     }

@@ -88,13 +88,13 @@ class ArchiveStageTest {
         return ((Number) r.sourceOffset().get("watermark")).longValue();
     }
 
-    @Test
-    void aSuccessHoldsItsOffsetsUntilItsUploadIsAcknowledgedAndThenNamesItsCopy() throws Exception {
-        Map<String, String> archive = new HashMap<>(s3.connectorConfig("stage"));
-        start(null, archive);
-        String taskId = client.createTask(new CreateTaskRequest("async", null, "auto", fast("held"))).get(10, TimeUnit.SECONDS);
+    /**
+     * Holds the store's acknowledgements, adds the SUBMITTED record of {@code taskId} at tracking offset 0 and polls
+     * until its video is stored and waits for its acknowledgement; returns what was emitted meanwhile.
+     */
+    private List<SourceRecord> submitHeld(String taskId, String requestId, long sourceOffset, String prompt) throws InterruptedException {
         s3.holdAcknowledgements(true);
-        add(0, TrackingRecord.submitted(request("req-held", 10, fast("held")), taskId, 1, List.of(), System.currentTimeMillis()));
+        add(0, TrackingRecord.submitted(request(requestId, sourceOffset, fast(prompt)), taskId, 1, List.of(), System.currentTimeMillis()));
         long deadline = System.currentTimeMillis() + 20_000;
         List<SourceRecord> early = new ArrayList<>();
         while (s3.heldAcknowledgements() == 0 && System.currentTimeMillis() < deadline) {
@@ -103,6 +103,15 @@ class ArchiveStageTest {
                 early.addAll(got);
             }
         }
+        return early;
+    }
+
+    @Test
+    void aSuccessHoldsItsOffsetsUntilItsUploadIsAcknowledgedAndThenNamesItsCopy() throws Exception {
+        Map<String, String> archive = new HashMap<>(s3.connectorConfig("stage"));
+        start(null, archive);
+        String taskId = client.createTask(new CreateTaskRequest("async", null, "auto", fast("held"))).get(10, TimeUnit.SECONDS);
+        List<SourceRecord> early = submitHeld(taskId, "req-held", 10, "held");
         assertThat(s3.heldAcknowledgements()).as("the video is stored, its acknowledgement held").isEqualTo(1);
         add(1, TrackingRecord.rejected(request("req-other", 11, null), "INVALID_REQUEST", "bad", List.of(), 1L));
         early.addAll(pollFor(1, Duration.ofSeconds(10)));
@@ -117,6 +126,21 @@ class ArchiveStageTest {
         assertThat(event.<String>getArray("archivedUrls")).singleElement().asString().startsWith("s3://stage/ltx2/").endsWith(taskId + "-0.mp4");
         assertThat(event.getString("archiveFailure")).isNull();
         assertThat(watermark(later.get(0))).as("its offset resolves with its event").isEqualTo(2);
+    }
+
+    @Test
+    void aMaximumWaitOfLongMaxValueWaitsForTheArchiveInsteadOfOverflowing() throws Exception {
+        Map<String, String> archive = new HashMap<>(s3.connectorConfig("stage"));
+        archive.put("ltx.archive.max.wait.ms", String.valueOf(Long.MAX_VALUE));
+        start(null, archive);
+        String taskId = client.createTask(new CreateTaskRequest("async", null, "auto", fast("forever"))).get(10, TimeUnit.SECONDS);
+        List<SourceRecord> early = submitHeld(taskId, "req-forever", 30, "forever");
+        early.addAll(pollFor(1, Duration.ofSeconds(1)));
+        assertThat(early).as("no ARCHIVE_TIMEOUT while the upload is still under way").isEmpty();
+        s3.holdAcknowledgements(false);
+        List<SourceRecord> later = pollFor(1, Duration.ofSeconds(20));
+        assertThat(later).extracting(r -> (String) r.key()).containsExactly("req-forever");
+        assertThat(((Struct) later.get(0).value()).getString("archiveFailure")).isNull();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.ltx2.connect.source;
 
 import io.ltx2.connect.api.ApiClientSettings;
+import io.ltx2.connect.api.CapturedLogs;
 import io.ltx2.connect.api.CreateTaskRequest;
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.LtxApiClient;
@@ -9,7 +10,11 @@ import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.header.Header;
@@ -24,11 +29,14 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The task end to end through {@code poll()}: what it skips after a restart, offsets that hold no
@@ -250,6 +258,54 @@ class LtxSourceTaskTest {
         assertThat(events).extracting(r -> ((Struct) r.value()).getInt64("sourceOffset")).containsExactlyInAnyOrder(1L, 9L);
         assertThat(watermark(events.get(1))).isEqualTo(2);
         assertThat(sim.stats().statusCallsFor(a)).as("each request polls the shared task once").isEqualTo(2);
+    }
+
+    /** The tracking cluster does not answer at start (a transient outage): the task starts and restores its progress later. */
+    @Test
+    void aTrackingClusterUnreachableAtStartIsRetriedFromPollAndNothingIsEmittedBeforeTheRestore() throws Exception {
+        AtomicInteger failures = new AtomicInteger(2);
+        MockConsumer<byte[], byte[]> unreachable = new MockConsumer<>("earliest") {
+            @Override
+            public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions, Duration timeout) {
+                if (failures.getAndDecrement() > 0) {
+                    throw new TimeoutException("Timeout of " + timeout.toMillis() + "ms expired before the end offsets could be fetched");
+                }
+                return super.endOffsets(partitions, timeout);
+            }
+        };
+        SourceTaskHarness late = new SourceTaskHarness(TOPIC_ID, unreachable);
+        try (CapturedLogs logs = new CapturedLogs()) {
+            late.start(sim.baseUrl(), Map.of("v", 1, "watermark", 1L), Map.of());
+            late.add(0, rejected("req-resolved", 0)); // below the stored watermark: resolved before the restart
+            late.add(1, rejected("req-next", 1));
+            assertThat(late.task().poll()).as("first restore attempt fails").isNull();
+            assertThat(late.task().poll()).as("second restore attempt fails").isNull();
+            List<SourceRecord> events = late.pollFor(1, Duration.ofSeconds(10));
+            assertThat(events).extracting(SourceRecord::key).containsExactly("req-next");
+            assertThat(watermark(events.get(0))).isEqualTo(2);
+            assertThat(failures.get()).isNegative();
+            assertThat(logs.lines()).filteredOn(l -> l.startsWith("WARN") && l.contains("Timeout of")).hasSize(2);
+        } finally {
+            late.stop();
+        }
+    }
+
+    @Test
+    void aTrackingTopicThatDoesNotExistFailsThePollClearly() throws Exception {
+        MockConsumer<byte[], byte[]> noTopic = new MockConsumer<>("earliest") {
+            @Override
+            public List<PartitionInfo> partitionsFor(String topic, Duration timeout) {
+                return List.of();
+            }
+        };
+        SourceTaskHarness deleted = new SourceTaskHarness(TOPIC_ID, noTopic);
+        try {
+            deleted.start(sim.baseUrl(), null, Map.of());
+            assertThatThrownBy(() -> deleted.task().poll()).isInstanceOf(ConnectException.class)
+                    .hasMessageContaining("Tracking topic tracking does not exist");
+        } finally {
+            deleted.stop();
+        }
     }
 
     @Test

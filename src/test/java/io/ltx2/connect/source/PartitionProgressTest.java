@@ -146,6 +146,43 @@ class PartitionProgressTest {
         assertThat(p.isResolved(16_777_215)).isTrue();
         assertThat(p.nearSpanLimit()).isTrue();
         assertThat(new PartitionProgress(0).nearSpanLimit()).isFalse();
-        assertThatThrownBy(() -> p.resolve(16_777_216)).isInstanceOf(IllegalStateException.class);
+        assertThat(p.resolve(16_777_216)).as("beyond the span: the watermark passes over offsets 0..16777214").isEqualTo(16_777_215);
+        assertThat(p.watermark()).isEqualTo(16_777_217);
+    }
+
+    /** Retention removed 2^25 offsets past the stored watermark 100; the consumer reset to the log start. */
+    @Test
+    void aRangeFromTheWatermarkMovesItHoweverFarItReaches() {
+        PartitionProgress p = new PartitionProgress(100);
+        p.resolve(105);
+        long logStart = 100 + (1L << 25);
+        assertThat(p.resolveRange(100, logStart)).as("nothing unresolved passed over").isZero();
+        assertThat(p.watermark()).isEqualTo(logStart);
+        assertThat(p.resolvedAboveWatermark()).isZero();
+        assertThat(PartitionProgress.fromOffset(p.toOffset()).watermark()).isEqualTo(logStart);
+
+        PartitionProgress near = new PartitionProgress(100);
+        near.resolve(130);
+        near.resolve(132);
+        near.resolveRange(90, 120);
+        assertThat(near.watermark()).isEqualTo(120);
+        assertThat(near.resolvedOffsets()).as("the resolved offsets above stay, relative to the new watermark").containsExactly(130L, 132L);
+    }
+
+    /** Records deleted under outstanding requests: reaching past them must not throw; the watermark passes over them. */
+    @Test
+    void aGapAboveOutstandingOffsetsThatWouldExceedTheSpanMovesTheWatermarkOverThem() {
+        PartitionProgress p = new PartitionProgress(0);
+        p.resolve(1); // 0 and 2 are records of outstanding requests
+        long end = 3 + PartitionProgress.MAX_SPAN;
+        assertThat(p.resolveRange(3, end)).as("offsets 0 and 2").isEqualTo(2);
+        assertThat(p.watermark()).isEqualTo(end);
+        assertThat(p.resolvedAboveWatermark()).isZero();
+        p.resolve(0); // the outstanding request resolves later: nothing to do, it is below the watermark
+        assertThat(p.watermark()).isEqualTo(end);
+        p.resolve(end + 2);
+        p.resolve(end);
+        assertThat(p.watermark()).isEqualTo(end + 1);
+        assertThat(p.resolvedOffsets()).containsExactly(end + 2);
     }
 }

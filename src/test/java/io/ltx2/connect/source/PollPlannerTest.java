@@ -56,6 +56,12 @@ class PollPlannerTest {
     }
 
     @Test
+    void aTaskTimeoutOfLongMaxValueNeverComesInsteadOfOverflowing() {
+        PollPlanner forever = new PollPlanner(schedule, Duration.ofMillis(Long.MAX_VALUE));
+        assertThat(forever.deadline(SUBMIT)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void theDeadlineIsTheSubmitTimePlusTheTaskTimeout() {
         assertThat(planner.deadline(SUBMIT)).isEqualTo(SUBMIT + 100_000);
     }

@@ -30,6 +30,17 @@ class PollScheduleTest {
     }
 
     @Test
+    void hugeDelaysAndIntervalsSaturateInsteadOfOverflowing() {
+        Duration forever = Duration.ofMillis(Long.MAX_VALUE);
+        PollSchedule fixed = new PollSchedule.Fixed(forever, forever);
+        assertThat(fixed.firstPoll(input("720p", 10, false), SUBMIT)).isEqualTo(Long.MAX_VALUE);
+        assertThat(fixed.nextPoll(input("720p", 10, false), SUBMIT, SUBMIT + 61_000)).isEqualTo(Long.MAX_VALUE);
+        PollSchedule adaptive = new PollSchedule.Adaptive(new GenerationTimeModel(1.0), Duration.ofSeconds(2), forever, forever);
+        assertThat(adaptive.firstPoll(input("720p", 10, false), SUBMIT)).isEqualTo(Long.MAX_VALUE);
+        assertThat(adaptive.nextPoll(input("720p", 10, false), SUBMIT, SUBMIT + 61_000)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void adaptiveFirstPollIsTheFifthPercentileOfTheContractRangePlusTheTargetDelayPerResolutionAndLora() {
         PollSchedule s = adaptive(1.0);
         assertThat(s.firstPoll(input("480p", 10, false), SUBMIT) - SUBMIT).isEqualTo(41_000 + 4_000);   // 40-60 s

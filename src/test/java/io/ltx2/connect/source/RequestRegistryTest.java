@@ -161,9 +161,55 @@ class RequestRegistryTest {
         Struct event = output.events.get(0).event();
         assertThat(event.getString("taskId")).isEqualTo("task-2");
         assertThat(event.getInt32("attempt")).isEqualTo(2);
-        assertThat(event.getInt32("earlierAttempts")).as("attempt 1 has its SUBMITTED record: a known task, not an earlier attempt").isNull();
+        assertThat(event.getInt32("earlierAttempts")).as("attempt 1 made task-1: created and billed too").isEqualTo(1);
+        assertThat(event.<String>getArray("otherTaskIds")).containsExactly("task-1");
         assertThat(following.unfollowed).extracting(t -> t.taskId).containsExactlyInAnyOrder("task-1", "task-2");
         assertThat(output.resolvedOffsets()).containsExactly(0L, 1L, 2L, 3L);
+    }
+
+    @Test
+    void anEventNamesEveryOtherAttemptAndTaskOfItsRequestAboveOrBelowTheOneItReports() {
+        // After a rebalance the sink's next owner resubmitted the request as attempt 2; then the old owner's late create
+        // answer wrote SUBMITTED for attempt 1. Both tasks were created, and billed; attempt 1's finishes first.
+        TrackedRequest r = request("req-rebalanced", 15);
+        read(intent(r, 1, T0), T0);
+        read(intent(r, 2, T0 + 1_000), T0 + 1_000);
+        read(submitted(r, "task-2", 2, List.of(new Attempt(1, T0))), T0 + 1_100);
+        read(submitted(r, "task-1", 1, List.of()), T0 + 1_200);
+        read(TrackingRecord.callback(r.identity(), "task-orphan", T0 + 1_300, "success", "{}"), T0 + 1_300);
+        complete("task-1");
+
+        assertThat(output.events).hasSize(1);
+        Struct event = output.events.get(0).event();
+        RequestFacts facts = output.events.get(0).facts();
+        assertThat(event.getString("taskId")).isEqualTo("task-1");
+        assertThat(event.getInt32("attempt")).isEqualTo(1);
+        assertThat(event.getInt32("earlierAttempts")).as("attempt 2, above the reported one, made task-2").isEqualTo(1);
+        assertThat(facts.earlierAttempts()).containsExactly(new Attempt(2, T0 + 1_000));
+        assertThat(event.<String>getArray("otherTaskIds")).containsExactly("task-2", "task-orphan");
+        assertThat(EventFactory.headers(facts).lastWithName("ltx.other.task.ids").value()).isEqualTo("task-2,task-orphan");
+    }
+
+    @Test
+    void anIntentAboveTheReportedAttemptWithoutSubmittedRecordIsNamed() {
+        TrackedRequest r = request("req-still-out", 16);
+        read(intent(r, 1, T0), T0);
+        read(submitted(r, "task-1", 1, List.of()), T0 + 100);
+        read(intent(r, 2, T0 + 1_000), T0 + 1_000); // a second create went out (a rebalance), its answer never recorded
+        complete("task-1");
+        Struct event = output.events.get(0).event();
+        assertThat(event.getInt32("earlierAttempts")).isEqualTo(1);
+        assertThat(output.events.get(0).facts().earlierAttempts()).containsExactly(new Attempt(2, T0 + 1_000));
+        assertThat(event.getArray("otherTaskIds")).as("no other task id is known").isNull();
+    }
+
+    @Test
+    void theOutstandingRequestsHoldingRecordsBelowAnOffsetCanBeNamed() {
+        read(intent(request("req-low", 30), 1, T0), T0);                       // offset 0
+        read(submitted(request("req-high", 31), "task-high", 1, List.of()), T0); // offset 1
+        assertThat(registry.heldBelow(0, 1)).containsExactly(identity(30));
+        assertThat(registry.heldBelow(0, 2)).containsExactlyInAnyOrder(identity(30), identity(31));
+        assertThat(registry.heldBelow(1, 2)).as("another partition").isEmpty();
     }
 
     @Test
@@ -217,6 +263,29 @@ class RequestRegistryTest {
         assertThat(registry.expireIntents(T0 + TIMEOUT.toMillis() + 20)).isEqualTo(1);
         assertThat(output.events).isEmpty();
         assertThat(output.resolved).hasSize(2);
+    }
+
+    @Test
+    void aCallbackForARequestKnownOnlyByAWithdrawnRecordIsAdoptedFromThatRecord() {
+        TrackedRequest r = request("req-withdrawn-callback", 19);
+        // Its INTENT was resolved before a restart (or fell below the watermark): only the WITHDRAWN record is read.
+        read(TrackingRecord.withdrawn(r, 2, T0 + 10), T0 + 10);
+        read(TrackingRecord.callback(r.identity(), "task-w", T0 + 60_000, "success", "{}"), T0 + 60_000);
+
+        FollowedTask adopted = following.task("task-w");
+        assertThat(adopted.adopted()).isTrue();
+        assertThat(adopted.attempt()).as("unknown: the one attempt known never reached the API").isNull();
+        assertThat(following.confirmed).containsExactly(adopted);
+        registry.complete(adopted, success("task-w"), T0 + 61_000);
+        assertThat(output.events).hasSize(1);
+        Struct event = output.events.get(0).event();
+        assertThat(event.getString("requestId")).isEqualTo("req-withdrawn-callback");
+        assertThat(event.getString("taskId")).isEqualTo("task-w");
+        assertThat(event.getBoolean("adopted")).isTrue();
+        assertThat(event.getInt64("submitTime")).as("the WITHDRAWN record's time").isEqualTo(T0 + 10);
+        assertThat(event.getInt32("earlierAttempts")).isNull();
+        assertThat(output.events.get(0).facts().headers()).containsEntry("traceparent", "00-abc-01");
+        assertThat(output.resolvedOffsets()).containsExactly(0L, 1L);
     }
 
     @Test
@@ -297,6 +366,17 @@ class RequestRegistryTest {
         complete("task-again");
         assertThat(output.events).hasSize(1);
         assertThat(output.events.get(0).event().getInt32("earlierAttempts")).isEqualTo(1);
+    }
+
+    @Test
+    void aTaskTimeoutOfLongMaxValueNeverLetsIntentsGoInsteadOfOverflowing() {
+        RequestRegistry forever = new RequestRegistry(Duration.ofMillis(Long.MAX_VALUE), following, output, metrics);
+        forever.onRecord(TrackingReader.Read.of("tracking", new TrackingOffset(0, 0), intent(request("req-intent", 17), 1, T0)), T0);
+        TrackedRequest withdrawn = request("req-withdrawn-forever", 18);
+        forever.onRecord(TrackingReader.Read.of("tracking", new TrackingOffset(0, 1), TrackingRecord.withdrawn(withdrawn, 1, T0)), T0);
+        assertThat(forever.expireIntents(T0 + 1)).isZero();
+        assertThat(forever.expireIntents(T0 + TIMEOUT.toMillis() * 1_000)).isZero();
+        assertThat(forever.outstanding()).isEqualTo(2);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -29,10 +30,16 @@ final class SourceTaskHarness {
     static final String TOPIC = "tracking";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
 
-    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    private final MockConsumer<byte[], byte[]> consumer;
     private final LtxSourceTask task;
 
     SourceTaskHarness(String topicId) {
+        this(topicId, new MockConsumer<>("earliest"));
+    }
+
+    /** With a consumer of the test's own (one that fails some calls, say). */
+    SourceTaskHarness(String topicId, MockConsumer<byte[], byte[]> consumer) {
+        this.consumer = consumer;
         task = new LtxSourceTask(System::currentTimeMillis, props -> consumer, props -> topic -> topicId, LtxApiClient::new);
     }
 
@@ -53,6 +60,7 @@ final class SourceTaskHarness {
         props.put("ltx.poll.target.delay.ms", "40");
         props.put(LtxSourceTaskConfig.TASK_PARTITIONS, "0");
         props.putAll(extra);
+        consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, null, null, null)));
         consumer.updateBeginningOffsets(Map.of(TP, 0L));
         consumer.updateEndOffsets(Map.of(TP, 100L));
         task.initialize(new SourceTaskContext() {

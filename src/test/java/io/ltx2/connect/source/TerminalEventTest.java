@@ -22,7 +22,7 @@ class TerminalEventTest {
     private static final SourceCoordinates SOURCE = new SourceCoordinates("requests", 2, 77);
     private static final RequestIdentity IDENTITY = RequestIdentity.of("sink", SOURCE);
     private static final RequestFacts FIRST_ATTEMPT = new RequestFacts(IDENTITY, "req-1", SOURCE, INPUT,
-            Map.of("traceparent", "00-abc-01"), "task-1", 1_000L, 1, List.of(), false);
+            Map.of("traceparent", "00-abc-01"), "task-1", 1_000L, 1, List.of(), false, List.of());
 
     @Test
     void successCarriesUrlsTimesCoordinatesInputAndTheAttempt() {
@@ -31,7 +31,7 @@ class TerminalEventTest {
         Struct s = TerminalEvent.fromStatus(FIRST_ATTEMPT, status, 62_000L);
         s.validate();
         assertThat(s.schema().name()).isEqualTo("io.ltx2.connect.TerminalEvent");
-        assertThat(s.schema().version()).isEqualTo(3);
+        assertThat(s.schema().version()).isEqualTo(4);
         assertThat(s.getString("requestId")).isEqualTo("req-1");
         assertThat(s.getString("taskId")).isEqualTo("task-1");
         assertThat(s.getString("state")).isEqualTo("success");
@@ -54,12 +54,13 @@ class TerminalEventTest {
     @Test
     void anAdoptedTaskWithEarlierAttemptsSaysSoInFieldsAndHeaders() {
         RequestFacts adopted = new RequestFacts(IDENTITY, "req-1", SOURCE, INPUT, Map.of("traceparent", "00-abc-01", "ltx.task.id", "spoof"),
-                "task-3", 5_000L, 3, List.of(new Attempt(1, 1_000L), new Attempt(2, 3_000L)), true);
+                "task-3", 5_000L, 3, List.of(new Attempt(1, 1_000L), new Attempt(2, 3_000L)), true, List.of("task-1"));
         Struct s = TerminalEvent.failed(adopted, TerminalEvent.TIMEOUT, "too slow", 9_000L);
         s.validate();
         assertThat(s.getInt32("attempt")).isEqualTo(3);
         assertThat(s.getInt32("earlierAttempts")).isEqualTo(2);
         assertThat(s.getBoolean("adopted")).isTrue();
+        assertThat(s.<String>getArray("otherTaskIds")).containsExactly("task-1");
 
         ConnectHeaders headers = EventFactory.headers(adopted);
         assertThat(value(headers, "ltx.request.id")).containsExactly("req-1");
@@ -67,6 +68,7 @@ class TerminalEventTest {
         assertThat(value(headers, "ltx.request.identity")).containsExactly("sink:requests:2:77");
         assertThat(value(headers, "ltx.earlier.attempts")).containsExactly("1@1000,2@3000");
         assertThat(value(headers, "ltx.adopted")).containsExactly("true");
+        assertThat(value(headers, "ltx.other.task.ids")).containsExactly("task-1");
         assertThat(value(headers, "traceparent")).containsExactly("00-abc-01");
     }
 
@@ -75,7 +77,10 @@ class TerminalEventTest {
         ConnectHeaders headers = EventFactory.headers(FIRST_ATTEMPT);
         assertThat(value(headers, "ltx.earlier.attempts")).isEmpty();
         assertThat(value(headers, "ltx.adopted")).isEmpty();
+        assertThat(value(headers, "ltx.other.task.ids")).isEmpty();
         assertThat(value(headers, "ltx.task.id")).containsExactly("task-1");
+        assertThat(TerminalEvent.fromStatus(FIRST_ATTEMPT, new TaskStatus("task-1", TaskState.SUCCESS, "success", List.of(), null, null,
+                1L, 2L, 1L), 3L).getArray("otherTaskIds")).isNull();
     }
 
     @Test
@@ -99,7 +104,7 @@ class TerminalEventTest {
         assertThat(timeout.getInt64("createTime")).isNull();
 
         RequestFacts rejectedFacts = new RequestFacts(IDENTITY, "req-2", SOURCE, INPUT, Map.of(), null, 9L, null,
-                List.of(new Attempt(1, 4L)), false);
+                List.of(new Attempt(1, 4L)), false, List.of());
         Struct r = TerminalEvent.rejected(rejectedFacts, "HTTP_400", "prompt too long", 10L);
         r.validate();
         assertThat(r.getString("state")).isEqualTo("rejected");
@@ -129,7 +134,8 @@ class TerminalEventTest {
         Struct plain = TerminalEvent.fromStatus(FIRST_ATTEMPT, status, 62_000L);
         assertThat(plain.getArray("archivedUrls")).isNull();
         assertThat(plain.getString("archiveFailure")).isNull();
-        for (String field : List.of("archivedUrls", "archivedHttpsUrls", "archiveFailure", "attempt", "earlierAttempts", "adopted")) {
+        for (String field : List.of("archivedUrls", "archivedHttpsUrls", "archiveFailure", "attempt", "earlierAttempts", "adopted",
+                "otherTaskIds")) {
             assertThat(TerminalEvent.SCHEMA.field(field).schema().isOptional()).as(field).isTrue();
         }
         Struct archived = TerminalEvent.archived(TerminalEvent.fromStatus(FIRST_ATTEMPT, status, 62_000L),

@@ -1,5 +1,6 @@
 package io.ltx2.connect.source;
 
+import io.ltx2.connect.api.CapturedLogs;
 import io.ltx2.connect.config.CallbackConfig;
 import io.ltx2.connect.config.LtxSourceConfig;
 import io.ltx2.connect.tracking.RequestIdentity;
@@ -10,15 +11,19 @@ import io.ltx2.connect.tracking.TrackingRecordCodec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,9 +37,11 @@ class TrackingReaderTest {
     private final TrackingReader reader = new TrackingReader(TOPIC, consumer, 10);
 
     private void restore(Map<String, Object> stored, String currentTopicId, long beginning, long end) {
+        consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, null, null, null)));
         consumer.updateBeginningOffsets(Map.of(TP, beginning));
         consumer.updateEndOffsets(Map.of(TP, end));
-        reader.restore(List.of(0), new SourceTaskHarness.StoredOffsets(stored), topic -> currentTopicId);
+        reader.load(List.of(0), new SourceTaskHarness.StoredOffsets(stored));
+        reader.seek(topic -> currentTopicId);
     }
 
     private void add(long offset, String requestId) {
@@ -113,6 +120,85 @@ class TrackingReaderTest {
     void anUnreadableStoredOffsetFailsTheStartWithTheWayOut() {
         assertThatThrownBy(() -> restore(Map.of("watermark", "twelve"), "id", 0, 10))
                 .isInstanceOf(ConnectException.class).hasMessageContaining("unreadable").hasMessageContaining("REST API");
+    }
+
+    /** The stored watermark is 100, retention removed 2^25 offsets past it, the consumer starts at the log start. */
+    @Test
+    void aStoredWatermarkFarBelowTheLogStartMovesUpToIt() {
+        long logStart = 100 + (1L << 25);
+        restore(Map.of("watermark", 100L, "resolved", "r:3+1"), "id-1", logStart, logStart + 10);
+        consumer.seekToBeginning(List.of(TP)); // what auto.offset.reset=earliest does with an offset below the log start
+        add(logStart, "a");
+        List<TrackingReader.Read> reads = reader.poll(0);
+        assertThat(reads).extracting(r -> r.at().offset()).containsExactly(logStart);
+        assertThat(watermark()).isEqualTo(logStart);
+        reader.resolve(reads.get(0).at());
+        assertThat(watermark()).isEqualTo(logStart + 1);
+    }
+
+    /** Records of an outstanding request below a gap of more than the span (retention under a paused partition, say). */
+    @Test
+    void aGapBeyondTheSpanAboveAnOutstandingRecordDoesNotStopTheReader() {
+        restore(null, "id-1", 0, 10);
+        add(0, "a");
+        List<TrackingReader.Read> first = reader.poll(0);
+        assertThat(first).hasSize(1);
+        List<Long> askedBelow = new ArrayList<>();
+        reader.heldRecords((partition, offset) -> {
+            askedBelow.add(offset);
+            return List.of(first.get(0).identity());
+        });
+        long after = 2 + PartitionProgress.MAX_SPAN;
+        add(after, "b");
+        List<TrackingReader.Read> reads;
+        try (CapturedLogs logs = new CapturedLogs()) {
+            reads = reader.poll(0);
+            assertThat(logs.lines()).filteredOn(l -> l.startsWith("WARN")).singleElement().asString()
+                    .contains("offsets 1.." + (after - 1), "watermark moves to " + after, "over 1 offsets not yet resolved",
+                            "1 outstanding requests [sink:in:0:0]");
+        }
+        assertThat(reads).extracting(r -> r.at().offset()).containsExactly(after);
+        assertThat(watermark()).isEqualTo(after);
+        assertThat(askedBelow).containsExactly(after);
+        reader.resolve(first.get(0).at()); // its event still goes out; nothing to move
+        reader.resolve(reads.get(0).at());
+        assertThat(watermark()).isEqualTo(after + 1);
+    }
+
+    @Test
+    void aSeekTheClusterCannotAnswerLeavesTheStoredProgressForTheNextAttempt() {
+        AtomicInteger failures = new AtomicInteger(1);
+        MockConsumer<byte[], byte[]> flaky = new MockConsumer<>("earliest") {
+            @Override
+            public long position(TopicPartition partition, Duration timeout) {
+                if (failures.getAndDecrement() > 0) {
+                    throw new TimeoutException("no answer");
+                }
+                return super.position(partition, timeout);
+            }
+        };
+        TrackingReader late = new TrackingReader(TOPIC, flaky, 10);
+        flaky.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, null, null, null)));
+        flaky.updateBeginningOffsets(Map.of(TP, 0L));
+        flaky.updateEndOffsets(Map.of(TP, 100L));
+        late.load(List.of(0), new SourceTaskHarness.StoredOffsets(Map.of("watermark", 50L, "topicId", "old-id")));
+        assertThat(late.restored()).isFalse();
+        assertThatThrownBy(() -> late.seek(topic -> "new-id")).isInstanceOf(TimeoutException.class);
+        assertThat(late.restored()).isFalse();
+        late.seek(topic -> "new-id");
+        assertThat(late.restored()).isTrue();
+        assertThat(late.watermarks()).as("still told apart from the recreated topic on the second attempt").containsEntry(0, 0L);
+        assertThat(late.sourceOffset(0)).containsEntry("topicId", "new-id");
+    }
+
+    @Test
+    void aTrackingTopicThatDoesNotExistFailsTheRestoreClearly() {
+        consumer.updateEndOffsets(Map.of(TP, 10L));
+        reader.load(List.of(0), new SourceTaskHarness.StoredOffsets(null));
+        assertThatThrownBy(() -> reader.seek(topic -> null)).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("Tracking topic tracking does not exist");
+        consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 1, null, null, null)));
+        assertThatThrownBy(() -> reader.seek(topic -> null)).isInstanceOf(ConnectException.class).hasMessageContaining("no partitions [0]");
     }
 
     @Test

@@ -63,7 +63,7 @@ public class HotPathBenchmarks {
         submitted = TrackingRecord.submitted(new TrackedRequest(identity, "req-123456", "async", "auto", input, Map.of()), "task-9f8e7d6c5b4a",
                 1, List.of(), 1_700_000_000_000L);
         facts = new RequestFacts(identity, "req-123456", identity.coordinates(), input, Map.of(), "task-9f8e7d6c5b4a", 1_700_000_000_000L,
-                1, List.of(), false);
+                1, List.of(), false, List.of());
         encoded = TrackingRecordCodec.encode(submitted);
         success = new TaskStatus("task-9f8e7d6c5b4a", TaskState.SUCCESS, "success", List.of("https://results.example.com/v.mp4"), null, null,
                 1_700_000_000_100L, 1_700_000_075_000L, 74_900L);
