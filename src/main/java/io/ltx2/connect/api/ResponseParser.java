@@ -69,11 +69,6 @@ public final class ResponseParser {
         }
         JsonNode data = envelope.get("data");
         JsonNode error = data == null || !data.isObject() ? null : data.get("error");
-        String detail = error != null && error.isTextual() ? error.asText()
-                : error != null && error.isObject() ? textOf(error, "message") : null;
-        if (detail == null && data != null && data.isObject()) {
-            detail = textOf(data, "message") != null ? textOf(data, "message") : textOf(data, "detail");
-        }
         String code = codeOf(data);
         if (code == null && error != null && error.isObject()) {
             code = codeOf(error);
@@ -81,7 +76,20 @@ public final class ResponseParser {
         if (code == null) {
             code = codeIn(envelope, "errorCode");
         }
-        return new LtxApiException.ApiRefusal(code, shorten(detail));
+        return new LtxApiException.ApiRefusal(code, shorten(detailOf(data, error)));
+    }
+
+    private static String detailOf(JsonNode data, JsonNode error) {
+        if (error != null && error.isTextual()) {
+            return error.asText();
+        }
+        if (error != null && error.isObject() && textOf(error, "message") != null) {
+            return textOf(error, "message");
+        }
+        if (data == null || !data.isObject()) {
+            return null;
+        }
+        return textOf(data, "message") != null ? textOf(data, "message") : textOf(data, "detail");
     }
 
     private static String codeOf(JsonNode node) {

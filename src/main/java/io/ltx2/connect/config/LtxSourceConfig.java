@@ -25,7 +25,7 @@ public class LtxSourceConfig extends LtxConfig {
 
     public static final String EVENTS_TOPIC = "ltx.events.topic";
     private static final String EVENTS_TOPIC_DOC = "Topic of the terminal events (key = request id, value = struct "
-            + "io.ltx2.connect.TerminalEvent v3): exactly one per request (per request record), state success, failed or rejected.";
+            + "io.ltx2.connect.TerminalEvent v4): exactly one per request (per request record), state success, failed or rejected.";
     public static final String EVENTS_TOPIC_DEFAULT = "ltx.events";
 
     public static final String TASK_TIMEOUT_MS = "ltx.task.timeout.ms";

@@ -1,6 +1,5 @@
 package io.ltx2.connect.sink;
 
-import io.ltx2.connect.api.ApiErrorKind;
 import io.ltx2.connect.api.LtxApiException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -39,16 +38,15 @@ final class CreateAnswers {
 
     private final Admission admission;
     private final OutcomeRecorder outcomes;
-    private final Submitter.CreateSettings settings;
+    private final CreateSettings settings;
     private final SinkTaskMetrics metrics;
     private final TaskFailure failure;
     private final Predicate<Submission> owned;
     private final Function<Submission, CompletableFuture<Void>> withdraw;
     private final ApiAvailability availability;
 
-    CreateAnswers(Admission admission, OutcomeRecorder outcomes, Submitter.CreateSettings settings, SinkTaskMetrics metrics,
-                  TaskFailure failure, Predicate<Submission> owned, Function<Submission, CompletableFuture<Void>> withdraw,
-                  ApiAvailability availability) {
+    CreateAnswers(Admission admission, OutcomeRecorder outcomes, CreateSettings settings, SinkTaskMetrics metrics,
+                  TaskFailure failure, Predicate<Submission> owned, Function<Submission, CompletableFuture<Void>> withdraw) {
         this.admission = admission;
         this.outcomes = outcomes;
         this.settings = settings;
@@ -56,7 +54,7 @@ final class CreateAnswers {
         this.failure = failure;
         this.owned = owned;
         this.withdraw = withdraw;
-        this.availability = availability;
+        this.availability = settings.availability();
     }
 
     /** Records the outcome; the future completes when it is durable (or nothing is to be recorded). */
@@ -102,25 +100,33 @@ final class CreateAnswers {
 
     private CompletableFuture<Void> refused(Submission s, Throwable error) {
         LtxApiException api = error instanceof LtxApiException e ? e : null;
-        SinkRequest r = s.request();
-        if (api != null && (api.kind() == ApiErrorKind.AUTH || api.kind() == ApiErrorKind.NOT_FOUND || api.kind() == ApiErrorKind.TRANSPORT)) {
-            admission.release(s);
-            failure.fail(new ConnectException(fatalMessage(api)));
-            return CompletableFuture.completedFuture(null);
-        }
-        if (api != null && (api.kind() == ApiErrorKind.BAD_REQUEST || api.kind() == ApiErrorKind.CONTENT_REFUSED)) {
-            return outcomes.rejected(s.record(), s.ticket(), r.tracked(settings.requestType()), BadRequestRecordException.refusedByApi(
-                    api.failCode(), "The API refused request '" + r.requestId() + "': " + api.getMessage(), api.httpStatus(),
-                    api.refusal().detail(), api), s.unconfirmed(), s.takeReservation());
-        }
         boolean mayExist = s.sent() && (api == null || api.mayHaveBeenProcessed());
-        if (api != null && (api.kind() == ApiErrorKind.ACCOUNT || api.kind() == ApiErrorKind.TRANSIENT && !mayExist)) {
-            // The API cannot take work now, and provably did not take this request: keep it, never reject it for that.
-            availability.unavailable(api.getMessage(), api.httpStatus());
-            admission.release(s);
-            s.requeue();
-            return CompletableFuture.completedFuture(null);
-        }
+        return api == null ? failedToSubmit(s, error, mayExist) : switch (api.kind()) {
+            case AUTH, NOT_FOUND, TRANSPORT -> {
+                admission.release(s);
+                failure.fail(new ConnectException(fatalMessage(api)));
+                yield CompletableFuture.completedFuture(null);
+            }
+            case BAD_REQUEST, CONTENT_REFUSED -> outcomes.rejected(s.record(), s.ticket(), s.request().tracked(settings.requestType()),
+                    BadRequestRecordException.refusedByApi(api.failCode(), "The API refused request '" + s.request().requestId() + "': "
+                            + api.getMessage(), api.httpStatus(), api.refusal().detail(), api), s.unconfirmed(), s.takeReservation());
+            case ACCOUNT -> keepForLater(s, api);
+            case TRANSIENT -> mayExist ? failedToSubmit(s, error, true) : keepForLater(s, api);
+            default -> failedToSubmit(s, error, mayExist);
+        };
+    }
+
+    /** The API cannot take work now, and provably did not take this request: keep it, never reject it for that. */
+    private CompletableFuture<Void> keepForLater(Submission s, LtxApiException api) {
+        availability.unavailable(api.getMessage(), api.httpStatus());
+        admission.release(s);
+        s.requeue();
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** No usable answer in the retries the request may use: rejected, naming every attempt that may have made a task. */
+    private CompletableFuture<Void> failedToSubmit(Submission s, Throwable error, boolean mayExist) {
+        SinkRequest r = s.request();
         if (mayExist) {
             metrics.unconfirmedAttempts.record(); // named on the record, which counts it as spent
         }

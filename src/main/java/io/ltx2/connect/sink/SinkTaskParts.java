@@ -66,9 +66,9 @@ final class SinkTaskParts implements AutoCloseable {
             this.availability = new ApiAvailability(config.availability(), clock);
             metrics.availability(availability);
             Admission admission = new Admission(config.maxInFlight(), client, costs.running(), costs.budget(), availability);
-            this.submitter = new Submitter(client, tracking, admission, outcomes, new Submitter.CreateSettings(config.requestType(),
-                    config.callbackMode() ? config.callbackUrl().orElse(null) : null, config.createAmbiguousRetries(), costs.guard(), costs.running()),
-                    metrics, failure, availability, clock);
+            this.submitter = new Submitter(client, tracking, admission, outcomes, new CreateSettings(config.requestType(),
+                    config.callbackMode() ? config.callbackUrl().orElse(null) : null, config.createAmbiguousRetries(), costs.guard(), costs.running(),
+                    availability), metrics, failure, clock);
             this.prior = new PriorAttempts(connector, config.trackingTopic(), () -> consumers.apply("ltx-sink-scan-" + name),
                     config.dedupLookback(), SCAN_TIMEOUT, config.dryRun());
             OrphanWatcher orphans = new OrphanWatcher(config.trackingTopic(), () -> consumers.apply("ltx-sink-orphans-" + name),

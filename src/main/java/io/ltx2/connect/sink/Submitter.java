@@ -1,10 +1,7 @@
 package io.ltx2.connect.sink;
 
-import io.ltx2.connect.api.CreateGate;
 import io.ltx2.connect.api.CreateTaskRequest;
 import io.ltx2.connect.api.LtxApiClient;
-import io.ltx2.connect.tracking.Attempt;
-import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingWriter;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.types.Password;
@@ -20,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -40,13 +36,10 @@ import java.util.function.Predicate;
 final class Submitter {
 
     private final LtxApiClient client;
-    private final TrackingWriter tracking;
     private final Admission admission;
     private final CreateAnswers answers;
     private final CreateSettings settings;
-    private final SinkTaskMetrics metrics;
     private final TaskFailure failure;
-    private final LongSupplier clock;
 
     private final Object lock = new Object();
     /** Accepted and not started; guarded by {@link #lock}. */
@@ -57,33 +50,19 @@ final class Submitter {
     private final Map<TopicPartition, Integer> closings = new HashMap<>();
     /** Creates started and not finished (their outcome durable). */
     private final AtomicInteger inFlight = new AtomicInteger();
-    /**
-     * What a closing task waits for: attempts on the wire (or whose INTENT is being written) and
-     * WITHDRAWN records being written. An attempt that waits for its retry is not on the wire.
-     */
-    private final AtomicInteger awaited = new AtomicInteger();
+    private final AttemptGate gate;
     /** Requests admitted since the task started: how fast the queue drains (see {@link Backpressure}). */
     private final AtomicLong admitted = new AtomicLong();
     private volatile boolean stopping;
 
-    /**
-     * What every create of the task shares.
-     *
-     * @param callbackUrl the receiver's URL in callback mode (a secret: it holds the token), else null
-     */
-    record CreateSettings(String requestType, Password callbackUrl, int ambiguousRetries, DuplicateGuard guard, RunningTasks running) {
-    }
-
     Submitter(LtxApiClient client, TrackingWriter tracking, Admission admission, OutcomeRecorder outcomes, CreateSettings settings,
-              SinkTaskMetrics metrics, TaskFailure failure, ApiAvailability availability, LongSupplier clock) {
+              SinkTaskMetrics metrics, TaskFailure failure, LongSupplier clock) {
         this.client = client;
-        this.tracking = tracking;
         this.admission = admission;
-        this.answers = new CreateAnswers(admission, outcomes, settings, metrics, failure, this::owned, this::withdrawn, availability);
+        this.gate = new AttemptGate(lock, this::owned, tracking, settings.requestType(), metrics, clock);
+        this.answers = new CreateAnswers(admission, outcomes, settings, metrics, failure, this::owned, gate::withdrawn);
         this.settings = settings;
-        this.metrics = metrics;
         this.failure = failure;
-        this.clock = clock;
     }
 
     /** The current ownership period of a partition, for a request accepted now. */
@@ -141,7 +120,7 @@ final class Submitter {
 
     /** Attempts that may be on the wire, and WITHDRAWN records being written: what closing and stopping wait for. */
     int awaited() {
-        return awaited.get();
+        return gate.awaited();
     }
 
     private void create(Submission s) {
@@ -168,111 +147,8 @@ final class Submitter {
         Password url = settings.callbackUrl();
         CreateTaskRequest body = new CreateTaskRequest(settings.requestType(), url == null ? null : r.identity().appendTo(url.value()),
                 r.provider(), r.input());
-        return client.createTask(body, settings.ambiguousRetries(), new CreateGate() {
-            @Override
-            public CompletionStage<Boolean> beforeSend(boolean previousMayExist) {
-                return Submitter.this.beforeSend(s, previousMayExist);
-            }
-
-            @Override
-            public void retrying(boolean previousMayExist) {
-                Submitter.this.retrying(s, previousMayExist);
-            }
-        }).thenApply(taskId -> new CreateAnswers.Created(taskId, false, System.nanoTime()));
-    }
-
-    /**
-     * Right before an attempt goes on the wire: withdrawn if the partition moved on; otherwise, for
-     * the first attempt and after every failure that may have created a task, a new attempt whose
-     * INTENT must be durable before the create is sent. The ownership check and the count that
-     * closing waits for change together, under the lock, and ownership is checked again once the
-     * INTENT is durable: a partition closed meanwhile never sees that attempt sent.
-     */
-    private CompletionStage<Boolean> beforeSend(Submission s, boolean previousMayExist) {
-        Attempt attempt;
-        synchronized (lock) {
-            if (!owned(s)) {
-                // Withdrawn. An attempt whose INTENT is out but that provably created nothing says so, or the
-                // next owner would count it as a possible charge (and wait for it).
-                return !previousMayExist && s.markWithdrawn() ? withdrawn(s).thenApply(v -> false) : CompletableFuture.completedFuture(false);
-            }
-            if (s.current() != null && !previousMayExist) {
-                goingOut(s);
-                return CompletableFuture.completedFuture(true); // the last attempt provably created nothing: its INTENT stands
-            }
-            if (s.sent()) {
-                metrics.unconfirmedAttempts.record(); // the previous attempt may exist: its task would be a second charge
-            }
-            attempt = s.nextAttempt(clock.getAsLong());
-            goingOut(s);
-        }
-        long begun = System.nanoTime();
-        return tracking.write(TrackingRecord.intent(s.request().tracked(settings.requestType()), attempt.number(), attempt.time()))
-                .handle((metadata, error) -> {
-                    if (error != null) {
-                        offWire(s);
-                        throw new CreateAnswers.IntentNotWritten(error);
-                    }
-                    metrics.intentAckLatency.record((System.nanoTime() - begun) / 1e6);
-                    return metadata;
-                }).thenCompose(durable -> {
-                    synchronized (lock) {
-                        if (owned(s)) {
-                            return CompletableFuture.completedFuture(true); // durable and still ours: the create goes out
-                        }
-                        s.markWithdrawn();
-                    }
-                    // Closed while the INTENT was being written: the attempt never leaves, and its WITHDRAWN record says so.
-                    return withdrawn(s).thenApply(v -> {
-                        offWire(s);
-                        return false;
-                    });
-                });
-    }
-
-    /** The current attempt of {@code s} is about to go on the wire; guarded by the lock. */
-    private void goingOut(Submission s) {
-        if (!s.onWire()) {
-            s.sending();
-            awaited.incrementAndGet();
-        }
-    }
-
-    private void offWire(Submission s) {
-        if (s.onWire()) {
-            s.ended();
-            awaited.decrementAndGet();
-        }
-    }
-
-    /**
-     * The client will try the current attempt again after a failure. When its partition was closed
-     * meanwhile and the failure proves nothing was created, the WITHDRAWN record is written now,
-     * not when the retry's timer fires (which may be long after the next owner read the topic).
-     */
-    private void retrying(Submission s, boolean previousMayExist) {
-        boolean withdraw;
-        synchronized (lock) {
-            boolean wasOnWire = s.onWire();
-            s.retrying(previousMayExist);
-            if (wasOnWire) {
-                awaited.decrementAndGet();
-            }
-            withdraw = !owned(s) && s.withdrawable() && s.markWithdrawn();
-        }
-        if (withdraw) {
-            withdrawn(s);
-        }
-    }
-
-    /** Writes that the current attempt never reached the API; completes when durable (a failed write only costs a false label). */
-    CompletableFuture<Void> withdrawn(Submission s) {
-        awaited.incrementAndGet();
-        return tracking.write(TrackingRecord.withdrawn(s.request().tracked(settings.requestType()), s.current().number(), clock.getAsLong()))
-                .handle((metadata, error) -> {
-                    awaited.decrementAndGet();
-                    return null;
-                });
+        return client.createTask(body, settings.ambiguousRetries(), gate.of(s))
+                .thenApply(taskId -> new CreateAnswers.Created(taskId, false, System.nanoTime()));
     }
 
     private boolean owned(Submission s) {
@@ -285,7 +161,7 @@ final class Submitter {
         boolean withdraw = false;
         synchronized (lock) {
             started.remove(s);
-            offWire(s);
+            gate.offWire(s);
             if (s.takeRequeue()) {
                 if (owned(s)) {
                     waiting.addFirst(s); // the API could not take it now: first in line when it can
@@ -295,7 +171,7 @@ final class Submitter {
             }
         }
         if (withdraw) {
-            withdrawn(s);
+            gate.withdrawn(s);
         }
         inFlight.decrementAndGet();
         startCreates();
@@ -326,7 +202,7 @@ final class Submitter {
                 admission.idle();
             }
         }
-        withdraw.forEach(this::withdrawn);
+        withdraw.forEach(gate::withdrawn);
         return dropped;
     }
 
@@ -344,7 +220,7 @@ final class Submitter {
             }
             waiting.clear();
         }
-        withdraw.forEach(this::withdrawn);
+        withdraw.forEach(gate::withdrawn);
     }
 
     /**
