@@ -111,6 +111,7 @@ public class LtxSourceConfig extends LtxConfig {
                         PARTITION_CHECK_INTERVAL_MS_DOC, EVENTS_GROUP, ++order, Width.SHORT, "Partition check interval (ms)")
                 .define(MAX_OUTSTANDING, Type.INT, MAX_OUTSTANDING_DEFAULT, Range.atLeast(1), Importance.LOW,
                         MAX_OUTSTANDING_DOC, EVENTS_GROUP, ++order, Width.SHORT, "Max outstanding requests per task");
+        RetryConfig.define(def, EVENTS_GROUP, order);
         order = 0;
         def.define(POLL_SCHEDULE, Type.STRING, POLL_SCHEDULE_DEFAULT, ConfigDef.CaseInsensitiveValidString.in("adaptive", "fixed"),
                         Importance.MEDIUM, POLL_SCHEDULE_DOC, POLL_GROUP, ++order, Width.SHORT, "Poll schedule")
@@ -159,6 +160,11 @@ public class LtxSourceConfig extends LtxConfig {
 
     public String eventsTopic() {
         return getString(EVENTS_TOPIC);
+    }
+
+    /** Which task fail codes are retried. */
+    public RetryConfig.Settings retries() {
+        return RetryConfig.Settings.of(this);
     }
 
     public Duration taskTimeout() {

@@ -34,6 +34,7 @@ import java.util.function.Supplier;
 final class RunningTasks implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunningTasks.class);
     static final String TASK_ID_HEADER = "ltx.task.id";
+    static final String OTHER_TASK_IDS_HEADER = "ltx.other.task.ids";
     /**
      * How long the broker may hold a fetch of the events topic to gather more events: the follower
      * wakes a few times a second, and the room made by the tasks that ended is used in batches.
@@ -114,6 +115,13 @@ final class RunningTasks implements AutoCloseable {
             if (h != null && h.value() != null && resolved(new String(h.value(), StandardCharsets.UTF_8))) {
                 ended++;
             }
+            // The event's other tasks (a failed task retried, a duplicate) are over too: their request is.
+            Header others = r.headers().lastHeader(OTHER_TASK_IDS_HEADER);
+            if (others != null && others.value() != null) {
+                for (String id : new String(others.value(), StandardCharsets.UTF_8).split(",")) {
+                    ended += !id.isBlank() && resolved(id.trim()) ? 1 : 0;
+                }
+            }
         }
         if (ended > 0 && caughtUp) {
             roomMade();
@@ -131,6 +139,13 @@ final class RunningTasks implements AutoCloseable {
 
     private synchronized boolean resolved(String taskId) {
         return running.remove(taskId) != null;
+    }
+
+    /** The task is over without an event naming it yet (it failed and its request is retried): it stops counting. */
+    void ended(String taskId) {
+        if (resolved(taskId)) {
+            roomMade();
+        }
     }
 
     /** Why the events topic cannot be followed, or null; the task fails with it. */

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,8 +32,10 @@ import java.util.TreeSet;
  *       too; the first terminal outcome of any gives the one event ({@code duplicate-tasks}).
  *   <li>REJECTED: the event at once, unless a task is followed (then that task's outcome decides).
  *       A DRY_RUN event is not remembered: the real submission of the record later gets its own.
- *   <li>CALLBACK: confirms the followed task; for a request with INTENTs (or a WITHDRAWN record) and no
- *       task, adopts the callback's task (its create was never answered); for another task, counts an orphan.
+ *   <li>CALLBACK ({@link CallbackRecords}): confirms the followed task; for a request with INTENTs (or a
+ *       WITHDRAWN record) and no live task, adopts the callback's task; for another task, counts an orphan.
+ *   <li>A task failed with a fail code worth another attempt ({@link Retries}): a RETRY record asks the
+ *       sink for one, and the request waits for that attempt's SUBMITTED or REJECTED record.
  *   <li>INTENTs alone for {@code ltx.task.timeout.ms}: let go without an event (the sink has not
  *       committed the request's input, so it handles the record again).
  *   <li>Any record of a request resolved lately ({@link ResolvedRequests}) is skipped.
@@ -42,7 +43,6 @@ import java.util.TreeSet;
  */
 final class RequestRegistry {
     private static final Logger log = LoggerFactory.getLogger(RequestRegistry.class);
-    static final int MAX_EARLY_CALLBACKS = 10_000;
 
     /** Follows tasks' statuses for the registry (polling, confirmation). */
     interface Following {
@@ -84,19 +84,20 @@ final class RequestRegistry {
     private final TreeSet<RequestState> intentsOnly = new TreeSet<>(
             Comparator.comparingLong((RequestState s) -> s.expiresAt).thenComparingLong(s -> s.seq));
     private final ResolvedRequests resolved = new ResolvedRequests();
-    /** Callbacks without identity (a callback URL without rid) read before their SUBMITTED record: task id -> record. */
-    private final Map<String, TrackingRecord> earlyCallbacks = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, TrackingRecord> eldest) {
-            return size() > MAX_EARLY_CALLBACKS;
-        }
-    };
+    private final CallbackRecords callbacks;
+    private final Retries retries;
 
     RequestRegistry(Duration taskTimeout, Following following, Output output, SourceTaskMetrics metrics) {
+        this(taskTimeout, following, output, metrics, Retries.NONE);
+    }
+
+    RequestRegistry(Duration taskTimeout, Following following, Output output, SourceTaskMetrics metrics, Retries retries) {
         this.taskTimeoutMs = taskTimeout.toMillis();
         this.following = Objects.requireNonNull(following, "following");
         this.output = Objects.requireNonNull(output, "output");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.retries = Objects.requireNonNull(retries, "retries");
+        this.callbacks = new CallbackRecords(this, output, metrics);
     }
 
     /** Requests outstanding: read and not yet resolved. */
@@ -112,7 +113,7 @@ final class RequestRegistry {
             metrics.callbackRead();
         }
         if (id == null) {
-            onCallbackWithoutIdentity(at, r, now);
+            callbacks.withoutIdentity(at, r, now);
             return;
         }
         if (resolved.contains(id)) {
@@ -124,7 +125,8 @@ final class RequestRegistry {
             case WITHDRAWN -> onWithdrawn(at, r, id, now);
             case SUBMITTED -> onSubmitted(at, r, id, now);
             case REJECTED -> onRejected(at, r, id, now);
-            case CALLBACK -> onCallback(at, r, id, now);
+            case CALLBACK -> callbacks.onCallback(requests.get(id), at, r, id, now);
+            case RETRY -> retries.asked(state(id, at), r);
         }
     }
 
@@ -134,16 +136,35 @@ final class RequestRegistry {
                 .map(s -> s.identity).toList();
     }
 
-    /** A followed task's outcome: the first one of a request gives its event. */
+    /** A followed task's outcome: the first one of a request gives its event, unless its fail code is retried. */
     void complete(FollowedTask task, Outcome outcome, long now) {
         RequestState s = requests.get(task.identity);
         if (task.done || s == null) {
             return;
         }
+        if (retries.takeOver(s, task, outcome, now)) {
+            retire(task); // named on the request's event as another attempt; the request waits for its next one
+            return;
+        }
+        emitOutcome(s, task, outcome, null, now);
+    }
+
+    /** Gives up on requests whose retry the sink did not make in time: their failed task's event; returns how many. */
+    int expireRetries(long now) {
+        List<RequestState> expired = retries.due(now);
+        expired.forEach(s -> emitOutcome(s, s.retry.task, s.retry.outcome, "; a new attempt was asked for, and none came within "
+                + taskTimeoutMs + " ms", now));
+        return expired.size();
+    }
+
+    private void emitOutcome(RequestState s, FollowedTask task, Outcome outcome, String note, long now) {
         RequestFacts facts = RequestFacts.of(s.identity, task.origin(), task.taskId, task.submitTime(), task.attempt(), task.adopted(),
                 s.otherAttempts(task), s.otherTaskIds(task));
         Struct event = outcome.status() != null ? TerminalEvent.fromStatus(facts, outcome.status(), now)
                 : TerminalEvent.failed(facts, outcome.failCode(), outcome.failMsg(), now);
+        if (note != null) {
+            event.put("failMsg", (event.getString("failMsg") == null ? "" : event.getString("failMsg")) + note);
+        }
         log.debug("{} resolved as {} after {} status calls", task, event.getString("state"), task.polls);
         finish(s, event, facts, true, outcome.status() == null ? null : outcome.status().completeTime(), now);
     }
@@ -171,6 +192,7 @@ final class RequestRegistry {
         if (s.tasks.isEmpty()) {
             intentsOnly.add(s);
         }
+        retries.attemptStarted(s, now);
     }
 
     private void onWithdrawn(TrackingOffset at, TrackingRecord r, RequestIdentity id, long now) {
@@ -196,26 +218,29 @@ final class RequestRegistry {
         s.attempts(r);
         FollowedTask known = s.task(r.taskId());
         if (known != null) {
-            if (known.adopted() && !r.isReused()) {
+            if (known.adopted() && !r.isReused() && !r.isAdopted()) {
                 known.submitted(r); // adopted through its callback before its SUBMITTED record came: an ordinary task after all
             }
             log.debug("SUBMITTED record {} for task {} that request {} already follows", at, r.taskId(), id);
             return;
         }
-        if (!s.tasks.isEmpty()) {
+        retries.answered(s, r.attempt());
+        if (s.tasks.stream().anyMatch(t -> !t.done)) {
             metrics.duplicateTask();
             log.warn("Request {} has a second task {} (attempt {}) besides {}: both are followed, the first outcome gives the "
                     + "event; the other task was created, and billed, for nothing", id, r.taskId(), r.attempt(), s.tasks.get(0).taskId);
         }
-        FollowedTask task = follow(s, new FollowedTask(id, r.taskId(), r, r.attempt(), false, r.time()), now);
-        TrackingRecord early = earlyCallbacks.remove(r.taskId());
-        if (early != null) {
-            confirm(task, early, now);
-        }
+        FollowedTask task = follow(s, new FollowedTask(id, r.taskId(), r, r.attempt(), r.isAdopted(), r.time()), now);
+        callbacks.submitted(task, now);
     }
 
     private void onRejected(TrackingOffset at, TrackingRecord r, RequestIdentity id, long now) {
         RequestState s = requests.get(id);
+        if (s != null && s.retry != null) {
+            s.hold(at);
+            emitOutcome(s, s.retry.task, s.retry.outcome, "; a new attempt was asked for, and refused: " + r.failMsg(), now);
+            return;
+        }
         if (s != null && !s.tasks.isEmpty()) {
             s.hold(at);
             s.attempts(r);
@@ -232,59 +257,6 @@ final class RequestRegistry {
         finish(s, TerminalEvent.rejected(facts, r.failCode(), r.failMsg(), now), facts, !dryRun, null, now);
     }
 
-    private void onCallback(TrackingOffset at, TrackingRecord r, RequestIdentity id, long now) {
-        RequestState s = requests.get(id);
-        if (s == null) {
-            output.resolve(at);
-            log.debug("CALLBACK {} for task {} of request {} that is not outstanding", at, r.taskId(), id);
-            return;
-        }
-        s.hold(at);
-        FollowedTask task = s.task(r.taskId());
-        if (task != null) {
-            confirm(task, r, now);
-        } else if (s.tasks.isEmpty()) {
-            adopt(s, r, now);
-        } else if (s.orphan(r.taskId())) {
-            metrics.duplicateTask();
-            log.warn("Callback of task {} for request {}, which follows task {}: an orphaned duplicate create, billed for nothing",
-                    r.taskId(), id, s.tasks.get(0).taskId);
-        }
-    }
-
-    /** The request's create was never answered (no SUBMITTED record), but its task called back: follow that task. */
-    private void adopt(RequestState s, TrackingRecord callback, long now) {
-        TrackingRecord origin = s.adoptionOrigin();
-        if (origin == null) {
-            log.warn("Callback of task {} for request {}, which has no record to adopt it from: held with the request", callback.taskId(),
-                    s.identity);
-            return;
-        }
-        Integer attempt = s.latestIntent() == null ? null : s.latestAttempt(); // a WITHDRAWN attempt never reached the API
-        FollowedTask task = follow(s, new FollowedTask(s.identity, callback.taskId(), origin, attempt, true, origin.time()), now);
-        metrics.adopted();
-        log.info("Adopting task {} of request {} through its callback: create attempt {} was never answered", callback.taskId(),
-                s.identity, attempt == null ? "(unknown)" : attempt);
-        confirm(task, null, now); // an adopted task id comes from a webhook alone: always confirmed by a status call
-    }
-
-    /** A callback without a request identity (a callback URL without rid): matched by task id among the followed tasks. */
-    private void onCallbackWithoutIdentity(TrackingOffset at, TrackingRecord r, long now) {
-        List<FollowedTask> tasks = r.taskId() == null ? null : byTaskId.get(r.taskId());
-        if (tasks == null || tasks.isEmpty()) {
-            output.resolve(at); // unknown, finished, or not read yet: then its SUBMITTED record picks it up
-            if (r.taskId() != null) {
-                earlyCallbacks.put(r.taskId(), r);
-            }
-            log.debug("CALLBACK {} for task {} that is not followed", at, r.taskId());
-            return;
-        }
-        requests.get(tasks.get(0).identity).hold(at);
-        for (FollowedTask task : List.copyOf(tasks)) {
-            confirm(task, r, now);
-        }
-    }
-
     private void skipResolved(TrackingOffset at, TrackingRecord r, RequestIdentity id) {
         output.resolve(at);
         boolean namesTask = r.type() == TrackingRecordType.CALLBACK || r.type() == TrackingRecordType.SUBMITTED && !r.isReused();
@@ -297,7 +269,30 @@ final class RequestRegistry {
         }
     }
 
-    private FollowedTask follow(RequestState s, FollowedTask task, long now) {
+    /** A task whose outcome is known but gives no event (its request is retried): no more calls for it. */
+    private void retire(FollowedTask task) {
+        task.done = true;
+        following.unfollow(task);
+        unindex(task);
+    }
+
+    private void unindex(FollowedTask t) {
+        List<FollowedTask> same = byTaskId.get(t.taskId);
+        if (same != null && same.remove(t) && same.isEmpty()) {
+            byTaskId.remove(t.taskId);
+        }
+    }
+
+    /** The followed tasks of this task id (several requests may share one), or null. */
+    List<FollowedTask> followed(String taskId) {
+        return taskId == null ? null : byTaskId.get(taskId);
+    }
+
+    RequestState outstanding(RequestIdentity id) {
+        return requests.get(id);
+    }
+
+    FollowedTask follow(RequestState s, FollowedTask task, long now) {
         s.tasks.add(task);
         intentsOnly.remove(s);
         s.expiresAt = Long.MAX_VALUE;
@@ -306,7 +301,7 @@ final class RequestRegistry {
         return task;
     }
 
-    private void confirm(FollowedTask task, TrackingRecord callback, long now) {
+    void confirm(FollowedTask task, TrackingRecord callback, long now) {
         if (task.done) {
             return;
         }
@@ -319,11 +314,9 @@ final class RequestRegistry {
             polls += t.polls;
             t.done = true;
             following.unfollow(t);
-            List<FollowedTask> same = byTaskId.get(t.taskId);
-            if (same != null && same.remove(t) && same.isEmpty()) {
-                byTaskId.remove(t.taskId);
-            }
+            unindex(t);
         }
+        retries.forget(s);
         requests.remove(s.identity);
         intentsOnly.remove(s);
         if (remember) {

@@ -38,6 +38,12 @@ final class RequestState {
     private long lastIntentSeenAt;
     /** When an INTENT-only request is let go without an event; Long.MAX_VALUE once it has a task. */
     long expiresAt = Long.MAX_VALUE;
+    /** Its last task failed with a code worth another attempt, which the sink was asked for ({@link Retries}); else null. */
+    Retries.Retry retry;
+    /** Failed tasks retried (fail codes of ltx.task.retry.fail.codes): the retry budget used. */
+    final Set<String> retriedTasks = new HashSet<>(0);
+    /** Attempts a RETRY record asked for a new attempt after. */
+    final Set<Integer> askedAfter = new HashSet<>(0);
 
     RequestState(RequestIdentity identity, int partition) {
         this.identity = identity;

@@ -31,6 +31,7 @@ import java.util.Map;
  * @param headers         the request record's headers that travel with it (trace context)
  * @param failCode        REJECTED: INVALID_REQUEST, the API's own code of its refusal or HTTP_&lt;status&gt;, SUBMIT_FAILED, DRY_RUN
  * @param failMsg         REJECTED: the reason, naming the field
+ * @param unavailable     RETRY: the fail code says the API cannot do the work now (the sink pauses), not that this request failed
  * @param httpStatus      REJECTED by the API: the HTTP status of its refusal
  * @param failDetail      REJECTED by the API: the detail its answer gave ({@code data.error}), if any
  * @param callbackState   CALLBACK: the state the webhook reported
@@ -55,6 +56,7 @@ public record TrackingRecord(
         @JsonProperty("headers") Map<String, String> headers,
         @JsonProperty("failCode") String failCode,
         @JsonProperty("failMsg") String failMsg,
+        @JsonProperty("unavailable") Boolean unavailable,
         @JsonProperty("httpStatus") Integer httpStatus,
         @JsonProperty("failDetail") String failDetail,
         @JsonProperty("callbackState") String callbackState,
@@ -94,7 +96,7 @@ public record TrackingRecord(
     public static TrackingRecord adopted(TrackedRequest r, String taskId, int attempt, List<Attempt> earlier, long time) {
         RequestIdentity id = r.identity();
         return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.SUBMITTED, id.connector(), r.requestId(), taskId, time, id.coordinates(),
-                attempt, earlier, null, Boolean.TRUE, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null, null, null);
+                attempt, earlier, null, Boolean.TRUE, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null, null, null, null);
     }
 
     /** The request was not submitted; {@code earlier} names attempts whose create may exist nonetheless. */
@@ -107,8 +109,27 @@ public record TrackingRecord(
                                          List<Attempt> earlier, long time) {
         RequestIdentity id = r.identity();
         return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.REJECTED, id.connector(), r.requestId(), null, time, id.coordinates(),
-                null, earlier, null, null, r.requestType(), r.provider(), r.input(), r.headers(), failCode, failMsg, httpStatus, failDetail,
-                null, null);
+                null, earlier, null, null, r.requestType(), r.provider(), r.input(), r.headers(), failCode, failMsg, null, httpStatus,
+                failDetail, null, null);
+    }
+
+    /**
+     * Written by the source: task {@code failedTaskId} of create attempt {@code failedAttempt},
+     * submitted at {@code failedSubmitTime}, failed with {@code failCode}, which is worth another
+     * attempt; the sink task owning the request's input partition creates it (attempt numbers go on
+     * after {@code failedAttempt}). {@code unavailable}: the code says the API cannot do the work now.
+     */
+    public static TrackingRecord retry(TrackedRequest r, String failedTaskId, int failedAttempt, String failCode, String failMsg,
+                                       boolean unavailable, long failedSubmitTime) {
+        RequestIdentity id = r.identity();
+        return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.RETRY, id.connector(), r.requestId(), failedTaskId, failedSubmitTime,
+                id.coordinates(), failedAttempt, List.of(), null, null, r.requestType(), r.provider(), r.input(), r.headers(), failCode,
+                failMsg, unavailable, null, null, null, null);
+    }
+
+    @JsonIgnore
+    public boolean isUnavailable() {
+        return Boolean.TRUE.equals(unavailable);
     }
 
     /**
@@ -118,14 +139,14 @@ public record TrackingRecord(
     public static TrackingRecord callback(RequestIdentity identity, String taskId, long receivedTime, String state, String body) {
         return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.CALLBACK, identity == null ? null : identity.connector(), null,
                 taskId, receivedTime, identity == null ? null : identity.coordinates(), null, List.of(), null, null, null, null, null, Map.of(),
-                null, null, null, null, state, body);
+                null, null, null, null, null, state, body);
     }
 
     private static TrackingRecord of(TrackingRecordType type, TrackedRequest r, long time, String taskId, Integer attempt,
                                      List<Attempt> earlier, Boolean reused) {
         RequestIdentity id = r.identity();
         return new TrackingRecord(CURRENT_VERSION, type, id.connector(), r.requestId(), taskId, time, id.coordinates(), attempt, earlier,
-                reused, null, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null, null, null);
+                reused, null, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null, null, null, null);
     }
 
     /** The request's identity; null for a version 1 record or a callback whose URL named none. */

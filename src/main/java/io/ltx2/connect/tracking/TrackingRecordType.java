@@ -14,5 +14,10 @@ public enum TrackingRecordType {
     /** The request was never (successfully) submitted: invalid, HTTP 400, retries exhausted, or a dry run. */
     REJECTED,
     /** The callback receiver got the API's webhook for a task. */
-    CALLBACK
+    CALLBACK,
+    /**
+     * The source found the request's task failed with a fail code worth another attempt: the sink
+     * creates one. Readers of an earlier version skip it as unreadable.
+     */
+    RETRY
 }

@@ -476,6 +476,6 @@ class RequestRegistryTest {
 
     private static TrackingRecord v1(TrackingRecordType type, String requestId, String taskId, SourceCoordinates source) {
         return new TrackingRecord(1, type, null, requestId, taskId, T0, source, null, null, null, null, "async", "auto", INPUT,
-                new HashMap<>(), null, null, null, null, null, null);
+                new HashMap<>(), null, null, null, null, null, null, null);
     }
 }

@@ -1,0 +1,174 @@
+package io.ltx2.connect.source;
+
+import io.ltx2.connect.api.TaskState;
+import io.ltx2.connect.config.RetryConfig;
+import io.ltx2.connect.source.OutcomeRules.Outcome;
+import io.ltx2.connect.tracking.TrackedRequest;
+import io.ltx2.connect.tracking.TrackingRecord;
+import io.ltx2.connect.util.Times;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Requests whose task failed with a fail code worth another attempt ({@link RetryConfig}): instead
+ * of their failed event, a RETRY tracking record asks the sink connector for a new attempt (the
+ * sink creates every task: its caps, pauses and crash-window bookkeeping apply), and the request
+ * stays outstanding, its offsets held, until a newer attempt's SUBMITTED or REJECTED record comes.
+ * No answer within {@code ltx.task.retry.resend.ms}: asked again; within {@code ltx.task.timeout.ms}
+ * (codes of {@code ltx.task.retry.fail.codes} only): the failed event after all. The budget counts
+ * the failed tasks (read back from the RETRY records after a restart). Task thread only.
+ */
+final class Retries {
+    private static final Logger log = LoggerFactory.getLogger(Retries.class);
+
+    /** Where RETRY records go: the tracking topic, through a producer of the source task's own. */
+    @FunctionalInterface
+    interface Writer {
+        CompletableFuture<?> write(TrackingRecord record);
+    }
+
+    /** What a retrying request waits for: the failed task and its outcome, and when to ask again or give up. */
+    static final class Retry {
+        final FollowedTask task;
+        final Outcome outcome;
+        final boolean unavailable;
+        final long giveUpAt;
+        long nextAt;
+
+        Retry(FollowedTask task, Outcome outcome, boolean unavailable, long giveUpAt) {
+            this.task = task;
+            this.outcome = outcome;
+            this.unavailable = unavailable;
+            this.giveUpAt = giveUpAt;
+        }
+    }
+
+    static final Retries NONE = new Retries(RetryConfig.Settings.NONE, Duration.ZERO, r -> CompletableFuture.completedFuture(null));
+
+    private final RetryConfig.Settings settings;
+    private final long giveUpMs;
+    private final Writer writer;
+    private final TreeSet<RequestState> due = new TreeSet<>(Comparator.comparingLong((RequestState s) -> s.retry.nextAt)
+            .thenComparingLong(s -> s.seq));
+
+    Retries(RetryConfig.Settings settings, Duration taskTimeout, Writer writer) {
+        this.settings = settings;
+        this.giveUpMs = taskTimeout.toMillis();
+        this.writer = writer;
+    }
+
+    /**
+     * Whether the failed {@code outcome} of {@code task} is taken over here (the request is retried,
+     * or another of its tasks decides) rather than given as its event.
+     */
+    boolean takeOver(RequestState s, FollowedTask task, Outcome outcome, long now) {
+        String code = outcome.status() != null && outcome.status().state() == TaskState.FAILED ? outcome.status().failCode() : null;
+        boolean unavailable = code != null && settings.unavailableFailCodes().contains(code);
+        if (code == null || !unavailable && !settings.failCodes().contains(code)) {
+            return false;
+        }
+        if (s.tasks.stream().anyMatch(t -> t != task && !t.done)) {
+            return true; // a newer attempt is followed already (read after a restart): its outcome decides
+        }
+        if (!retryable(s, task, unavailable)) {
+            return false;
+        }
+        if (!unavailable) {
+            s.retriedTasks.add(task.taskId);
+        }
+        due.remove(s);
+        s.retry = new Retry(task, outcome, unavailable, unavailable ? Long.MAX_VALUE : Times.plus(now, giveUpMs));
+        int after = Math.max(task.attempt(), s.latestAttempt());
+        if (s.askedAfter.contains(after)) {
+            s.retry.nextAt = Times.plus(now, settings.resend().toMillis()); // asked before a restart: give the sink its time
+        } else {
+            ask(s, after, now);
+        }
+        due.add(s);
+        return true;
+    }
+
+    /** Whether the request can be asked for again: its attempt and identity known, and (for retried codes) budget left. */
+    private boolean retryable(RequestState s, FollowedTask task, boolean unavailable) {
+        TrackedRequest request = task.origin().request();
+        if (task.attempt() == null || request.identity() == null) {
+            return false;
+        }
+        return unavailable || s.retriedTasks.contains(task.taskId) || s.retriedTasks.size() < settings.max();
+    }
+
+    private void ask(RequestState s, int after, long now) {
+        Retry r = s.retry;
+        TrackingRecord record = TrackingRecord.retry(r.task.origin().request(), r.task.taskId, after, r.outcome.status().failCode(),
+                r.outcome.status().failMsg(), r.unavailable, r.task.submitTime());
+        writer.write(record).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.warn("Could not write the RETRY record of request {}; it is asked again in {} ms", s.identity, settings.resend().toMillis(),
+                        error);
+            }
+        });
+        s.askedAfter.add(after);
+        r.nextAt = Times.plus(now, settings.resend().toMillis());
+        log.info("{} failed with {}: asking the sink for attempt {} of request {}{}", r.task, r.outcome.status().failCode(), after + 1,
+                s.identity, r.unavailable ? " (the API cannot do the work now: the sink waits until it can)" : "");
+    }
+
+    /** A RETRY record of the request was read (this task's own, or one written before a restart). */
+    void asked(RequestState s, TrackingRecord record) {
+        if (record.attempt() != null) {
+            s.askedAfter.add(record.attempt());
+        }
+        if (!record.isUnavailable() && record.taskId() != null) {
+            s.retriedTasks.add(record.taskId());
+        }
+    }
+
+    /** A newer attempt's INTENT: the sink is at it; its answer gets the whole resend interval. */
+    void attemptStarted(RequestState s, long now) {
+        if (s.retry != null) {
+            due.remove(s);
+            s.retry.nextAt = Math.max(s.retry.nextAt, Times.plus(now, settings.resend().toMillis()));
+            due.add(s);
+        }
+    }
+
+    /** A SUBMITTED or REJECTED record of attempt {@code attempt} (null: unknown): a newer one ends the wait. */
+    void answered(RequestState s, Integer attempt) {
+        if (s.retry != null && (attempt == null || attempt > s.retry.task.attempt())) {
+            due.remove(s);
+            s.retry = null;
+        }
+    }
+
+    /** The request is resolved. */
+    void forget(RequestState s) {
+        due.remove(s);
+    }
+
+    /** Asks again where the sink has not answered in time; returns the requests that waited too long (their retry left in place). */
+    List<RequestState> due(long now) {
+        List<RequestState> expired = new ArrayList<>();
+        while (!due.isEmpty() && due.first().retry.nextAt <= now) {
+            RequestState s = due.pollFirst();
+            if (now >= s.retry.giveUpAt) {
+                expired.add(s);
+                continue;
+            }
+            ask(s, Math.max(s.retry.task.attempt(), s.latestAttempt()), now);
+            due.add(s);
+        }
+        return expired;
+    }
+
+    /** Requests waiting for a new attempt. */
+    int waiting() {
+        return due.size();
+    }
+}
