@@ -23,11 +23,7 @@ public final class InputValidator {
         if (mode.isEmpty()) {
             errors.add("mode: must be one of " + Mode.wireNames() + ", was " + quote(in.mode()));
         }
-        if (in.prompt() == null || in.prompt().isEmpty()) {
-            errors.add("prompt: is required and must not be empty");
-        } else if (in.prompt().length() > ContractLimits.PROMPT_MAX_CHARS) {
-            errors.add("prompt: must be at most " + ContractLimits.PROMPT_MAX_CHARS + " characters, was " + in.prompt().length());
-        }
+        checkPrompt(in.prompt(), errors);
         if (!ContractLimits.RESOLUTIONS.contains(in.resolution())) {
             errors.add("resolution: must be one of " + ContractLimits.RESOLUTIONS + ", was " + quote(in.resolution()));
         }
@@ -39,6 +35,18 @@ public final class InputValidator {
         }
         mode.ifPresent(m -> checkModeFields(m, in, errors));
         return errors;
+    }
+
+    /** The contract's characters are Unicode code points: an emoji or a CJK character outside the BMP counts once. */
+    private static void checkPrompt(String prompt, List<String> errors) {
+        if (prompt == null || prompt.isEmpty()) {
+            errors.add("prompt: is required and must not be empty");
+            return;
+        }
+        int chars = prompt.codePointCount(0, prompt.length());
+        if (chars > ContractLimits.PROMPT_MAX_CHARS) {
+            errors.add("prompt: must be at most " + ContractLimits.PROMPT_MAX_CHARS + " characters (code points), was " + chars);
+        }
     }
 
     private static void checkModeFields(Mode m, GenerationInput in, List<String> errors) {

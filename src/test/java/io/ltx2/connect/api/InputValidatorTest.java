@@ -30,6 +30,16 @@ class InputValidatorTest {
         assertThat(InputValidator.problems(text("x".repeat(5000), "720p", 5, null, 2_147_483_647L))).isEmpty();
     }
 
+    @Test
+    void promptLengthCountsCodePointsNotUtf16Units() {
+        String emoji = "\uD83C\uDFAC"; // U+1F3AC, one code point, two UTF-16 units
+        String cjk = new String(Character.toChars(0x20000)); // CJK Extension B, outside the BMP
+        assertThat(InputValidator.problems(text(emoji.repeat(5000), "720p", 5, null, null))).isEmpty();
+        assertThat(InputValidator.problems(text(cjk.repeat(5000), "720p", 5, null, null))).isEmpty();
+        assertThat(InputValidator.problems(text(emoji.repeat(5001), "720p", 5, null, null)))
+                .singleElement().asString().startsWith("prompt:").contains("was 5001");
+    }
+
     static Stream<Arguments> invalidInputs() {
         return Stream.of(
                 Arguments.of(new GenerationInput("video-to-video", "p", "720p", 10, null, null, null, null), "mode"),
