@@ -37,10 +37,17 @@ public final class InputValidator {
         return errors;
     }
 
-    /** The contract's characters are Unicode code points: an emoji or a CJK character outside the BMP counts once. */
+    /**
+     * Required and not blank (whitespace alone, no-break spaces included, describes nothing); at most the contract's
+     * characters, which are Unicode code points: an emoji or a CJK character outside the BMP counts once.
+     */
     private static void checkPrompt(String prompt, List<String> errors) {
         if (prompt == null || prompt.isEmpty()) {
             errors.add("prompt: is required and must not be empty");
+            return;
+        }
+        if (prompt.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c))) {
+            errors.add("prompt: must not be blank (it holds only whitespace)");
             return;
         }
         int chars = prompt.codePointCount(0, prompt.length());

@@ -45,6 +45,8 @@ class InputValidatorTest {
                 Arguments.of(new GenerationInput("video-to-video", "p", "720p", 10, null, null, null, null), "mode"),
                 Arguments.of(text(null, "720p", 10, null, null), "prompt"),
                 Arguments.of(text("", "720p", 10, null, null), "prompt"),
+                Arguments.of(text(" \t\n ", "720p", 10, null, null), "prompt"),
+                Arguments.of(text("\u00A0\u3000\u2003", "720p", 10, null, null), "prompt"),
                 Arguments.of(text("x".repeat(5001), "720p", 10, null, null), "prompt"),
                 Arguments.of(text("p", "4k", 10, null, null), "resolution"),
                 Arguments.of(text("p", "720p", 4, null, null), "duration"),
