@@ -102,7 +102,9 @@ public final class InputValidator {
             if (lora == null || !isHttpUrl(lora.path())) {
                 errors.add("loras[" + i + "].path: must be an http(s) URL, was " + (lora == null ? "null" : quote(lora.path())));
             }
-            if (lora != null && lora.scale() != null && (lora.scale().isNaN() || lora.scale().isInfinite())) {
+            if (lora != null && lora.scale() == null) {
+                errors.add("loras[" + i + "].scale: is required (each LoRA is {path, scale}; about 0.5 to 2.0 is recommended)");
+            } else if (lora != null && (lora.scale().isNaN() || lora.scale().isInfinite())) {
                 errors.add("loras[" + i + "].scale: must be a finite number");
             }
         }

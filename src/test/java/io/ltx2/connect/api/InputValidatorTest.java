@@ -63,7 +63,21 @@ class InputValidatorTest {
                 Arguments.of(new GenerationInput("text-to-video-LoRA", "p", "720p", 10, null, null, null, null), "loras"),
                 Arguments.of(new GenerationInput("text-to-video-LoRA", "p", "720p", 10, null, null, null, List.of(LORA, LORA, LORA, LORA)), "loras"),
                 Arguments.of(new GenerationInput("text-to-video-LoRA", "p", "720p", 10, null, null, null, List.of(new Lora(null, 1.0))), "loras[0].path"),
+                Arguments.of(new GenerationInput("text-to-video-LoRA", "p", "720p", 10, null, null, null,
+                        List.of(new Lora("https://a.test/a?download=true", null))), "loras[0].scale"),
+                Arguments.of(new GenerationInput("image-to-video-LoRA", "p", "720p", 10, null, List.of(IMG), null,
+                        List.of(LORA, new Lora("https://a.test/b?download=true", null))), "loras[1].scale"),
+                Arguments.of(new GenerationInput("text-to-video-LoRA", "p", "720p", 10, null, null, null,
+                        List.of(new Lora("https://a.test/a?download=true", Double.NaN))), "loras[0].scale"),
                 Arguments.of(new GenerationInput("text-to-video", "p", "720p", 10, null, null, null, List.of(LORA)), "loras"));
+    }
+
+    @Test
+    void anyFiniteLoraScaleIsAcceptedTheRecommendedRangeIsAdviceOnly() {
+        for (double scale : new double[] {0.0, 0.1, 0.5, 2.0, 3.5, -1.0}) {
+            assertThat(InputValidator.problems(new GenerationInput("text-to-video-LoRA", "p", "720p", 10, null, null, null,
+                    List.of(new Lora("https://a.test/a?download=true", scale))))).as("scale %s", scale).isEmpty();
+        }
     }
 
     @ParameterizedTest
