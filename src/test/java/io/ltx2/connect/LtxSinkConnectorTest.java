@@ -4,7 +4,10 @@ import io.ltx2.connect.config.LtxSinkConfig;
 import io.ltx2.connect.config.LtxSinkTaskConfig;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LtxSinkConnectorTest {
     private static final String KEY = "sk-test-very-secret-1234";
@@ -74,6 +78,32 @@ class LtxSinkConnectorTest {
         assertThat(values.toString()).doesNotContain("tok-secret-987").doesNotContain(KEY);
         assertThat(LtxSinkConfig.configDef().configKeys().get(LtxSinkConfig.CALLBACK_URL).type)
                 .isEqualTo(org.apache.kafka.common.config.ConfigDef.Type.PASSWORD);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://hooks.example.com/ltx/cb?token=tok-secret-987", "HTTP://10.0.0.5:8099/callback/tok-secret-987",
+            "http://source-connect:8099/callback/tok-secret-987", "http://127.0.0.1.example.com/callback/tok-secret-987"})
+    void clearTextCallbackUrlToAnyHostButTheLoopbackIsAnErrorOnItsFieldThatNeverRepeatsIt(String url) {
+        Map<String, String> props = base();
+        props.put(LtxSinkConfig.REQUEST_TYPE, "callback");
+        props.put(LtxSinkConfig.CALLBACK_URL, url);
+        Map<String, ConfigValue> values = validate(props);
+        assertThat(values.get(LtxSinkConfig.CALLBACK_URL).errorMessages()).singleElement().asString()
+                .contains(LtxSinkConfig.CALLBACK_URL).contains("https://");
+        assertThat(errors(values)).hasSize(1);
+        assertThat(values.toString()).doesNotContain("tok-secret-987").doesNotContain(url.substring(7, 20));
+        assertThatThrownBy(() -> new LtxSinkConfig(props)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("https://").message().doesNotContain("tok-secret-987");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:8099/callback/tok-secret-987", "http://[::1]:8099/callback/tok-secret-987",
+            "http://localhost:8099/callback/tok-secret-987", CALLBACK})
+    void callbackUrlOverHttpsOrToTheLoopbackIsValid(String url) {
+        Map<String, String> props = base();
+        props.put(LtxSinkConfig.REQUEST_TYPE, "callback");
+        props.put(LtxSinkConfig.CALLBACK_URL, url);
+        assertThat(errors(validate(props))).isEmpty();
     }
 
     @Test

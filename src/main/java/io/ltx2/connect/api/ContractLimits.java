@@ -12,6 +12,7 @@ public final class ContractLimits {
     public static final List<String> PROVIDERS = List.of("auto", "value", "official");
     public static final List<String> REQUEST_TYPES = List.of("async", "callback");
 
+    /** Characters of a prompt, counted as Unicode code points. */
     public static final int PROMPT_MAX_CHARS = 5000;
     public static final int DURATION_MIN = 5;
     public static final int DURATION_MAX = 20;

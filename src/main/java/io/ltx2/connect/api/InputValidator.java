@@ -23,11 +23,7 @@ public final class InputValidator {
         if (mode.isEmpty()) {
             errors.add("mode: must be one of " + Mode.wireNames() + ", was " + quote(in.mode()));
         }
-        if (in.prompt() == null || in.prompt().isEmpty()) {
-            errors.add("prompt: is required and must not be empty");
-        } else if (in.prompt().length() > ContractLimits.PROMPT_MAX_CHARS) {
-            errors.add("prompt: must be at most " + ContractLimits.PROMPT_MAX_CHARS + " characters, was " + in.prompt().length());
-        }
+        checkPrompt(in.prompt(), errors);
         if (!ContractLimits.RESOLUTIONS.contains(in.resolution())) {
             errors.add("resolution: must be one of " + ContractLimits.RESOLUTIONS + ", was " + quote(in.resolution()));
         }
@@ -39,6 +35,25 @@ public final class InputValidator {
         }
         mode.ifPresent(m -> checkModeFields(m, in, errors));
         return errors;
+    }
+
+    /**
+     * Required and not blank (whitespace alone, no-break spaces included, describes nothing); at most the contract's
+     * characters, which are Unicode code points: an emoji or a CJK character outside the BMP counts once.
+     */
+    private static void checkPrompt(String prompt, List<String> errors) {
+        if (prompt == null || prompt.isEmpty()) {
+            errors.add("prompt: is required and must not be empty");
+            return;
+        }
+        if (prompt.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c))) {
+            errors.add("prompt: must not be blank (it holds only whitespace)");
+            return;
+        }
+        int chars = prompt.codePointCount(0, prompt.length());
+        if (chars > ContractLimits.PROMPT_MAX_CHARS) {
+            errors.add("prompt: must be at most " + ContractLimits.PROMPT_MAX_CHARS + " characters (code points), was " + chars);
+        }
     }
 
     private static void checkModeFields(Mode m, GenerationInput in, List<String> errors) {
@@ -87,7 +102,9 @@ public final class InputValidator {
             if (lora == null || !isHttpUrl(lora.path())) {
                 errors.add("loras[" + i + "].path: must be an http(s) URL, was " + (lora == null ? "null" : quote(lora.path())));
             }
-            if (lora != null && lora.scale() != null && (lora.scale().isNaN() || lora.scale().isInfinite())) {
+            if (lora != null && lora.scale() == null) {
+                errors.add("loras[" + i + "].scale: is required (each LoRA is {path, scale}; about 0.5 to 2.0 is recommended)");
+            } else if (lora != null && (lora.scale().isNaN() || lora.scale().isInfinite())) {
                 errors.add("loras[" + i + "].scale: must be a finite number");
             }
         }

@@ -51,11 +51,19 @@ public final class ApiTransportRules {
      * loopback (127.0.0.0/8, ::1, localhost). Empty when it may.
      */
     public static Optional<String> clearTextProblem(URI url) {
-        if (!"http".equalsIgnoreCase(url.getScheme()) || isLoopback(url.getHost())) {
+        if (!clearTextToRemoteHost(url)) {
             return Optional.empty();
         }
         return Optional.of(LtxConfig.API_URL + " uses http:// to " + url.getHost() + ": the API key would travel in clear text; use "
                 + "https:// (http:// is allowed only for a local simulator on 127.0.0.1)");
+    }
+
+    /**
+     * Whether {@code url} is {@code http://} to a host that is not the loopback: refused for the API
+     * (the key) and for the callback URL (its token, and the API sends webhooks to HTTPS only).
+     */
+    static boolean clearTextToRemoteHost(URI url) {
+        return "http".equalsIgnoreCase(url.getScheme()) && !isLoopback(url.getHost());
     }
 
     /** 127.0.0.0/8, ::1 (also IPv4-mapped) or {@code localhost}; decided from the text, never by a DNS lookup. */

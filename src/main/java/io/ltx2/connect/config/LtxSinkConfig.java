@@ -31,7 +31,8 @@ public class LtxSinkConfig extends LtxConfig {
     public static final String CALLBACK_URL = "ltx.callback.url";
     private static final String CALLBACK_URL_DOC = "Where the API sends webhooks when ltx.request.type=callback: the public URL of the "
             + "source connector's callback receiver, including its secret token. Treated as a secret: hidden by the REST API and never logged. "
-            + "The API requires a public HTTPS endpoint.";
+            + "The API requires a public HTTPS endpoint: http:// is refused except to a loopback host (127.0.0.1, ::1, localhost), "
+            + "for tests, the demo and the simulator.";
 
     public static final String PROVIDER = "ltx.provider";
     private static final String PROVIDER_DOC = "Routing strategy sent with every request whose record has no provider field.";
@@ -151,7 +152,7 @@ public class LtxSinkConfig extends LtxConfig {
         int order = 0;
         def.define(REQUEST_TYPE, Type.STRING, REQUEST_TYPE_DEFAULT, ValidString.in(ContractLimits.REQUEST_TYPES.toArray(String[]::new)),
                         Importance.HIGH, REQUEST_TYPE_DOC, REQUEST_GROUP, ++order, Width.SHORT, "Request type")
-                .define(CALLBACK_URL, Type.PASSWORD, null, Validators.secretHttpUrl(), Importance.HIGH,
+                .define(CALLBACK_URL, Type.PASSWORD, null, Validators.secretHttpsUrl(), Importance.HIGH,
                         CALLBACK_URL_DOC, REQUEST_GROUP, ++order, Width.LONG, "Callback URL")
                 .define(PROVIDER, Type.STRING, PROVIDER_DEFAULT, ValidString.in(ContractLimits.PROVIDERS.toArray(String[]::new)),
                         Importance.LOW, PROVIDER_DOC, REQUEST_GROUP, ++order, Width.SHORT, "Provider")

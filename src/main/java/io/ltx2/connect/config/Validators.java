@@ -106,8 +106,12 @@ public final class Validators {
         };
     }
 
-    /** Empty, or an http(s) URL with a host; the value is a secret (it carries a token), so messages never repeat it. */
-    public static ConfigDef.Validator secretHttpUrl() {
+    /**
+     * Empty, or an https URL with a host; http only to the loopback (a local receiver of the tests, the
+     * demo or the simulator), by the rule {@code ltx.api.url} follows. The value is a secret (it
+     * carries a token), so messages never repeat it, not even its host.
+     */
+    public static ConfigDef.Validator secretHttpsUrl() {
         return new ConfigDef.Validator() {
             @Override
             public void ensureValid(String name, Object value) {
@@ -119,7 +123,12 @@ public final class Validators {
                     URI uri = new URI(url);
                     boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
                     if (!http || uri.getHost() == null) {
-                        throw new ConfigException(name + " must be an absolute http(s) URL with a host");
+                        throw new ConfigException(name + " must be an absolute https URL with a host");
+                    }
+                    if (ApiTransportRules.clearTextToRemoteHost(uri)) {
+                        throw new ConfigException(name + " uses http:// to a host that is not the loopback: the API sends webhooks only "
+                                + "to a public HTTPS endpoint, and the URL's token would travel in clear text; use https:// (http:// is "
+                                + "allowed only for a local receiver on 127.0.0.1, ::1 or localhost)");
                     }
                 } catch (URISyntaxException e) {
                     throw new ConfigException(name + " is not a valid URL (" + e.getReason() + ")");
@@ -128,7 +137,7 @@ public final class Validators {
 
             @Override
             public String toString() {
-                return "empty, or an http(s) URL (https for the real API)";
+                return "empty, or an https URL (http only to 127.0.0.1, ::1 or localhost)";
             }
         };
     }

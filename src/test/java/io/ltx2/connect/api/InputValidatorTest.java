@@ -30,11 +30,23 @@ class InputValidatorTest {
         assertThat(InputValidator.problems(text("x".repeat(5000), "720p", 5, null, 2_147_483_647L))).isEmpty();
     }
 
+    @Test
+    void promptLengthCountsCodePointsNotUtf16Units() {
+        String emoji = "\uD83C\uDFAC"; // U+1F3AC, one code point, two UTF-16 units
+        String cjk = new String(Character.toChars(0x20000)); // CJK Extension B, outside the BMP
+        assertThat(InputValidator.problems(text(emoji.repeat(5000), "720p", 5, null, null))).isEmpty();
+        assertThat(InputValidator.problems(text(cjk.repeat(5000), "720p", 5, null, null))).isEmpty();
+        assertThat(InputValidator.problems(text(emoji.repeat(5001), "720p", 5, null, null)))
+                .singleElement().asString().startsWith("prompt:").contains("was 5001");
+    }
+
     static Stream<Arguments> invalidInputs() {
         return Stream.of(
                 Arguments.of(new GenerationInput("video-to-video", "p", "720p", 10, null, null, null, null), "mode"),
                 Arguments.of(text(null, "720p", 10, null, null), "prompt"),
                 Arguments.of(text("", "720p", 10, null, null), "prompt"),
+                Arguments.of(text(" \t\n ", "720p", 10, null, null), "prompt"),
+                Arguments.of(text("\u00A0\u3000\u2003", "720p", 10, null, null), "prompt"),
                 Arguments.of(text("x".repeat(5001), "720p", 10, null, null), "prompt"),
                 Arguments.of(text("p", "4k", 10, null, null), "resolution"),
                 Arguments.of(text("p", "720p", 4, null, null), "duration"),
@@ -51,7 +63,21 @@ class InputValidatorTest {
                 Arguments.of(new GenerationInput("text-to-video-LoRA", "p", "720p", 10, null, null, null, null), "loras"),
                 Arguments.of(new GenerationInput("text-to-video-LoRA", "p", "720p", 10, null, null, null, List.of(LORA, LORA, LORA, LORA)), "loras"),
                 Arguments.of(new GenerationInput("text-to-video-LoRA", "p", "720p", 10, null, null, null, List.of(new Lora(null, 1.0))), "loras[0].path"),
+                Arguments.of(new GenerationInput("text-to-video-LoRA", "p", "720p", 10, null, null, null,
+                        List.of(new Lora("https://a.test/a?download=true", null))), "loras[0].scale"),
+                Arguments.of(new GenerationInput("image-to-video-LoRA", "p", "720p", 10, null, List.of(IMG), null,
+                        List.of(LORA, new Lora("https://a.test/b?download=true", null))), "loras[1].scale"),
+                Arguments.of(new GenerationInput("text-to-video-LoRA", "p", "720p", 10, null, null, null,
+                        List.of(new Lora("https://a.test/a?download=true", Double.NaN))), "loras[0].scale"),
                 Arguments.of(new GenerationInput("text-to-video", "p", "720p", 10, null, null, null, List.of(LORA)), "loras"));
+    }
+
+    @Test
+    void anyFiniteLoraScaleIsAcceptedTheRecommendedRangeIsAdviceOnly() {
+        for (double scale : new double[] {0.0, 0.1, 0.5, 2.0, 3.5, -1.0}) {
+            assertThat(InputValidator.problems(new GenerationInput("text-to-video-LoRA", "p", "720p", 10, null, null, null,
+                    List.of(new Lora("https://a.test/a?download=true", scale))))).as("scale %s", scale).isEmpty();
+        }
     }
 
     @ParameterizedTest
