@@ -77,6 +77,7 @@ public class LtxSinkTask extends SinkTask {
         long now = clients.clock().getAsLong();
         parts.costs.maybeCheckpoint(now);
         parts.intake.checkWaiting(now);
+        parts.retries.accept();
         try {
             parts.intake.accept(records, now);
         } finally {

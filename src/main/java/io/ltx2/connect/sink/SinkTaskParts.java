@@ -36,6 +36,7 @@ final class SinkTaskParts implements AutoCloseable {
     final PriorAttempts prior;
     final Backpressure backpressure;
     final ApiAvailability availability;
+    final RetryIntake retries;
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     SinkTaskParts(LtxSinkTaskConfig config, SinkTaskContext context, SinkClients clients) {
@@ -82,6 +83,9 @@ final class SinkTaskParts implements AutoCloseable {
             this.intake = new RequestIntake(parser, prior, orphans, submitter, outcomes, offsets, metrics,
                     new RequestIntake.Policy(config.requestType(), config.dryRun(), config.toleratesErrors()));
             this.backpressure = new Backpressure(context, metrics);
+            RetryRequests asked = new RetryRequests(config.trackingTopic(), connector, () -> followers.apply("ltx-sink-retries-" + name));
+            resources.add(asked);
+            this.retries = new RetryIntake(asked, submitter, availability, costs.running(), context::assignment);
             registerGauges();
         } catch (RuntimeException e) {
             close();

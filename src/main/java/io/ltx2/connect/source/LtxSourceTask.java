@@ -7,9 +7,14 @@ import io.ltx2.connect.archive.Archiver;
 import io.ltx2.connect.callback.CallbackReceivers;
 import io.ltx2.connect.config.ArchiveConfig;
 import io.ltx2.connect.config.LtxSourceTaskConfig;
+import io.ltx2.connect.config.RetryConfig;
+import io.ltx2.connect.tracking.TrackingClients;
+import io.ltx2.connect.tracking.TrackingWriter;
 import io.ltx2.connect.util.Version;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -47,6 +52,7 @@ public class LtxSourceTask extends SourceTask {
     private final Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers;
     private final Function<Map<String, Object>, TopicIds> topicIds;
     private final Function<ApiClientSettings, LtxApiClient> clients;
+    private final Function<Map<String, Object>, Producer<String, byte[]>> producers;
     private final ReentrantLock pollLock = new ReentrantLock();
     private volatile boolean stopping;
 
@@ -58,20 +64,24 @@ public class LtxSourceTask extends SourceTask {
     private EventFactory events;
     private ArchiveStage archive;
     private CallbackReceivers.Lease receiver;
+    private TrackingWriter retryWriter;
     private TopicIds trackingTopicIds;
     private int restoreAttempts;
 
     public LtxSourceTask() {
-        this(System::currentTimeMillis, KafkaConsumer::new, props -> new AdminTopicIds(props, "ltx-source-topic-id"), LtxApiClient::new);
+        this(System::currentTimeMillis, KafkaConsumer::new, props -> new AdminTopicIds(props, "ltx-source-topic-id"), LtxApiClient::new,
+                KafkaProducer::new);
     }
 
-    /** For tests: the clock, and factories of the tracking consumer, the topic-id lookup and the API client. */
+    /** For tests: the clock, and factories of the tracking consumer, the topic-id lookup, the API client and the RETRY producer. */
     LtxSourceTask(LongSupplier clock, Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers,
-                  Function<Map<String, Object>, TopicIds> topicIds, Function<ApiClientSettings, LtxApiClient> clients) {
+                  Function<Map<String, Object>, TopicIds> topicIds, Function<ApiClientSettings, LtxApiClient> clients,
+                  Function<Map<String, Object>, Producer<String, byte[]>> producers) {
         this.clock = clock;
         this.consumers = consumers;
         this.topicIds = topicIds;
         this.clients = clients;
+        this.producers = producers;
     }
 
     @Override
@@ -104,7 +114,8 @@ public class LtxSourceTask extends SourceTask {
                     poller,
                     new OutcomeRules(config.notFoundGrace(), config.malformedMax(), config.taskTimeout(), config.callbackConfirm()));
             archive = ArchiveConfig.enabled(config) ? archiveStage(config, name, index) : null;
-            registry = new RequestRegistry(config.taskTimeout(), follower, archive == null ? events : archive, metrics);
+            registry = new RequestRegistry(config.taskTimeout(), follower, archive == null ? events : archive, metrics,
+                    retries(config, name, index));
             if (reader != null) {
                 reader.heldRecords(registry::heldBelow);
             }
@@ -122,6 +133,19 @@ public class LtxSourceTask extends SourceTask {
                 config.callbackEnabled() ? "safety-net every " + config.safetyPollInterval().toMillis() + " ms" : config.pollSchedule(),
                 Math.round(client.settings().callsPerMinute()), config.maxConcurrentPolls(), config.maxOutstanding(),
                 receiver == null ? "off" : "on " + receiver.address(), archive == null ? "off" : archive);
+    }
+
+    /** Retries of failed tasks: RETRY records through a producer of the task's own (none when no fail code is retried). */
+    private Retries retries(LtxSourceTaskConfig config, String name, int index) {
+        RetryConfig.Settings settings = config.retries();
+        if (!settings.enabled() || config.partitions().isEmpty()) {
+            return Retries.NONE;
+        }
+        retryWriter = new TrackingWriter(config.trackingTopic(), producers.apply(TrackingClients.producerProps(config.trackingClientProps(),
+                name + "-retries-" + index)));
+        Retries retries = new Retries(settings, config.taskTimeout(), retryWriter::write, metrics::retryAsked);
+        metrics.retries(retries::waiting);
+        return retries;
     }
 
     /** The archive stage between the registry and the events: its own S3 and download clients and transfer threads. */
@@ -153,6 +177,7 @@ public class LtxSourceTask extends SourceTask {
             }
             now = clock.getAsLong();
             registry.expireIntents(now);
+            registry.expireRetries(now);
             answered += holding ? 0 : followUp(now);
             answered += archive == null ? 0 : archive.drain(clock.getAsLong());
             if (reader != null) {
@@ -273,6 +298,10 @@ public class LtxSourceTask extends SourceTask {
         if (client != null) {
             client.close();
             client = null;
+        }
+        if (retryWriter != null) {
+            retryWriter.close();
+            retryWriter = null;
         }
         if (receiver != null) {
             receiver.close();

@@ -254,7 +254,7 @@ final class RequestRegistry {
         s.attempts(r);
         RequestFacts facts = RequestFacts.of(s.identity, r, null, r.time(), null, false, s.attemptsBesideRejected(), List.of());
         boolean dryRun = TerminalEvent.DRY_RUN.equals(r.failCode());
-        finish(s, TerminalEvent.rejected(facts, r.failCode(), r.failMsg(), now), facts, !dryRun, null, now);
+        finish(s, TerminalEvent.refused(facts, r.failCode(), r.failMsg(), r.httpStatus(), r.failDetail(), now), facts, !dryRun, null, now);
     }
 
     private void skipResolved(TrackingOffset at, TrackingRecord r, RequestIdentity id) {

@@ -50,18 +50,21 @@ final class Retries {
         }
     }
 
-    static final Retries NONE = new Retries(RetryConfig.Settings.NONE, Duration.ZERO, r -> CompletableFuture.completedFuture(null));
+    static final Retries NONE = new Retries(RetryConfig.Settings.NONE, Duration.ZERO, r -> CompletableFuture.completedFuture(null), () -> { });
 
     private final RetryConfig.Settings settings;
     private final long giveUpMs;
     private final Writer writer;
+    private final Runnable asked;
     private final TreeSet<RequestState> due = new TreeSet<>(Comparator.comparingLong((RequestState s) -> s.retry.nextAt)
             .thenComparingLong(s -> s.seq));
 
-    Retries(RetryConfig.Settings settings, Duration taskTimeout, Writer writer) {
+    /** @param asked told of every RETRY record written (a metric) */
+    Retries(RetryConfig.Settings settings, Duration taskTimeout, Writer writer, Runnable asked) {
         this.settings = settings;
         this.giveUpMs = taskTimeout.toMillis();
         this.writer = writer;
+        this.asked = asked;
     }
 
     /**
@@ -115,6 +118,7 @@ final class Retries {
             }
         });
         s.askedAfter.add(after);
+        asked.run();
         r.nextAt = Times.plus(now, settings.resend().toMillis());
         log.info("{} failed with {}: asking the sink for attempt {} of request {}{}", r.task, r.outcome.status().failCode(), after + 1,
                 s.identity, r.unavailable ? " (the API cannot do the work now: the sink waits until it can)" : "");

@@ -28,6 +28,7 @@ final class SourceTaskMetrics implements ArchiveListener, AutoCloseable {
     private final Sensor duplicates;
     private final Sensor adopted;
     private final Sensor intentsExpired;
+    private final Sensor retriesAsked;
     private final Sensor detectionDelay;
     private final Sensor statusCallsPerRequest;
     private final Sensor archivedVideos;
@@ -49,6 +50,8 @@ final class SourceTaskMetrics implements ArchiveListener, AutoCloseable {
         adopted = metrics.counter("adopted", "tasks adopted through their callback (their create was never answered)");
         intentsExpired = metrics.counter("intents-expired", "requests let go without an event after create intents only, "
                 + "for the sink to handle again");
+        retriesAsked = metrics.counter("retries-asked", "RETRY records written: a task failed with a fail code worth another attempt (or "
+                + "the sink did not answer an earlier one in time), and the sink was asked for a new attempt");
         detectionDelay = metrics.distribution("detection-delay-ms", "ms from the API's completeTime to the event");
         statusCallsPerRequest = metrics.distribution("status-calls-per-request",
                 "status calls this task made for a request it resolved by following a task (client retries not counted)");
@@ -135,6 +138,16 @@ final class SourceTaskMetrics implements ArchiveListener, AutoCloseable {
 
     void intentExpired() {
         intentsExpired.record();
+    }
+
+    void retryAsked() {
+        retriesAsked.record();
+    }
+
+    /** Requests waiting for a new attempt the sink was asked for. */
+    void retries(IntSupplier waiting) {
+        metrics.gauge("requests-awaiting-retry", "Requests whose task failed with a fail code worth another attempt, waiting for the "
+                + "sink's new attempt", waiting::getAsInt);
     }
 
     /** Name and description of every metric published, for the metrics reference (docs/metrics.md). */

@@ -20,7 +20,7 @@ import java.util.List;
  * {@code attempt}, {@code earlierAttempts} and {@code adopted}; version 3 the optional {@code archivedUrls},
  * {@code archivedHttpsUrls} and {@code archiveFailure} of the archive stage (docs/archiving.md); version 4 the optional
  * {@code otherTaskIds}, and {@code earlierAttempts} counts every other attempt that may have made a task, above or below
- * the reported one. Every field a version added is optional, so a reader of an earlier version reads a later event as before.
+ * the reported one, and a rejection by the API its {@code httpStatus} and {@code failDetail}. Every field a version added is optional, so a reader of an earlier version reads a later event as before.
  */
 public final class TerminalEvent {
     public static final String SCHEMA_NAME = "io.ltx2.connect.TerminalEvent";
@@ -87,6 +87,10 @@ public final class TerminalEvent {
             .field("otherTaskIds", SchemaBuilder.array(Schema.STRING_SCHEMA).optional()
                     .doc("Ids of the request's API tasks other than taskId: other tasks followed for it and tasks whose callbacks "
                             + "named it (each created, and billed, too); null when none").build())
+            .field("httpStatus", SchemaBuilder.int32().optional()
+                    .doc("Rejected by the API: the HTTP status of its refusal (400, 403, ...); null otherwise").build())
+            .field("failDetail", SchemaBuilder.string().optional()
+                    .doc("Rejected by the API: the detail its answer gave (data.error), when it gave one").build())
             .build();
 
     private TerminalEvent() {
@@ -126,6 +130,11 @@ public final class TerminalEvent {
     }
 
     /** A request the sink never got accepted (REJECTED tracking record). */
+    /** As {@link #rejected(RequestFacts, String, String, long)}, refused by the API with {@code httpStatus} and {@code failDetail}. */
+    public static Struct refused(RequestFacts facts, String failCode, String failMsg, Integer httpStatus, String failDetail, long detectTime) {
+        return rejected(facts, failCode, failMsg, detectTime).put("httpStatus", httpStatus).put("failDetail", failDetail);
+    }
+
     public static Struct rejected(RequestFacts facts, String failCode, String failMsg, long detectTime) {
         return base(facts, REJECTED, detectTime)
                 .put("resultUrls", List.of())

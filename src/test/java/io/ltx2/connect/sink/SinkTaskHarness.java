@@ -232,7 +232,9 @@ final class SinkTaskHarness implements AutoCloseable {
 
     /** Appends a record to the tracking topic, visible to consumers already following it. */
     void append(TrackingRecord record) {
-        append(record.key(), TrackingRecordCodec.encode(record), new RecordHeaders());
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(io.ltx2.connect.tracking.TrackingWriter.TYPE_HEADER, record.type().name().getBytes(StandardCharsets.UTF_8));
+        append(record.key(), TrackingRecordCodec.encode(record), headers);
     }
 
     private void append(String key, byte[] value, RecordHeaders headers) {

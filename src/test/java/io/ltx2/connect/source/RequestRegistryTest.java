@@ -474,6 +474,38 @@ class RequestRegistryTest {
         assertThat(rejected.getString("failCode")).isEqualTo("INVALID_REQUEST");
     }
 
+    /** Issue 20: a refusal by the API keeps its HTTP status and detail on the event. */
+    @Test
+    void aRefusalByTheApiCarriesItsStatusAndDetail() {
+        read(TrackingRecord.refused(request("refused", 5), "SensitiveContentDetected", "content refused", 403, "prompt flagged", List.of(),
+                T0), T0);
+        Struct event = output.events.get(0).event();
+        assertThat(event.getString("failCode")).isEqualTo("SensitiveContentDetected");
+        assertThat(event.getInt32("httpStatus")).isEqualTo(403);
+        assertThat(event.getString("failDetail")).isEqualTo("prompt flagged");
+    }
+
+    /**
+     * Review D8: the source let an INTENT-only request go (its time-out is shorter than the sink's
+     * adoption wait) and dropped the callback; the sink's SUBMITTED record of the adopted task
+     * brings it back, and its event says adopted.
+     */
+    @Test
+    void theSinksRecordOfAnAdoptedTaskIsFollowedEvenAfterItsIntentWasLetGo() {
+        TrackedRequest r = request("late-adoption", 6);
+        read(intent(r, 1, T0), T0);
+        registry.expireIntents(T0 + TIMEOUT.toMillis());
+        read(TrackingRecord.callback(r.identity(), "t-orphan", T0 + TIMEOUT.toMillis() + 1, "success", "{}"), T0 + TIMEOUT.toMillis() + 1);
+        assertThat(output.events).isEmpty();
+        read(TrackingRecord.adopted(r, "t-orphan", 1, List.of(), T0 + TIMEOUT.toMillis() + 2), T0 + TIMEOUT.toMillis() + 2);
+        complete("t-orphan");
+        assertThat(output.events).singleElement().satisfies(e -> {
+            assertThat(e.event().getString("taskId")).isEqualTo("t-orphan");
+            assertThat(e.event().getBoolean("adopted")).isTrue();
+            assertThat(e.event().getString("state")).isEqualTo("success");
+        });
+    }
+
     private static TrackingRecord v1(TrackingRecordType type, String requestId, String taskId, SourceCoordinates source) {
         return new TrackingRecord(1, type, null, requestId, taskId, T0, source, null, null, null, null, "async", "auto", INPUT,
                 new HashMap<>(), null, null, null, null, null, null, null);

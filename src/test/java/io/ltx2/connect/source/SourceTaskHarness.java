@@ -32,6 +32,9 @@ final class SourceTaskHarness {
 
     private final MockConsumer<byte[], byte[]> consumer;
     private final LtxSourceTask task;
+    /** Where the task's RETRY records go. */
+    final org.apache.kafka.clients.producer.MockProducer<String, byte[]> retries = new org.apache.kafka.clients.producer.MockProducer<>(
+            true, null, new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer());
 
     SourceTaskHarness(String topicId) {
         this(topicId, new MockConsumer<>("earliest"));
@@ -40,7 +43,8 @@ final class SourceTaskHarness {
     /** With a consumer of the test's own (one that fails some calls, say). */
     SourceTaskHarness(String topicId, MockConsumer<byte[], byte[]> consumer) {
         this.consumer = consumer;
-        task = new LtxSourceTask(System::currentTimeMillis, props -> consumer, props -> topic -> topicId, LtxApiClient::new);
+        task = new LtxSourceTask(System::currentTimeMillis, props -> consumer, props -> topic -> topicId, LtxApiClient::new,
+                props -> retries);
     }
 
     LtxSourceTask task() {
