@@ -78,7 +78,7 @@ final class Admission {
             next.reserved(r);
         }
         // Last: while the API cannot take work, admitting is sending the one probe.
-        if (!availability.mayStart()) {
+        if (!availability.mayStart(next)) {
             release(next);
             return Verdict.API_UNAVAILABLE;
         }

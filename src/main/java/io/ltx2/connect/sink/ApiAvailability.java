@@ -15,7 +15,10 @@ import java.util.function.LongSupplier;
  * not available (read by the source, see {@link #unavailableByFailCode}). Meanwhile no request is
  * rejected: they stay queued (the input paused, see {@link Admission}), and one create at a time
  * goes out as a probe, first {@code backoff} after the API became unavailable and then twice as
- * long each time up to {@code maxBackoff}. A create the API accepts ends the state.
+ * long after each failed probe, up to {@code maxBackoff}. A create the API accepts ends the state.
+ * Refusals of creates that were already out when the state began change nothing (they would
+ * otherwise stretch the first wait by a doubling each), and a probe that ends any other way (a
+ * rejection, a rebalance) lets the next one go.
  *
  * <p>A fail code's unavailability is different: a create may well be accepted while the model is
  * offline, so an accepted probe proves nothing. It lasts its backoff, then the input resumes; the
@@ -38,7 +41,8 @@ final class ApiAvailability {
     private long since;
     private long nextTryAt;
     private long backoffMs;
-    private boolean probeOut;
+    /** The create let out as the probe, until it ends; null when none is out. */
+    private Object probe;
     /** When the last unavailability ended: fail codes of tasks created before it are of that one. */
     private long lastEnded = Long.MIN_VALUE;
     private boolean lastEndedByFailCode;
@@ -51,8 +55,8 @@ final class ApiAvailability {
         this.maxUnavailableMs = settings.maxUnavailable().map(Duration::toMillis).orElse(0L);
     }
 
-    /** Whether a create may start now: always while available; else only the one probe, once its time has come. */
-    synchronized boolean mayStart() {
+    /** Whether {@code create} may start now: always while available; else only as the one probe, once its time has come. */
+    synchronized boolean mayStart(Object create) {
         if (!unavailable) {
             return true;
         }
@@ -64,25 +68,31 @@ final class ApiAvailability {
             }
             return false;
         }
-        if (!probeOut && now >= nextTryAt) {
-            probeOut = true;
+        if (probe == null && now >= nextTryAt) {
+            probe = create;
             return true;
         }
         return false;
     }
 
-    /** A create was refused because the API cannot take work ({@code status}: its HTTP status, 0 without an answer). */
-    synchronized void unavailable(String why, int httpStatus) {
+    /** {@code create} was refused because the API cannot take work ({@code status}: its HTTP status, 0 without an answer). */
+    synchronized void unavailable(Object create, String why, int httpStatus) {
         long now = clock.getAsLong();
+        boolean probeFailed = create == probe;
+        if (probeFailed) {
+            probe = null;
+        }
         if (!unavailable || byFailCode) {
             begin(now, why, httpStatus, false);
             backoffMs = initialBackoffMs;
-        } else {
+        } else if (probeFailed) {
             backoffMs = Math.min(maxBackoffMs, backoffMs * 2);
             reason = why;
             status = httpStatus;
+        } else {
+            log.debug("A create sent before the API became unavailable was refused too: {}", why);
+            return; // already waiting: the wait is the probe's to lengthen
         }
-        probeOut = false;
         nextTryAt = Times.plus(now, backoffMs);
         log.warn("The API cannot take work: {}. Every request is kept and the input paused; the next create is tried in {} ms "
                 + "(unavailable for {} ms so far)", why, backoffMs, now - since);
@@ -105,6 +115,13 @@ final class ApiAvailability {
                 backoffMs);
     }
 
+    /** {@code create} ended neither accepted nor refused for unavailability: if it was the probe, the next one may go. */
+    synchronized void ended(Object create) {
+        if (create == probe) {
+            probe = null;
+        }
+    }
+
     /** A create was accepted: the API takes work. */
     synchronized void accepted() {
         if (unavailable && !byFailCode) {
@@ -124,7 +141,7 @@ final class ApiAvailability {
         log.info("The API takes work again ({}) after {} ms unavailable ({}): resuming", how, now - since, reason);
         totalMs += now - since;
         unavailable = false;
-        probeOut = false;
+        probe = null;
         lastEnded = now;
         lastEndedByFailCode = byFailCode;
         reason = "";

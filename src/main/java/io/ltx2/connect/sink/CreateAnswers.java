@@ -59,6 +59,12 @@ final class CreateAnswers {
 
     /** Records the outcome; the future completes when it is durable (or nothing is to be recorded). */
     CompletableFuture<Void> settle(Submission s, Created created, Throwable error) {
+        CompletableFuture<Void> recorded = record(s, created, error);
+        availability.ended(s); // a probe that was neither accepted nor refused for unavailability lets the next one go
+        return recorded;
+    }
+
+    private CompletableFuture<Void> record(Submission s, Created created, Throwable error) {
         if (error == null && created.reused()) {
             return outcomes.reused(s, created.taskId()); // nothing new is billed
         }
@@ -118,7 +124,7 @@ final class CreateAnswers {
 
     /** The API cannot take work now, and provably did not take this request: keep it, never reject it for that. */
     private CompletableFuture<Void> keepForLater(Submission s, LtxApiException api) {
-        availability.unavailable(api.getMessage(), api.httpStatus());
+        availability.unavailable(s, api.getMessage(), api.httpStatus());
         admission.release(s);
         s.requeue();
         return CompletableFuture.completedFuture(null);

@@ -5,6 +5,7 @@ import io.ltx2.connect.util.Version;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Turns request records into API tasks. {@code put} hands records to the {@link RequestIntake}
@@ -80,11 +82,14 @@ public class LtxSinkTask extends SinkTask {
         parts.retries.accept();
         try {
             parts.intake.accept(records, now);
-        } finally {
-            // Also when an unreadable record fails the task: the requests before it still go out, and
-            // stopping waits for them, so the restarted task finds them done instead of resending.
+        } catch (DataException unreadable) {
+            // The requests before an unreadable record still go out before the task fails: closing withdraws
+            // creates that have not left yet, so wait here (bounded) for those started to be answered.
             parts.submitter.startCreates();
+            awaitQuiet(config.shutdownTimeout(), () -> parts.submitter.inFlight() > 0);
+            throw unreadable;
         }
+        parts.submitter.startCreates();
         parts.dlq.flush();
         // Requests waiting for an earlier create's answer keep put coming too: their records arrive on the tracking topic, not the input.
         boolean busy = parts.submitter.inFlight() > 0 || !parts.dlq.idle() || parts.intake.awaitingEarlier() > 0;
@@ -137,8 +142,13 @@ public class LtxSinkTask extends SinkTask {
 
     /** Waits, up to the timeout, for creates out on the wire and the DLQ reports; task thread only. */
     private void awaitQuiet(Duration timeout) {
+        awaitQuiet(timeout, () -> false);
+    }
+
+    /** As above, and for {@code alsoBusy} to turn false. */
+    private void awaitQuiet(Duration timeout, BooleanSupplier alsoBusy) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && (parts.submitter.awaited() > 0 || !parts.dlq.idle())) {
+        while (System.nanoTime() < deadline && (parts.submitter.awaited() > 0 || !parts.dlq.idle() || alsoBusy.getAsBoolean())) {
             parts.dlq.flush();
             try {
                 Thread.sleep(10);

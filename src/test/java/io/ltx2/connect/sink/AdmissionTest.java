@@ -92,13 +92,14 @@ class AdmissionTest {
     void whileTheApiCannotTakeWorkOneProbeAtATimeGoesOutAndAnAcceptedCreateResumes() {
         ApiAvailability availability = available();
         Admission admission = new Admission(100, client(60_000), null, null, availability);
-        availability.unavailable("HTTP 402: insufficient balance", 402);
+        availability.unavailable(request(5), "HTTP 402: insufficient balance", 402);
         assertThat(admission.admit(request(5), 0, 0)).isEqualTo(Admission.Verdict.API_UNAVAILABLE);
         now.addAndGet(5_000);
-        assertThat(admission.admit(request(5), 0, 0)).as("the probe").isEqualTo(Admission.Verdict.ADMIT);
+        Submission probe = request(5);
+        assertThat(admission.admit(probe, 0, 0)).as("the probe").isEqualTo(Admission.Verdict.ADMIT);
         assertThat(admission.admit(request(5), 1, 0)).as("one at a time").isEqualTo(Admission.Verdict.API_UNAVAILABLE);
 
-        availability.unavailable("HTTP 402: insufficient balance", 402); // the probe was refused too
+        availability.unavailable(probe, "HTTP 402: insufficient balance", 402); // the probe was refused too
         now.addAndGet(9_999);
         assertThat(admission.admit(request(5), 0, 0)).as("twice as long now").isEqualTo(Admission.Verdict.API_UNAVAILABLE);
         now.addAndGet(1);
@@ -106,5 +107,36 @@ class AdmissionTest {
         availability.accepted();
         assertThat(admission.admit(request(5), 1, 0)).isEqualTo(Admission.Verdict.ADMIT);
         assertThat(availability.unavailableMs()).isEqualTo(15_000);
+    }
+
+    @Test
+    void refusalsOfCreatesAlreadyOutWhenTheApiBecameUnavailableDoNotLengthenTheFirstWait() {
+        ApiAvailability availability = available();
+        Admission admission = new Admission(100, client(60_000), null, null, availability);
+        for (int i = 0; i < 8; i++) {
+            availability.unavailable(request(5), "HTTP 402: insufficient balance", 402); // eight creates that were in flight
+        }
+        now.addAndGet(4_999);
+        assertThat(admission.admit(request(5), 0, 0)).isEqualTo(Admission.Verdict.API_UNAVAILABLE);
+        now.addAndGet(1);
+        assertThat(admission.admit(request(5), 0, 0)).as("the first probe after the initial back-off, not 2^7 times it")
+                .isEqualTo(Admission.Verdict.ADMIT);
+    }
+
+    @Test
+    void aProbeThatEndsWithoutAVerdictOnTheApiLetsTheNextProbeGo() {
+        ApiAvailability availability = available();
+        Admission admission = new Admission(100, client(60_000), null, null, availability);
+        availability.unavailable(request(5), "HTTP 402: insufficient balance", 402);
+        now.addAndGet(5_000);
+        Submission probe = request(5);
+        assertThat(admission.admit(probe, 0, 0)).isEqualTo(Admission.Verdict.ADMIT);
+        assertThat(admission.admit(request(5), 1, 0)).isEqualTo(Admission.Verdict.API_UNAVAILABLE);
+
+        availability.ended(request(5)); // another create's end changes nothing
+        assertThat(admission.admit(request(5), 1, 0)).isEqualTo(Admission.Verdict.API_UNAVAILABLE);
+        availability.ended(probe); // rejected for its own content, or withdrawn by a rebalance
+        assertThat(availability.isUnavailable()).as("that proves nothing of the account").isTrue();
+        assertThat(admission.admit(request(5), 0, 0)).as("the next probe, without another wait").isEqualTo(Admission.Verdict.ADMIT);
     }
 }

@@ -14,6 +14,7 @@ import io.ltx2.connect.tracking.TrackingRecordType;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
 import com.sun.net.httpserver.HttpServer;
@@ -80,6 +81,24 @@ class LtxSinkTaskTest {
                 .containsExactlyInAnyOrderElementsOf(List.of(ids("same-key", 0, 1, 2, 3, 4)).stream().map(RequestIdentity::key).toList());
         assertThat(h.writtenKeys(TrackingRecordType.INTENT)).as("an INTENT before each create, on the same key")
                 .containsExactlyInAnyOrderElementsOf(h.writtenKeys(TrackingRecordType.SUBMITTED));
+    }
+
+    @Test
+    void requestsBeforeAnUnreadableRecordAreSubmittedBeforeTheTaskFailsWhenErrorsAreNotTolerated() {
+        SinkTaskHarness h = tasks.start("strict-unit");
+        LtxSinkTask task = h.start();
+        List<SinkRecord> records = List.of(SinkTaskHarness.record(0, "ok-1", request("valid before")),
+                SinkTaskHarness.record(1, "ok-2", request("valid too")), SinkTaskHarness.record(2, "bad", Map.of("prompt", List.of(1, 2))));
+
+        assertThatThrownBy(() -> task.put(records)).isInstanceOf(DataException.class).hasMessageContaining("is not a request");
+        // What Connect does next when put fails: close the partitions, then stop.
+        task.close(List.of(TP));
+        h.stop();
+
+        assertThat(h.onTopic(TrackingRecordType.SUBMITTED)).as("the two requests before the unreadable one went out")
+                .extracting(TrackingRecord::requestId).containsExactlyInAnyOrder("ok-1", "ok-2");
+        assertThat(h.onTopic(TrackingRecordType.WITHDRAWN)).isEmpty();
+        assertThat(tasks.sim.stats().createsAccepted()).isEqualTo(2);
     }
 
     private static RequestIdentity[] ids(String connector, long... offsets) {
