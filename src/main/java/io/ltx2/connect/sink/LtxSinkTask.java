@@ -110,6 +110,7 @@ public class LtxSinkTask extends SinkTask {
         awaitQuiet(config.shutdownTimeout());
         parts.offsets.forget(partitions);
         parts.intake.revoked(partitions);
+        parts.retries.revoked(partitions);
         log.info("Closed {} partition(s), {} queued request(s) left for the next owner", partitions.size(), dropped);
     }
 

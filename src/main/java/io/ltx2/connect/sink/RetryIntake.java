@@ -6,7 +6,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -16,10 +19,14 @@ import java.util.function.Supplier;
  * apply), numbered after the attempt the record names, with no input offset to hold (it was
  * committed when the first attempt was durable; the source holds the request until its event). A
  * RETRY whose fail code says the API cannot do the work now makes the API unavailable for a while
- * ({@link ApiAvailability#unavailableByFailCode}). Task thread only.
+ * ({@link ApiAvailability#unavailableByFailCode}). A RETRY the source writes again (no new attempt
+ * came in time) is not a second attempt while this task still holds the first one; once the
+ * partition is closed, the held ones are forgotten, so whichever task owns it next acts on the next
+ * RETRY, even one that saw the first while the partition was not its own. Task thread only.
  */
 final class RetryIntake {
     private static final Logger log = LoggerFactory.getLogger(RetryIntake.class);
+    static final int REMEMBERED = 100_000;
 
     private final RetryRequests requests;
     private final Submitter submitter;
@@ -27,6 +34,13 @@ final class RetryIntake {
     /** Null when the concurrency cap is off. */
     private final RunningTasks running;
     private final Supplier<Set<TopicPartition>> assignment;
+    /** Requests (key and the attempt they are retried after) queued by this task, with their input partition. */
+    private final Map<String, TopicPartition> held = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TopicPartition> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
 
     RetryIntake(RetryRequests requests, Submitter submitter, ApiAvailability availability, RunningTasks running,
                 Supplier<Set<TopicPartition>> assignment) {
@@ -50,6 +64,9 @@ final class RetryIntake {
             if (!assignment.get().contains(tp)) {
                 continue; // another task's request: it makes the attempt
             }
+            if (held.putIfAbsent(r.key() + ":" + r.attempt(), tp) != null) {
+                continue; // asked again while this task still holds the new attempt
+            }
             if (r.isUnavailable()) {
                 availability.unavailableByFailCode(r.failCode(), r.time());
             }
@@ -62,5 +79,10 @@ final class RetryIntake {
                     r.attempt(), r.failCode(), r.attempt() + 1);
         }
         return queued;
+    }
+
+    /** The partitions were closed: their queued attempts were dropped, and a RETRY written again must be acted on. */
+    void revoked(Collection<TopicPartition> partitions) {
+        held.values().removeIf(partitions::contains);
     }
 }

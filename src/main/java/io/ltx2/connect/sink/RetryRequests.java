@@ -14,32 +14,22 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * The RETRY records the source writes when a task failed with a fail code worth another attempt:
  * this task follows the tracking topic from its end (a RETRY written while no task followed is
- * written again by the source when no new attempt comes) and hands over the ones of its connector,
- * each once. Only the record's type header is read of the other records. Task thread only.
+ * written again by the source when no new attempt comes) and hands over the ones of its connector.
+ * Only the record's type header is read of the other records. Task thread only.
  */
 final class RetryRequests implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RetryRequests.class);
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
-    static final int REMEMBERED = 100_000;
 
     private final String topic;
     private final String connector;
     private final Supplier<Consumer<byte[], byte[]>> consumers;
-    /** Requests and the attempt they were retried after, handed over lately: a RETRY written again is not a second new attempt. */
-    private final Map<String, Boolean> handed = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
     private Consumer<byte[], byte[]> consumer;
 
     RetryRequests(String topic, String connector, Supplier<Consumer<byte[], byte[]>> consumers) {
@@ -48,7 +38,7 @@ final class RetryRequests implements AutoCloseable {
         this.consumers = consumers;
     }
 
-    /** The RETRY records of this connector that arrived, not handed over before; the consumer starts at the topic's end. */
+    /** The RETRY records of this connector that arrived since the last call; the consumer starts at the topic's end. */
     List<TrackingRecord> poll() {
         try {
             if (consumer == null) {
@@ -57,7 +47,7 @@ final class RetryRequests implements AutoCloseable {
             List<TrackingRecord> out = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ZERO)) {
                 TrackingRecord retry = retryOf(r);
-                if (retry != null && handed.put(retry.key() + ":" + retry.attempt(), Boolean.TRUE) == null) {
+                if (retry != null) {
                     out.add(retry);
                 }
             }

@@ -5,6 +5,7 @@ import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordType;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,6 +49,28 @@ class RetryIntakeTest {
         assertThat(h.written(TrackingRecordType.INTENT)).singleElement().extracting(TrackingRecord::attempt).isEqualTo(2);
         task.put(List.of());
         assertThat(tasks.sim.stats().createsAccepted()).isEqualTo(1);
+    }
+
+    @Test
+    void aRetryWrittenAgainAfterThePartitionMovedHereIsCreatedThoughSeenFirstWhileNotOwned() {
+        SinkTaskHarness h = tasks.start("retry-moved").liveTopic();
+        LtxSinkTask task = h.start();
+        task.put(List.of());
+        TopicPartition tp = new TopicPartition(SinkTaskHarness.INPUT, 0);
+        task.close(List.of(tp)); // a rebalance takes partition 0 away
+        h.context.assignment.remove(tp);
+        TrackedRequest request = request("retry-moved", 0, 7);
+        h.append(TrackingRecord.retry(request, "t1", 1, "PROCESSING_TIMEOUT", "took too long", false, 1L));
+        task.put(List.of());
+        assertThat(h.written(TrackingRecordType.INTENT)).as("not this task's request then").isEmpty();
+
+        h.context.assignment.add(tp); // and gives it back; the other owner never made the attempt
+        task.open(List.of(tp));
+        h.append(TrackingRecord.retry(request, "t1", 1, "PROCESSING_TIMEOUT", "took too long", false, 1L)); // the source asks again
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            task.put(List.of());
+            assertThat(h.written(TrackingRecordType.SUBMITTED)).singleElement().extracting(TrackingRecord::attempt).isEqualTo(2);
+        });
     }
 
     @Test
