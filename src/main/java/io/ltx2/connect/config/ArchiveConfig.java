@@ -29,7 +29,7 @@ public final class ArchiveConfig {
     public static final String ENABLED = "ltx.archive.enabled";
     private static final String ENABLED_DOC = "Copy every video of a successful task to the object store (ltx.archive.bucket) before "
             + "its event is written; the event (TerminalEvent v4) then names the copies in archivedUrls beside the original resultUrls, "
-            + "which expire (24 h or 15 days). One object per video, written once: its key is fixed by the task and the video's index.";
+            + "which expire (24 h by the vendor's pages). One object per video, written once: its key is fixed by the task and the video's index.";
 
     public static final String BUCKET = "ltx.archive.bucket";
     private static final String BUCKET_DOC = "Bucket the videos are copied to. Required when ltx.archive.enabled is true.";

@@ -129,12 +129,12 @@ public final class TerminalEvent {
                 .put("failMsg", failMsg);
     }
 
-    /** A request the sink never got accepted (REJECTED tracking record). */
     /** As {@link #rejected(RequestFacts, String, String, long)}, refused by the API with {@code httpStatus} and {@code failDetail}. */
     public static Struct refused(RequestFacts facts, String failCode, String failMsg, Integer httpStatus, String failDetail, long detectTime) {
         return rejected(facts, failCode, failMsg, detectTime).put("httpStatus", httpStatus).put("failDetail", failDetail);
     }
 
+    /** A request the sink never got accepted (REJECTED tracking record). */
     public static Struct rejected(RequestFacts facts, String failCode, String failMsg, long detectTime) {
         return base(facts, REJECTED, detectTime)
                 .put("resultUrls", List.of())
