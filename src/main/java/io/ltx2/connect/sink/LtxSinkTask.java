@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -13,7 +14,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -26,9 +30,16 @@ import java.util.function.BooleanSupplier;
 public class LtxSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(LtxSinkTask.class);
 
+    /** How long Connect waits before handing a batch again while the task cannot start. */
+    static final long START_BACKOFF_MS = 5_000;
+
     private final SinkClients clients;
     private LtxSinkTaskConfig config;
+    /** Null until the task could start: the tracking cluster may not answer at {@link #start}. */
     private SinkTaskParts parts;
+    /** Partitions assigned before the task could start, opened once it does. */
+    private final Set<TopicPartition> openedEarly = new LinkedHashSet<>();
+    private int startAttempts;
 
     public LtxSinkTask() {
         this(SinkClients.REAL);
@@ -46,19 +57,48 @@ public class LtxSinkTask extends SinkTask {
 
     @Override
     public void start(Map<String, String> props) {
-        long started = System.nanoTime();
         config = new LtxSinkTaskConfig(props);
-        parts = new SinkTaskParts(config, context, clients);
+        tryToStart();
+    }
+
+    /**
+     * Builds the task's parts; false, after a WARN, while the tracking cluster cannot answer
+     * (Kafka's retriable errors, time-outs): then nothing is read, sent or committed, and each
+     * {@code put} tries again, so a cluster that is down for a while delays the task instead of
+     * failing it for good. Anything else fails the task.
+     */
+    private boolean tryToStart() {
+        long started = System.nanoTime();
+        startAttempts++;
+        try {
+            parts = new SinkTaskParts(config, context, clients);
+        } catch (RuntimeException e) {
+            if (!TaskFailure.isTransient(e)) {
+                throw e;
+            }
+            log.warn("Cannot start yet (attempt {}): the tracking cluster did not answer ({}); nothing is read, sent or committed "
+                    + "meanwhile, trying again in {} ms", startAttempts, e.getMessage(), START_BACKOFF_MS);
+            return false;
+        }
         log.info("Started LTX sink task {} of {} (version {}) in {} ms: {} requests, up to {} creates in flight, {} calls/min, tracking topic {}, "
                         + "rejected records {}, unreadable records {}", config.placement().index(), config.placement().count(), version(),
                 (System.nanoTime() - started) / 1_000_000, config.requestType(), config.maxInFlight(),
                 Math.round(parts.client.settings().callsPerMinute()), config.trackingTopic(),
                 parts.dlq.enabled() ? "also to the dead letter queue" : "to the tracking topic only",
                 config.toleratesErrors() ? "rejected" : "fail the task");
+        if (!openedEarly.isEmpty()) {
+            open(List.copyOf(openedEarly));
+            openedEarly.clear();
+        }
+        return true;
     }
 
     @Override
     public void open(Collection<TopicPartition> partitions) {
+        if (parts == null) {
+            openedEarly.addAll(partitions);
+            return;
+        }
         parts.intake.assigned(partitions);
         parts.backpressure.opened(partitions);
         log.info("Assigned {} partition(s): {}", partitions.size(), partitions);
@@ -66,6 +106,10 @@ public class LtxSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        if (parts == null && !tryToStart()) {
+            context.timeout(START_BACKOFF_MS);
+            throw new RetriableException("The sink task could not start yet: the tracking cluster did not answer");
+        }
         RuntimeException costFailure = parts.costs.failure();
         if (costFailure != null) {
             parts.failure.fail(new ConnectException(costFailure.getMessage(), costFailure));
@@ -99,12 +143,19 @@ public class LtxSinkTask extends SinkTask {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        if (parts == null) {
+            return Map.of(); // not started: nothing was handled
+        }
         parts.dlq.flush();
         return parts.offsets.committable(currentOffsets);
     }
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
+        if (parts == null) {
+            openedEarly.removeAll(partitions);
+            return;
+        }
         int dropped = parts.submitter.close(partitions);
         // Let the creates already out finish, so the next owner's scan sees their outcome.
         awaitQuiet(config.shutdownTimeout());

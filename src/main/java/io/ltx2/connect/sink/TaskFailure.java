@@ -1,6 +1,7 @@
 package io.ltx2.connect.sink;
 
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,17 @@ final class TaskFailure {
         if (e != null) {
             throw e;
         }
+    }
+
+    /** Whether {@code t} or a cause is a passing trouble of a Kafka cluster (a time-out, a retriable error). */
+    static boolean isTransient(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof org.apache.kafka.common.errors.RetriableException || c instanceof RetriableException
+                    || c instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Throwable unwrap(Throwable t) {

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
 import com.sun.net.httpserver.HttpServer;
@@ -99,6 +100,23 @@ class LtxSinkTaskTest {
                 .extracting(TrackingRecord::requestId).containsExactlyInAnyOrder("ok-1", "ok-2");
         assertThat(h.onTopic(TrackingRecordType.WITHDRAWN)).isEmpty();
         assertThat(tasks.sim.stats().createsAccepted()).isEqualTo(2);
+    }
+
+    @Test
+    void aTrackingClusterThatCannotAnswerAtStartDelaysTheTaskInsteadOfFailingIt() {
+        SinkTaskHarness h = tasks.start("late-cluster").unreachableAtStart(2);
+        LtxSinkTask task = h.start(); // start and open do not throw
+        List<SinkRecord> records = List.of(SinkTaskHarness.record(0, "r-0", request("waits for the cluster")));
+
+        assertThatThrownBy(() -> task.put(records)).as("the second try fails too: Connect hands the batch again later")
+                .isInstanceOf(RetriableException.class);
+        assertThat(h.context.timeoutMs).isEqualTo(LtxSinkTask.START_BACKOFF_MS);
+        assertThat(task.preCommit(Map.of(TP, new OffsetAndMetadata(1)))).as("nothing committed while not started").isEmpty();
+        assertThat(tasks.sim.stats().createCalls()).isZero();
+
+        task.put(records); // the cluster answers now: the partition opened before is taken up
+        awaitCommittable(task, 1);
+        assertThat(h.written(TrackingRecordType.SUBMITTED)).extracting(TrackingRecord::requestId).containsExactly("r-0");
     }
 
     private static RequestIdentity[] ids(String connector, long... offsets) {

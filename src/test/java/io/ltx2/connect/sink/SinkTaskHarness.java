@@ -62,6 +62,8 @@ final class SinkTaskHarness implements AutoCloseable {
     private final List<ScanConsumer> consumers = new CopyOnWriteArrayList<>();
     private final Map<String, String> overrides = new HashMap<>();
     private boolean autoComplete = true;
+    /** Producers still to be made whose metadata requests time out, as while the tracking cluster is down. */
+    private int unreachableProducers;
     private boolean live;
     MockProducer<String, byte[]> producer;
     LtxSinkTask task;
@@ -91,6 +93,12 @@ final class SinkTaskHarness implements AutoCloseable {
      */
     SinkTaskHarness liveTopic() {
         live = true;
+        return this;
+    }
+
+    /** The first {@code n} producers the task makes cannot reach the tracking cluster (their metadata requests time out). */
+    SinkTaskHarness unreachableAtStart(int n) {
+        unreachableProducers = n;
         return this;
     }
 
@@ -126,6 +134,15 @@ final class SinkTaskHarness implements AutoCloseable {
             public Producer<String, byte[]> producer(Map<String, Object> props) {
                 Cluster cluster = new Cluster("c", List.of(NODE), List.of(new PartitionInfo(TRACKING, 0, NODE, new Node[]{NODE}, new Node[]{NODE}),
                         new PartitionInfo(BUDGET, 0, NODE, new Node[]{NODE}, new Node[]{NODE})), Set.of(), Set.of());
+                if (unreachableProducers > 0) {
+                    unreachableProducers--;
+                    return new MockProducer<>(cluster, autoComplete, null, new StringSerializer(), new ByteArraySerializer()) {
+                        @Override
+                        public synchronized List<PartitionInfo> partitionsFor(String topic) {
+                            throw new org.apache.kafka.common.errors.TimeoutException("Topic " + topic + " not present in metadata");
+                        }
+                    };
+                }
                 producer = live ? new LiveProducer(cluster) : new MockProducer<>(cluster, autoComplete, null, new StringSerializer(),
                         new ByteArraySerializer());
                 return producer;
