@@ -4,6 +4,7 @@ import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.config.LtxSinkTaskConfig;
 import io.ltx2.connect.config.TaskPlacement;
 import io.ltx2.connect.tracking.TrackingWriter;
+import io.ltx2.connect.util.Times;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.slf4j.Logger;
@@ -115,7 +116,7 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
         if (guarded) {
             lookbacks.add(config.duplicateWindow());
         }
-        long from = now - Collections.max(lookbacks).toMillis();
+        long from = Times.since(now, Collections.max(lookbacks).toMillis());
         if (budget != null) {
             from = Math.min(from, recovery.readFrom(now, budget.lookback(), config.budgetCheckpointInterval()));
         }

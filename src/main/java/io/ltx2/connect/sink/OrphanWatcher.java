@@ -213,7 +213,7 @@ final class OrphanWatcher implements AutoCloseable {
                     consumer.seek(tp, end);
                 }
             } else {
-                query.put(tp, since);
+                query.put(tp, Math.max(0, since));
             }
         }
         if (query.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.util.Times;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -96,7 +97,7 @@ final class RunningTasks implements AutoCloseable {
     }
 
     private void expire() {
-        long oldest = clock.getAsLong() - timeout.toMillis();
+        long oldest = Times.plus(clock.getAsLong(), -timeout.toMillis());
         for (Iterator<Long> it = running.values().iterator(); it.hasNext(); ) {
             if (it.next() > oldest) {
                 break;
@@ -163,7 +164,7 @@ final class RunningTasks implements AutoCloseable {
             List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
             consumer.assign(partitions);
             Map<TopicPartition, Long> query = new HashMap<>();
-            partitions.forEach(tp -> query.put(tp, clock.getAsLong() - timeout.toMillis()));
+            partitions.forEach(tp -> query.put(tp, Times.since(clock.getAsLong(), timeout.toMillis())));
             Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query, Duration.ofSeconds(60));
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(60));
             for (TopicPartition tp : partitions) {

@@ -63,7 +63,7 @@ public final class TrackingTopicScan {
         List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
         consumer.assign(partitions);
         Map<TopicPartition, Long> query = new HashMap<>();
-        partitions.forEach(tp -> query.put(tp, fromTimestamp));
+        partitions.forEach(tp -> query.put(tp, Math.max(0, fromTimestamp))); // before the epoch: all, as offsetsForTimes refuses it
         Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query, timeout);
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
         Map<TopicPartition, Long> toRead = new HashMap<>();

@@ -10,6 +10,14 @@ public final class Times {
     private Times() {
     }
 
+    /**
+     * {@code time - duration} as a time to look up records from: never before the epoch, which
+     * Kafka's {@code offsetsForTimes} refuses (a look-back of {@code Long.MAX_VALUE} means "all").
+     */
+    public static long since(long time, long duration) {
+        return Math.max(0, plus(time, -duration));
+    }
+
     /** {@code time + duration}, or {@code Long.MAX_VALUE} ({@code Long.MIN_VALUE}) when the sum would overflow (underflow). */
     public static long plus(long time, long duration) {
         long sum = time + duration;

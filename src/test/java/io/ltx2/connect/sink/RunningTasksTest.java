@@ -41,6 +41,17 @@ class RunningTasksTest {
         }
     }
 
+    @Test
+    void aTimeOutOfLongMaxValueMeansNeverAndStillFollowsTheEvents() {
+        long now = System.currentTimeMillis();
+        ScanConsumer events = new ScanConsumer("events", new ArrayList<>(java.util.List.of(event(0, "t1"))));
+        try (RunningTasks running = new RunningTasks(2, Duration.ofMillis(Long.MAX_VALUE), System::currentTimeMillis, () -> events, "events",
+                Map.of("t1", now, "t2", now - 1), "running-tasks-forever")) {
+            await().atMost(Duration.ofSeconds(5)).until(running::caughtUp);
+            assertThat(running.running()).as("t1 ended by its event, t2 never times out").isEqualTo(1);
+        }
+    }
+
     private static ConsumerRecord<byte[], byte[]> event(long offset, String taskId) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(RunningTasks.TASK_ID_HEADER, taskId.getBytes(StandardCharsets.UTF_8));

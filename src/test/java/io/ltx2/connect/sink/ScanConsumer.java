@@ -41,6 +41,9 @@ class ScanConsumer extends MockConsumer<byte[], byte[]> {
     public synchronized Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(Map<TopicPartition, Long> query, Duration timeout) {
         Map<TopicPartition, OffsetAndTimestamp> out = new HashMap<>();
         query.forEach((p, time) -> {
+            if (time < 0) { // as KafkaConsumer does
+                throw new IllegalArgumentException("The target time for partition " + p + " is " + time + ". The target time cannot be negative.");
+            }
             OffsetAndTimestamp found = null;
             for (ConsumerRecord<byte[], byte[]> r : log) {
                 if (r.timestamp() >= time) {

@@ -14,6 +14,12 @@ class TimesTest {
     }
 
     @Test
+    void aLookBackNeverStartsBeforeTheEpoch() {
+        assertThat(Times.since(1_700_000_000_000L, 60_000L)).isEqualTo(1_699_999_940_000L);
+        assertThat(Times.since(1_700_000_000_000L, Long.MAX_VALUE)).isZero();
+    }
+
+    @Test
     void sumsThatWouldOverflowSaturate() {
         assertThat(Times.plus(1_700_000_000_000L, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
         assertThat(Times.plus(Long.MAX_VALUE, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
