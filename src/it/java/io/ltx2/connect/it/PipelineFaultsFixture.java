@@ -10,6 +10,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
 
@@ -34,7 +35,12 @@ public abstract class PipelineFaultsFixture {
 
     @BeforeAll
     public void startCluster() {
-        connect = ItCluster.start(clusterName, 2);
+        connect = ItCluster.start(clusterName, 2, workerProps());
+    }
+
+    /** Worker settings of the class's cluster beyond ItCluster's. */
+    protected Map<String, String> workerProps() {
+        return Map.of();
     }
 
     @AfterAll

@@ -50,6 +50,7 @@ class ApiUnavailableIT extends PipelineFaultsFixture {
         await().atMost(Duration.ofSeconds(60)).until(() -> sim.stats().insufficientBalance() > 0);
         await().atMost(Duration.ofSeconds(30)).until(() -> sinkMetric(p, "api-unavailable") >= 1);
         assertThat(sim.stats().tasksCreated()).as("the balance paid for 60 tasks").isEqualTo(BALANCE_SECONDS / 5);
+        Thread.sleep(3_000); // the creates that were out when it ran dry are refused too, all at once
         long refusedBefore = sim.stats().insufficientBalance();
         Thread.sleep(Duration.ofMinutes(2).toMillis());
 

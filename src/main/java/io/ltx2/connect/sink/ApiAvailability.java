@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * not available (read by the source, see {@link #unavailableByFailCode}). Meanwhile no request is
  * rejected: they stay queued (the input paused, see {@link Admission}), and one create at a time
  * goes out as a probe, first {@code backoff} after the API became unavailable and then twice as
- * long after each failed probe, up to {@code maxBackoff}. A create the API accepts ends the state.
+ * long after each failed probe, up to {@code maxBackoff}. The probe's acceptance ends the state.
  * Refusals of creates that were already out when the state began change nothing (they would
  * otherwise stretch the first wait by a doubling each), and a probe that ends any other way (a
  * rejection, a rebalance) lets the next one go.
@@ -122,9 +122,13 @@ final class ApiAvailability {
         }
     }
 
-    /** A create was accepted: the API takes work. */
-    synchronized void accepted() {
-        if (unavailable && !byFailCode) {
+    /**
+     * {@code create} was accepted: the API takes work, when it was the probe. A create sent before
+     * the state began and answered after it proves nothing of now: ending the state on it would let
+     * the whole queue out, only to be refused again.
+     */
+    synchronized void accepted(Object create) {
+        if (unavailable && !byFailCode && create == probe) {
             end(clock.getAsLong(), "a create was accepted");
         }
     }

@@ -69,7 +69,7 @@ final class CreateAnswers {
             return outcomes.reused(s, created.taskId()); // nothing new is billed
         }
         if (error == null) {
-            availability.accepted();
+            availability.accepted(s);
             if (settings.guard() != null) {
                 settings.guard().created(s.request(), created.taskId());
             }

@@ -103,8 +103,11 @@ class AdmissionTest {
         now.addAndGet(9_999);
         assertThat(admission.admit(request(5), 0, 0)).as("twice as long now").isEqualTo(Admission.Verdict.API_UNAVAILABLE);
         now.addAndGet(1);
-        assertThat(admission.admit(request(5), 0, 0)).isEqualTo(Admission.Verdict.ADMIT);
-        availability.accepted();
+        Submission second = request(5);
+        assertThat(admission.admit(second, 0, 0)).isEqualTo(Admission.Verdict.ADMIT);
+        availability.accepted(request(5)); // a create sent before it all began, answered late: proves nothing of now
+        assertThat(admission.admit(request(5), 1, 0)).isEqualTo(Admission.Verdict.API_UNAVAILABLE);
+        availability.accepted(second);
         assertThat(admission.admit(request(5), 1, 0)).isEqualTo(Admission.Verdict.ADMIT);
         assertThat(availability.unavailableMs()).isEqualTo(15_000);
     }
