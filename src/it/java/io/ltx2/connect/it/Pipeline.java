@@ -93,6 +93,21 @@ public final class Pipeline {
         return c;
     }
 
+    /**
+     * Callback mode: the sink asks for webhooks to the source's receiver, on a free loopback port and
+     * behind {@code token}; the source's safety poll every 3 s.
+     */
+    public Pipeline callbacks(String token) throws IOException {
+        int port = freePort();
+        sinkProps.put("ltx.request.type", "callback");
+        sinkProps.put("ltx.callback.url", "http://127.0.0.1:" + port + "/callback/" + token);
+        sourceProps.put("ltx.callback.enabled", "true");
+        sourceProps.put("ltx.callback.listener.port", String.valueOf(port));
+        sourceProps.put("ltx.callback.token", token);
+        sourceProps.put("ltx.callback.safety.poll.interval.ms", "3000");
+        return this;
+    }
+
     /** Topics first, then both connectors; returns once every task runs. */
     public Pipeline start() throws InterruptedException {
         connect.kafka().createTopic(requests, 4);

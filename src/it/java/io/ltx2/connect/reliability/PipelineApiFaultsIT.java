@@ -104,16 +104,7 @@ class PipelineApiFaultsIT extends PipelineFaultsFixture {
 
     @Test
     void lostDuplicatedAndLateCallbacksStillGiveExactlyOneEventPerRequest() throws Exception {
-        Pipeline p = pipeline("callbacks");
-        int port = Pipeline.freePort();
-        String token = "cb-rel-token-58a1f0c2e9";
-        p.sinkProps.put("ltx.request.type", "callback");
-        p.sinkProps.put("ltx.callback.url", "http://127.0.0.1:" + port + "/callback/" + token);
-        p.sourceProps.put("ltx.callback.enabled", "true");
-        p.sourceProps.put("ltx.callback.listener.port", String.valueOf(port));
-        p.sourceProps.put("ltx.callback.token", token);
-        p.sourceProps.put("ltx.callback.safety.poll.interval.ms", "3000");
-        p.start();
+        Pipeline p = pipeline("callbacks").callbacks("cb-rel-token-58a1f0c2e9").start();
         sim.setFaults(Faults.builder().callbackLossRate(0.2).callbackDuplicateRate(0.2).callbackDelayMillis(1_500).build());
         List<String> ids = p.produce(REQUESTS);
 

@@ -60,15 +60,7 @@ class PipelineRebalanceFaultsIT extends PipelineFaultsFixture {
 
     @Test
     void rebalanceWithCreatesHangingPastTheShutdownWaitInCallbackMode() throws Exception {
-        Pipeline p = hanging(pipeline("rebalance-cb"));
-        int port = Pipeline.freePort();
-        String token = "cb-rebalance-token-7e21a9";
-        p.sinkProps.put("ltx.request.type", "callback");
-        p.sinkProps.put("ltx.callback.url", "http://127.0.0.1:" + port + "/callback/" + token);
-        p.sourceProps.put("ltx.callback.enabled", "true");
-        p.sourceProps.put("ltx.callback.listener.port", String.valueOf(port));
-        p.sourceProps.put("ltx.callback.token", token);
-        p.sourceProps.put("ltx.callback.safety.poll.interval.ms", "3000");
+        Pipeline p = hanging(pipeline("rebalance-cb")).callbacks("cb-rebalance-token-7e21a9");
         p.start();
         runRebalanceRow(p, "rebalance, creates answered 6 s late (callbacks)");
     }
@@ -81,15 +73,19 @@ class PipelineRebalanceFaultsIT extends PipelineFaultsFixture {
     }
 
     private void runRebalanceRow(Pipeline p, String row) throws Exception {
-        sim.setFaults(Faults.builder().latency(Endpoint.CREATE, CREATE_LATENCY_MS).build());
-        List<String> ids = p.produce(REQUESTS);
-        await().atMost(Duration.ofSeconds(60)).until(() -> sim.stats().createCalls() >= 10);
-
-        // Task 1's consumer leaves and joins again: task 0 keeps running, its partitions revoked and assigned anew
-        // while its creates are still out.
-        connect.restartTask(p.sinkName, 1);
-        List<String> violations = new ArrayList<>();
+        Set<String> violations = new java.util.LinkedHashSet<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers()))) {
+            // Both sink tasks own input partitions, so that each has creates out.
+            await().atMost(Duration.ofSeconds(60)).until(() -> admin.describeConsumerGroups(List.of("connect-" + p.sinkName))
+                    .all().get().get("connect-" + p.sinkName).members().stream()
+                    .filter(m -> !m.assignment().topicPartitions().isEmpty()).count() == 2);
+            sim.setFaults(Faults.builder().latency(Endpoint.CREATE, CREATE_LATENCY_MS).build());
+            List<String> ids = p.produce(REQUESTS);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sim.stats().createCalls() >= REQUESTS);
+
+            // Task 1 restarts: its consumer leaves and joins again, and task 0 keeps running, its partitions revoked
+            // and assigned anew while its creates are still out.
+            connect.restartTask(p.sinkName, 1);
             long until = System.nanoTime() + Duration.ofMillis(3 * CREATE_LATENCY_MS).toNanos();
             while (System.nanoTime() < until) {
                 violations.addAll(commitsPastUnansweredCreates(admin, p));
