@@ -580,7 +580,7 @@ class LtxSinkConnectorIT {
      * records, three quarters of them older than the look-back, so the scan reads only the rest. It
      * finds requests by identity (this connector and the record's coordinates): another connector's
      * records of the same coordinates, and dry-run rejections, do not count as handled; an INTENT
-     * without an outcome is an orphaned attempt.
+     * without an outcome is an orphaned attempt; a callback without one is a task to adopt.
      */
     @Test
     void restartScanReadsOnlyTheLookBackWindowAndFindsRequestsByIdentity() throws Exception {
@@ -626,7 +626,8 @@ class LtxSinkConnectorIT {
                 (System.nanoTime() - scanStarted) / 1_000_000);
         assertThat(prior.lastScanRecords()).as("records older than the look-back are not read").isBetween(10_000L, 10_005L);
         for (long offset = 4_990; offset < 5_010; offset++) {
-            PriorAttempts.Verdict expected = offset < 4_996 || offset == 5_007 || offset == 5_008 ? PriorAttempts.Verdict.HANDLED
+            PriorAttempts.Verdict expected = offset < 4_996 || offset == 5_007 ? PriorAttempts.Verdict.HANDLED
+                    : offset == 5_008 ? PriorAttempts.Verdict.ADOPT
                     : offset < 5_000 ? PriorAttempts.Verdict.ORPHANED : PriorAttempts.Verdict.NEW;
             PriorAttempts.Found found = prior.lookUp(new RequestIdentity("scan", "scan-input", 0, offset));
             assertThat(found.verdict()).as("offset " + offset).isEqualTo(expected);

@@ -101,15 +101,17 @@ final class OutcomeRecorder {
     /**
      * The task of an unanswered create ({@code taskId}, named by its callback) was adopted: no second
      * create. The SUBMITTED record written for it (marked adopted) counts its spend like any other,
-     * and lets the source follow the task even if it had let the request's INTENTs go.
+     * and lets the source follow the task even if it had let the request's INTENTs go. The newest open
+     * attempt made the task; with none open (the scan found the callback, but its INTENTs withdrawn or
+     * not at all) the attempt is unknown, as in the source's own adoption.
      */
     CompletableFuture<Void> adopted(Submission s, String taskId) {
         SinkRequest r = s.request();
         List<Attempt> attempts = s.unconfirmed();
-        Attempt adopted = attempts.stream().max(java.util.Comparator.comparingInt(Attempt::number)).orElseThrow();
-        List<Attempt> others = attempts.stream().filter(a -> a.number() != adopted.number()).toList();
+        Integer adopted = attempts.stream().map(Attempt::number).max(Integer::compare).orElse(null);
+        List<Attempt> others = attempts.stream().filter(a -> !Integer.valueOf(a.number()).equals(adopted)).toList();
         long time = spend.record(s.takeReservation(), BudgetHistory.billable(TrackingRecordType.SUBMITTED, r.input(), others.size(), false));
-        TrackingRecord record = TrackingRecord.adopted(r.tracked(requestType), taskId, adopted.number(), others, time);
+        TrackingRecord record = TrackingRecord.adopted(r.tracked(requestType), taskId, adopted, others, time);
         return durable(tracking.write(record, tags), s.ticket(), r, "SUBMITTED record of adopted task " + taskId).thenRun(() -> {
             metrics.adopted.record();
             log.info("{} adopted its earlier task {} through the task's callback: not submitted again", s, taskId);

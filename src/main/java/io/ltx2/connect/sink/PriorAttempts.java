@@ -36,8 +36,11 @@ import java.util.function.Supplier;
  * {@code ltx.sink.dedup.lookback.ms} to the topic's current end. Per request it finds:
  * <ul>
  *   <li>{@link Verdict#HANDLED}: a SUBMITTED or REJECTED record (DRY_RUN ones only while this
- *   connector is itself in dry run: a dry run is a preview), or a CALLBACK naming it (the source
- *   adopts that task): skip it;</li>
+ *   connector is itself in dry run: a dry run is a preview): skip it;</li>
+ *   <li>{@link Verdict#ADOPT}: none of those, but a CALLBACK naming it: an earlier owner's create made
+ *   that task and was never answered. The task is adopted with a SUBMITTED record (marked adopted), so
+ *   that it counts against the spend caps and the source follows it even after letting the request's
+ *   INTENTs go; nothing is created;</li>
  *   <li>{@link Verdict#ORPHANED}: INTENT records without any of those (and not WITHDRAWN): a create that may exist on
  *   the API side without a durable answer (a crash between the create and its SUBMITTED record);
  *   the request is submitted again (or, with callbacks, waits to adopt the task) and its event
@@ -50,16 +53,21 @@ import java.util.function.Supplier;
 final class PriorAttempts {
     private static final Logger log = LoggerFactory.getLogger(PriorAttempts.class);
 
-    enum Verdict { NEW, HANDLED, ORPHANED }
+    enum Verdict { NEW, HANDLED, ORPHANED, ADOPT }
 
     /**
      * What is known of one request: {@code attempts} are its INTENTs whose create may exist (ORPHANED);
      * {@code lastAttempt} the highest attempt number earlier owners used, so numbering goes on after it;
      * {@code scanEnds} where the scan that looked the request up stopped reading the tracking topic
-     * (what it did not see comes after that: a follower of the request's records starts there), null if none.
+     * (what it did not see comes after that: a follower of the request's records starts there), null if none;
+     * {@code taskId} the task to adopt (ADOPT), else null.
      */
-    record Found(Verdict verdict, List<Attempt> attempts, int lastAttempt, Map<TopicPartition, Long> scanEnds) {
+    record Found(Verdict verdict, List<Attempt> attempts, int lastAttempt, Map<TopicPartition, Long> scanEnds, String taskId) {
         static final Found NEW = new Found(Verdict.NEW, List.of(), 0, null);
+
+        Found(Verdict verdict, List<Attempt> attempts, int lastAttempt, Map<TopicPartition, Long> scanEnds) {
+            this(verdict, attempts, lastAttempt, scanEnds, null);
+        }
     }
 
     private final String connector;
@@ -111,6 +119,9 @@ final class PriorAttempts {
             return new Found(Verdict.HANDLED, List.of(), last, ends);
         }
         List<Attempt> unconfirmed = h.unconfirmed();
+        if (h.callbackTask != null) {
+            return new Found(Verdict.ADOPT, unconfirmed, last, ends, h.callbackTask);
+        }
         return new Found(unconfirmed.isEmpty() ? Verdict.NEW : Verdict.ORPHANED, unconfirmed, last, ends);
     }
 
@@ -156,10 +167,12 @@ final class PriorAttempts {
             return;
         }
         long handled = found.values().stream().filter(h -> h.handled).count();
-        long orphaned = found.values().stream().filter(h -> !h.handled && !h.unconfirmed().isEmpty()).count();
+        long adopt = found.values().stream().filter(h -> !h.handled && h.callbackTask != null).count();
+        long orphaned = found.values().stream().filter(h -> !h.handled && h.callbackTask == null && !h.unconfirmed().isEmpty()).count();
         log.info("Scanned {} tracking records of {} in {} ms for {} newly assigned partition(s): {} redelivered request(s) already "
-                        + "handled will be skipped, {} have a create that may exist without an answer", result.records(), trackingTopic,
-                (System.nanoTime() - started) / 1_000_000, firstOffset.size(), handled, orphaned);
+                        + "handled will be skipped, {} have a task to adopt through its callback, {} have a create that may exist without "
+                        + "an answer", result.records(), trackingTopic, (System.nanoTime() - started) / 1_000_000, firstOffset.size(), handled,
+                adopt, orphaned);
     }
 
     private void note(ConsumerRecord<byte[], byte[]> r, Map<TopicPartition, Long> firstOffset) {
@@ -178,16 +191,7 @@ final class PriorAttempts {
         if (first == null || id.offset() < first) {
             return;
         }
-        History h = found.computeIfAbsent(id, k -> new History());
-        if (record.type() == TrackingRecordType.INTENT && record.attempt() != null) {
-            h.intents.put(record.attempt(), new Attempt(record.attempt(), record.time()));
-        } else if (record.type() == TrackingRecordType.WITHDRAWN && record.attempt() != null) {
-            h.withdrawn.add(record.attempt());
-        } else if (record.type() == TrackingRecordType.SUBMITTED || record.type() == TrackingRecordType.CALLBACK) {
-            h.handled = true;
-        } else if (record.type() == TrackingRecordType.REJECTED) {
-            h.handled |= dryRun || !FailCodes.DRY_RUN.equals(record.failCode());
-        }
+        found.computeIfAbsent(id, k -> new History()).add(record, dryRun);
     }
 
     /** What the scan read of one request; reading a record twice (a scan retried after a time-out) changes nothing. */
@@ -195,6 +199,22 @@ final class PriorAttempts {
         final TreeMap<Integer, Attempt> intents = new TreeMap<>();
         final Set<Integer> withdrawn = new HashSet<>(0);
         boolean handled;
+        /** The task a CALLBACK of the request named: without a SUBMITTED or REJECTED record, it is adopted. */
+        String callbackTask;
+
+        void add(TrackingRecord record, boolean dryRun) {
+            if (record.type() == TrackingRecordType.INTENT && record.attempt() != null) {
+                intents.put(record.attempt(), new Attempt(record.attempt(), record.time()));
+            } else if (record.type() == TrackingRecordType.WITHDRAWN && record.attempt() != null) {
+                withdrawn.add(record.attempt());
+            } else if (record.type() == TrackingRecordType.SUBMITTED) {
+                handled = true;
+            } else if (record.type() == TrackingRecordType.CALLBACK && record.taskId() != null && !record.taskId().isBlank()) {
+                callbackTask = record.taskId();
+            } else if (record.type() == TrackingRecordType.REJECTED) {
+                handled |= dryRun || !FailCodes.DRY_RUN.equals(record.failCode());
+            }
+        }
 
         /** The INTENTs whose attempt may have reached the API. */
         List<Attempt> unconfirmed() {

@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * What {@code put} does with each record: looks its request up among the earlier owners' attempts
  * ({@link PriorAttempts}), reads and validates it, and then skips it (already handled), rejects it,
- * records a dry run, holds it while an earlier owner's create may still be answered or adopted
- * ({@link OrphanWatcher}) or queues it for the {@link Submitter}. Every record it does not skip is
+ * adopts the task an earlier owner's unanswered create made (its callback came), records a dry run,
+ * holds it while an earlier owner's create may still be answered or adopted ({@link OrphanWatcher})
+ * or queues it for the {@link Submitter}. Every record it does not skip is
  * tracked in the {@link OffsetTracker} until its outcome is durable. Task thread only.
  */
 final class RequestIntake {
@@ -87,6 +88,10 @@ final class RequestIntake {
         if (!problems.isEmpty()) {
             outcomes.rejected(record, ticket, request.tracked(policy.requestType()), new BadRequestRecordException(FailCodes.INVALID_REQUEST,
                     "Invalid request '" + request.requestId() + "': " + String.join("; ", problems)), earlier.attempts(), null);
+        } else if (earlier.verdict() == PriorAttempts.Verdict.ADOPT) {
+            // An earlier owner's create made the task its callback names (in dry run too): record it, so the caps count it and
+            // the source follows it; no create.
+            outcomes.adopted(new Submission(record, tp, request, submitter.ownership(tp), ticket, earlier), earlier.taskId());
         } else if (policy.dryRun()) {
             outcomes.dryRun(ticket, request);
         } else {

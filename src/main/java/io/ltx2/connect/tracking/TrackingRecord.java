@@ -91,9 +91,10 @@ public record TrackingRecord(
 
     /**
      * Create attempt {@code attempt}, never answered, made {@code taskId}, whose callback named the
-     * request: the sink adopted it instead of creating again; {@code earlier} may also exist.
+     * request: the sink adopted it instead of creating again; {@code earlier} may also exist. {@code attempt}
+     * is null when no open attempt is known.
      */
-    public static TrackingRecord adopted(TrackedRequest r, String taskId, int attempt, List<Attempt> earlier, long time) {
+    public static TrackingRecord adopted(TrackedRequest r, String taskId, Integer attempt, List<Attempt> earlier, long time) {
         RequestIdentity id = r.identity();
         return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.SUBMITTED, id.connector(), r.requestId(), taskId, time, id.coordinates(),
                 attempt, earlier, null, Boolean.TRUE, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null, null, null, null);

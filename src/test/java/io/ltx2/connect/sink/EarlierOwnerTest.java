@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -129,6 +130,39 @@ class EarlierOwnerTest {
         long restarted = h.start().parts().costs.budget().remainingHour();
         assertThat(live).isEqualTo(80);
         assertThat(restarted).isEqualTo(80);
+    }
+
+    /**
+     * Review D4 and D8: the callback of an earlier owner's unanswered create is already on the
+     * tracking topic when the partition is scanned. The task is adopted with a SUBMITTED record (not
+     * skipped as handled), so it counts against the caps live and after a restart, and the source
+     * follows it even if it let the request's INTENT go.
+     */
+    @Test
+    void aCallbackFoundByTheScanAdoptsItsTaskWithARecord() {
+        SinkTaskHarness h = tasks.start("adopt-scanned").with(LtxSinkConfig.REQUEST_TYPE, "callback")
+                .with(LtxSinkConfig.CALLBACK_URL, CALLBACK_URL).with(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "100");
+        TrackedRequest orphan = tracked("adopt-scanned", 0, 0);
+        TrackedRequest noIntent = tracked("adopt-scanned", 0, 1); // its INTENT not found: the adopted attempt is unknown
+        h.append(TrackingRecord.intent(orphan, 1, System.currentTimeMillis()));
+        h.append(TrackingRecord.callback(orphan.identity(), "task-called-back", System.currentTimeMillis(), "success", "{}"));
+        h.append(TrackingRecord.callback(noIntent.identity(), "task-without-intent", System.currentTimeMillis(), "success", "{}"));
+        LtxSinkTask task = h.start();
+        task.put(List.of(record(0, 0, request("orphan", 20)), record(0, 1, request("no intent", 10))));
+        awaitCommittable(task, P0, 2);
+
+        assertThat(h.written(TrackingRecordType.SUBMITTED)).hasSize(2).allMatch(TrackingRecord::isAdopted)
+                .extracting(TrackingRecord::taskId, TrackingRecord::attempt)
+                .containsExactly(tuple("task-called-back", 1), tuple("task-without-intent", null));
+        assertThat(tasks.sim.stats().createCalls()).isZero();
+        long live = task.parts().costs.budget().remainingHour();
+        h.stop();
+        task = h.start();
+        assertThat(task.parts().costs.budget().remainingHour()).as("after a restart").isEqualTo(70);
+        assertThat(live).isEqualTo(70);
+        task.put(List.of(record(0, 0, request("orphan", 20)))); // redelivered again: now handled
+        awaitCommittable(task, P0, 1);
+        assertThat(h.written(TrackingRecordType.SUBMITTED)).isEmpty();
     }
 
     /** Review D5: a request found by the scan of its own partition is followed from that scan's end, not a later scan's. */

@@ -77,11 +77,32 @@ class PriorAttemptsTest {
         assertThat(verdict(scanned(true, 0), "sink", 0)).isEqualTo(PriorAttempts.Verdict.HANDLED);
     }
 
+    /**
+     * Review D4 and D8: a CALLBACK without a SUBMITTED record means the task exists unrecorded: it is
+     * adopted (and recorded), not skipped as handled; one that has its SUBMITTED or REJECTED record is handled.
+     */
     @Test
     void aCallbackNamingTheRequestMeansItsTaskExistsAndIsAdopted() {
         write(TrackingRecord.intent(request("sink", 0), 1, 5L));
         write(TrackingRecord.callback(request("sink", 0).identity(), "t-adopted", 6L, "success", "{}"));
-        assertThat(verdict(scanned(false, 0), "sink", 0)).isEqualTo(PriorAttempts.Verdict.HANDLED);
+        write(TrackingRecord.callback(request("sink", 1).identity(), "t-no-intent", 6L, "success", "{}"));
+        write(TrackingRecord.intent(request("sink", 2), 1, 5L));
+        write(TrackingRecord.submitted(request("sink", 2), "t2", 1, List.of(), 6L));
+        write(TrackingRecord.callback(request("sink", 2).identity(), "t2", 7L, "success", "{}"));
+        write(TrackingRecord.callback(request("sink", 3).identity(), "t3", 7L, "failed", "{}"));
+        write(TrackingRecord.rejected(request("sink", 3), FailCodes.HTTP_400, "no", List.of(), 8L));
+        PriorAttempts prior = scanned(false, 0, 1, 2, 3);
+
+        PriorAttempts.Found adopt = prior.lookUp(new RequestIdentity("sink", "requests", 0, 0));
+        assertThat(adopt.verdict()).isEqualTo(PriorAttempts.Verdict.ADOPT);
+        assertThat(adopt.taskId()).isEqualTo("t-adopted");
+        assertThat(adopt.attempts()).containsExactly(new Attempt(1, 5L));
+        PriorAttempts.Found noIntent = prior.lookUp(new RequestIdentity("sink", "requests", 0, 1));
+        assertThat(noIntent.verdict()).isEqualTo(PriorAttempts.Verdict.ADOPT);
+        assertThat(noIntent.taskId()).isEqualTo("t-no-intent");
+        assertThat(noIntent.attempts()).isEmpty();
+        assertThat(verdict(prior, "sink", 2)).isEqualTo(PriorAttempts.Verdict.HANDLED);
+        assertThat(verdict(prior, "sink", 3)).isEqualTo(PriorAttempts.Verdict.HANDLED);
     }
 
     @Test
