@@ -59,6 +59,7 @@ public class LtxSinkTask extends SinkTask {
 
     @Override
     public void open(Collection<TopicPartition> partitions) {
+        parts.topicIds.assigned(partitions);
         parts.intake.assigned(partitions);
         parts.backpressure.opened(partitions);
         log.info("Assigned {} partition(s): {}", partitions.size(), partitions);
