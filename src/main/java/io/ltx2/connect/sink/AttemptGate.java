@@ -84,12 +84,14 @@ final class AttemptGate {
             goingOut(s);
         }
         long begun = System.nanoTime();
-        return tracking.write(TrackingRecord.intent(s.request().tracked(requestType), attempt.number(), attempt.time()))
+        return tracking.write(TrackingRecord.intent(s.request().tracked(requestType), attempt.number(), attempt.time()), null,
+                        s.trackingPartition())
                 .handle((metadata, error) -> {
                     if (error != null) {
                         offWire(s);
                         throw new CreateAnswers.IntentNotWritten(error);
                     }
+                    s.trackedOn(metadata.partition());
                     metrics.intentAckLatency.record((System.nanoTime() - begun) / 1e6);
                     return metadata;
                 }).thenCompose(durable -> {
@@ -146,7 +148,8 @@ final class AttemptGate {
     /** Writes that the current attempt never reached the API; completes when durable (a failed write only costs a false label). */
     CompletableFuture<Void> withdrawn(Submission s) {
         awaited.incrementAndGet();
-        return tracking.write(TrackingRecord.withdrawn(s.request().tracked(requestType), s.current().number(), clock.getAsLong()))
+        return tracking.write(TrackingRecord.withdrawn(s.request().tracked(requestType), s.current().number(), clock.getAsLong()), null,
+                        s.trackingPartition())
                 .handle((metadata, error) -> {
                     awaited.decrementAndGet();
                     return null;

@@ -115,7 +115,7 @@ final class CreateAnswers {
             }
             case BAD_REQUEST, CONTENT_REFUSED -> outcomes.rejected(s.record(), s.ticket(), s.request().tracked(settings.requestType()),
                     BadRequestRecordException.refusedByApi(api.failCode(), "The API refused request '" + s.request().requestId() + "': "
-                            + api.getMessage(), api.httpStatus(), api.refusal().detail(), api), s.unconfirmed(), s.takeReservation());
+                            + api.getMessage(), api.httpStatus(), api.refusal().detail(), api), s.unconfirmed(), s.takeReservation(), s.trackingPartition());
             case ACCOUNT -> keepForLater(s, api);
             case TRANSIENT -> mayExist ? failedToSubmit(s, error, true) : keepForLater(s, api);
             default -> failedToSubmit(s, error, mayExist);
@@ -139,7 +139,7 @@ final class CreateAnswers {
         return outcomes.rejected(s.record(), s.ticket(), r.tracked(settings.requestType()), new BadRequestRecordException(
                 FailCodes.SUBMIT_FAILED, "Could not submit request '" + r.requestId() + "': " + error.getMessage()
                 + (mayExist ? " (no usable answer: the API may have created the task)" : ""), error),
-                mayExist ? s.unconfirmedWithCurrent() : s.unconfirmed(), s.takeReservation());
+                mayExist ? s.unconfirmedWithCurrent() : s.unconfirmed(), s.takeReservation(), s.trackingPartition());
     }
 
     /** Why no create can succeed: the key, the address, or the connection's own settings (TLS, proxy). */

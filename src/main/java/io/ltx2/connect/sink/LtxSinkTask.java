@@ -99,6 +99,7 @@ public class LtxSinkTask extends SinkTask {
             openedEarly.addAll(partitions);
             return;
         }
+        parts.topicIds.assigned(partitions);
         parts.intake.assigned(partitions);
         parts.backpressure.opened(partitions);
         log.info("Assigned {} partition(s): {}", partitions.size(), partitions);

@@ -59,7 +59,7 @@ final class OutcomeRecorder {
         SinkRequest r = s.request();
         long time = spend.record(s.takeReservation(), BudgetHistory.billable(TrackingRecordType.SUBMITTED, r.input(), s.unconfirmed().size(), false));
         TrackingRecord record = TrackingRecord.submitted(r.tracked(requestType), taskId, s.current().number(), s.unconfirmed(), time);
-        return durable(tracking.write(record, tags), s.ticket(), r, "SUBMITTED record (task " + taskId + ")").thenRun(() -> {
+        return durable(tracking.write(record, tags, s.trackingPartition()), s.ticket(), r, "SUBMITTED record (task " + taskId + ")").thenRun(() -> {
             metrics.submitAckLatency.record((System.nanoTime() - answeredNanos) / 1e6);
             metrics.submitted.record();
             metrics.videoSeconds.record(r.seconds());
@@ -70,21 +70,21 @@ final class OutcomeRecorder {
     CompletableFuture<Void> reused(Submission s, String earlierTaskId) {
         SinkRequest r = s.request();
         TrackingRecord record = TrackingRecord.reused(r.tracked(requestType), earlierTaskId, spend.record(s.takeReservation(), 0));
-        return durable(tracking.write(record, tags), s.ticket(), r, "tracking record reusing task " + earlierTaskId)
+        return durable(tracking.write(record, tags, s.trackingPartition()), s.ticket(), r, "tracking record reusing task " + earlierTaskId)
                 .thenRun(metrics.reused::record);
     }
 
     /**
      * A request that will not be (or was not) submitted; {@code earlier} names attempts whose create may exist,
-     * {@code reservation} what was reserved for it (null: nothing).
+     * {@code reservation} what was reserved for it (null: nothing), {@code trackingPartition} where its earlier records are (null: none).
      */
     CompletableFuture<Void> rejected(SinkRecord record, OffsetTracker.Ticket ticket, TrackedRequest request, BadRequestRecordException reason,
-                                     List<Attempt> earlier, SpendBudget.Reservation reservation) {
+                                     List<Attempt> earlier, SpendBudget.Reservation reservation, Integer trackingPartition) {
         metrics.rejected.record();
         log.warn("Rejected request '{}' ({}), {}: {}", request.requestId(), request.identity(), reason.failCode(), reason.getMessage());
         long time = spend.record(reservation, BudgetHistory.billable(TrackingRecordType.REJECTED, request.input(), earlier.size(), false));
         CompletableFuture<?> written = tracking.write(TrackingRecord.refused(request, reason.failCode(), reason.getMessage(), reason.httpStatus(),
-                reason.detail(), earlier, time), tags);
+                reason.detail(), earlier, time), tags, trackingPartition);
         CompletableFuture<Void> reported = record == null ? CompletableFuture.completedFuture(null) : dlq.report(record, reason);
         return durable(CompletableFuture.allOf(written, reported), ticket, request.requestId(), "rejection");
     }
@@ -112,7 +112,7 @@ final class OutcomeRecorder {
         List<Attempt> others = attempts.stream().filter(a -> !Integer.valueOf(a.number()).equals(adopted)).toList();
         long time = spend.record(s.takeReservation(), BudgetHistory.billable(TrackingRecordType.SUBMITTED, r.input(), others.size(), false));
         TrackingRecord record = TrackingRecord.adopted(r.tracked(requestType), taskId, adopted, others, time);
-        return durable(tracking.write(record, tags), s.ticket(), r, "SUBMITTED record of adopted task " + taskId).thenRun(() -> {
+        return durable(tracking.write(record, tags, s.trackingPartition()), s.ticket(), r, "SUBMITTED record of adopted task " + taskId).thenRun(() -> {
             metrics.adopted.record();
             log.info("{} adopted its earlier task {} through the task's callback: not submitted again", s, taskId);
         });

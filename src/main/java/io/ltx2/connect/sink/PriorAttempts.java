@@ -48,6 +48,8 @@ import java.util.function.Supplier;
  *   <li>{@link Verdict#NEW}: nothing: submit it.</li>
  * </ul>
  * Entries are dropped as the matching records go past, so it only ever holds the redelivered range.
+ * A record naming another id of the input topic than the request's was written for a deleted topic of
+ * the same name (same coordinates, another request); records without a topic id (older versions) match.
  * Used from the task thread only.
  */
 final class PriorAttempts {
@@ -60,13 +62,15 @@ final class PriorAttempts {
      * {@code lastAttempt} the highest attempt number earlier owners used, so numbering goes on after it;
      * {@code scanEnds} where the scan that looked the request up stopped reading the tracking topic
      * (what it did not see comes after that: a follower of the request's records starts there), null if none;
-     * {@code taskId} the task to adopt (ADOPT), else null.
+     * {@code taskId} the task to adopt (ADOPT), else null;
+     * {@code trackingPartition} the tracking partition its records are on (its later ones go there too), null if none was seen.
      */
-    record Found(Verdict verdict, List<Attempt> attempts, int lastAttempt, Map<TopicPartition, Long> scanEnds, String taskId) {
+    record Found(Verdict verdict, List<Attempt> attempts, int lastAttempt, Map<TopicPartition, Long> scanEnds, String taskId,
+                 Integer trackingPartition) {
         static final Found NEW = new Found(Verdict.NEW, List.of(), 0, null);
 
         Found(Verdict verdict, List<Attempt> attempts, int lastAttempt, Map<TopicPartition, Long> scanEnds) {
-            this(verdict, attempts, lastAttempt, scanEnds, null);
+            this(verdict, attempts, lastAttempt, scanEnds, null, null);
         }
     }
 
@@ -77,7 +81,8 @@ final class PriorAttempts {
     private final Duration timeout;
     private final boolean dryRun;
     private final Set<TopicPartition> unscanned = new HashSet<>();
-    private final Map<RequestIdentity, History> found = new HashMap<>();
+    /** Per request, what was read under each input topic id its records named ("" for none). */
+    private final Map<RequestIdentity, Map<String, History>> found = new HashMap<>();
     /** Per input partition, where the scan that covered it stopped reading. */
     private final Map<TopicPartition, Map<TopicPartition, Long>> scanEnds = new HashMap<>();
     private long lastScanRecords = -1;
@@ -109,20 +114,25 @@ final class PriorAttempts {
 
     /** What earlier owners did with this request; answers once per redelivered record. */
     Found lookUp(RequestIdentity identity) {
-        History h = found.remove(identity);
+        Map<String, History> byTopicId = found.remove(identity);
+        History h = byTopicId == null ? null : History.of(byTopicId, identity.topicId());
         if (h == null) {
             return Found.NEW;
         }
         int last = h.intents.isEmpty() ? 0 : h.intents.lastKey();
         Map<TopicPartition, Long> ends = scanEnds.get(new TopicPartition(identity.topic(), identity.partition()));
         if (h.handled) {
-            return new Found(Verdict.HANDLED, List.of(), last, ends);
+            if (identity.topicId() != null && !byTopicId.containsKey(identity.topicId())) {
+                log.info("Skipping {} as handled by records without the input topic's id (written by an older version): had the topic "
+                        + "been recreated since, this would be another request", identity);
+            }
+            return new Found(Verdict.HANDLED, List.of(), last, ends, null, h.partition);
         }
         List<Attempt> unconfirmed = h.unconfirmed();
         if (h.callbackTask != null) {
-            return new Found(Verdict.ADOPT, unconfirmed, last, ends, h.callbackTask);
+            return new Found(Verdict.ADOPT, unconfirmed, last, ends, h.callbackTask, h.partition);
         }
-        return new Found(unconfirmed.isEmpty() ? Verdict.NEW : Verdict.ORPHANED, unconfirmed, last, ends);
+        return new Found(unconfirmed.isEmpty() ? Verdict.NEW : Verdict.ORPHANED, unconfirmed, last, ends, null, h.partition);
     }
 
     /**
@@ -166,9 +176,10 @@ final class PriorAttempts {
             log.info("Tracking topic {} does not exist yet: no earlier attempts for {}", trackingTopic, firstOffset.keySet());
             return;
         }
-        long handled = found.values().stream().filter(h -> h.handled).count();
-        long adopt = found.values().stream().filter(h -> !h.handled && h.callbackTask != null).count();
-        long orphaned = found.values().stream().filter(h -> !h.handled && h.callbackTask == null && !h.unconfirmed().isEmpty()).count();
+        long handled = found.values().stream().flatMap(m -> m.values().stream()).filter(h -> h.handled).count();
+        long adopt = found.values().stream().flatMap(m -> m.values().stream()).filter(h -> !h.handled && h.callbackTask != null).count();
+        long orphaned = found.values().stream().flatMap(m -> m.values().stream())
+                .filter(h -> !h.handled && h.callbackTask == null && !h.unconfirmed().isEmpty()).count();
         log.info("Scanned {} tracking records of {} in {} ms for {} newly assigned partition(s): {} redelivered request(s) already "
                         + "handled will be skipped, {} have a task to adopt through its callback, {} have a create that may exist without "
                         + "an answer", result.records(), trackingTopic, (System.nanoTime() - started) / 1_000_000, firstOffset.size(), handled,
@@ -191,7 +202,16 @@ final class PriorAttempts {
         if (first == null || id.offset() < first) {
             return;
         }
-        found.computeIfAbsent(id, k -> new History()).add(record, dryRun);
+        historyOf(id, r.partition()).add(record, dryRun);
+    }
+
+    /** The history of the request's records that name the input topic's id as {@code id} does; its records are on {@code partition}. */
+    private History historyOf(RequestIdentity id, int partition) {
+        History h = found.computeIfAbsent(id, k -> new HashMap<>(2)).computeIfAbsent(id.topicId() == null ? "" : id.topicId(), k -> new History());
+        if (h.partition == null) {
+            h.partition = partition;
+        }
+        return h;
     }
 
     /** What the scan read of one request; reading a record twice (a scan retried after a time-out) changes nothing. */
@@ -201,6 +221,7 @@ final class PriorAttempts {
         boolean handled;
         /** The task a CALLBACK of the request named: without a SUBMITTED or REJECTED record, it is adopted. */
         String callbackTask;
+        Integer partition;
 
         void add(TrackingRecord record, boolean dryRun) {
             if (record.type() == TrackingRecordType.INTENT && record.attempt() != null) {
@@ -214,6 +235,26 @@ final class PriorAttempts {
             } else if (record.type() == TrackingRecordType.REJECTED) {
                 handled |= dryRun || !FailCodes.DRY_RUN.equals(record.failCode());
             }
+        }
+
+        /** What the records of the request with input topic id {@code topicId} say (all of them when null); null if none. */
+        static History of(Map<String, History> byTopicId, String topicId) {
+            History all = null;
+            for (Map.Entry<String, History> e : byTopicId.entrySet()) {
+                if (topicId == null || e.getKey().isEmpty() || e.getKey().equals(topicId)) {
+                    all = all == null ? new History() : all;
+                    all.add(e.getValue());
+                }
+            }
+            return all;
+        }
+
+        private void add(History other) {
+            intents.putAll(other.intents);
+            withdrawn.addAll(other.withdrawn);
+            handled |= other.handled;
+            callbackTask = callbackTask == null ? other.callbackTask : callbackTask;
+            partition = partition == null ? other.partition : partition;
         }
 
         /** The INTENTs whose attempt may have reached the API. */

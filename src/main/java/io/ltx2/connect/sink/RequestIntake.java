@@ -80,14 +80,15 @@ final class RequestIntake {
             TrackedRequest unreadable = new TrackedRequest(id, RequestParser.bestEffortRequestId(record), policy.requestType(), null, null,
                     Map.of());
             outcomes.rejected(record, ticket, unreadable, new UnparseableRecordException("Record cannot be read as a request: " + e.getMessage(),
-                    e), earlier.attempts(), null);
+                    e), earlier.attempts(), null, earlier.trackingPartition());
             return;
         }
         OffsetTracker.Ticket ticket = offsets.begin(tp, id.offset());
         List<String> problems = request.problems();
         if (!problems.isEmpty()) {
             outcomes.rejected(record, ticket, request.tracked(policy.requestType()), new BadRequestRecordException(FailCodes.INVALID_REQUEST,
-                    "Invalid request '" + request.requestId() + "': " + String.join("; ", problems)), earlier.attempts(), null);
+                    "Invalid request '" + request.requestId() + "': " + String.join("; ", problems)), earlier.attempts(), null,
+                    earlier.trackingPartition());
         } else if (earlier.verdict() == PriorAttempts.Verdict.ADOPT) {
             // An earlier owner's create made the task its callback names (in dry run too): record it, so the caps count it and
             // the source follows it; no create.

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Reads a request from a record value: a schemaless map (JsonConverter without schemas), a JSON
@@ -40,24 +41,35 @@ public final class RequestParser {
     private final String connector;
     private final RequestDefaults defaults;
     private final PropagatedHeaders headers;
+    private final Function<String, String> topicIds;
+
+    public RequestParser(String connector, RequestDefaults defaults, PropagatedHeaders headers) {
+        this(connector, defaults, headers, topic -> null);
+    }
 
     /**
      * @param connector the sink connector's name: with the record's coordinates, a request's identity
      * @param headers   which of the record's headers travel with the request
+     * @param topicIds  an input topic's id (null when unknown): it tells a recreated topic's records from the deleted one's
      */
-    public RequestParser(String connector, RequestDefaults defaults, PropagatedHeaders headers) {
+    public RequestParser(String connector, RequestDefaults defaults, PropagatedHeaders headers, Function<String, String> topicIds) {
         this.connector = Objects.requireNonNull(connector, "connector");
         this.defaults = Objects.requireNonNull(defaults, "defaults");
         this.headers = Objects.requireNonNull(headers, "headers");
+        this.topicIds = Objects.requireNonNull(topicIds, "topicIds");
     }
 
     /** The identity of the request a record is, readable or not. */
     public RequestIdentity identity(SinkRecord record) {
-        return RequestIdentity.of(connector, coordinates(record));
+        return RequestIdentity.of(connector, withTopicId(coordinates(record)));
+    }
+
+    private SourceCoordinates withTopicId(SourceCoordinates c) {
+        return new SourceCoordinates(c.topic(), c.partition(), c.offset(), topicIds.apply(c.topic()));
     }
 
     public SinkRequest parse(SinkRecord record) {
-        SourceCoordinates source = coordinates(record);
+        SourceCoordinates source = withTopicId(coordinates(record));
         Map<String, Object> fields = fields(record.value());
         String requestId = string(fields, REQUEST_ID, true);
         GenerationInput raw = new GenerationInput(

@@ -3,6 +3,7 @@ package io.ltx2.connect.sink;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.config.LtxSinkTaskConfig;
 import io.ltx2.connect.config.TaskPlacement;
+import io.ltx2.connect.tracking.AdminTopicIds;
 import io.ltx2.connect.tracking.TrackingClients;
 import io.ltx2.connect.tracking.TrackingWriter;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -34,6 +35,7 @@ final class SinkTaskParts implements AutoCloseable {
     final Submitter submitter;
     final RequestIntake intake;
     final PriorAttempts prior;
+    final InputTopicIds topicIds;
     final Backpressure backpressure;
     final ApiAvailability availability;
     final RetryIntake retries;
@@ -75,8 +77,11 @@ final class SinkTaskParts implements AutoCloseable {
             OrphanWatcher orphans = new OrphanWatcher(config.trackingTopic(), () -> consumers.apply("ltx-sink-orphans-" + name),
                     config.callbackMode(), answerBound(client), config.adoptionTimeout());
             resources.add(orphans);
+            // Described on the tracking cluster: the input topic's id where both clusters are one (the usual setup).
+            this.topicIds = new InputTopicIds(new AdminTopicIds(() -> clients.admin(TrackingClients.adminProps(config.trackingClientProps(),
+                    "ltx-sink-topic-id-" + name)), "its requests are told apart by coordinates only, as by older versions"));
             RequestParser parser = new RequestParser(connector, config.requestDefaults(),
-                    new PropagatedHeaders(config.propagatedHeaderNames(), config.propagatedHeaderPattern()));
+                    new PropagatedHeaders(config.propagatedHeaderNames(), config.propagatedHeaderPattern()), topicIds::idOf);
             if (costs.running() != null) {
                 costs.running().onRoom(submitter::startCreates); // tasks that end make room: creates start without waiting for put
             }

@@ -24,6 +24,8 @@ final class Submission {
     private final List<Attempt> unconfirmed;
     /** The highest attempt number earlier owners used (withdrawn ones included). */
     private final int earlierLast;
+    /** The tracking partition of the request's records: where its first was written (null before), the next owner's scan found them. */
+    private Integer trackingPartition;
     /** The attempt in progress, 0 before its INTENT. */
     private Attempt current;
     private boolean sent;
@@ -48,6 +50,7 @@ final class Submission {
         this.ticket = ticket;
         this.unconfirmed = new ArrayList<>(earlier.attempts());
         this.earlierLast = earlier.lastAttempt();
+        this.trackingPartition = earlier.trackingPartition();
     }
 
     SinkRecord record() {
@@ -68,6 +71,18 @@ final class Submission {
 
     OffsetTracker.Ticket ticket() {
         return ticket;
+    }
+
+    /** Where the request's next tracking record goes: with its earlier ones; null for its first (the key's hash decides). */
+    synchronized Integer trackingPartition() {
+        return trackingPartition;
+    }
+
+    /** The request's first tracking record landed on {@code partition}: its later ones follow it there. */
+    synchronized void trackedOn(int partition) {
+        if (trackingPartition == null) {
+            trackingPartition = partition;
+        }
     }
 
     synchronized void reserved(SpendBudget.Reservation r) {

@@ -8,9 +8,12 @@ import io.ltx2.connect.callback.CallbackReceivers;
 import io.ltx2.connect.config.ArchiveConfig;
 import io.ltx2.connect.config.LtxSourceTaskConfig;
 import io.ltx2.connect.config.RetryConfig;
+import io.ltx2.connect.tracking.AdminTopicIds;
+import io.ltx2.connect.tracking.TopicIds;
 import io.ltx2.connect.tracking.TrackingClients;
 import io.ltx2.connect.tracking.TrackingWriter;
 import io.ltx2.connect.util.Version;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -69,7 +72,8 @@ public class LtxSourceTask extends SourceTask {
     private int restoreAttempts;
 
     public LtxSourceTask() {
-        this(System::currentTimeMillis, KafkaConsumer::new, props -> new AdminTopicIds(props, "ltx-source-topic-id"), LtxApiClient::new,
+        this(System::currentTimeMillis, KafkaConsumer::new, props -> new AdminTopicIds(() -> Admin.create(TrackingClients.adminProps(props, "ltx-source-topic-id")),
+                "a recreated tracking topic is only detected by its end offsets"), LtxApiClient::new,
                 KafkaProducer::new);
     }
 
@@ -143,7 +147,8 @@ public class LtxSourceTask extends SourceTask {
         }
         retryWriter = new TrackingWriter(config.trackingTopic(), producers.apply(TrackingClients.producerProps(config.trackingClientProps(),
                 name + "-retries-" + index)));
-        Retries retries = new Retries(settings, config.taskTimeout(), retryWriter::write, metrics::retryAsked);
+        Retries retries = new Retries(settings, config.taskTimeout(), (record, partition) -> retryWriter.write(record, null, partition),
+                metrics::retryAsked);
         metrics.retries(retries::waiting);
         return retries;
     }

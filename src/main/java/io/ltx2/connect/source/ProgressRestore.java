@@ -1,5 +1,6 @@
 package io.ltx2.connect.source;
 
+import io.ltx2.connect.tracking.TopicIds;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;

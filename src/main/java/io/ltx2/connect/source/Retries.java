@@ -28,10 +28,10 @@ import java.util.concurrent.CompletableFuture;
 final class Retries {
     private static final Logger log = LoggerFactory.getLogger(Retries.class);
 
-    /** Where RETRY records go: the tracking topic, through a producer of the source task's own. */
+    /** Where RETRY records go: the tracking topic, through a producer of the source task's own, on the request's partition. */
     @FunctionalInterface
     interface Writer {
-        CompletableFuture<?> write(TrackingRecord record);
+        CompletableFuture<?> write(TrackingRecord record, int partition);
     }
 
     /** What a retrying request waits for: the failed task and its outcome, and when to ask again or give up. */
@@ -50,7 +50,7 @@ final class Retries {
         }
     }
 
-    static final Retries NONE = new Retries(RetryConfig.Settings.NONE, Duration.ZERO, r -> CompletableFuture.completedFuture(null), () -> { });
+    static final Retries NONE = new Retries(RetryConfig.Settings.NONE, Duration.ZERO, (r, p) -> CompletableFuture.completedFuture(null), () -> { });
 
     private final RetryConfig.Settings settings;
     private final long giveUpMs;
@@ -111,7 +111,7 @@ final class Retries {
         Retry r = s.retry;
         TrackingRecord record = TrackingRecord.retry(r.task.origin().request(), r.task.taskId, after, r.outcome.status().failCode(),
                 r.outcome.status().failMsg(), r.unavailable, r.task.submitTime());
-        writer.write(record).whenComplete((ok, error) -> {
+        writer.write(record, s.partition).whenComplete((ok, error) -> {
             if (error != null) {
                 log.warn("Could not write the RETRY record of request {}; it is asked again in {} ms", s.identity, settings.resend().toMillis(),
                         error);

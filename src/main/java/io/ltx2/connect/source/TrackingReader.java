@@ -2,6 +2,7 @@ package io.ltx2.connect.source;
 
 import io.ltx2.connect.config.LtxSourceConfig;
 import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.TopicIds;
 import io.ltx2.connect.tracking.TrackingClients;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;

@@ -13,8 +13,13 @@ import java.util.Objects;
  * <p>{@link #key()} is the tracking records' Kafka key, so all records of one request (INTENT,
  * SUBMITTED, REJECTED, CALLBACK) land on one tracking partition, in order, and one source task
  * sees them all. It is also what the callback URL carries ({@code rid}).
+ *
+ * <p>{@code topicId} is the input topic's id where known (null otherwise, and in callback URLs). It is
+ * not part of {@link #key()} nor of equality, so the records of one request written with and without
+ * it stay one request. Where both ids are known and differ, the sink's restart scan takes a record for
+ * another request: one of a deleted topic of the same name, at the same coordinates.
  */
-public record RequestIdentity(String connector, String topic, int partition, long offset) {
+public record RequestIdentity(String connector, String topic, int partition, long offset, String topicId) {
     /** The query parameter of a callback URL that names the request (the receiver keys the CALLBACK record with it). */
     public static final String CALLBACK_PARAM = "rid";
     private static final char SEPARATOR = ':';
@@ -24,12 +29,33 @@ public record RequestIdentity(String connector, String topic, int partition, lon
         Objects.requireNonNull(topic, "topic");
     }
 
+    public RequestIdentity(String connector, String topic, int partition, long offset) {
+        this(connector, topic, partition, offset, null);
+    }
+
     public static RequestIdentity of(String connector, SourceCoordinates source) {
-        return new RequestIdentity(connector, source.topic(), source.partition(), source.offset());
+        return new RequestIdentity(connector, source.topic(), source.partition(), source.offset(), source.topicId());
     }
 
     public SourceCoordinates coordinates() {
-        return new SourceCoordinates(topic, partition, offset);
+        return new SourceCoordinates(topic, partition, offset, topicId);
+    }
+
+    /** This identity with the input topic's id {@code id} (null: unknown). */
+    public RequestIdentity withTopicId(String id) {
+        return new RequestIdentity(connector, topic, partition, offset, id);
+    }
+
+    /** The key's parts only: see the class comment. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RequestIdentity other && partition == other.partition && offset == other.offset && connector.equals(other.connector)
+                && topic.equals(other.topic);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(connector, topic, partition, offset);
     }
 
     /** {@code connector:topic:partition:offset}; topic names cannot hold ':', so it parses from the right. */

@@ -88,6 +88,15 @@ public final class TrackingWriter implements AutoCloseable {
 
     /** Same, with Kafka headers on the record (null for none). */
     public CompletableFuture<RecordMetadata> write(TrackingRecord record, Headers headers) {
+        return write(record, headers, null);
+    }
+
+    /**
+     * Same, on tracking partition {@code partition}: the one the request's earlier records are on
+     * (null: the key's hash, for its first record). Hashing alone would move a request's later records
+     * to another partition once partitions are added to the topic, and readers rely on their order.
+     */
+    public CompletableFuture<RecordMetadata> write(TrackingRecord record, Headers headers, Integer partition) {
         byte[] value;
         try {
             value = TrackingRecordCodec.encode(record);
@@ -96,7 +105,7 @@ public final class TrackingWriter implements AutoCloseable {
         }
         RecordHeaders all = headers == null ? new RecordHeaders() : new RecordHeaders(headers.toArray());
         all.add(TYPE_HEADER, record.type().name().getBytes(StandardCharsets.UTF_8));
-        return acked(new ProducerRecord<>(topic, null, record.key(), value, all));
+        return acked(new ProducerRecord<>(topic, partition, record.key(), value, all));
     }
 
     /** The type a tracking record's {@value #TYPE_HEADER} header names; null for a record without one (written by an older version). */

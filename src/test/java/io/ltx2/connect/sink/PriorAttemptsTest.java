@@ -70,6 +70,36 @@ class PriorAttemptsTest {
         assertThat(verdict(prior, "sink", 0)).as("a verdict is used once").isEqualTo(PriorAttempts.Verdict.NEW);
     }
 
+    private static TrackedRequest ofTopic(String topicId, long offset) {
+        return new TrackedRequest(new RequestIdentity("sink", "requests", 0, offset, topicId), "user-1", "async", "auto", null, Map.of());
+    }
+
+    /** Review D13: a recreated input topic's records have the deleted topic's coordinates, not its requests. */
+    @Test
+    void aRecordOfAnotherTopicIdIsAnotherRequestAndOneWithoutIdMatchesAsBefore() {
+        write(TrackingRecord.submitted(ofTopic("old-id", 0), "t0", 1, List.of(), 1L));
+        write(TrackingRecord.submitted(ofTopic(null, 1), "t1", 1, List.of(), 1L));
+        write(TrackingRecord.intent(ofTopic("old-id", 2), 1, 5L));
+        write(TrackingRecord.intent(ofTopic("new-id", 2), 1, 6L));
+        PriorAttempts prior = scanned(false, 0, 1, 2);
+
+        assertThat(prior.lookUp(new RequestIdentity("sink", "requests", 0, 0, "new-id")).verdict()).as("the deleted topic's request")
+                .isEqualTo(PriorAttempts.Verdict.NEW);
+        assertThat(prior.lookUp(new RequestIdentity("sink", "requests", 0, 1, "new-id")).verdict()).as("written by an older version")
+                .isEqualTo(PriorAttempts.Verdict.HANDLED);
+        assertThat(prior.lookUp(new RequestIdentity("sink", "requests", 0, 2, "new-id")).attempts()).containsExactly(new Attempt(1, 6L));
+        assertThat(scanned(false, 0).lookUp(new RequestIdentity("sink", "requests", 0, 0)).verdict()).as("the topic's id unknown")
+                .isEqualTo(PriorAttempts.Verdict.HANDLED);
+    }
+
+    @Test
+    void aFoundRequestNamesTheTrackingPartitionOfItsRecords() {
+        write(TrackingRecord.intent(request("sink", 0), 1, 5L));
+        PriorAttempts prior = scanned(false, 0, 1);
+        assertThat(prior.lookUp(new RequestIdentity("sink", "requests", 0, 0)).trackingPartition()).isZero();
+        assertThat(prior.lookUp(new RequestIdentity("sink", "requests", 0, 1)).trackingPartition()).isNull();
+    }
+
     @Test
     void dryRunPreviewsCountOnlyForADryRun() {
         write(TrackingRecord.rejected(request("sink", 0), FailCodes.DRY_RUN, "preview", List.of(), 1L));

@@ -36,6 +36,22 @@ class RequestParserTest {
     }
 
     @Test
+    void theInputTopicsIdJoinsTheIdentityOncePerOwnership() {
+        List<String> described = new java.util.ArrayList<>();
+        InputTopicIds ids = new InputTopicIds(topic -> {
+            described.add(topic);
+            return "id-" + described.size();
+        });
+        RequestParser withIds = new RequestParser("c", DEFAULTS, new PropagatedHeaders(List.of(), null), ids::idOf);
+        SinkRecord r = record(null, null, Map.of("prompt", "a fox"));
+        assertThat(withIds.identity(r).topicId()).isEqualTo("id-1");
+        assertThat(withIds.parse(r).identity().topicId()).isEqualTo("id-1");
+        ids.assigned(List.of(new org.apache.kafka.common.TopicPartition(r.topic(), 0))); // perhaps recreated meanwhile
+        assertThat(withIds.identity(r).topicId()).isEqualTo("id-2");
+        assertThat(parser.identity(r).topicId()).isNull();
+    }
+
+    @Test
     void aspectRatioDefaultIsNotAddedToImageModes() {
         SinkRequest r = parser.parse(record(null, null, Map.of("mode", "image-to-video", "prompt", "waves",
                 "image_urls", List.of("https://example.com/a.png"))));

@@ -65,6 +65,8 @@ final class SinkTaskHarness implements AutoCloseable {
     /** Producers still to be made whose metadata requests time out, as while the tracking cluster is down. */
     private int unreachableProducers;
     private boolean live;
+    private int trackingPartitions = 1;
+    private org.apache.kafka.clients.producer.Partitioner partitioner;
     MockProducer<String, byte[]> producer;
     LtxSinkTask task;
 
@@ -102,6 +104,16 @@ final class SinkTaskHarness implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The producer sees {@code count} tracking partitions and places records written without one with
+     * {@code partitioner} (the in-memory topic stays one partition: consumers see them all).
+     */
+    SinkTaskHarness trackingPartitions(int count, org.apache.kafka.clients.producer.Partitioner partitioner) {
+        this.trackingPartitions = count;
+        this.partitioner = partitioner;
+        return this;
+    }
+
     /** Tracking writes wait for {@link MockProducer#completeNext()}. */
     SinkTaskHarness manualAcks() {
         autoComplete = false;
@@ -132,8 +144,12 @@ final class SinkTaskHarness implements AutoCloseable {
 
             @Override
             public Producer<String, byte[]> producer(Map<String, Object> props) {
-                Cluster cluster = new Cluster("c", List.of(NODE), List.of(new PartitionInfo(TRACKING, 0, NODE, new Node[]{NODE}, new Node[]{NODE}),
-                        new PartitionInfo(BUDGET, 0, NODE, new Node[]{NODE}, new Node[]{NODE})), Set.of(), Set.of());
+                List<PartitionInfo> partitions = new ArrayList<>();
+                for (int p = 0; p < trackingPartitions; p++) {
+                    partitions.add(new PartitionInfo(TRACKING, p, NODE, new Node[]{NODE}, new Node[]{NODE}));
+                }
+                partitions.add(new PartitionInfo(BUDGET, 0, NODE, new Node[]{NODE}, new Node[]{NODE}));
+                Cluster cluster = new Cluster("c", List.of(NODE), partitions, Set.of(), Set.of());
                 if (unreachableProducers > 0) {
                     unreachableProducers--;
                     return new MockProducer<>(cluster, autoComplete, null, new StringSerializer(), new ByteArraySerializer()) {
@@ -143,7 +159,7 @@ final class SinkTaskHarness implements AutoCloseable {
                         }
                     };
                 }
-                producer = live ? new LiveProducer(cluster) : new MockProducer<>(cluster, autoComplete, null, new StringSerializer(),
+                producer = live ? new LiveProducer(cluster) : new MockProducer<>(cluster, autoComplete, partitioner, new StringSerializer(),
                         new ByteArraySerializer());
                 return producer;
             }
@@ -201,7 +217,7 @@ final class SinkTaskHarness implements AutoCloseable {
         volatile boolean gone;
 
         LiveProducer(Cluster cluster) {
-            super(cluster, autoComplete, null, new StringSerializer(), new ByteArraySerializer());
+            super(cluster, autoComplete, partitioner, new StringSerializer(), new ByteArraySerializer());
         }
 
         @Override

@@ -56,7 +56,7 @@ class RetriesTest {
     private RequestRegistry registry(int max) {
         RetryConfig.Settings settings = new RetryConfig.Settings(max, Set.of("PROCESSING_TIMEOUT"), Set.of("MODEL_UNAVAILABLE"),
                 Duration.ofMinutes(2));
-        Retries retries = new Retries(settings, TIMEOUT, r -> {
+        Retries retries = new Retries(settings, TIMEOUT, (r, partition) -> {
             written.add(r);
             return CompletableFuture.completedFuture(null);
         }, metrics::retryAsked);

@@ -1,6 +1,7 @@
 package io.ltx2.connect.tracking;
 
 import io.ltx2.connect.api.GenerationInput;
+import io.ltx2.connect.util.Json;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,27 @@ class TrackingRecordCodecTest {
         }
         assertThat(records.get(1).earlierAttempts()).containsExactly(new Attempt(1, 5L));
         assertThat(records.get(0).request()).isEqualTo(REQUEST);
+    }
+
+    /** Review D13: the input topic's id is an optional field of version 2, which older readers skip; older records read without it. */
+    @Test
+    void theInputTopicsIdIsCarriedWhenKnownAndNeitherKeysNorIdentifiesOnItsOwn() {
+        RequestIdentity withId = REQUEST.identity().withTopicId("Qm9ndXNUb3BpY0lkAA");
+        TrackedRequest request = new TrackedRequest(withId, "user-1", "async", "auto", null, Map.of());
+        byte[] encoded = TrackingRecordCodec.encode(TrackingRecord.intent(request, 1, 10L));
+        TrackingRecord back = TrackingRecordCodec.decode(encoded);
+        assertThat(back.version()).isEqualTo(2);
+        assertThat(back.identity().topicId()).isEqualTo("Qm9ndXNUb3BpY0lkAA");
+        assertThat(back.key()).isEqualTo("sink:requests:2:17");
+        assertThat(back.identity()).as("one request, whether a record carries the id or not").isEqualTo(REQUEST.identity());
+
+        String without = new String(TrackingRecordCodec.encode(TrackingRecord.intent(REQUEST, 1, 10L)), StandardCharsets.UTF_8);
+        assertThat(without).doesNotContain("topicId");
+        assertThat(TrackingRecordCodec.decode(without.getBytes(StandardCharsets.UTF_8)).identity().topicId()).isNull();
+        // What a reader that predates the field sees: the same record, the id skipped.
+        assertThat(Json.MAPPER.isEnabled(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)).isFalse();
+        assertThat(new String(encoded, StandardCharsets.UTF_8)).contains("\"source\":{\"topic\":\"requests\",\"partition\":2,\"offset\":17,"
+                + "\"topicId\":\"Qm9ndXNUb3BpY0lkAA\"}");
     }
 
     @Test
