@@ -121,6 +121,19 @@ class ApiUnavailableTest {
     }
 
     @Test
+    void a403AboutTheKeyFailsTheTaskNamingTheKeySettingAndRejectsNothing() throws Exception {
+        try (ApiSimulator keyRefused = ApiSimulator.builder().apiKey("other").forbiddenKeys("k").timeScale(0.01).build().start();
+             SinkTaskHarness h = new SinkTaskHarness(keyRefused, "key-403")) {
+            LtxSinkTask task = h.start();
+            task.put(backlog(2));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(() -> task.put(List.of()))
+                    .isInstanceOf(ConnectException.class).hasMessageContaining("ltx.api.key").hasMessageContaining("HTTP 403"));
+            assertThat(committable(task, 2)).isZero();
+            assertThat(h.written(TrackingRecordType.REJECTED)).as("the key's fault is no request's").isEmpty();
+        }
+    }
+
+    @Test
     void aBoundOnTheWaitFailsTheTaskWithoutRejectingOrCommitting() {
         tasks.sim.setBalanceSeconds(0L);
         SinkTaskHarness h = quickRetries(tasks.start("bounded")).with(AvailabilityConfig.MAX_MS, "1000");
