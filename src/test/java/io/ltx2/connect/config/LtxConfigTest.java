@@ -31,6 +31,16 @@ class LtxConfigTest {
     }
 
     @Test
+    void theDefaultAdoptionWaitOutlastsTheVendorsWebhookRetriesAfterTheLongestGeneration() {
+        Map<String, String> props = minimal();
+        props.put("topics", "requests");
+        // the last retry is due 10 min after the first attempt; the three delays summed are the safe side
+        java.time.Duration retries = java.time.Duration.ofSeconds(30).plusMinutes(2).plusMinutes(10);
+        java.time.Duration longestGeneration = java.time.Duration.ofSeconds(120 + 20); // 1080p, plus LoRA loading
+        assertThat(new LtxSinkConfig(props).adoptionTimeout()).isGreaterThan(retries.plus(longestGeneration));
+    }
+
+    @Test
     void trailingSlashOfTheUrlIsDropped() {
         Map<String, String> props = minimal();
         props.put(LtxConfig.API_URL, "http://127.0.0.1:8089/api/v1/");
