@@ -13,6 +13,7 @@ public final class SourceMetricsCatalog {
     /** A source task's metrics, registered under {@code connector} with a few events recorded; close to unregister. */
     public static AutoCloseable open(String connector) {
         SourceTaskMetrics m = SourceTaskMetrics.register(connector, 0, new ApiClientStats(), () -> 3, () -> false);
+        m.retries(() -> 1);
         long now = System.currentTimeMillis();
         m.event(TerminalEvent.SUCCESS, now - 1_500, now);
         m.event(TerminalEvent.REJECTED, null, now);
