@@ -34,7 +34,8 @@ public final class MetricsDocs {
                 .append("`kafka.connect:type=plugins,connector=<name>,task=<n>`.\n\n")
                 .append("Kinds, from the name: `-total` counts (or sums) since the task started; `-rate` is per second over the ")
                 .append("window; `-avg`, `-max`, `-p50`, `-p99` are over the window (NaN when nothing was recorded in it); `-count` is ")
-                .append("how many values were recorded since the task started; anything else is a gauge read when asked. The window ")
+                .append("how many values were recorded since the task started; `-reason` is a text gauge (a String attribute, not exported "
+                        + "as a Prometheus series); anything else is a gauge read when asked. The window ")
                 .append("is the last 2 samples of 30 s. A restarted task starts from 0.\n\n");
         for (Group g : groups) {
             out.append("## ").append(g.title()).append("\n\n")
@@ -63,6 +64,9 @@ public final class MetricsDocs {
     }
 
     private static String type(String name) {
+        if (name.endsWith("-reason")) {
+            return "string";
+        }
         return "gauge".equals(kind(name)) ? "number" : "double";
     }
 
