@@ -41,11 +41,6 @@ public record RequestIdentity(String connector, String topic, int partition, lon
         return new SourceCoordinates(topic, partition, offset, topicId);
     }
 
-    /** This identity with the input topic's id {@code id} (null: unknown). */
-    public RequestIdentity withTopicId(String id) {
-        return new RequestIdentity(connector, topic, partition, offset, id);
-    }
-
     /** The key's parts only: see the class comment. */
     @Override
     public boolean equals(Object o) {

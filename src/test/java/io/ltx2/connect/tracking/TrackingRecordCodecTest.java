@@ -34,7 +34,8 @@ class TrackingRecordCodecTest {
     /** Review D13: the input topic's id is an optional field of version 2, which older readers skip; older records read without it. */
     @Test
     void theInputTopicsIdIsCarriedWhenKnownAndNeitherKeysNorIdentifiesOnItsOwn() {
-        RequestIdentity withId = REQUEST.identity().withTopicId("Qm9ndXNUb3BpY0lkAA");
+        RequestIdentity plain = REQUEST.identity();
+        RequestIdentity withId = new RequestIdentity(plain.connector(), plain.topic(), plain.partition(), plain.offset(), "Qm9ndXNUb3BpY0lkAA");
         TrackedRequest request = new TrackedRequest(withId, "user-1", "async", "auto", null, Map.of());
         byte[] encoded = TrackingRecordCodec.encode(TrackingRecord.intent(request, 1, 10L));
         TrackingRecord back = TrackingRecordCodec.decode(encoded);
