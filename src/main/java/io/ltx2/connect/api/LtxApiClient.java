@@ -265,7 +265,7 @@ public final class LtxApiClient implements AutoCloseable {
                 log.debug("Create gate failed on retry", e);
             }
         }
-        Duration wait = settings.retryPolicy().delayFor(throttled ? call.throttled : call.failures, error.retryAfter());
+        Duration wait = settings.retryPolicy().delayFor(throttled ? call.throttled : call.failures, error.retryAfter(), env.random());
         if (throttled) {
             // Everyone waits, not only this call: that is what the server asked for.
             long until = throttledUntilNanos.accumulateAndGet(env.nanoTime() + wait.toNanos(), Math::max);

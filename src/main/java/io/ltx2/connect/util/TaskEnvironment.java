@@ -2,6 +2,8 @@ package io.ltx2.connect.util;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Time and threads as a task sees them: the system's in a worker ({@link #SYSTEM}); virtual ones in
@@ -19,6 +21,11 @@ public interface TaskEnvironment {
 
     /** Waits {@code millis}. */
     void sleep(long millis) throws InterruptedException;
+
+    /** Random numbers for jitter (the simulation's are seeded). */
+    default RandomGenerator random() {
+        return ThreadLocalRandom.current();
+    }
 
     /** Runs tasks one at a time, in the order given, off the caller's thread. */
     Serial serial(String threadName);

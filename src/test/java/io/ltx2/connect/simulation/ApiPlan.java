@@ -37,6 +37,7 @@ final class ApiPlan {
     double callbackLost;
     double callbackDuplicated;
     long[] callbackRetriesMs = {0, 3_000, 12_000, 60_000};
+    private boolean healed;
 
     static ApiPlan random(Random r, long faultsUntilMs) {
         ApiPlan p = new ApiPlan();
@@ -66,24 +67,21 @@ final class ApiPlan {
     }
 
     boolean inNoBalance(long t) {
-        return noBalance.stream().anyMatch(w -> w.contains(t));
+        return !healed && noBalance.stream().anyMatch(w -> w.contains(t));
     }
 
     boolean inOutage(long t) {
-        return outage.stream().anyMatch(w -> w.contains(t));
+        return !healed && outage.stream().anyMatch(w -> w.contains(t));
     }
 
-    /** After {@code t}, faults of the API end (the run heals). */
-    void healAt(long t) {
-        noBalance.replaceAll(w -> new Window(Math.min(w.from, t), Math.min(w.to, t)));
-        outage.replaceAll(w -> new Window(Math.min(w.from, t), Math.min(w.to, t)));
-        create500Before = 0;
-        answerDropped = 0;
-        answerLate = 0;
-        answer502After = 0;
-        throttled = 0;
-        status500 = 0;
-        failUnavailable = 0;
+    /** From now on the API makes no more faults (the run heals): the periods end, no answer goes wrong, no fail code says "unavailable". */
+    void heal() {
+        healed = true;
+    }
+
+    /** A fault's probability now: none once healed. */
+    double now(double p) {
+        return healed ? 0 : p;
     }
 
     @Override

@@ -37,7 +37,7 @@ final class Invariants {
             String k = in.spec.prompt();
             List<Ledger.Event> events = w.ledger.events.stream().filter(e -> e.prompt().equals(k)).toList();
             if (events.size() != 1) {
-                violations.add(k + ": " + events.size() + " events (" + in.spec + "; tracking " + describe(k) + ")");
+                violations.add(k + ": " + events.size() + " events (" + in.spec + "; " + story(k) + ")");
                 continue;
             }
             checkEvent(k, events.get(0).value());
@@ -61,12 +61,13 @@ final class Invariants {
         }
         if (tasks.size() > reported + named) {
             violations.add(k + ": the API made " + tasks.size() + " tasks " + ids(tasks) + " but its event names " + (reported + named)
-                    + " (task " + taskId + ", earlierAttempts " + named + ")");
+                    + " (task " + taskId + ", earlierAttempts " + named + "; " + story(k) + ")");
         }
         boolean ambiguous = ambiguous(k);
         if (!ambiguous && !disturbed(k) && reported + named > tasks.size()) {
             violations.add(k + ": its event names " + (reported + named) + " possibly billed attempts (attempt " + e.getInt32("attempt")
-                    + ", earlierAttempts " + named + ") but the API made " + tasks.size() + " task(s) and every other create was refused");
+                    + ", earlierAttempts " + named + ") but the API made " + tasks.size() + " task(s) and every other create was refused; "
+                    + story(k));
         }
         List<VirtualApi.Task> successes = tasks.stream().filter(t -> t.failCode == null && t.finishAt <= w.time.millis() - VirtualTime.EPOCH_MILLIS)
                 .toList();
@@ -74,7 +75,8 @@ final class Invariants {
             boolean excused = w.schedule.callbacks ? tasks.stream().anyMatch(t -> t.callbacksDelivered == 0) : ambiguous || disturbed(k);
             if (!excused) {
                 violations.add(k + ": " + successes.size() + " successful tasks " + ids(successes) + " ("
-                        + (w.schedule.callbacks ? "callback mode, every orphan called back" : "no crash or lost answer orphaned one") + ")");
+                        + (w.schedule.callbacks ? "callback mode, every orphan called back" : "no crash or lost answer orphaned one") + "; "
+                        + story(k) + ")");
             }
         }
     }
@@ -114,12 +116,20 @@ final class Invariants {
         }
     }
 
+    /** The request's creates as the API saw them, and its tracking records as they landed. */
+    private String story(String k) {
+        StringBuilder b = new StringBuilder("creates:");
+        w.api.creates().stream().filter(c -> c.prompt().equals(k)).forEach(c -> b.append(' ').append(c.at()).append("ms:").append(c.node())
+                .append(':').append(c.answer()).append(c.taskId() == null ? "" : "=" + c.taskId()));
+        return b.append("; tracking: ").append(describe(k)).toString();
+    }
+
     private String describe(String k) {
         StringBuilder b = new StringBuilder();
         for (Ledger.Tracked t : w.ledger.trackingOf(k)) {
             b.append(t.record().type()).append(t.record().attempt() == null ? "" : "#" + t.record().attempt())
                     .append(t.record().taskId() == null ? "" : "(" + t.record().taskId() + ")").append('@').append(t.partition()).append('/')
-                    .append(t.offset()).append(' ');
+                    .append(t.offset()).append('[').append(t.atMs() - VirtualTime.EPOCH_MILLIS).append("ms] ");
         }
         return b.toString().trim();
     }

@@ -38,7 +38,7 @@ public final class ProtocolSimulation {
         source.startAll();
         s.requests.forEach(q -> w.time.worker(q.atMs() * 1_000_000, null, () -> w.write(q)));
         new Faults(w, sink, source).scheduleAll();
-        w.time.worker(s.faultsUntilMs * 1_000_000, null, () -> s.api.healAt(s.faultsUntilMs));
+        w.time.worker(s.faultsUntilMs * 1_000_000, null, s.api::heal);
         long end = s.faultsUntilMs + s.settleMs;
         long doneAt = -1;
         long t = s.faultsUntilMs;

@@ -3,7 +3,9 @@ package io.ltx2.connect.simulation;
 import io.ltx2.connect.util.TaskEnvironment;
 
 import java.util.ArrayDeque;
+import java.util.Random;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.random.RandomGenerator;
 
 /**
  * One process's view of the simulation: a task instance's time and threads ({@link TaskEnvironment}),
@@ -13,11 +15,18 @@ import java.util.concurrent.RejectedExecutionException;
 final class SimNode implements TaskEnvironment {
     private final String name;
     private final VirtualTime time;
+    private final Random random;
     private boolean alive = true;
 
-    SimNode(String name, VirtualTime time) {
+    SimNode(String name, VirtualTime time, Random random) {
         this.name = name;
         this.time = time;
+        this.random = random;
+    }
+
+    @Override
+    public RandomGenerator random() {
+        return random;
     }
 
     String name() {

@@ -23,7 +23,7 @@ final class SimProcess implements TaskWorld {
     final List<SimConsumer> consumers = new ArrayList<>();
 
     SimProcess(String name, VirtualTime time, SimKafka kafka, VirtualApi api, Random random) {
-        this.node = new SimNode(name, time);
+        this.node = new SimNode(name, time, random);
         this.time = time;
         this.kafka = kafka;
         this.api = api;

@@ -156,7 +156,7 @@ final class VirtualApi {
         JsonNode body = readBody(request);
         String prompt = body.path("input").path("prompt").asText();
         String rid = ridOf(body.path("callback_url").asText(null));
-        if (random.nextDouble() < plan.throttled) {
+        if (random.nextDouble() < plan.now(plan.throttled)) {
             record(now, call, prompt, "429", null);
             call.answer(latency(), 429, error(429, "Too many requests"));
         } else if (plan.inOutage(now)) {
@@ -165,7 +165,7 @@ final class VirtualApi {
         } else if (plan.inNoBalance(now)) {
             record(now, call, prompt, "402", null);
             call.answer(latency(), 402, error(402, "Insufficient balance: top up your account"));
-        } else if (random.nextDouble() < plan.create500Before) {
+        } else if (random.nextDouble() < plan.now(plan.create500Before)) {
             record(now, call, prompt, "500-before", null);
             call.answer(latency(), 500, error(500, "Internal error"));
         } else {
@@ -176,12 +176,12 @@ final class VirtualApi {
 
     private void answerMade(Call call, String prompt, Task t, long now) {
         double roll = random.nextDouble();
-        if (roll < plan.answerDropped) {
+        if (roll < plan.now(plan.answerDropped)) {
             record(now, call, prompt, "dropped", t.id);
             call.failLater(latency(), new ConnectionClosedException("Connection closed by peer"));
-        } else if ((roll -= plan.answerDropped) < plan.answerLate) {
+        } else if ((roll -= plan.now(plan.answerDropped)) < plan.now(plan.answerLate)) {
             record(now, call, prompt, "late", t.id); // never answered in time: the client's time-out fires
-        } else if (roll - plan.answerLate < plan.answer502After) {
+        } else if (roll - plan.now(plan.answerLate) < plan.now(plan.answer502After)) {
             record(now, call, prompt, "502-after", t.id);
             call.answer(latency(), 502, error(502, "Bad gateway"));
         } else {
@@ -199,8 +199,8 @@ final class VirtualApi {
         long generation = plan.minGenerationMs + random.nextLong(Math.max(1, plan.maxGenerationMs - plan.minGenerationMs));
         double roll = random.nextDouble();
         String failCode = roll < plan.failRetryable ? "PROCESSING_TIMEOUT"
-                : (roll -= plan.failRetryable) < plan.failUnavailable ? "INSUFFICIENT_CREDITS"
-                : roll - plan.failUnavailable < plan.failTerminal ? "GENERATION_FAILED" : null;
+                : (roll -= plan.failRetryable) < plan.now(plan.failUnavailable) ? "INSUFFICIENT_CREDITS"
+                : roll - plan.now(plan.failUnavailable) < plan.failTerminal ? "GENERATION_FAILED" : null;
         Task t = new Task("task-" + (++next), prompt, rid, now, now + generation, failCode);
         tasks.put(t.id, t);
         if (callbackUrl != null && !callbackUrl.isBlank()) {
@@ -234,7 +234,7 @@ final class VirtualApi {
     private void status(String path, Call call) {
         String id = URLDecoder.decode(path.substring(path.indexOf("taskId=") + "taskId=".length()), StandardCharsets.UTF_8);
         Task t = tasks.get(id);
-        if (random.nextDouble() < plan.status500) {
+        if (random.nextDouble() < plan.now(plan.status500)) {
             call.answer(latency(), 500, error(500, "Internal error"));
         } else if (t == null) {
             call.answer(latency(), 404, error(404, "task not found: " + id));

@@ -49,7 +49,7 @@ final class World {
                 ledger.tracked(log.get(log.size() - 1), time.millis());
             }
         });
-        SimNode receiverNode = new SimNode("callback-receiver", time);
+        SimNode receiverNode = new SimNode("callback-receiver", time, random);
         receiver = new TrackingWriter(TRACKING, new SimProducer(kafka, receiverNode, time, random), receiverNode);
     }
 
