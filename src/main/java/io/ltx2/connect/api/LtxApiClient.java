@@ -1,5 +1,6 @@
 package io.ltx2.connect.api;
 
+import io.ltx2.connect.util.Redaction;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.ltx2.connect.util.Json;
 import io.ltx2.connect.util.TaskEnvironment;
@@ -218,7 +219,7 @@ public final class LtxApiClient implements AutoCloseable {
         call.status = response == null ? 0 : response.getCode();
         if (response != null) {
             try {
-                T value = call.onSuccess.apply(AnswerClassifier.classify(call.what, response));
+                T value = call.onSuccess.apply(AnswerClassifier.classify(call.what, redacted(response)));
                 attempted(call, false);
                 call.result.complete(value);
                 return;
@@ -231,6 +232,24 @@ public final class LtxApiClient implements AutoCloseable {
             error = TransportFailures.classify(call.what, settings.baseUrl(), ioError, http.clientCertificateRefused());
         }
         retryOrFail(call, error, ioError);
+    }
+
+    /** The answer with the connector's secrets hidden in its body, before anything reads it ({@link Redaction}). */
+    private SimpleHttpResponse redacted(SimpleHttpResponse response) {
+        Redaction redaction = settings.redaction();
+        byte[] body = response.getBodyBytes();
+        if (redaction.isEmpty() || body == null) {
+            return response;
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        String hidden = redaction.apply(text);
+        if (hidden.equals(text)) {
+            return response;
+        }
+        SimpleHttpResponse copy = new SimpleHttpResponse(response.getCode(), response.getReasonPhrase());
+        copy.setHeaders(response.getHeaders());
+        copy.setBody(hidden.getBytes(StandardCharsets.UTF_8), response.getContentType());
+        return copy;
     }
 
     private <T> void retryOrFail(Call<T> call, LtxApiException error, Exception ioError) {

@@ -43,7 +43,24 @@ final class Invariants {
             checkEvent(k, events.get(0).value());
         }
         checkProgress(source);
+        checkSecrets();
         return violations;
+    }
+
+    /** Neither the API key nor the callback token (which the API echoes in its errors and failMsgs) is on any topic. */
+    private void checkSecrets() {
+        List<String> secrets = List.of(World.API_KEY, World.CALLBACK_TOKEN);
+        for (int p = 0; p < w.kafka.partitionCount(World.TRACKING); p++) {
+            for (SimKafka.Rec r : w.kafka.partition(World.TRACKING, p)) {
+                String text = new String(r.value(), java.nio.charset.StandardCharsets.UTF_8);
+                secrets.stream().filter(text::contains).findFirst().ifPresent(s -> violations.add("a secret is on the tracking topic: "
+                        + text.replace(s, "<" + s + ">")));
+            }
+        }
+        for (Ledger.Event e : w.ledger.events) {
+            String text = e.value() + " " + e.headers();
+            secrets.stream().filter(text::contains).findFirst().ifPresent(s -> violations.add("a secret is in the event of " + e.prompt()));
+        }
     }
 
     /** A request the connectors must answer: accepted by the sink, or still on the input topic as it is now. */

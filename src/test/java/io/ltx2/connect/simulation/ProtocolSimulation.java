@@ -89,7 +89,7 @@ public final class ProtocolSimulation {
         p.put(RetryConfig.RESEND_MS, String.valueOf(s.resendMs));
         if (s.callbacks) {
             p.put(CallbackConfig.ENABLED, "true");
-            p.put(CallbackConfig.TOKEN, "secret-token");
+            p.put(CallbackConfig.TOKEN, World.CALLBACK_TOKEN);
             p.put(CallbackConfig.SAFETY_POLL_MS, "20000");
         }
         return p;
@@ -98,7 +98,7 @@ public final class ProtocolSimulation {
     private static Map<String, String> common(Schedule s) {
         Map<String, String> p = new HashMap<>();
         p.put(LtxSinkConfig.API_URL, "https://api.sim/api/v1");
-        p.put(LtxSinkConfig.API_KEY, "sim-key");
+        p.put(LtxSinkConfig.API_KEY, World.API_KEY);
         p.put(LtxSinkConfig.TRACKING_TOPIC, World.TRACKING);
         p.put(LtxSinkConfig.TRACKING_BOOTSTRAP_SERVERS, "127.0.0.1:9092");
         p.put(LtxSinkConfig.API_CONNECT_TIMEOUT_MS, "1000");

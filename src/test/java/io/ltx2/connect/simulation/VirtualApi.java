@@ -38,6 +38,7 @@ final class VirtualApi {
         final long createdAt;
         final long finishAt;
         final String failCode;
+        String callbackUrl;
         /** Callbacks delivered (or 0 when none was asked for or all were lost). */
         int callbacksDelivered;
 
@@ -155,19 +156,21 @@ final class VirtualApi {
         long now = now();
         JsonNode body = readBody(request);
         String prompt = body.path("input").path("prompt").asText();
-        String rid = ridOf(body.path("callback_url").asText(null));
+        String callbackUrl = body.path("callback_url").asText(null);
+        String rid = ridOf(callbackUrl);
+        String echo = callbackUrl == null ? "" : " (callback_url " + callbackUrl + ")";
         if (random.nextDouble() < plan.now(plan.throttled)) {
             record(now, call, prompt, "429", null);
-            call.answer(latency(), 429, error(429, "Too many requests"));
+            call.answer(latency(), 429, error(429, "Too many requests" + echo));
         } else if (plan.inOutage(now)) {
             record(now, call, prompt, "503", null);
-            call.answer(latency(), 503, error(503, "Service unavailable"));
+            call.answer(latency(), 503, error(503, "Service unavailable" + echo));
         } else if (plan.inNoBalance(now)) {
             record(now, call, prompt, "402", null);
-            call.answer(latency(), 402, error(402, "Insufficient balance: top up your account"));
+            call.answer(latency(), 402, error(402, "Insufficient balance: top up your account" + echo));
         } else if (random.nextDouble() < plan.now(plan.create500Before)) {
             record(now, call, prompt, "500-before", null);
-            call.answer(latency(), 500, error(500, "Internal error"));
+            call.answer(latency(), 500, error(500, "Internal error" + echo));
         } else {
             Task t = make(prompt, rid, body.path("callback_url").asText(null), now);
             answerMade(call, prompt, t, now);
@@ -202,6 +205,7 @@ final class VirtualApi {
                 : (roll -= plan.failRetryable) < plan.now(plan.failUnavailable) ? "INSUFFICIENT_CREDITS"
                 : roll - plan.now(plan.failUnavailable) < plan.failTerminal ? "GENERATION_FAILED" : null;
         Task t = new Task("task-" + (++next), prompt, rid, now, now + generation, failCode);
+        t.callbackUrl = callbackUrl == null || callbackUrl.isBlank() ? null : callbackUrl;
         tasks.put(t.id, t);
         if (callbackUrl != null && !callbackUrl.isBlank()) {
             scheduleCallbacks(t, callbackUrl);
@@ -249,7 +253,8 @@ final class VirtualApi {
         if ("success".equals(state)) {
             data.put("resultJson", "{\"resultUrls\":[\"https://cdn.sim/" + t.id + ".mp4\"]}");
         } else if ("failed".equals(state)) {
-            data.put("failCode", t.failCode).put("failMsg", "the task failed: " + t.failCode);
+            data.put("failCode", t.failCode).put("failMsg", "the task failed: " + t.failCode + (t.callbackUrl == null ? ""
+                    : " (callback_url " + t.callbackUrl + ")"));
         }
         if ("success".equals(state) || "failed".equals(state)) {
             data.put("completeTime", VirtualTime.EPOCH_MILLIS + t.finishAt).put("costTime", t.finishAt - t.createdAt);

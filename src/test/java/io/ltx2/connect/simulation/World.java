@@ -2,9 +2,10 @@ package io.ltx2.connect.simulation;
 
 import io.ltx2.connect.LtxSinkConnector;
 import io.ltx2.connect.tracking.RequestIdentity;
-import io.ltx2.connect.tracking.TrackingRecord;
+import io.ltx2.connect.callback.CallbackRecordReader;
 import io.ltx2.connect.tracking.TrackingWriter;
 import io.ltx2.connect.util.Json;
+import io.ltx2.connect.util.Redaction;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.Headers;
 
@@ -25,7 +26,9 @@ import java.util.Random;
 final class World {
     static final String TRACKING = "ltx.tasks";
     static final String SINK = "ltx-sink";
-    static final String CALLBACK_URL = "https://receiver.sim/callback/secret-token";
+    static final String API_KEY = "sim-api-key-4f2d9a";
+    static final String CALLBACK_TOKEN = "cb-token-8e61c0d3";
+    static final String CALLBACK_URL = "https://receiver.sim/callback/" + CALLBACK_TOKEN;
 
     final Schedule schedule;
     final VirtualTime time = new VirtualTime();
@@ -53,7 +56,7 @@ final class World {
         receiver = new TrackingWriter(TRACKING, new SimProducer(kafka, receiverNode, time, random), receiverNode);
     }
 
-    /** The receiver got a webhook: its CALLBACK record, keyed by the request its URL names (rid). */
+    /** The receiver got a webhook (already authenticated): its CALLBACK record, as the real receiver reads it. */
     private void callback(VirtualApi.Callback c) {
         String rid = null;
         String query = URI.create(c.url()).getRawQuery();
@@ -62,14 +65,11 @@ final class World {
                 rid = URLDecoder.decode(p.substring(p.indexOf('=') + 1), StandardCharsets.UTF_8);
             }
         }
-        RequestIdentity identity = rid == null ? null : RequestIdentity.parse(rid);
-        String state;
         try {
-            state = Json.MAPPER.readTree(c.body()).path("data").path("state").asText(null);
-        } catch (java.io.IOException e) {
-            state = null;
+            receiver.write(CallbackRecordReader.read(c.body(), rid, time.millis(), Redaction.of(List.of(CALLBACK_TOKEN))));
+        } catch (CallbackRecordReader.Refused refused) {
+            ledger.violation("the receiver refused a webhook of task " + c.task().id + ": " + refused.getMessage());
         }
-        receiver.write(TrackingRecord.callback(identity, c.task().id, time.millis(), state, new String(c.body(), StandardCharsets.UTF_8)));
     }
 
     /** The sink connector's task configs, from the connector itself. */
