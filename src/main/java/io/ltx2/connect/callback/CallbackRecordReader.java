@@ -33,10 +33,11 @@ public final class CallbackRecordReader {
     }
 
     /**
-     * @param rid the callback URL's {@value RequestIdentity#CALLBACK_PARAM} parameter, decoded; null when absent
+     * @param rid     the callback URL's {@value RequestIdentity#CALLBACK_PARAM} parameter, decoded; null when absent
+     * @param topicId its {@value RequestIdentity#CALLBACK_TOPIC_ID_PARAM} parameter (the input topic's id), decoded; null when absent
      * @throws Refused when the body is not a JSON object with a task id, or {@code rid} names no request
      */
-    public static TrackingRecord read(byte[] body, String rid, long receivedTime, Redaction secrets) throws Refused {
+    public static TrackingRecord read(byte[] body, String rid, String topicId, long receivedTime, Redaction secrets) throws Refused {
         JsonNode data = dataOf(body);
         if (data == null) {
             throw new Refused(400, "body is not a JSON object");
@@ -47,7 +48,7 @@ public final class CallbackRecordReader {
         }
         RequestIdentity identity;
         try {
-            identity = rid == null ? null : RequestIdentity.parse(rid);
+            identity = rid == null ? null : RequestIdentity.parse(rid).withTopicId(topicId);
         } catch (IllegalArgumentException e) {
             throw new Refused(400, "bad rid");
         }

@@ -132,7 +132,8 @@ final class CallbackRequests {
     private Answer store(CallbackReceiver.Route route, byte[] body, List<NameValuePair> query) {
         TrackingRecord record;
         try {
-            record = CallbackRecordReader.read(body, param(query, RequestIdentity.CALLBACK_PARAM), clock.getAsLong(),
+            record = CallbackRecordReader.read(body, param(query, RequestIdentity.CALLBACK_PARAM),
+                    param(query, RequestIdentity.CALLBACK_TOPIC_ID_PARAM), clock.getAsLong(),
                     Redaction.of(Arrays.asList(route.token(), route.hmacSecret())));
         } catch (CallbackRecordReader.Refused refused) {
             return new Answer(refused.status(), refused.getMessage());

@@ -12,7 +12,6 @@ import org.apache.hc.core5.http.ContentType;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -283,15 +282,6 @@ final class VirtualApi {
     }
 
     private static String ridOf(String callbackUrl) {
-        if (callbackUrl == null) {
-            return null;
-        }
-        String query = URI.create(callbackUrl).getRawQuery();
-        for (String p : query == null ? new String[0] : query.split("&")) {
-            if (p.startsWith("rid=")) {
-                return URLDecoder.decode(p.substring(4), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
+        return callbackUrl == null ? null : World.param(callbackUrl, "rid");
     }
 }

@@ -58,18 +58,23 @@ final class World {
 
     /** The receiver got a webhook (already authenticated): its CALLBACK record, as the real receiver reads it. */
     private void callback(VirtualApi.Callback c) {
-        String rid = null;
-        String query = URI.create(c.url()).getRawQuery();
-        for (String p : query == null ? new String[0] : query.split("&")) {
-            if (p.startsWith(RequestIdentity.CALLBACK_PARAM + "=")) {
-                rid = URLDecoder.decode(p.substring(p.indexOf('=') + 1), StandardCharsets.UTF_8);
-            }
-        }
         try {
-            receiver.write(CallbackRecordReader.read(c.body(), rid, time.millis(), Redaction.of(List.of(CALLBACK_TOKEN))));
+            receiver.write(CallbackRecordReader.read(c.body(), param(c.url(), RequestIdentity.CALLBACK_PARAM),
+                    param(c.url(), RequestIdentity.CALLBACK_TOPIC_ID_PARAM), time.millis(), Redaction.of(List.of(CALLBACK_TOKEN))));
         } catch (CallbackRecordReader.Refused refused) {
             ledger.violation("the receiver refused a webhook of task " + c.task().id + ": " + refused.getMessage());
         }
+    }
+
+    /** A query parameter of {@code url}, decoded; null when absent. */
+    static String param(String url, String name) {
+        String query = URI.create(url).getRawQuery();
+        for (String p : query == null ? new String[0] : query.split("&")) {
+            if (p.startsWith(name + "=")) {
+                return URLDecoder.decode(p.substring(p.indexOf('=') + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     /** The sink connector's task configs, from the connector itself. */
