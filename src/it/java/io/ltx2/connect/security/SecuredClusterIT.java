@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ltx2.connect.it.Pipeline;
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.Faults;
+import io.ltx2.connect.tracking.TrackingWriter;
 import io.ltx2.connect.util.Json;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -116,16 +118,37 @@ class SecuredClusterIT {
         assertThat(sim.stats().createCalls()).as("no create without its INTENT record").isZero();
     }
 
-    /** The sink's reader of RETRY records used to log a WARN on every put and go on; now the task fails, naming the ACL. */
+    /**
+     * A fresh, empty tracking topic: the restart scan has nothing to fetch, so the first request goes out
+     * (and is recorded: the sink may write); then the reader of RETRY records, which used to log a WARN on
+     * every put and go on, fails the task, naming the ACL.
+     */
     @Test
-    void sinkWithoutReadOnTheTrackingTopicFailsNamingTheAcl() throws Exception {
+    void sinkWithoutReadOnAnEmptyTrackingTopicFailsNamingTheAcl() throws Exception {
         Pipeline p = pipeline("acl-sinknoread", "sink-noread", "ltx-source");
         grant(p, BASE, Optional.of(new Missing("User:sink-noread", p.tracking, AclOperation.READ)));
         createTopics(p);
         connect.configureConnector(p.sinkName, p.sinkProps);
-        connect.kafka().produce(p.requests, "r-1", "{\"request_id\":\"r-1\",\"prompt\":\"Never sent\"}");
+        connect.kafka().produce(p.requests, "r-1", "{\"request_id\":\"r-1\",\"prompt\":\"Sent before the reader fails\"}");
 
-        assertThat(failedTaskTrace(p.sinkName)).contains("may not read topic " + p.tracking, "grant it Read on topic " + p.tracking);
+        assertThat(failedTaskTrace(p.sinkName)).contains("may not read topic " + p.tracking, "grant it Read on topic " + p.tracking,
+                "RetryRequests.poll");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(trackingRecordTypes(p).stream().filter("SUBMITTED"::equals)
+                .count()).as("every task created is recorded on the tracking topic").isEqualTo(sim.stats().tasksCreated()));
+    }
+
+    /** With earlier records on the tracking topic the restart scan must read them: it fails the task before any create. */
+    @Test
+    void sinkWithoutReadOnATrackingTopicWithHistoryFailsBeforeAnyCreate() throws Exception {
+        Pipeline p = pipeline("acl-sinknoscan", "sink-noread", "ltx-source");
+        grant(p, BASE, Optional.of(new Missing("User:sink-noread", p.tracking, AclOperation.READ)));
+        createTopics(p);
+        connect.kafka().produce(p.tracking, "an-earlier-record", "of another connector");
+        connect.configureConnector(p.sinkName, p.sinkProps);
+        connect.kafka().produce(p.requests, "s-1", "{\"request_id\":\"s-1\",\"prompt\":\"Never sent\"}");
+
+        assertThat(failedTaskTrace(p.sinkName)).contains("may not read topic " + p.tracking, "grant it Read on topic " + p.tracking,
+                "TrackingTopicScan");
         assertThat(sim.stats().createCalls()).as("nothing submitted before its earlier attempts can be read").isZero();
     }
 
@@ -194,6 +217,16 @@ class SecuredClusterIT {
             return !traces.isEmpty();
         });
         return traces.get(0);
+    }
+
+    /** The type headers of the pipeline's tracking records, read as the super user. */
+    private List<String> trackingRecordTypes(Pipeline p) throws Exception {
+        List<String> types = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : connect.kafka().consumeAll(30_000, Map.of(), null, p.tracking)) {
+            Header type = r.headers().lastHeader(TrackingWriter.TYPE_HEADER);
+            types.add(type == null ? "" : new String(type.value(), StandardCharsets.UTF_8));
+        }
+        return types;
     }
 
     /** {@code n} events of the pipeline, read committed; one more within two seconds fails. */
