@@ -278,9 +278,11 @@ class RealWorkerIT {
                 .isEqualTo(WorkerJmx.sum(source, "events-success-total"));
     }
 
+    /** The log of this run's worker: the file keeps earlier runs' too, so from the last worker start on. */
     private String readWorkerLog() {
         try {
-            return Files.readString(RESULTS.resolve(worker.version()).resolve("connect.log"));
+            String log = Files.readString(RESULTS.resolve(worker.version()).resolve("connect.log"));
+            return log.substring(Math.max(0, log.lastIndexOf("Kafka Connect worker initializing")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
