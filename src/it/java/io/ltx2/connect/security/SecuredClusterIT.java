@@ -122,11 +122,7 @@ class SecuredClusterIT {
 
     @Test
     void sinkWithoutWriteOnTheTrackingTopicFailsNamingTheAcl() throws Exception {
-        Pipeline p = pipeline("acl-nowrite", "sink-nowrite", "ltx-source");
-        grant(p, BASE, Optional.of(new Missing("User:sink-nowrite", p.tracking, AclOperation.WRITE)));
-        createTopics(p);
-        connect.configureConnector(p.sinkName, p.sinkProps);
-        connect.kafka().produce(p.requests, "w-1", "{\"request_id\":\"w-1\",\"prompt\":\"Never sent\"}");
+        Pipeline p = sinkWithout("acl-nowrite", "sink-nowrite", AclOperation.WRITE, false);
 
         assertThat(failedTaskTrace(p.sinkName)).contains("may not write topic " + p.tracking, "ltx.tracking.*", "docs/security.md");
         assertThat(sim.stats().createCalls()).as("no create without its INTENT record").isZero();
@@ -139,11 +135,7 @@ class SecuredClusterIT {
      */
     @Test
     void sinkWithoutReadOnAnEmptyTrackingTopicFailsNamingTheAcl() throws Exception {
-        Pipeline p = pipeline("acl-sinknoread", "sink-noread", "ltx-source");
-        grant(p, BASE, Optional.of(new Missing("User:sink-noread", p.tracking, AclOperation.READ)));
-        createTopics(p);
-        connect.configureConnector(p.sinkName, p.sinkProps);
-        connect.kafka().produce(p.requests, "r-1", "{\"request_id\":\"r-1\",\"prompt\":\"Sent before the reader fails\"}");
+        Pipeline p = sinkWithout("acl-sinknoread", "sink-noread", AclOperation.READ, false);
 
         assertThat(failedTaskTrace(p.sinkName)).contains("may not read topic " + p.tracking, "grant it Read on topic " + p.tracking,
                 "RetryRequests.poll");
@@ -154,12 +146,7 @@ class SecuredClusterIT {
     /** With earlier records on the tracking topic the restart scan must read them: it fails the task before any create. */
     @Test
     void sinkWithoutReadOnATrackingTopicWithHistoryFailsBeforeAnyCreate() throws Exception {
-        Pipeline p = pipeline("acl-sinknoscan", "sink-noread", "ltx-source");
-        grant(p, BASE, Optional.of(new Missing("User:sink-noread", p.tracking, AclOperation.READ)));
-        createTopics(p);
-        connect.kafka().produce(p.tracking, "an-earlier-record", "of another connector");
-        connect.configureConnector(p.sinkName, p.sinkProps);
-        connect.kafka().produce(p.requests, "s-1", "{\"request_id\":\"s-1\",\"prompt\":\"Never sent\"}");
+        Pipeline p = sinkWithout("acl-sinknoscan", "sink-noread", AclOperation.READ, true);
 
         assertThat(failedTaskTrace(p.sinkName)).contains("may not read topic " + p.tracking, "grant it Read on topic " + p.tracking,
                 "TrackingTopicScan");
@@ -174,6 +161,22 @@ class SecuredClusterIT {
         connect.configureConnector(p.sourceName, p.sourceProps);
 
         assertThat(failedTaskTrace(p.sourceName)).contains("may not read topic " + p.tracking, "grant it Read on topic " + p.tracking);
+    }
+
+    /**
+     * A sink running as {@code user}, with every documented ACL but {@code operation} on its tracking topic
+     * (which holds one record of another connector when {@code history}), given one request.
+     */
+    private Pipeline sinkWithout(String name, String user, AclOperation operation, boolean history) throws IOException {
+        Pipeline p = pipeline(name, user, "ltx-source");
+        grant(p, BASE, Optional.of(new Missing("User:" + user, p.tracking, operation)));
+        createTopics(p);
+        if (history) {
+            connect.kafka().produce(p.tracking, "an-earlier-record", "of another connector");
+        }
+        connect.configureConnector(p.sinkName, p.sinkProps);
+        connect.kafka().produce(p.requests, name + "-1", "{\"request_id\":\"" + name + "-1\",\"prompt\":\"A request of " + name + "\"}");
+        return p;
     }
 
     /** One ACL of the table left out. */
