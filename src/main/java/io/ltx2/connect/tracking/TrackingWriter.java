@@ -72,7 +72,9 @@ public final class TrackingWriter implements AutoCloseable {
         try {
             partitions = producer.partitionsFor(topic);
         } catch (KafkaException e) {
-            throw new ConnectException("Tracking topic " + topic + " cannot be written (does it exist?): " + e.getMessage(), e);
+            ConnectException denied = KafkaAccess.explain(e, "Describe", topic);
+            throw denied != null ? denied : new ConnectException("Tracking topic " + topic + " cannot be written (does it exist?): "
+                    + e.getMessage(), e);
         }
         if (partitions == null || partitions.isEmpty()) {
             throw new ConnectException("Tracking topic " + topic + " does not exist: create it before starting the connectors");
@@ -130,7 +132,8 @@ public final class TrackingWriter implements AutoCloseable {
         try {
             producer.send(record, (metadata, error) -> completeOffThread(() -> {
                 if (error != null) {
-                    acked.completeExceptionally(error);
+                    ConnectException denied = KafkaAccess.explain(error, "Write", record.topic());
+                    acked.completeExceptionally(denied != null ? denied : error);
                 } else {
                     acked.complete(metadata);
                 }
