@@ -1,5 +1,6 @@
 package io.ltx2.connect.api;
 
+import io.ltx2.connect.util.Redaction;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
@@ -118,6 +119,23 @@ final class AnswerClassifier {
             return ApiErrorKind.TRANSIENT;
         }
         return ApiErrorKind.UNEXPECTED_STATUS;
+    }
+
+    /** The answer with the connector's secrets hidden in its body, before anything reads it ({@link Redaction}). */
+    static SimpleHttpResponse redacted(SimpleHttpResponse response, Redaction redaction) {
+        byte[] body = response.getBodyBytes();
+        if (redaction.isEmpty() || body == null) {
+            return response;
+        }
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        String hidden = redaction.apply(text);
+        if (hidden.equals(text)) {
+            return response;
+        }
+        SimpleHttpResponse copy = new SimpleHttpResponse(response.getCode(), response.getReasonPhrase());
+        copy.setHeaders(response.getHeaders());
+        copy.setBody(hidden.getBytes(java.nio.charset.StandardCharsets.UTF_8), response.getContentType());
+        return copy;
     }
 
     /** {@code Retry-After} as delta-seconds or an HTTP date. */

@@ -1,6 +1,5 @@
 package io.ltx2.connect.api;
 
-import io.ltx2.connect.util.Redaction;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.ltx2.connect.util.Json;
 import io.ltx2.connect.util.TaskEnvironment;
@@ -88,16 +87,26 @@ public final class LtxApiClient implements AutoCloseable {
      * {@code gate} is asked before each attempt goes on the wire (see {@link CreateGate}).
      */
     public CompletableFuture<String> createTask(CreateTaskRequest request, int maxAmbiguousRetries, CreateGate gate) {
-        byte[] body;
-        try {
-            body = Json.MAPPER.writeValueAsBytes(request);
-        } catch (JsonProcessingException e) {
-            return CompletableFuture.failedFuture(new LtxApiException(ApiErrorKind.BAD_REQUEST, 0, "cannot encode request: " + e.getOriginalMessage()));
-        }
-        Call<String> call = new Call<>("create task", () -> SimpleRequestBuilder.post(createUri).setBody(body, ContentType.APPLICATION_JSON),
-                true, a -> ResponseParser.taskId(ResponseParser.data(a.envelope(), a.status(), "create task"), a.status()),
-                maxAmbiguousRetries, gate);
+        return createTask(() -> request, maxAmbiguousRetries, gate);
+    }
+
+    /**
+     * As {@link #createTask(CreateTaskRequest, int, CreateGate)}, the body made for each attempt once the gate let it go (the
+     * sink's callback URL then names the tracking partition its INTENT landed on).
+     */
+    public CompletableFuture<String> createTask(Supplier<CreateTaskRequest> request, int maxAmbiguousRetries, CreateGate gate) {
+        Call<String> call = new Call<>("create task", () -> SimpleRequestBuilder.post(createUri).setBody(encode(request.get()),
+                ContentType.APPLICATION_JSON), true, a -> ResponseParser.taskId(ResponseParser.data(a.envelope(), a.status(), "create task"),
+                a.status()), maxAmbiguousRetries, gate);
         return start(call);
+    }
+
+    private static byte[] encode(CreateTaskRequest request) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(request);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode request: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** Reads a task's state. */
@@ -219,7 +228,7 @@ public final class LtxApiClient implements AutoCloseable {
         call.status = response == null ? 0 : response.getCode();
         if (response != null) {
             try {
-                T value = call.onSuccess.apply(AnswerClassifier.classify(call.what, redacted(response)));
+                T value = call.onSuccess.apply(AnswerClassifier.classify(call.what, AnswerClassifier.redacted(response, settings.redaction())));
                 attempted(call, false);
                 call.result.complete(value);
                 return;
@@ -232,24 +241,6 @@ public final class LtxApiClient implements AutoCloseable {
             error = TransportFailures.classify(call.what, settings.baseUrl(), ioError, http.clientCertificateRefused());
         }
         retryOrFail(call, error, ioError);
-    }
-
-    /** The answer with the connector's secrets hidden in its body, before anything reads it ({@link Redaction}). */
-    private SimpleHttpResponse redacted(SimpleHttpResponse response) {
-        Redaction redaction = settings.redaction();
-        byte[] body = response.getBodyBytes();
-        if (redaction.isEmpty() || body == null) {
-            return response;
-        }
-        String text = new String(body, StandardCharsets.UTF_8);
-        String hidden = redaction.apply(text);
-        if (hidden.equals(text)) {
-            return response;
-        }
-        SimpleHttpResponse copy = new SimpleHttpResponse(response.getCode(), response.getReasonPhrase());
-        copy.setHeaders(response.getHeaders());
-        copy.setBody(hidden.getBytes(StandardCharsets.UTF_8), response.getContentType());
-        return copy;
     }
 
     private <T> void retryOrFail(Call<T> call, LtxApiException error, Exception ioError) {

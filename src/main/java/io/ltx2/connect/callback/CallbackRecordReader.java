@@ -57,6 +57,22 @@ public final class CallbackRecordReader {
                 secrets.apply(data.toString()));
     }
 
+    /**
+     * The tracking partition a callback URL's {@value RequestIdentity#CALLBACK_PARTITION_PARAM} parameter names; null when absent or
+     * not a partition number (the record then goes by its key's hash).
+     */
+    public static Integer partitionOf(String rtp) {
+        if (rtp == null) {
+            return null;
+        }
+        try {
+            int p = Integer.parseInt(rtp);
+            return p >= 0 ? p : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** The envelope's {@code data} object (or the body itself when it has none); null when the body is not a JSON object. */
     private static JsonNode dataOf(byte[] body) {
         JsonNode root;

@@ -139,7 +139,8 @@ final class CallbackRequests {
             return new Answer(refused.status(), refused.getMessage());
         }
         try {
-            route.writer().write(record).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            Integer partition = CallbackRecordReader.partitionOf(param(query, RequestIdentity.CALLBACK_PARTITION_PARAM));
+            route.writer().write(record, partition).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer(HttpStatus.SC_SERVICE_UNAVAILABLE, "interrupted");

@@ -5,8 +5,14 @@ import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingWriter;
 
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -25,8 +31,8 @@ final class AttemptGate {
     private final String requestType;
     private final SinkTaskMetrics metrics;
     private final LongSupplier clock;
-    /** Attempts on the wire (or whose INTENT is being written) and WITHDRAWN records being written. */
-    private final AtomicInteger awaited = new AtomicInteger();
+    /** Attempts on the wire (or whose INTENT is being written) and WITHDRAWN records being written, by input partition. */
+    private final Map<TopicPartition, AtomicInteger> awaited = new ConcurrentHashMap<>();
 
     AttemptGate(Object lock, Predicate<Submission> owned, TrackingWriter tracking, String requestType, SinkTaskMetrics metrics,
                 LongSupplier clock) {
@@ -55,7 +61,16 @@ final class AttemptGate {
 
     /** Attempts that may be on the wire, and WITHDRAWN records being written. */
     int awaited() {
-        return awaited.get();
+        return awaited.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    /** As {@link #awaited()}, of the requests of {@code partitions}. */
+    int awaited(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(awaited::get).filter(Objects::nonNull).mapToInt(AtomicInteger::get).sum();
+    }
+
+    private AtomicInteger count(Submission s) {
+        return awaited.computeIfAbsent(s.partition(), tp -> new AtomicInteger());
     }
 
     /**
@@ -68,19 +83,20 @@ final class AttemptGate {
     private CompletionStage<Boolean> beforeSend(Submission s, boolean previousMayExist) {
         Attempt attempt;
         synchronized (lock) {
-            if (!owned.test(s)) {
+            if (!owned.test(s) || s.tooLate(clock.getAsLong())) {
                 // Withdrawn. An attempt whose INTENT is out but that provably created nothing says so, or the
                 // next owner would count it as a possible charge (and wait for it).
                 return !previousMayExist && s.markWithdrawn() ? withdrawn(s).thenApply(v -> false) : CompletableFuture.completedFuture(false);
             }
-            if (s.current() != null && !previousMayExist) {
+            Attempt again = s.current() != null && !previousMayExist ? s.restampIfQueued(clock.getAsLong()) : null;
+            if (s.current() != null && !previousMayExist && again == null) {
                 goingOut(s);
                 return CompletableFuture.completedFuture(true); // the last attempt provably created nothing: its INTENT stands
             }
-            if (s.sent()) {
+            if (again == null && s.sent()) {
                 metrics.unconfirmedAttempts.record(); // the previous attempt may exist: its task would be a second charge
             }
-            attempt = s.nextAttempt(clock.getAsLong());
+            attempt = again != null ? again : s.nextAttempt(clock.getAsLong());
             goingOut(s);
         }
         long begun = System.nanoTime();
@@ -91,7 +107,7 @@ final class AttemptGate {
                         offWire(s);
                         throw new CreateAnswers.IntentNotWritten(error);
                     }
-                    s.trackedOn(metadata.partition());
+                    s.intentAt(metadata.partition(), metadata.offset());
                     metrics.intentAckLatency.record((System.nanoTime() - begun) / 1e6);
                     return metadata;
                 }).thenCompose(durable -> {
@@ -113,7 +129,7 @@ final class AttemptGate {
     private void goingOut(Submission s) {
         if (!s.onWire()) {
             s.sending();
-            awaited.incrementAndGet();
+            count(s).incrementAndGet();
         }
     }
 
@@ -121,7 +137,7 @@ final class AttemptGate {
     void offWire(Submission s) {
         if (s.onWire()) {
             s.ended();
-            awaited.decrementAndGet();
+            count(s).decrementAndGet();
         }
     }
 
@@ -136,7 +152,7 @@ final class AttemptGate {
             boolean wasOnWire = s.onWire();
             s.retrying(previousMayExist);
             if (wasOnWire) {
-                awaited.decrementAndGet();
+                count(s).decrementAndGet();
             }
             withdraw = !owned.test(s) && s.withdrawable() && s.markWithdrawn();
         }
@@ -147,11 +163,11 @@ final class AttemptGate {
 
     /** Writes that the current attempt never reached the API; completes when durable (a failed write only costs a false label). */
     CompletableFuture<Void> withdrawn(Submission s) {
-        awaited.incrementAndGet();
+        count(s).incrementAndGet();
         return tracking.write(TrackingRecord.withdrawn(s.request().tracked(requestType), s.current().number(), clock.getAsLong()), null,
                         s.trackingPartition())
                 .handle((metadata, error) -> {
-                    awaited.decrementAndGet();
+                    count(s).decrementAndGet();
                     return null;
                 });
     }

@@ -43,10 +43,12 @@ final class CreateAnswers {
     private final TaskFailure failure;
     private final Predicate<Submission> owned;
     private final Function<Submission, CompletableFuture<Void>> withdraw;
+    private final java.util.function.Consumer<Submission> awaitCallback;
     private final ApiAvailability availability;
 
     CreateAnswers(Admission admission, OutcomeRecorder outcomes, CreateSettings settings, SinkTaskMetrics metrics,
-                  TaskFailure failure, Predicate<Submission> owned, Function<Submission, CompletableFuture<Void>> withdraw) {
+                  TaskFailure failure, Predicate<Submission> owned, Function<Submission, CompletableFuture<Void>> withdraw,
+                  java.util.function.Consumer<Submission> awaitCallback) {
         this.admission = admission;
         this.outcomes = outcomes;
         this.settings = settings;
@@ -54,14 +56,13 @@ final class CreateAnswers {
         this.failure = failure;
         this.owned = owned;
         this.withdraw = withdraw;
+        this.awaitCallback = awaitCallback;
         this.availability = settings.availability();
     }
 
     /** Records the outcome; the future completes when it is durable (or nothing is to be recorded). */
     CompletableFuture<Void> settle(Submission s, Created created, Throwable error) {
-        CompletableFuture<Void> recorded = record(s, created, error);
-        availability.ended(s); // a probe that was neither accepted nor refused for unavailability lets the next one go
-        return recorded;
+        return record(s, created, error);
     }
 
     private CompletableFuture<Void> record(Submission s, Created created, Throwable error) {
@@ -117,9 +118,20 @@ final class CreateAnswers {
                     BadRequestRecordException.refusedByApi(api.failCode(), "The API refused request '" + s.request().requestId() + "': "
                             + api.getMessage(), api.httpStatus(), api.refusal().detail(), api), s.unconfirmed(), s.takeReservation(), s.trackingPartition());
             case ACCOUNT -> keepForLater(s, api);
-            case TRANSIENT -> mayExist ? failedToSubmit(s, error, true) : keepForLater(s, api);
+            case TRANSIENT -> !mayExist ? keepForLater(s, api) : settings.awaitsCallbacks() ? waitForCallback(s, api) : failedToSubmit(s, error, true);
             default -> failedToSubmit(s, error, mayExist);
         };
+    }
+
+    /**
+     * Callback mode: the create may have made a task, which will call back naming the request: wait for that instead of a
+     * second create (OrphanWatcher#awaitCallback; the reservation stays, the task may be billed).
+     */
+    private CompletableFuture<Void> waitForCallback(Submission s, LtxApiException api) {
+        s.waitedForCallback();
+        log.info("{}: no usable answer to create attempt {} ({}); waiting for its task's callback", s, s.current(), api.getMessage());
+        awaitCallback.accept(s);
+        return CompletableFuture.completedFuture(null);
     }
 
     /** The API cannot take work now, and provably did not take this request: keep it, never reject it for that. */
@@ -132,14 +144,11 @@ final class CreateAnswers {
 
     /** No usable answer in the retries the request may use: rejected, naming every attempt that may have made a task. */
     private CompletableFuture<Void> failedToSubmit(Submission s, Throwable error, boolean mayExist) {
-        SinkRequest r = s.request();
         if (mayExist) {
             metrics.unconfirmedAttempts.record(); // named on the record, which counts it as spent
         }
-        return outcomes.rejected(s.record(), s.ticket(), r.tracked(settings.requestType()), new BadRequestRecordException(
-                FailCodes.SUBMIT_FAILED, "Could not submit request '" + r.requestId() + "': " + error.getMessage()
-                + (mayExist ? " (no usable answer: the API may have created the task)" : ""), error),
-                mayExist ? s.unconfirmedWithCurrent() : s.unconfirmed(), s.takeReservation(), s.trackingPartition());
+        return outcomes.submitFailed(s, error.getMessage() + (mayExist ? " (no usable answer: the API may have created the task)" : ""), error,
+                mayExist ? s.unconfirmedWithCurrent() : s.unconfirmed());
     }
 
     /** Why no create can succeed: the key, the address, or the connection's own settings (TLS, proxy). */

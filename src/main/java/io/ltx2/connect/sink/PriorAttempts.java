@@ -63,14 +63,15 @@ final class PriorAttempts {
      * {@code scanEnds} where the scan that looked the request up stopped reading the tracking topic
      * (what it did not see comes after that: a follower of the request's records starts there), null if none;
      * {@code taskId} the task to adopt (ADOPT), else null;
-     * {@code trackingPartition} the tracking partition its records are on (its later ones go there too), null if none was seen.
+     * {@code trackingPartition} the tracking partition its records are on (its later ones go there too), null if none was seen;
+     * {@code lifecycle} what its records say (null: none were read), which the request's later records extend.
      */
     record Found(Verdict verdict, List<Attempt> attempts, int lastAttempt, Map<TopicPartition, Long> scanEnds, String taskId,
-                 Integer trackingPartition) {
+                 Integer trackingPartition, RequestLifecycle lifecycle) {
         static final Found NEW = new Found(Verdict.NEW, List.of(), 0, null);
 
         Found(Verdict verdict, List<Attempt> attempts, int lastAttempt, Map<TopicPartition, Long> scanEnds) {
-            this(verdict, attempts, lastAttempt, scanEnds, null, null);
+            this(verdict, attempts, lastAttempt, scanEnds, null, null, null);
         }
     }
 
@@ -132,10 +133,10 @@ final class PriorAttempts {
         RequestLifecycle.Decision d = lifecycle.sinkDecision(0);
         Map<TopicPartition, Long> ends = scanEnds.get(new TopicPartition(identity.topic(), identity.partition()));
         return switch (d.verdict()) {
-            case HANDLED -> new Found(Verdict.HANDLED, List.of(), d.lastAttempt(), ends, null, d.partition());
-            case ADOPT -> new Found(Verdict.ADOPT, d.open(), d.lastAttempt(), ends, d.adoptTask(), d.partition());
-            case ORPHANED -> new Found(Verdict.ORPHANED, d.open(), d.lastAttempt(), ends, null, d.partition());
-            case NEW -> new Found(Verdict.NEW, List.of(), d.lastAttempt(), ends, null, d.partition());
+            case HANDLED -> new Found(Verdict.HANDLED, List.of(), d.lastAttempt(), ends, null, d.partition(), lifecycle);
+            case ADOPT -> new Found(Verdict.ADOPT, d.open(), d.lastAttempt(), ends, d.adoptTask(), d.partition(), lifecycle);
+            case ORPHANED -> new Found(Verdict.ORPHANED, d.open(), d.lastAttempt(), ends, null, d.partition(), lifecycle);
+            case NEW -> new Found(Verdict.NEW, List.of(), d.lastAttempt(), ends, null, d.partition(), lifecycle);
         };
     }
 

@@ -70,11 +70,11 @@ final class SinkTaskParts implements AutoCloseable {
             metrics.availability(availability);
             Admission admission = new Admission(config.maxInFlight(), client, costs.running(), costs.budget(), availability);
             this.submitter = new Submitter(client, tracking, admission, outcomes, new CreateSettings(config.requestType(),
-                    config.callbackMode() ? config.callbackUrl().orElse(null) : null, config.createAmbiguousRetries(), costs.guard(), costs.running(),
-                    availability), metrics, failure, clock);
+                    config.callbackMode() ? config.callbackUrl().orElse(null) : null, config.createAmbiguousRetries(),
+                    config.callbackAdoptAmbiguous(), costs.guard(), costs.running(), availability), metrics, failure, clock);
             this.prior = new PriorAttempts(connector, config.trackingTopic(), () -> consumers.apply("ltx-sink-scan-" + name),
                     config.dedupLookback(), SCAN_TIMEOUT, config.dryRun());
-            OrphanWatcher orphans = new OrphanWatcher(config.trackingTopic(), () -> consumers.apply("ltx-sink-orphans-" + name),
+            OrphanWatcher orphans = new OrphanWatcher(config.trackingTopic(), () -> consumers.apply("ltx-sink-orphans-" + name), clock,
                     config.callbackMode(), answerBound(client), config.adoptionTimeout());
             resources.add(orphans);
             // Described on the tracking cluster: the input topic's id where both clusters are one (the usual setup).
@@ -86,11 +86,11 @@ final class SinkTaskParts implements AutoCloseable {
                 costs.running().onRoom(submitter::startCreates); // tasks that end make room: creates start without waiting for put
             }
             this.intake = new RequestIntake(parser, prior, orphans, submitter, outcomes, offsets, metrics,
-                    new RequestIntake.Policy(config.requestType(), config.dryRun(), config.toleratesErrors()));
+                    new RequestIntake.Policy(config.requestType(), config.dryRun(), config.toleratesErrors(), config.createAmbiguousRetries()));
             this.backpressure = new Backpressure(context, metrics, clients.environment());
-            RetryRequests asked = new RetryRequests(config.trackingTopic(), connector, () -> followers.apply("ltx-sink-retries-" + name));
+            RetryRequests asked = new RetryRequests(config.trackingTopic(), connector, () -> followers.apply("ltx-sink-retries-" + name), clock);
             resources.add(asked);
-            this.retries = new RetryIntake(asked, submitter, availability, costs.running(), context::assignment);
+            this.retries = new RetryIntake(asked, submitter, orphans, availability, costs.running(), context::assignment, answerBound(client));
             registerGauges();
         } catch (RuntimeException e) {
             close();

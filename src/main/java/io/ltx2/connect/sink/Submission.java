@@ -1,6 +1,7 @@
 package io.ltx2.connect.sink;
 
 import io.ltx2.connect.tracking.Attempt;
+import io.ltx2.connect.tracking.RequestLifecycle;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -23,7 +24,17 @@ final class Submission {
     /** Attempts whose create may exist without a SUBMITTED record: found by the restart scan, or ambiguous failures. */
     private final List<Attempt> unconfirmed;
     /** The highest attempt number earlier owners used (withdrawn ones included). */
-    private final int earlierLast;
+    private int earlierLast;
+    /** The attempt this submission's create comes after: 0 for a record handed to the task, n for a RETRY after attempt n. */
+    private final int after;
+    /** Where the current attempt's INTENT landed: its offset on {@link #trackingPartition}, -1 before. */
+    private long intentOffset = -1;
+    /** What the tracking topic said of the request when this task took it, extended while it waits on earlier attempts. */
+    private final RequestLifecycle history;
+    /** A RETRY's attempt: no create may start after this (epoch ms), the source gives the failed event then. */
+    private long createBy = Long.MAX_VALUE;
+    /** Ambiguous failures waited out for a callback (callback mode), each a possible charge: bounded by ltx.sink.create.ambiguous.retries. */
+    private int ambiguousWaits;
     /** The tracking partition of the request's records: where its first was written (null before), the next owner's scan found them. */
     private Integer trackingPartition;
     /** The attempt in progress, 0 before its INTENT. */
@@ -38,19 +49,81 @@ final class Submission {
     private boolean withdrawn;
     /** The API could not take the request now: once its call is over, it goes back to the head of the queue. */
     private boolean requeue;
+    /** Queued again: when its attempt goes out again, its INTENT is written again with the time it really left. */
+    private boolean announceAgain;
     /** The seconds reserved under the spend caps, null without caps (or once an outcome record took them over). */
     private SpendBudget.Reservation reservation;
 
     Submission(SinkRecord record, TopicPartition partition, SinkRequest request, int ownership, OffsetTracker.Ticket ticket,
                PriorAttempts.Found earlier) {
+        this(record, partition, request, ownership, ticket, earlier, 0);
+    }
+
+    /** A submission whose create comes after attempt {@code after} (a RETRY's; 0: the record's own). */
+    Submission(SinkRecord record, TopicPartition partition, SinkRequest request, int ownership, OffsetTracker.Ticket ticket,
+               PriorAttempts.Found earlier, int after) {
         this.record = record;
         this.partition = partition;
         this.request = request;
         this.ownership = ownership;
         this.ticket = ticket;
         this.unconfirmed = new ArrayList<>(earlier.attempts());
-        this.earlierLast = earlier.lastAttempt();
+        this.earlierLast = Math.max(after, earlier.lastAttempt());
         this.trackingPartition = earlier.trackingPartition();
+        this.after = after;
+        this.history = earlier.lifecycle() != null ? earlier.lifecycle() : new RequestLifecycle(false);
+        if (earlier.lifecycle() == null) {
+            earlier.attempts().forEach(history::mayExist);
+        }
+    }
+
+    /** What the tracking topic says of the request, as far as this task read it (task thread only). */
+    RequestLifecycle history() {
+        return history;
+    }
+
+    int after() {
+        return after;
+    }
+
+    /** No create of this submission may start after {@code time} (epoch ms). */
+    synchronized void createBy(long time) {
+        createBy = time;
+    }
+
+    /** Whether it is too late to start a create of this submission at {@code now}. */
+    synchronized boolean tooLate(long now) {
+        return now > createBy;
+    }
+
+    /**
+     * What the tracking topic says now of the attempts after {@link #after} (see {@code RequestLifecycle}): {@code open} may
+     * exist without an answer (they are named as possible charges), numbering goes on after {@code lastAttempt}; the current
+     * attempt, if any, is over (the next create is a new attempt).
+     */
+    synchronized void reconsider(List<Attempt> open, int lastAttempt) {
+        unconfirmed.clear();
+        unconfirmed.addAll(open);
+        earlierLast = Math.max(earlierLast, lastAttempt);
+        if (current != null) {
+            earlierLast = Math.max(earlierLast, current.number());
+            current = null;
+        }
+        withdrawn = false;
+    }
+
+    /** The current attempt failed ambiguously and waits for its callback; returns how many such waits it had. */
+    synchronized int waitedForCallback() {
+        return ++ambiguousWaits;
+    }
+
+    synchronized int ambiguousWaits() {
+        return ambiguousWaits;
+    }
+
+    /** Where the current attempt's INTENT landed: its offset on the tracking partition, -1 before any. */
+    synchronized long intentOffset() {
+        return intentOffset;
     }
 
     SinkRecord record() {
@@ -78,11 +151,12 @@ final class Submission {
         return trackingPartition;
     }
 
-    /** The request's first tracking record landed on {@code partition}: its later ones follow it there. */
-    synchronized void trackedOn(int partition) {
+    /** The current attempt's INTENT landed at {@code offset} of {@code partition}; the request's later records follow it there. */
+    synchronized void intentAt(int partition, long offset) {
         if (trackingPartition == null) {
             trackingPartition = partition;
         }
+        intentOffset = offset;
     }
 
     synchronized void reserved(SpendBudget.Reservation r) {
@@ -168,6 +242,20 @@ final class Submission {
     /** The API provably did not take the request and cannot take work now: queue it again (the same attempt, its INTENT stands). */
     synchronized void requeue() {
         requeue = true;
+        announceAgain = true;
+    }
+
+    /**
+     * The current attempt goes out again after waiting in the queue: it gets a fresh time (its INTENT is written again), so a
+     * next owner waits for its callback from when it really left, not from its first INTENT; null when no such wait happened.
+     */
+    synchronized Attempt restampIfQueued(long now) {
+        if (!announceAgain || current == null) {
+            return null;
+        }
+        announceAgain = false;
+        current = new Attempt(current.number(), now);
+        return current;
     }
 
     /** Whether the request is to be queued again; asked once. */

@@ -2,6 +2,7 @@ package io.ltx2.connect.sink;
 
 import io.ltx2.connect.api.CreateTaskRequest;
 import io.ltx2.connect.api.LtxApiClient;
+import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackingWriter;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.types.Password;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -53,6 +55,9 @@ final class Submitter {
     private final AttemptGate gate;
     /** Requests admitted since the task started: how fast the queue drains (see {@link Backpressure}). */
     private final AtomicLong admitted = new AtomicLong();
+    /** Callback mode: creates that failed ambiguously, to wait for their task's callback (handed to the task thread). */
+    private final ConcurrentLinkedQueue<Submission> awaitingCallback = new ConcurrentLinkedQueue<>();
+    private final ApiAvailability availability;
     private volatile boolean stopping;
 
     Submitter(LtxApiClient client, TrackingWriter tracking, Admission admission, OutcomeRecorder outcomes, CreateSettings settings,
@@ -60,7 +65,8 @@ final class Submitter {
         this.client = client;
         this.admission = admission;
         this.gate = new AttemptGate(lock, this::owned, tracking, settings.requestType(), metrics, clock);
-        this.answers = new CreateAnswers(admission, outcomes, settings, metrics, failure, this::owned, gate::withdrawn);
+        this.answers = new CreateAnswers(admission, outcomes, settings, metrics, failure, this::owned, gate::withdrawn, awaitingCallback::add);
+        this.availability = settings.availability();
         this.settings = settings;
         this.failure = failure;
     }
@@ -100,6 +106,24 @@ final class Submitter {
         return inFlight.get();
     }
 
+    /** Whether this task is at the request (queued, or its create started and not finished). */
+    boolean holds(RequestIdentity id) {
+        synchronized (lock) {
+            return waiting.stream().anyMatch(s -> s.request().identity().equals(id))
+                    || started.stream().anyMatch(s -> s.request().identity().equals(id));
+        }
+    }
+
+    /** Callback mode: the creates that failed ambiguously since the last call, each to wait for its task's callback. */
+    List<Submission> takeAwaitingCallback() {
+        List<Submission> out = new ArrayList<>();
+        Submission s;
+        while ((s = awaitingCallback.poll()) != null) {
+            out.add(s);
+        }
+        return out;
+    }
+
     /** Requests admitted so far. */
     long admitted() {
         return admitted.get();
@@ -118,9 +142,14 @@ final class Submitter {
         }
     }
 
-    /** Attempts that may be on the wire, and WITHDRAWN records being written: what closing and stopping wait for. */
+    /** Attempts that may be on the wire, and WITHDRAWN records being written: what stopping waits for. */
     int awaited() {
         return gate.awaited();
+    }
+
+    /** As {@link #awaited()}, of the requests of {@code partitions}: what closing them waits for. */
+    int awaited(Collection<TopicPartition> partitions) {
+        return gate.awaited(partitions);
     }
 
     private void create(Submission s) {
@@ -145,9 +174,11 @@ final class Submitter {
     private CompletableFuture<CreateAnswers.Created> newTask(Submission s) {
         SinkRequest r = s.request();
         Password url = settings.callbackUrl();
-        CreateTaskRequest body = new CreateTaskRequest(settings.requestType(), url == null ? null : r.identity().appendTo(url.value()),
-                r.provider(), r.input());
-        return client.createTask(body, settings.ambiguousRetries(), gate.of(s))
+        // Made once the INTENT is durable: the callback URL names the partition it landed on. In callback mode an ambiguous
+        // failure is not retried by the client: the task's callback is awaited instead (CreateAnswers).
+        return client.createTask(() -> new CreateTaskRequest(settings.requestType(), url == null ? null
+                                : r.identity().appendTo(url.value(), s.trackingPartition()), r.provider(), r.input()),
+                        settings.awaitsCallbacks() ? 0 : settings.ambiguousRetries(), gate.of(s))
                 .thenApply(taskId -> new CreateAnswers.Created(taskId, false, System.nanoTime()));
     }
 
@@ -158,6 +189,7 @@ final class Submitter {
     }
 
     private void finished(Submission s) {
+        availability.ended(s); // a probe that was neither accepted nor refused for unavailability lets the next one go, whatever happened
         boolean withdraw = false;
         synchronized (lock) {
             started.remove(s);

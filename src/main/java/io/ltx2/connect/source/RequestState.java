@@ -34,7 +34,6 @@ final class RequestState {
     /** Task ids of callbacks for other tasks than the followed ones: orphaned duplicates, counted once each. */
     private final Set<String> orphans = new LinkedHashSet<>(0);
     private TrackingRecord latestIntent;
-    private TrackingRecord latestWithdrawn;
     private long lastIntentSeenAt;
     /** When an INTENT-only request is let go without an event; Long.MAX_VALUE once it has a task. */
     long expiresAt = Long.MAX_VALUE;
@@ -78,7 +77,6 @@ final class RequestState {
 
     /** An attempt whose INTENT was read never reached the API: it is not an earlier, possibly billed, attempt. */
     void withdrawn(TrackingRecord r) {
-        latestWithdrawn = r;
         if (r.attempt() != null) {
             intents.remove(r.attempt());
         }
@@ -93,12 +91,16 @@ final class RequestState {
         return latestIntent;
     }
 
-    /**
-     * The record an adopted task's event is built from: the latest INTENT, else the latest WITHDRAWN record (the INTENT
-     * was resolved before a restart, or fell below the watermark; it carries the same request data); null when neither.
-     */
-    TrackingRecord adoptionOrigin() {
-        return latestIntent != null ? latestIntent : latestWithdrawn;
+    /** When attempt {@code n}'s INTENT was written; null when it was not read. */
+    Long intentTime(Integer n) {
+        Attempt a = n == null ? null : intents.get(n);
+        return a == null ? null : a.time();
+    }
+
+    /** The newest attempt that may have made a task or was answered (withdrawn ones excluded); 0 when none. */
+    int newestAttempt() {
+        TreeMap<Integer, Attempt> all = possibleAttempts(null);
+        return all.isEmpty() ? 0 : all.lastKey();
     }
 
     int latestAttempt() {

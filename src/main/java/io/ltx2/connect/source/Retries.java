@@ -79,8 +79,8 @@ final class Retries {
         if (code == null || !unavailable && !settings.failCodes().contains(code)) {
             return false;
         }
-        if (s.tasks.stream().anyMatch(t -> t != task && !t.done)) {
-            return true; // a newer attempt is followed already (read after a restart): its outcome decides
+        if (olderThanTheLiveOnes(s, task)) {
+            return true; // an older attempt (its records read again after a restart): a newer one's outcome decides
         }
         if (!retryable(s, task, unavailable)) {
             return false;
@@ -90,14 +90,34 @@ final class Retries {
         }
         unschedule(s);
         s.retry = new Retry(s, task, outcome, unavailable, unavailable ? Long.MAX_VALUE : Times.plus(now, giveUpMs));
-        int after = Math.max(task.attempt(), s.latestAttempt());
-        if (s.askedAfter.contains(after)) {
-            s.retry.nextAt = Times.plus(now, settings.resend().toMillis()); // asked before a restart: give the sink its time
+        // Always "a new attempt after the failed one": whether the sink made it already (an INTENT read since, or not yet), and
+        // what became of it, the sink reads from the request's records (RetryIntake), not from this task's view of them.
+        int after = task.attempt();
+        if (s.askedAfter.contains(after) || s.newestAttempt() > after) {
+            s.retry.nextAt = Times.plus(now, settings.resend().toMillis()); // asked before, or the sink is at it: give it its time
         } else {
             ask(s, after, now);
         }
         due.add(s.retry);
         return true;
+    }
+
+    /**
+     * The tasks of the request's attempts up to {@code after}: a callback of one of them is never the new attempt's. Orphans'
+     * callbacks are left out: their attempt is unknown (the new attempt's own task may be one, seen before its SUBMITTED).
+     */
+    private static List<String> tasksUpTo(RequestState s, int after) {
+        return s.tasks.stream().filter(t -> t.attempt() != null && t.attempt() <= after).map(t -> t.taskId).distinct().toList();
+    }
+
+    /** Whether a newer attempt than {@code task}'s is followed and not over, or waits for its own retry: that one decides. */
+    private static boolean olderThanTheLiveOnes(RequestState s, FollowedTask task) {
+        Integer n = task.attempt();
+        if (n == null) {
+            return false;
+        }
+        boolean newerLive = s.tasks.stream().anyMatch(t -> t != task && !t.done && t.attempt() != null && t.attempt() > n);
+        return newerLive || s.retry != null && s.retry.task.attempt() != null && s.retry.task.attempt() > n;
     }
 
     /** Whether the request can be asked for again: its attempt and identity known, and (for retried codes) budget left. */
@@ -112,7 +132,8 @@ final class Retries {
     private void ask(RequestState s, int after, long now) {
         Retry r = s.retry;
         TrackingRecord record = TrackingRecord.retry(r.task.origin().request(), r.task.taskId, after, r.outcome.status().failCode(),
-                r.outcome.status().failMsg(), r.unavailable, r.task.submitTime());
+                r.outcome.status().failMsg(), r.unavailable, r.task.submitTime())
+                .withRetryScope(tasksUpTo(s, after), r.giveUpAt == Long.MAX_VALUE ? null : r.giveUpAt);
         writer.write(record, s.partition).whenComplete((ok, error) -> {
             if (error != null) {
                 log.warn("Could not write the RETRY record of request {}; it is asked again in {} ms", s.identity, settings.resend().toMillis(),
@@ -175,7 +196,7 @@ final class Retries {
                 expired.add(s);
                 continue;
             }
-            ask(s, Math.max(r.task.attempt(), s.latestAttempt()), now);
+            ask(s, r.task.attempt(), now);
             due.add(r);
         }
         return expired;

@@ -26,6 +26,8 @@ public record RequestIdentity(String connector, String topic, int partition, lon
     public static final String CALLBACK_PARAM = "rid";
     /** The query parameter of a callback URL that names the request's input topic id, when known. */
     public static final String CALLBACK_TOPIC_ID_PARAM = "rtid";
+    /** The query parameter of a callback URL that names the tracking partition of the request's records. */
+    public static final String CALLBACK_PARTITION_PARAM = "rtp";
     private static final char SEPARATOR = ':';
 
     public RequestIdentity {
@@ -88,12 +90,21 @@ public record RequestIdentity(String connector, String topic, int partition, lon
      * answered can still be tied to its request.
      */
     public String appendTo(String callbackUrl) {
+        return appendTo(callbackUrl, null);
+    }
+
+    /**
+     * As {@link #appendTo(String)}, also naming the tracking partition of the request's records (null: none yet), so that the
+     * receiver writes the CALLBACK record beside them even after partitions were added to the tracking topic.
+     */
+    public String appendTo(String callbackUrl, Integer trackingPartition) {
         int hash = callbackUrl.indexOf('#');
         String base = hash < 0 ? callbackUrl : callbackUrl.substring(0, hash);
         String fragment = hash < 0 ? "" : callbackUrl.substring(hash);
         char join = base.indexOf('?') < 0 ? '?' : '&';
         return base + join + CALLBACK_PARAM + '=' + URLEncoder.encode(key(), StandardCharsets.UTF_8)
-                + (topicId == null ? "" : "&" + CALLBACK_TOPIC_ID_PARAM + '=' + URLEncoder.encode(topicId, StandardCharsets.UTF_8)) + fragment;
+                + (topicId == null ? "" : "&" + CALLBACK_TOPIC_ID_PARAM + '=' + URLEncoder.encode(topicId, StandardCharsets.UTF_8))
+                + (trackingPartition == null ? "" : "&" + CALLBACK_PARTITION_PARAM + '=' + trackingPartition) + fragment;
     }
 
     private static String abbreviate(String s) {

@@ -58,6 +58,8 @@ public final class RequestLifecycle {
     private final Set<Integer> answered = new LinkedHashSet<>();
     /** Attempts the outcome records named as possibly billed besides their own. */
     private final TreeMap<Integer, Attempt> named = new TreeMap<>();
+    /** Tasks a RETRY named as known to the source (older attempts'): a callback of one of them is never a new attempt's. */
+    private final Set<String> knownTasks = new LinkedHashSet<>();
     /** Tasks callbacks named, in order. */
     private final LinkedHashSet<String> callbacks = new LinkedHashSet<>();
     /** Attempts after which a RETRY asked for a new one. */
@@ -104,13 +106,17 @@ public final class RequestLifecycle {
                 if (r.attempt() != null) {
                     retriesAfter.add(r.attempt());
                 }
+                if (r.taskId() != null) {
+                    knownTasks.add(r.taskId());
+                }
+                knownTasks.addAll(r.knownTasks());
             }
         }
     }
 
     private void intent(TrackingRecord r) {
         int n = r.attempt() != null ? r.attempt() : intents.isEmpty() ? 1 : intents.lastKey() + 1;
-        intents.putIfAbsent(n, new Attempt(n, r.time()));
+        intents.merge(n, new Attempt(n, r.time()), (a, b) -> b.time() > a.time() ? b : a); // sent again after a wait: the latest
     }
 
     private void submitted(TrackingRecord r) {
@@ -121,6 +127,11 @@ public final class RequestLifecycle {
             submittedAttempts.putIfAbsent(n, new Attempt(n, r.time()));
         }
         noteNamed(r);
+    }
+
+    /** Attempt {@code a} may exist without an answer, as if its INTENT had been read (what a scan found of it, say). */
+    public void mayExist(Attempt a) {
+        intents.putIfAbsent(a.number(), a);
     }
 
     private int answeredAttempt(TrackingRecord r) {
@@ -148,7 +159,7 @@ public final class RequestLifecycle {
             return new Decision(Verdict.HANDLED, List.of(), last, null, null, partition);
         }
         List<Attempt> open = intents.tailMap(after, false).values().stream().filter(a -> !withdrawn.contains(a.number())).toList();
-        String unknownTask = callbacks.stream().filter(t -> !submitted.containsValue(t)).findFirst().orElse(null);
+        String unknownTask = callbacks.stream().filter(t -> !submitted.containsValue(t) && !knownTasks.contains(t)).findFirst().orElse(null);
         if (unknownTask != null && (after == 0 || !open.isEmpty())) {
             Integer attempt = open.isEmpty() ? null : open.get(open.size() - 1).number();
             return new Decision(Verdict.ADOPT, open, last, unknownTask, attempt, partition);

@@ -106,7 +106,20 @@ public final class TrackingWriter implements AutoCloseable {
         }
         RecordHeaders all = headers == null ? new RecordHeaders() : new RecordHeaders(headers.toArray());
         all.add(TYPE_HEADER, record.type().name().getBytes(StandardCharsets.UTF_8));
-        return acked(new ProducerRecord<>(topic, partition, record.key(), value, all));
+        return acked(new ProducerRecord<>(topic, existing(partition), record.key(), value, all));
+    }
+
+    /** {@code partition} if the topic has it (a number from a callback URL may not), else null: the key's hash decides. */
+    private Integer existing(Integer partition) {
+        if (partition == null) {
+            return null;
+        }
+        try {
+            List<PartitionInfo> partitions = producer.partitionsFor(topic);
+            return partitions != null && partition < partitions.size() ? partition : null;
+        } catch (KafkaException e) {
+            return null;
+        }
     }
 
     /** The type a tracking record's {@value #TYPE_HEADER} header names; null for a record without one (written by an older version). */

@@ -102,14 +102,32 @@ final class Invariants {
         return w.api.creates().stream().anyMatch(c -> c.prompt().equals(k) && AMBIGUOUS.contains(c.answer()));
     }
 
-    /** Whether a sink worker was crashed, stopped or rebalanced while the request had an INTENT without an outcome. */
+    /**
+     * Whether a sink worker was crashed, stopped or rebalanced while an attempt of the request had its INTENT out and no
+     * answer (SUBMITTED, REJECTED) or WITHDRAWN record yet: that attempt may have been on the wire, so naming it is right.
+     */
     private boolean disturbed(String k) {
         List<Ledger.Tracked> records = w.ledger.trackingOf(k);
         for (long d : w.ledger.disturbances) {
-            boolean intent = records.stream().anyMatch(t -> t.record().type() == TrackingRecordType.INTENT && t.atMs() <= d);
-            boolean answered = records.stream().anyMatch(t -> t.atMs() <= d && (t.record().type() == TrackingRecordType.SUBMITTED
-                    || t.record().type() == TrackingRecordType.REJECTED));
-            if (intent && !answered) {
+            for (Ledger.Tracked intent : records) {
+                if (intent.record().type() == TrackingRecordType.INTENT && intent.atMs() <= d && !settled(records, intent, d)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether the attempt of {@code intent} was answered or withdrawn by time {@code d}. */
+    private static boolean settled(List<Ledger.Tracked> records, Ledger.Tracked intent, long d) {
+        Integer n = intent.record().attempt();
+        for (Ledger.Tracked t : records) {
+            if (t.atMs() > d || t.offset() <= intent.offset() && t.partition() == intent.partition()) {
+                continue;
+            }
+            TrackingRecordType type = t.record().type();
+            boolean ofIt = t.record().attempt() == null || t.record().attempt().equals(n);
+            if (ofIt && (type == TrackingRecordType.SUBMITTED || type == TrackingRecordType.REJECTED || type == TrackingRecordType.WITHDRAWN)) {
                 return true;
             }
         }
@@ -138,7 +156,11 @@ final class Invariants {
         StringBuilder b = new StringBuilder("creates:");
         w.api.creates().stream().filter(c -> c.prompt().equals(k)).forEach(c -> b.append(' ').append(c.at()).append("ms:").append(c.node())
                 .append(':').append(c.answer()).append(c.taskId() == null ? "" : "=" + c.taskId()));
-        return b.append("; tracking: ").append(describe(k)).toString();
+        b.append("; tracking: ").append(describe(k)).append("; events:");
+        w.ledger.events.stream().filter(e -> e.prompt().equals(k)).forEach(e -> b.append(' ').append(e.atMs() - VirtualTime.EPOCH_MILLIS)
+                .append("ms:").append(e.value().getString("state")).append('(').append(e.value().getString("taskId")).append(",attempt=")
+                .append(e.value().getInt32("attempt")).append(",adopted=").append(e.value().getBoolean("adopted")).append(')'));
+        return b.toString();
     }
 
     private String describe(String k) {

@@ -60,7 +60,8 @@ final class World {
     private void callback(VirtualApi.Callback c) {
         try {
             receiver.write(CallbackRecordReader.read(c.body(), param(c.url(), RequestIdentity.CALLBACK_PARAM),
-                    param(c.url(), RequestIdentity.CALLBACK_TOPIC_ID_PARAM), time.millis(), Redaction.of(List.of(CALLBACK_TOKEN))));
+                    param(c.url(), RequestIdentity.CALLBACK_TOPIC_ID_PARAM), time.millis(), Redaction.of(List.of(CALLBACK_TOKEN))), null,
+                    CallbackRecordReader.partitionOf(param(c.url(), RequestIdentity.CALLBACK_PARTITION_PARAM)));
         } catch (CallbackRecordReader.Refused refused) {
             ledger.violation("the receiver refused a webhook of task " + c.task().id + ": " + refused.getMessage());
         }

@@ -79,7 +79,10 @@ class ApiUnavailableTest {
         });
         assertThat(h.written(TrackingRecordType.SUBMITTED)).hasSize(10);
         assertThat(h.written(TrackingRecordType.REJECTED)).isEmpty();
-        assertThat(h.written(TrackingRecordType.INTENT)).as("a refused attempt keeps its INTENT: one per request").hasSize(10);
+        assertThat(h.written(TrackingRecordType.INTENT)).as("a refused attempt keeps its number: sent again, its INTENT is written "
+                + "again with the time it really left (a next owner waits for its callback from then)").extracting(TrackingRecord::attempt)
+                .containsOnly(1);
+        assertThat(h.written(TrackingRecordType.INTENT).stream().map(TrackingRecord::identity).distinct()).hasSize(10);
         assertThat(task.parts().availability.isUnavailable()).isFalse();
         assertThat(h.context.paused).doesNotContain(TP);
         assertThat(task.parts().metrics.total("requests-rejected")).isZero();

@@ -21,7 +21,7 @@ class RetryRequestsTest {
     @Test
     void passingKafkaErrorIsLeftForTheNextPut() {
         ScanConsumer consumer = new ScanConsumer("tracking", new ArrayList<>());
-        try (RetryRequests retries = new RetryRequests("tracking", "sink", () -> consumer)) {
+        try (RetryRequests retries = new RetryRequests("tracking", "sink", () -> consumer, () -> 0L)) {
             assertThat(retries.poll()).isEmpty();
             consumer.setPollException(new KafkaException("the broker went away"));
             assertThat(retries.poll()).isEmpty();
@@ -31,12 +31,39 @@ class RetryRequestsTest {
     @Test
     void refusedReadFailsNamingTheAcl() {
         ScanConsumer consumer = new ScanConsumer("tracking", new ArrayList<>());
-        try (RetryRequests retries = new RetryRequests("tracking", "sink", () -> consumer)) {
+        try (RetryRequests retries = new RetryRequests("tracking", "sink", () -> consumer, () -> 0L)) {
             assertThat(retries.poll()).isEmpty();
             consumer.setPollException(new TopicAuthorizationException(Set.of("tracking")));
             assertThatThrownBy(retries::poll).isInstanceOf(ConnectException.class)
                     .hasMessageContaining("may not read topic tracking").hasMessageContaining("grant it Read on topic tracking")
                     .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+    }
+
+    /**
+     * Issue 24 item 9: while the tracking cluster cannot answer, a put asked it for the topic's metadata every time (a new
+     * consumer each time, each ask blocking up to 30 s); it asks again only after a pause.
+     */
+    @Test
+    void aClusterThatCannotAnswerIsAskedAgainOnlyAfterAPause() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        ScanConsumer down = new ScanConsumer("tracking", new ArrayList<>()) {
+            @Override
+            public java.util.List<org.apache.kafka.common.PartitionInfo> partitionsFor(String topic, java.time.Duration timeout) {
+                asked.incrementAndGet();
+                throw new org.apache.kafka.common.errors.TimeoutException("Topic tracking not present in metadata");
+            }
+        };
+        try (RetryRequests retries = new RetryRequests("tracking", "sink", () -> down, now::get)) {
+            assertThat(retries.poll()).isEmpty();
+            assertThat(retries.poll()).isEmpty();
+            now.addAndGet(9_000);
+            assertThat(retries.poll()).isEmpty();
+            assertThat(asked).as("one ask, then a pause").hasValue(1);
+            now.addAndGet(1_000);
+            assertThat(retries.poll()).isEmpty();
+            assertThat(asked).hasValue(2);
         }
     }
 }
