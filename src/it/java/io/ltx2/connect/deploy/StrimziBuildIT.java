@@ -60,7 +60,7 @@ class StrimziBuildIT {
     }
 
     @Test
-    void mavenArtifactWithoutIncludeScopeAddsOnlyJarsTheWorkerShips() {
+    void mavenArtifactWithoutIncludeScopeAddsOnlyJarsTheWorkerShips() throws IOException {
         Path artifactDir = tmp.resolve("plugins").resolve(PLUGIN).resolve("8c9d0e1f");
         StrimziBuildSteps.mavenArtifact(ReleaseFiles.repositoryOfThisBuild(tmp.resolve("repo")), ReleaseFiles.groupId(),
                 ReleaseFiles.artifactId(), ReleaseFiles.version(), "", artifactDir, tmp.resolve("work"));
@@ -72,6 +72,8 @@ class StrimziBuildIT {
                 .allMatch(jar -> Files.isRegularFile(Path.of(System.getProperty("ltx.kafka.runtime.dir"), jar)),
                         "a jar of the Kafka " + System.getProperty("ltx.kafka.version") + " worker itself (target/kafka-runtime)");
         assertThat(connectorsFoundIn(tmp.resolve("plugins"))).isEqualTo(expectedConnectors());
+        String doc = Files.readString(Path.of("docs", "install.md"));
+        assertThat(extra).as("each named in docs/install.md").allMatch(jar -> doc.contains("`" + jar.replaceAll("-\\d[\\w.-]*\\.jar$", "") + "`"));
     }
 
     /** Connector class -> version, of the connectors that Connect's scanner loads from an isolated plugin under {@code pluginPath}. */
