@@ -82,12 +82,43 @@ final class ResourceChecks {
                     for (Error e : schema.validate(resource)) {
                         problems.add(e.getInstanceLocation() + ": " + e.getMessage());
                     }
+                    JsonNode config = v.path("schema").path("openAPIV3Schema").path("properties").path("spec").path("properties").path("config");
+                    problems.addAll(forbiddenConfig(resource.path("spec").path("config"), config.path("description").asText()));
                     return problems;
                 }
             }
         }
         return List.of("apiVersion: " + apiVersion + " is not served by Strimzi " + StrimziCrds.version() + "'s "
                 + resource.path("kind").asText() + " (it serves " + served + ")");
+    }
+
+    /**
+     * The keys of a {@code spec.config} that Strimzi's operator does not let through, as the CRD's description of
+     * that field lists them: "Properties with the following prefixes cannot be set: a., b (with the exception of:
+     * a.x)." (KafkaConnect) or "The following properties cannot be set: name, tasks.max." (KafkaConnector).
+     */
+    static List<String> forbiddenConfig(JsonNode config, String description) {
+        int at = description.indexOf("cannot be set: ");
+        if (at < 0) {
+            return List.of();
+        }
+        boolean prefixes = description.contains("with the following prefixes");
+        String listed = description.substring(at + "cannot be set: ".length());
+        int exceptionAt = listed.indexOf(" (with the exception of: ");
+        List<String> exceptions = exceptionAt < 0 ? List.of()
+                : List.of(listed.substring(exceptionAt + " (with the exception of: ".length(), listed.indexOf(')', exceptionAt)).split(",\\s*"));
+        List<String> forbidden = new ArrayList<>();
+        for (String entry : (exceptionAt < 0 ? listed : listed.substring(0, exceptionAt)).split(",\\s*")) {
+            forbidden.add(prefixes ? entry.strip() : entry.strip().replaceAll("\\.$", ""));
+        }
+        List<String> problems = new ArrayList<>();
+        config.fieldNames().forEachRemaining(key -> {
+            boolean refused = prefixes ? forbidden.stream().anyMatch(key::startsWith) && !exceptions.contains(key) : forbidden.contains(key);
+            if (refused) {
+                problems.add("/spec/config/" + key + ": Strimzi does not let it be set (" + description.substring(at) + ")");
+            }
+        });
+        return problems;
     }
 
     /**

@@ -75,12 +75,19 @@ class StrimziResourcesIT {
         assertRefused("KafkaConnector", "ltx-sink", r -> ((ObjectNode) r.path("spec")).put("tasksMax", 0), "tasksMax");
         assertRefused("KafkaConnector", "ltx-source", r -> ((ObjectNode) r.path("spec")).put("pause", true), "pause");
         assertRefused("KafkaConnector", "ltx-source", r -> ((ObjectNode) r.path("metadata")).put("label", "x"), "label");
+        assertRefused("KafkaConnector", "ltx-sink", r -> ((ObjectNode) r.path("spec").path("config")).put("tasks.max", "3"), "tasks.max");
+        assertRefused("KafkaConnect", "ltx-connect", r -> ((ObjectNode) r.path("spec").path("config"))
+                .put("ssl.truststore.location", "/tmp/ts.p12"), "ssl.truststore.location");
         assertRefused("KafkaUser", "ltx-connect", r -> ((ArrayNode) r.path("spec").path("authorization").path("acls").get(0)
                 .path("operations")).add("Reed"), "operations");
         assertRefused("KafkaTopic", "ltx-tasks", r -> ((ObjectNode) r.path("spec")).put("partition", 6), "partition");
         assertRefused("Service", "ltx-callbacks", r -> ((ObjectNode) r.path("spec")).putObject("selectors"), "selectors");
         assertRefused("NetworkPolicy", "ltx-callbacks", r -> ((ObjectNode) r.path("spec")).putObject("podSelectors"), "podSelectors");
         assertRefused("Role", "ltx-connect-secrets", r -> ((ObjectNode) r.path("rules").get(0)).putArray("verb"), "verb");
+
+        JsonNode allowed = one("KafkaConnect", "ltx-connect").deepCopy();
+        ((ObjectNode) allowed.path("spec").path("config")).put("ssl.endpoint.identification.algorithm", "");
+        assertThat(ResourceChecks.problems(allowed)).as("an exception to Strimzi's forbidden ssl. prefix").isEmpty();
     }
 
     private static ObjectNode artifact(JsonNode kafkaConnect) {
