@@ -102,7 +102,7 @@ final class AnswerClassifier {
     }
 
     static ApiErrorKind kindOf(int status) {
-        if (status == 400 || status == 422) {
+        if (status == 400 || status == 413 || status == 422) {
             return ApiErrorKind.BAD_REQUEST;
         } else if (status == 401 || status == 403) {
             return ApiErrorKind.AUTH;
@@ -117,7 +117,7 @@ final class AnswerClassifier {
         } else if (status >= 500 || status == 408) {
             return ApiErrorKind.TRANSIENT;
         }
-        return ApiErrorKind.BAD_REQUEST;
+        return ApiErrorKind.UNEXPECTED_STATUS;
     }
 
     /** {@code Retry-After} as delta-seconds or an HTTP date. */

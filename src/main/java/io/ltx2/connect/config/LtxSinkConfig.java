@@ -1,5 +1,6 @@
 package io.ltx2.connect.config;
 
+import io.ltx2.connect.util.Redaction;
 import io.ltx2.connect.api.ContractLimits;
 import io.ltx2.connect.api.Mode;
 import org.apache.kafka.common.config.ConfigDef;
@@ -216,6 +217,12 @@ public class LtxSinkConfig extends LtxConfig {
     }
 
     /** The callback URL; holds a secret token, so it stays a {@link Password} until the request body is built. */
+    /** The callback URL, which carries the receiver's token: the API may echo it. */
+    @Override
+    protected Redaction connectorSecrets() {
+        return callbackUrl().map(url -> Redaction.ofCallbackUrl(url.value())).orElse(Redaction.NONE);
+    }
+
     public Optional<Password> callbackUrl() {
         Password p = getPassword(CALLBACK_URL);
         return p == null || p.value() == null || p.value().isBlank() ? Optional.empty() : Optional.of(p);

@@ -108,7 +108,7 @@ final class CreateAnswers {
         LtxApiException api = error instanceof LtxApiException e ? e : null;
         boolean mayExist = s.sent() && (api == null || api.mayHaveBeenProcessed());
         return api == null ? failedToSubmit(s, error, mayExist) : switch (api.kind()) {
-            case AUTH, NOT_FOUND, TRANSPORT -> {
+            case AUTH, NOT_FOUND, TRANSPORT, UNEXPECTED_STATUS -> {
                 admission.release(s);
                 failure.fail(new ConnectException(fatalMessage(api)));
                 yield CompletableFuture.completedFuture(null);
@@ -150,6 +150,9 @@ final class CreateAnswers {
                     + notCommitted;
             case TRANSPORT -> "The APIXO API cannot be reached as configured: " + api.getMessage() + ". Fix it and restart the task"
                     + notCommitted;
+            case UNEXPECTED_STATUS -> "The API answered a create with HTTP " + api.httpStatus() + ", which the contract gives no meaning "
+                    + "(a moved endpoint, or a proxy or gateway in the way?): " + api.getMessage() + ". Check ltx.api.url and restart the "
+                    + "task; no request was rejected for it" + notCommitted;
             default -> "The API has no create endpoint at the configured address: " + api.getMessage() + ". Check ltx.api.url and ltx.model"
                     + notCommitted;
         };

@@ -1,6 +1,7 @@
 package io.ltx2.connect.sink;
 
 import io.ltx2.connect.config.LtxSinkTaskConfig;
+import io.ltx2.connect.util.TaskEnvironment;
 import io.ltx2.connect.util.Version;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -200,11 +201,12 @@ public class LtxSinkTask extends SinkTask {
 
     /** As above, and for {@code alsoBusy} to turn false. */
     private void awaitQuiet(Duration timeout, BooleanSupplier alsoBusy) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && (parts.submitter.awaited() > 0 || !parts.dlq.idle() || alsoBusy.getAsBoolean())) {
+        TaskEnvironment env = clients.environment();
+        long deadline = env.nanoTime() + timeout.toNanos();
+        while (env.nanoTime() < deadline && (parts.submitter.awaited() > 0 || !parts.dlq.idle() || alsoBusy.getAsBoolean())) {
             parts.dlq.flush();
             try {
-                Thread.sleep(10);
+                env.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -137,8 +137,10 @@ final class OrphanWatcher implements AutoCloseable {
         try {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ZERO)) {
                 Waiting w = r.key() == null ? null : waiting.get(new String(r.key(), StandardCharsets.UTF_8));
-                if (w != null) {
-                    settle(w, r, now, adopted, answered, resubmit);
+                TrackingRecord record = w == null ? null : decode(r);
+                // Same key, another input topic id: a request of a deleted topic of the same name, at the same coordinates.
+                if (record != null && sameTopic(w.submission.request().identity().topicId(), record)) {
+                    settle(w, record, now, adopted, answered, resubmit);
                 }
             }
         } catch (KafkaException e) {
@@ -156,14 +158,16 @@ final class OrphanWatcher implements AutoCloseable {
         return adopted.isEmpty() && answered.isEmpty() && resubmit.isEmpty() ? Decided.NONE : new Decided(adopted, answered, resubmit);
     }
 
-    private void settle(Waiting w, ConsumerRecord<byte[], byte[]> r, long now, List<Adopted> adopted, List<Submission> answered,
-                        List<Submission> resubmit) {
-        TrackingRecord record;
+    private static TrackingRecord decode(ConsumerRecord<byte[], byte[]> r) {
         try {
-            record = TrackingRecordCodec.decode(r.value());
+            return TrackingRecordCodec.decode(r.value());
         } catch (TrackingRecordCodec.MalformedTrackingRecordException e) {
-            return;
+            return null;
         }
+    }
+
+    private void settle(Waiting w, TrackingRecord record, long now, List<Adopted> adopted, List<Submission> answered,
+                        List<Submission> resubmit) {
         String key = w.submission.request().identity().key();
         TrackingRecordType type = record.type();
         if (type == TrackingRecordType.SUBMITTED || type == TrackingRecordType.REJECTED && !FailCodes.DRY_RUN.equals(record.failCode())) {
@@ -183,6 +187,12 @@ final class OrphanWatcher implements AutoCloseable {
             w.submission.mayExist(new Attempt(record.attempt(), record.time()));
             w.deadline = Math.max(w.deadline, Times.plus(now, answerBound.toMillis()));
         }
+    }
+
+    /** Whether {@code record} may be of the request of input topic id {@code topicId}: unless both ids are known and differ. */
+    private static boolean sameTopic(String topicId, TrackingRecord record) {
+        String other = record.identity() == null ? null : record.identity().topicId();
+        return topicId == null || other == null || topicId.equals(other);
     }
 
     /** Drops the waiting requests of revoked partitions: the next owner finds them again. */

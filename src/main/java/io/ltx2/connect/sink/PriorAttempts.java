@@ -81,7 +81,7 @@ final class PriorAttempts {
     private final Duration timeout;
     private final boolean dryRun;
     private final Set<TopicPartition> unscanned = new HashSet<>();
-    /** Per request, what was read under each input topic id its records named ("" for none). */
+    /** Per request (its identity without a topic id), what was read under each input topic id its records named ("" for none). */
     private final Map<RequestIdentity, Map<String, History>> found = new HashMap<>();
     /** Per input partition, where the scan that covered it stopped reading. */
     private final Map<TopicPartition, Map<TopicPartition, Long>> scanEnds = new HashMap<>();
@@ -114,7 +114,7 @@ final class PriorAttempts {
 
     /** What earlier owners did with this request; answers once per redelivered record. */
     Found lookUp(RequestIdentity identity) {
-        Map<String, History> byTopicId = found.remove(identity);
+        Map<String, History> byTopicId = found.remove(identity.withTopicId(null));
         History h = byTopicId == null ? null : History.of(byTopicId, identity.topicId());
         if (h == null) {
             return Found.NEW;
@@ -207,7 +207,8 @@ final class PriorAttempts {
 
     /** The history of the request's records that name the input topic's id as {@code id} does; its records are on {@code partition}. */
     private History historyOf(RequestIdentity id, int partition) {
-        History h = found.computeIfAbsent(id, k -> new HashMap<>(2)).computeIfAbsent(id.topicId() == null ? "" : id.topicId(), k -> new History());
+        History h = found.computeIfAbsent(id.withTopicId(null), k -> new HashMap<>(2))
+                .computeIfAbsent(id.topicId() == null ? "" : id.topicId(), k -> new History());
         if (h.partition == null) {
             h.partition = partition;
         }

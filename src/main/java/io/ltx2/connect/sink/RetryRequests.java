@@ -1,5 +1,6 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.tracking.KafkaAccess;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import io.ltx2.connect.tracking.TrackingRecordType;
@@ -9,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,10 @@ final class RetryRequests implements AutoCloseable {
             }
             return out;
         } catch (KafkaException e) {
+            ConnectException denied = KafkaAccess.explain(e, "Read", topic);
+            if (denied != null) {
+                throw denied; // not a passing trouble: the task fails, naming the missing ACL, instead of a WARN every put
+            }
             log.warn("Cannot read the tracking topic for RETRY records right now; will try again (the source asks again meanwhile)", e);
             return List.of();
         }

@@ -3,7 +3,6 @@ package io.ltx2.connect.sink;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.config.LtxSinkTaskConfig;
 import io.ltx2.connect.config.TaskPlacement;
-import io.ltx2.connect.tracking.AdminTopicIds;
 import io.ltx2.connect.tracking.TrackingClients;
 import io.ltx2.connect.tracking.TrackingWriter;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -56,7 +55,8 @@ final class SinkTaskParts implements AutoCloseable {
             resources.add(client);
             metrics.client(client.stats());
             this.tracking = new TrackingWriter(config.trackingTopic(),
-                    clients.producer(TrackingClients.producerProps(config.trackingClientProps(), "ltx-sink-tracking-" + name)));
+                    clients.producer(TrackingClients.producerProps(config.trackingClientProps(), "ltx-sink-tracking-" + name)),
+                    clients.environment());
             resources.add(tracking);
             // Ready before the first create: a create must never be answered long before its record can be written.
             tracking.awaitReady();
@@ -78,8 +78,8 @@ final class SinkTaskParts implements AutoCloseable {
                     config.callbackMode(), answerBound(client), config.adoptionTimeout());
             resources.add(orphans);
             // Described on the tracking cluster: the input topic's id where both clusters are one (the usual setup).
-            this.topicIds = new InputTopicIds(new AdminTopicIds(() -> clients.admin(TrackingClients.adminProps(config.trackingClientProps(),
-                    "ltx-sink-topic-id-" + name)), "its requests are told apart by coordinates only, as by older versions"));
+            this.topicIds = new InputTopicIds(clients.topicIds(TrackingClients.adminProps(config.trackingClientProps(),
+                    "ltx-sink-topic-id-" + name), "its requests are told apart by coordinates only, as by older versions"));
             RequestParser parser = new RequestParser(connector, config.requestDefaults(),
                     new PropagatedHeaders(config.propagatedHeaderNames(), config.propagatedHeaderPattern()), topicIds::idOf);
             if (costs.running() != null) {
@@ -87,7 +87,7 @@ final class SinkTaskParts implements AutoCloseable {
             }
             this.intake = new RequestIntake(parser, prior, orphans, submitter, outcomes, offsets, metrics,
                     new RequestIntake.Policy(config.requestType(), config.dryRun(), config.toleratesErrors()));
-            this.backpressure = new Backpressure(context, metrics);
+            this.backpressure = new Backpressure(context, metrics, clients.environment());
             RetryRequests asked = new RetryRequests(config.trackingTopic(), connector, () -> followers.apply("ltx-sink-retries-" + name));
             resources.add(asked);
             this.retries = new RetryIntake(asked, submitter, availability, costs.running(), context::assignment);

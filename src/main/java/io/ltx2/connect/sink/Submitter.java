@@ -11,7 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +45,7 @@ final class Submitter {
     /** Accepted and not started; guarded by {@link #lock}. */
     private final ArrayDeque<Submission> waiting = new ArrayDeque<>();
     /** Started and not finished; guarded by {@link #lock}. */
-    private final Set<Submission> started = new HashSet<>();
+    private final Set<Submission> started = new LinkedHashSet<>();
     /** Times each partition was closed; guarded by {@link #lock}. */
     private final Map<TopicPartition, Integer> closings = new HashMap<>();
     /** Creates started and not finished (their outcome durable). */

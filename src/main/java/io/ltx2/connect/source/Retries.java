@@ -36,13 +36,15 @@ final class Retries {
 
     /** What a retrying request waits for: the failed task and its outcome, and when to ask again or give up. */
     static final class Retry {
+        final RequestState state;
         final FollowedTask task;
         final Outcome outcome;
         final boolean unavailable;
         final long giveUpAt;
         long nextAt;
 
-        Retry(FollowedTask task, Outcome outcome, boolean unavailable, long giveUpAt) {
+        Retry(RequestState state, FollowedTask task, Outcome outcome, boolean unavailable, long giveUpAt) {
+            this.state = state;
             this.task = task;
             this.outcome = outcome;
             this.unavailable = unavailable;
@@ -56,8 +58,8 @@ final class Retries {
     private final long giveUpMs;
     private final Writer writer;
     private final Runnable asked;
-    private final TreeSet<RequestState> due = new TreeSet<>(Comparator.comparingLong((RequestState s) -> s.retry.nextAt)
-            .thenComparingLong(s -> s.seq));
+    /** The retries waiting, by when they are due; a request has at most one (its {@code retry}), so its sequence breaks ties. */
+    private final TreeSet<Retry> due = new TreeSet<>(Comparator.comparingLong((Retry r) -> r.nextAt).thenComparingLong(r -> r.state.seq));
 
     /** @param asked told of every RETRY record written (a metric) */
     Retries(RetryConfig.Settings settings, Duration taskTimeout, Writer writer, Runnable asked) {
@@ -86,15 +88,15 @@ final class Retries {
         if (!unavailable) {
             s.retriedTasks.add(task.taskId);
         }
-        due.remove(s);
-        s.retry = new Retry(task, outcome, unavailable, unavailable ? Long.MAX_VALUE : Times.plus(now, giveUpMs));
+        unschedule(s);
+        s.retry = new Retry(s, task, outcome, unavailable, unavailable ? Long.MAX_VALUE : Times.plus(now, giveUpMs));
         int after = Math.max(task.attempt(), s.latestAttempt());
         if (s.askedAfter.contains(after)) {
             s.retry.nextAt = Times.plus(now, settings.resend().toMillis()); // asked before a restart: give the sink its time
         } else {
             ask(s, after, now);
         }
-        due.add(s);
+        due.add(s.retry);
         return true;
     }
 
@@ -137,36 +139,44 @@ final class Retries {
     /** A newer attempt's INTENT: the sink is at it; its answer gets the whole resend interval. */
     void attemptStarted(RequestState s, long now) {
         if (s.retry != null) {
-            due.remove(s);
+            due.remove(s.retry);
             s.retry.nextAt = Math.max(s.retry.nextAt, Times.plus(now, settings.resend().toMillis()));
-            due.add(s);
+            due.add(s.retry);
         }
     }
 
     /** A SUBMITTED or REJECTED record of attempt {@code attempt} (null: unknown): a newer one ends the wait. */
     void answered(RequestState s, Integer attempt) {
         if (s.retry != null && (attempt == null || attempt > s.retry.task.attempt())) {
-            due.remove(s);
+            unschedule(s);
             s.retry = null;
         }
     }
 
     /** The request is resolved. */
     void forget(RequestState s) {
-        due.remove(s);
+        unschedule(s);
+    }
+
+    /** Takes the request's retry, if it has one, off the schedule (a request that never waited has none: nothing to compare). */
+    private void unschedule(RequestState s) {
+        if (s.retry != null) {
+            due.remove(s.retry);
+        }
     }
 
     /** Asks again where the sink has not answered in time; returns the requests that waited too long (their retry left in place). */
     List<RequestState> due(long now) {
         List<RequestState> expired = new ArrayList<>();
-        while (!due.isEmpty() && due.first().retry.nextAt <= now) {
-            RequestState s = due.pollFirst();
-            if (now >= s.retry.giveUpAt) {
+        while (!due.isEmpty() && due.first().nextAt <= now) {
+            Retry r = due.pollFirst();
+            RequestState s = r.state;
+            if (now >= r.giveUpAt) {
                 expired.add(s);
                 continue;
             }
-            ask(s, Math.max(s.retry.task.attempt(), s.latestAttempt()), now);
-            due.add(s);
+            ask(s, Math.max(r.task.attempt(), s.latestAttempt()), now);
+            due.add(r);
         }
         return expired;
     }

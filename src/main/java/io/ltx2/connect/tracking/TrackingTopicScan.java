@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 
@@ -41,6 +42,7 @@ public final class TrackingTopicScan {
      * @return what was read; {@link Result#NO_TOPIC} when the topic does not exist
      * @throws org.apache.kafka.connect.errors.RetriableException when the scan does not finish within {@code timeout},
      *                                                            or the cluster fails in a way that may pass
+     * @throws org.apache.kafka.connect.errors.ConnectException naming the missing ACL when the principal may not read the topic
      */
     public static Result readSince(Consumer<byte[], byte[]> consumer, String topic, long fromTimestamp, Duration timeout, String what,
                                    java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
@@ -50,6 +52,8 @@ public final class TrackingTopicScan {
             // Kafka's own time-outs and retriable errors: the task retries the batch instead of failing.
             throw new org.apache.kafka.connect.errors.RetriableException(what + " failed for now (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + "); will retry", e);
+        } catch (AuthorizationException e) {
+            throw KafkaAccess.explain(e, "Read", topic);
         }
     }
 

@@ -26,8 +26,9 @@ final class FaultChecks {
     /** A 5xx status, {@code dflt} for 0 (a field absent from JSON). */
     static int serverStatus(String name, int status, int dflt) {
         int s = status == 0 ? dflt : status;
-        if (s < 500 || s > 599) {
-            throw new IllegalArgumentException(name + " must be a 5xx status, was " + s);
+        if (s < 300 || s > 599) {
+            throw new IllegalArgumentException(name + " must be a 3xx, 4xx or 5xx status (what a server or a gateway in front of it "
+                    + "answers), was " + s);
         }
         return s;
     }

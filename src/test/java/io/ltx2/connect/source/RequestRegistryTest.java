@@ -126,6 +126,22 @@ class RequestRegistryTest {
         registry.complete(following.task(taskId), success(taskId), T0 + 61_000);
     }
 
+    /**
+     * Issue 24 item 2 (found by the protocol simulation, seed 12): a request of a recreated input topic, at the coordinates
+     * of one whose event is out, was skipped as that one (no event, its task followed by nobody).
+     */
+    @Test
+    void aRequestOfARecreatedTopicAtTheCoordinatesOfAResolvedOneGetsItsOwnEvent() {
+        TrackedRequest before = new TrackedRequest(identity(5).withTopicId("topic-id-1"), "r", "async", "auto", INPUT, Map.of());
+        TrackedRequest after = new TrackedRequest(identity(5).withTopicId("topic-id-2"), "r", "async", "auto", INPUT, Map.of());
+        read(submitted(before, "task-old", 1, List.of()), T0);
+        complete("task-old");
+        read(intent(after, 1, T0 + 5), T0 + 5);
+        read(submitted(after, "task-new", 1, List.of()), T0 + 5);
+        complete("task-new");
+        assertThat(output.events).extracting(e -> e.event().getString("taskId")).containsExactly("task-old", "task-new");
+    }
+
     @Test
     void requestsThatShareARequestIdAndHaveNoKeyAreSeparateRequestsWithAnEventEach() {
         // The issue: 7 requests keyed by 2 users, no request_id, gave 2 events. Each record is a request.

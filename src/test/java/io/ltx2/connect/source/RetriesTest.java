@@ -218,4 +218,25 @@ class RetriesTest {
         registry.complete(task("t2"), success("t2"), T0 + 4_000);
         assertThat(events).singleElement().extracting(e -> e.getString("taskId")).isEqualTo("t2");
     }
+
+    /**
+     * Issue 24 item 0 (found by the protocol simulation, seed 4): a request resolved while another waits for its new
+     * attempt killed the source task with a NullPointerException (the due set compared the resolved request's absent retry).
+     */
+    @Test
+    void aRequestResolvedWhileAnotherWaitsForItsNewAttemptGetsItsEvent() {
+        TrackedRequest other = new TrackedRequest(new RequestIdentity("sink", "requests", 0, 8), "req-8", "async", "auto", INPUT, Map.of());
+        submitted("t1", 1);
+        registry.complete(task("t1"), failed("t1", "PROCESSING_TIMEOUT"), T0 + 2_000);
+        read(TrackingRecord.intent(other, 1, T0 + 3));
+        read(TrackingRecord.submitted(other, "t2", 1, List.of(), T0 + 3));
+
+        registry.complete(task("t2"), success("t2"), T0 + 4_000);
+
+        assertThat(events).singleElement().satisfies(e -> assertThat(e.getString("taskId")).isEqualTo("t2"));
+        assertThat(registry.outstanding()).as("the retried request still waits for its new attempt").isEqualTo(1);
+        submitted("t3", 2);
+        registry.complete(task("t3"), success("t3"), T0 + 5_000);
+        assertThat(events).extracting(e -> e.getString("taskId")).containsExactly("t2", "t3");
+    }
 }
