@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The release artifacts of {@code mvn package} (docs/install.md, "Releases"): {@code <name>-<version>.zip} and
  * {@code .tar.gz} with the same files in Confluent Hub's layout, each with a {@code .sha512} in the format of
  * {@code sha512sum} that matches it; both attached with the classifier {@code plugin} (Maven resolves them by
- * those coordinates from the build); the published pom with its version resolved; and a manifest that Confluent's own component
- * manifest model reads.
+ * those coordinates from the build); config/ and schemas/ under etc/; the published pom with its version resolved;
+ * and a manifest that Confluent's own component manifest model reads.
  */
 class ReleaseArtifactsIT {
 
@@ -54,6 +56,26 @@ class ReleaseArtifactsIT {
                         root + "etc/ltx-sink.json", root + "etc/ltx-source.json", root + "doc/README.md", root + "doc/LICENSE");
         assertThat(zip.keySet()).as("only the four parts of the layout")
                 .allMatch(name -> name.equals(root + "manifest.json") || name.matches(Pattern.quote(root) + "(lib|etc|doc)/.+"));
+    }
+
+    /** What a deployment feeds to Connect and a schema registry, under etc/ byte for byte: config/ as etc/, schemas/ as etc/schemas/. */
+    @Test
+    void etcHoldsTheReadyConfigsAndTheSchemaFiles() throws IOException {
+        String etc = ReleaseFiles.artifactId() + "-" + ReleaseFiles.version() + "/etc/";
+        Map<String, String> expected = new TreeMap<>();
+        for (String[] dir : new String[][] {{"config", etc}, {"schemas", etc + "schemas/"}}) {
+            try (Stream<Path> files = Files.walk(Path.of(dir[0]))) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    String relative = Path.of(dir[0]).relativize(file).toString().replace('\\', '/');
+                    expected.put(dir[1] + relative, ReleaseFiles.sha256(file));
+                }
+            }
+        }
+        Map<String, String> inEtc = new TreeMap<>(ReleaseFiles.files(ReleaseFiles.zip()));
+        inEtc.keySet().removeIf(name -> !name.startsWith(etc));
+        assertThat(inEtc).isEqualTo(expected);
+        assertThat(expected).as("the check saw the files").containsKeys(etc + "ltx-source.json", etc + "schema-registry/ltx-sink-avro.json",
+                etc + "schemas/terminal-event-v1.avsc", etc + "schemas/generation-request-v1.schema.json");
     }
 
     @Test

@@ -85,8 +85,17 @@ final class ReleaseFiles {
     }
 
     static String sha512(Path file) {
+        return digest(file, "SHA-512");
+    }
+
+    /** The digest {@link #files} gives each file of an archive. */
+    static String sha256(Path file) {
+        return digest(file, "SHA-256");
+    }
+
+    private static String digest(Path file, String algorithm) {
         try (InputStream in = Files.newInputStream(file)) {
-            return digest(in, "SHA-512");
+            return digest(in, algorithm);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
