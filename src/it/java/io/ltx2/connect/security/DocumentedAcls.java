@@ -25,23 +25,23 @@ import java.util.regex.Pattern;
 /**
  * The ACL table of {@code docs/security.md} (between its {@code acls:begin} and {@code acls:end}
  * markers), read as the bindings to grant: a test grants what the docs say, so the docs cannot drift
- * from what works.
+ * from what works. Public for the deploy checks (StrimziResourcesIT holds the KafkaUser to this table).
  */
-final class DocumentedAcls {
-    static final Path DOC = Path.of("docs", "security.md");
+public final class DocumentedAcls {
+    public static final Path DOC = Path.of("docs", "security.md");
     /** Every value the table's {@code needed} column may take; a row with another fails the read. */
-    static final Set<String> CONDITIONS = Set.of("always", "worker creates its topics", "exactly-once source", "DLQ",
+    public static final Set<String> CONDITIONS = Set.of("always", "worker creates its topics", "exactly-once source", "DLQ",
             "DLQ created by Connect", "topic.creation", "spend caps", "concurrency cap");
     private static final Pattern PLACEHOLDER = Pattern.compile("<([a-z.]+)>");
 
     /** One row: who may do what on which resource, when. */
-    record Row(String principal, ResourceType type, String name, PatternType pattern, List<AclOperation> operations, String needed) {
+    public record Row(String principal, ResourceType type, String name, PatternType pattern, List<AclOperation> operations, String needed) {
     }
 
     private DocumentedAcls() {
     }
 
-    static List<Row> read() {
+    public static List<Row> read() {
         List<String> lines;
         try {
             lines = Files.readAllLines(DOC);
@@ -89,7 +89,7 @@ final class DocumentedAcls {
      * {@code names} and every principal column ({@code worker}, {@code sink}, {@code source}) from
      * {@code principals} (e.g. {@code User:connect}); a name or principal not given fails.
      */
-    static List<AclBinding> bindings(List<Row> rows, Predicate<Row> applies, Map<String, String> principals, Map<String, String> names) {
+    public static List<AclBinding> bindings(List<Row> rows, Predicate<Row> applies, Map<String, String> principals, Map<String, String> names) {
         List<AclBinding> out = new ArrayList<>();
         for (Row row : rows) {
             if (!applies.test(row)) {
@@ -108,7 +108,7 @@ final class DocumentedAcls {
     }
 
     /** Whether every placeholder of the row's name is among {@code keys}. */
-    static boolean namesOnly(Row row, Set<String> keys) {
+    public static boolean namesOnly(Row row, Set<String> keys) {
         Matcher m = PLACEHOLDER.matcher(row.name());
         while (m.find()) {
             if (!keys.contains(m.group(1))) {
