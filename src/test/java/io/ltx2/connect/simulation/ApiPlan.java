@@ -1,7 +1,11 @@
 package io.ltx2.connect.simulation;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -38,6 +42,40 @@ final class ApiPlan {
     double callbackDuplicated;
     long[] callbackRetriesMs = {0, 3_000, 12_000, 60_000};
     private boolean healed;
+    /** Scenarios: per prompt, what its successive creates get ("200", "dropped", "late", "502-after", "500-before", "402", "503"). */
+    final Map<String, Deque<String>> createAnswers = new HashMap<>();
+    /** Scenarios: per prompt, how its successive tasks end (a fail code; "" for success). */
+    final Map<String, Deque<String>> taskEnds = new HashMap<>();
+
+    /** An API without faults: every create answered, every task a success after 2 to 4 s, every callback delivered. */
+    static ApiPlan clean() {
+        ApiPlan p = new ApiPlan();
+        p.minGenerationMs = 2_000;
+        p.maxGenerationMs = 4_000;
+        return p;
+    }
+
+    /** The next scripted answer to a create of {@code prompt}; null when none is scripted. */
+    String scriptedAnswer(String prompt) {
+        Deque<String> q = createAnswers.get(prompt);
+        return q == null ? null : q.poll();
+    }
+
+    /** The next scripted end of a task of {@code prompt} (a fail code, "" for success); null when none is scripted. */
+    String scriptedEnd(String prompt) {
+        Deque<String> q = taskEnds.get(prompt);
+        return q == null ? null : q.poll();
+    }
+
+    ApiPlan answers(String prompt, String... answers) {
+        createAnswers.put(prompt, new ArrayDeque<>(List.of(answers)));
+        return this;
+    }
+
+    ApiPlan ends(String prompt, String... ends) {
+        taskEnds.put(prompt, new ArrayDeque<>(List.of(ends)));
+        return this;
+    }
 
     static ApiPlan random(Random r, long faultsUntilMs) {
         ApiPlan p = new ApiPlan();

@@ -27,7 +27,7 @@ final class Invariants {
         this.w = w;
     }
 
-    List<String> check(SourceWorker source) {
+    List<String> check(SourceWorker source, SinkWorker sink) {
         w.time.uncaught().forEach(t -> violations.add("uncaught on a task thread: " + t));
         violations.addAll(w.ledger.violations);
         for (Ledger.Input in : w.ledger.inputs.values()) {
@@ -44,7 +44,19 @@ final class Invariants {
         }
         checkProgress(source);
         checkSecrets();
+        checkOnePartition();
+        sink.slots().stream().filter(s -> s.running() && !s.context.paused.isEmpty()).forEach(s -> violations.add("sink task " + s.index
+                + " still pauses " + s.context.paused + " though the API takes work again"));
         return violations;
+    }
+
+    /** Every tracking record of a request is on the partition of its first: one source task reads them all, in order. */
+    private void checkOnePartition() {
+        w.ledger.tracking.forEach((k, records) -> {
+            if (!k.startsWith("?") && records.stream().map(Ledger.Tracked::partition).distinct().count() > 1) {
+                violations.add(k + ": its tracking records are on several partitions: " + describe(k));
+            }
+        });
     }
 
     /** Neither the API key nor the callback token (which the API echoes in its errors and failMsgs) is on any topic. */

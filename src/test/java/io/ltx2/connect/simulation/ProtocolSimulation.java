@@ -20,7 +20,7 @@ public final class ProtocolSimulation {
     private static final long AFTER_LAST_EVENT_MS = 60_000;
 
     /** What a run found. */
-    public record Result(Schedule schedule, List<String> violations, long events, long virtualMs, int requests, int apiTasks) {
+    public record Result(Schedule schedule, List<String> violations, long events, long virtualMs, int requests, int apiTasks, World world) {
         public boolean passed() {
             return violations.isEmpty();
         }
@@ -30,7 +30,11 @@ public final class ProtocolSimulation {
     }
 
     public static Result run(long seed) {
-        Schedule s = Schedule.of(seed);
+        return run(Schedule.of(seed));
+    }
+
+    /** Runs {@code s} (a seed's, or a scenario a test wrote out). */
+    static Result run(Schedule s) {
         World w = new World(s);
         SinkWorker sink = new SinkWorker(w, sinkProps(s));
         SourceWorker source = new SourceWorker(w, sourceProps(s));
@@ -50,8 +54,8 @@ public final class ProtocolSimulation {
                 end = Math.min(end, t + AFTER_LAST_EVENT_MS);
             }
         }
-        List<String> violations = new Invariants(w).check(source);
-        return new Result(s, violations, w.time.events(), t, s.requests.size(), w.api.tasks().size());
+        List<String> violations = new Invariants(w).check(source, sink);
+        return new Result(s, violations, w.time.events(), t, s.requests.size(), w.api.tasks().size(), w);
     }
 
     /** Whether every request the connectors must answer has an event. */

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -58,6 +59,23 @@ class ProtocolSimulationTest {
         System.out.printf("Protocol simulation: %d schedules from seed %d in %d ms (%d events, %.1f virtual hours), %d failed%n", runs, base,
                 System.currentTimeMillis() - started, events, virtualMs / 3.6e6, failed.size());
         report(failed, runs, base);
+    }
+
+    /** A seed replays its schedule exactly: the same records on the tracking topic, the same creates, the same events. */
+    @Test
+    void aSeedReplaysTheSameRun() {
+        for (long seed : new long[]{4, 6, 12, 88}) {
+            assertThat(fingerprint(ProtocolSimulation.run(seed))).as("seed " + seed).isEqualTo(fingerprint(ProtocolSimulation.run(seed)));
+        }
+    }
+
+    private static String fingerprint(ProtocolSimulation.Result r) {
+        StringBuilder b = new StringBuilder();
+        r.world().ledger.tracking.forEach((k, records) -> records.forEach(t -> b.append(k).append(t.partition()).append('/').append(t.offset())
+                .append(t.record().type()).append(t.atMs()).append(';')));
+        r.world().api.creates().forEach(c -> b.append(c).append(';'));
+        r.world().ledger.events.forEach(e -> b.append(e.prompt()).append(e.atMs()).append(e.value().getString("taskId")).append(';'));
+        return b.append(r.events()).toString();
     }
 
     private static void report(List<ProtocolSimulation.Result> results, long runs, long base) {

@@ -66,6 +66,57 @@ final class Schedule {
         return new Schedule(seed, new Random(seed));
     }
 
+    /** A schedule written out by a test (a scenario), with a clean API unless the test scripts its faults. */
+    private Schedule(Script script) {
+        this.seed = script.seed;
+        this.callbacks = script.callbacks;
+        this.sinkTasks = script.sinkTasks;
+        this.sourceTasks = script.sourceTasks;
+        this.inputPartitions = script.inputPartitions;
+        this.trackingPartitions = script.trackingPartitions;
+        this.ambiguousRetries = script.ambiguousRetries;
+        this.shutdownMs = 1_000;
+        this.retryMax = script.retryMax;
+        this.resendMs = 5_000;
+        this.faultsUntilMs = script.faultsUntilMs;
+        this.api = script.api;
+        this.taskTimeoutMs = api.maxGenerationMs + 90_000;
+        this.adoptionMs = api.maxGenerationMs + api.callbackRetriesMs[api.callbackRetriesMs.length - 1] + 10_000;
+        this.settleMs = 4 * taskTimeoutMs + 2 * adoptionMs + 10 * resendMs;
+        requests.addAll(script.requests);
+        faults.addAll(script.faults);
+    }
+
+    /** What a scenario sets; the rest is fixed (a clean API, quick generations, every callback delivered). */
+    static final class Script {
+        long seed = 1;
+        boolean callbacks;
+        int sinkTasks = 1;
+        int sourceTasks = 1;
+        int inputPartitions = 1;
+        int trackingPartitions = 1;
+        int ambiguousRetries = 1;
+        int retryMax = 2;
+        long faultsUntilMs = 30_000;
+        final ApiPlan api = ApiPlan.clean();
+        final List<Request> requests = new ArrayList<>();
+        final List<Fault> faults = new ArrayList<>();
+
+        Script request(long atMs, int partition, String prompt) {
+            requests.add(new Request(atMs, partition, prompt, null, Kind.VALID));
+            return this;
+        }
+
+        Script fault(long atMs, FaultKind kind, int slot, long downMs) {
+            faults.add(new Fault(atMs, kind, slot, downMs));
+            return this;
+        }
+
+        Schedule build() {
+            return new Schedule(this);
+        }
+    }
+
     private void drawRequests(Random r) {
         int n = 1 + r.nextInt(20);
         String[] labels = {"alice", "bob", "carol"};

@@ -156,40 +156,52 @@ final class VirtualApi {
         JsonNode body = readBody(request);
         String prompt = body.path("input").path("prompt").asText();
         String callbackUrl = body.path("callback_url").asText(null);
-        String rid = ridOf(callbackUrl);
         String echo = callbackUrl == null ? "" : " (callback_url " + callbackUrl + ")";
-        if (random.nextDouble() < plan.now(plan.throttled)) {
-            record(now, call, prompt, "429", null);
-            call.answer(latency(), 429, error(429, "Too many requests" + echo));
-        } else if (plan.inOutage(now)) {
-            record(now, call, prompt, "503", null);
-            call.answer(latency(), 503, error(503, "Service unavailable" + echo));
-        } else if (plan.inNoBalance(now)) {
-            record(now, call, prompt, "402", null);
-            call.answer(latency(), 402, error(402, "Insufficient balance: top up your account" + echo));
-        } else if (random.nextDouble() < plan.now(plan.create500Before)) {
-            record(now, call, prompt, "500-before", null);
-            call.answer(latency(), 500, error(500, "Internal error" + echo));
-        } else {
-            Task t = make(prompt, rid, body.path("callback_url").asText(null), now);
-            answerMade(call, prompt, t, now);
+        String answer = plan.scriptedAnswer(prompt);
+        if (answer == null) {
+            answer = drawAnswer(now);
+        }
+        switch (answer) {
+            case "429" -> refuse(call, now, prompt, 429, "Too many requests" + echo);
+            case "503" -> refuse(call, now, prompt, 503, "Service unavailable" + echo);
+            case "402" -> refuse(call, now, prompt, 402, "Insufficient balance: top up your account" + echo);
+            case "500-before" -> refuse(call, now, prompt, 500, "Internal error" + echo);
+            default -> answerMade(call, prompt, make(prompt, ridOf(callbackUrl), callbackUrl, now), now, answer);
         }
     }
 
-    private void answerMade(Call call, String prompt, Task t, long now) {
+    /** How a create that nothing scripted is answered, as the plan's periods and rates say. */
+    private String drawAnswer(long now) {
+        if (random.nextDouble() < plan.now(plan.throttled)) {
+            return "429";
+        } else if (plan.inOutage(now)) {
+            return "503";
+        } else if (plan.inNoBalance(now)) {
+            return "402";
+        } else if (random.nextDouble() < plan.now(plan.create500Before)) {
+            return "500-before";
+        }
         double roll = random.nextDouble();
         if (roll < plan.now(plan.answerDropped)) {
-            record(now, call, prompt, "dropped", t.id);
-            call.failLater(latency(), new ConnectionClosedException("Connection closed by peer"));
+            return "dropped";
         } else if ((roll -= plan.now(plan.answerDropped)) < plan.now(plan.answerLate)) {
-            record(now, call, prompt, "late", t.id); // never answered in time: the client's time-out fires
-        } else if (roll - plan.now(plan.answerLate) < plan.now(plan.answer502After)) {
-            record(now, call, prompt, "502-after", t.id);
-            call.answer(latency(), 502, error(502, "Bad gateway"));
-        } else {
-            record(now, call, prompt, "200", t.id);
-            ObjectNode data = Json.MAPPER.createObjectNode().put("taskId", t.id);
-            call.answer(latency(), 200, ok(data));
+            return "late";
+        }
+        return roll - plan.now(plan.answerLate) < plan.now(plan.answer502After) ? "502-after" : "200";
+    }
+
+    private void refuse(Call call, long now, String prompt, int status, String message) {
+        record(now, call, prompt, status == 500 ? "500-before" : String.valueOf(status), null);
+        call.answer(latency(), status, error(status, message));
+    }
+
+    private void answerMade(Call call, String prompt, Task t, long now, String answer) {
+        record(now, call, prompt, answer, t.id);
+        switch (answer) {
+            case "dropped" -> call.failLater(latency(), new ConnectionClosedException("Connection closed by peer"));
+            case "late" -> { } // never answered in time: the client's time-out fires
+            case "502-after" -> call.answer(latency(), 502, error(502, "Bad gateway"));
+            default -> call.answer(latency(), 200, ok(Json.MAPPER.createObjectNode().put("taskId", t.id)));
         }
     }
 
@@ -200,9 +212,13 @@ final class VirtualApi {
     private Task make(String prompt, String rid, String callbackUrl, long now) {
         long generation = plan.minGenerationMs + random.nextLong(Math.max(1, plan.maxGenerationMs - plan.minGenerationMs));
         double roll = random.nextDouble();
+        String scripted = plan.scriptedEnd(prompt);
         String failCode = roll < plan.failRetryable ? "PROCESSING_TIMEOUT"
                 : (roll -= plan.failRetryable) < plan.now(plan.failUnavailable) ? "INSUFFICIENT_CREDITS"
                 : roll - plan.now(plan.failUnavailable) < plan.failTerminal ? "GENERATION_FAILED" : null;
+        if (scripted != null) {
+            failCode = scripted.isEmpty() ? null : scripted;
+        }
         Task t = new Task("task-" + (++next), prompt, rid, now, now + generation, failCode);
         t.callbackUrl = callbackUrl == null || callbackUrl.isBlank() ? null : callbackUrl;
         tasks.put(t.id, t);
