@@ -102,20 +102,26 @@ class ProtocolScenariosTest {
     }
 
     /**
-     * Item 4: partitions added to the tracking topic while a request is retried; its new attempt's records (and its
-     * callback's) stay on the request's partition, where one source task reads them all.
+     * Item 4: partitions added to the tracking topic while requests are retried. A new attempt's records (and its callback's)
+     * stay on the request's partition, where one source task reads them all (4a); the RETRY records of requests that land on
+     * the added partitions are read by the sink too (4b), so each is retried once and succeeds.
      */
     @Test
-    void aRetryAfterPartitionsWereAddedStaysOnItsRequestsPartition() {
+    void retriesAroundAddedTrackingPartitionsStayOnTheirRequestsPartitionAndAreRead() {
         Schedule.Script s = new Schedule.Script().fault(500, Schedule.FaultKind.ADD_TRACKING_PARTITION, 0, 0)
                 .fault(700, Schedule.FaultKind.ADD_TRACKING_PARTITION, 0, 0);
         s.callbacks = true;
-        for (int i = 0; i < 6; i++) {
-            s.request(0, 0, "p" + i);
+        for (int i = 0; i < 12; i++) {
+            s.request(i < 6 ? 0 : 3_000, 0, "p" + i); // half before the partitions are added, half after
             s.api.ends("p" + i, "PROCESSING_TIMEOUT", "");
         }
         ProtocolSimulation.Result r = run(s); // the invariants include one partition per request
         assertThat(r.world().kafka.partitionCount(World.TRACKING)).isEqualTo(3);
-        assertThat(r.world().api.tasks()).hasSize(12);
+        assertThat(r.world().api.tasks()).as("a failed task and its retry's, each").hasSize(24);
+        for (int i = 0; i < 12; i++) {
+            assertThat(eventOf(r, "p" + i).getString("state")).as("p" + i).isEqualTo("success");
+        }
+        assertThat(r.world().ledger.tracking.values().stream().flatMap(List::stream).map(Ledger.Tracked::partition).distinct().count())
+                .as("requests on the added partitions too").isGreaterThan(1);
     }
 }

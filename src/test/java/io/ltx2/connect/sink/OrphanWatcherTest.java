@@ -179,4 +179,33 @@ class OrphanWatcherTest {
         assertThat(watcher.revoked(List.of(INPUT))).containsExactly(s);
         assertThat(watcher.waiting()).isZero();
     }
+
+    /**
+     * Issue 24 item 5: a Kafka time-out while the watcher set up its reading (metadata, offsets) escaped put and killed the
+     * sink task; a slow tracking cluster delays the wait, the request still waits, and is decided once the cluster answers.
+     */
+    @Test
+    void aTrackingClusterThatDoesNotAnswerDelaysTheWaitAndKillsNothing() {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        watcher = new OrphanWatcher("tracking", () -> consumer = new ScanConsumer("tracking", topic) {
+            @Override
+            public List<org.apache.kafka.common.PartitionInfo> partitionsFor(String t, Duration timeout) {
+                if (down.get()) {
+                    throw new org.apache.kafka.common.errors.TimeoutException("Timeout expired while fetching topic metadata");
+                }
+                return super.partitionsFor(t, timeout);
+            }
+        }, clock::get, false, ANSWER_BOUND, Duration.ofSeconds(60));
+        PriorAttempts.Found earlier = orphaned(0, new Attempt(1, 1_000));
+        Submission s = waiting(4, earlier);
+        watcher.await(s, earlier, 1_000);
+        assertThat(watcher.poll(2_000)).isEqualTo(OrphanWatcher.Decided.NONE);
+        assertThat(watcher.waiting()).isEqualTo(1);
+
+        down.set(false);
+        clock.addAndGet(10_000); // the pause after the time-out is over
+        append(TrackingRecord.submitted(tracked(4), "t1", 1, List.of(), 3_000));
+        assertThat(watcher.poll(12_000).answered()).containsExactly(s);
+    }
 }
