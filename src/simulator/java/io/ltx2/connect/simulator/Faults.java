@@ -112,7 +112,7 @@ public record Faults(
         FaultChecks.rate("callbackDuplicateRate", callbackDuplicateRate);
         FaultChecks.rate("malformedStatusRate", malformedStatusRate);
         FaultChecks.rate("failCodeRate", failCodeRate);
-        errorStatus = FaultChecks.serverStatus("errorStatus", errorStatus, 500);
+        errorStatus = FaultChecks.errorStatus("errorStatus", errorStatus, 500);
         FaultChecks.notNegative("createLatencyMs", createLatencyMs);
         FaultChecks.notNegative("statusLatencyMs", statusLatencyMs);
         FaultChecks.notNegative("hangMs", hangMs);
