@@ -9,6 +9,7 @@ import io.ltx2.connect.metrics.JmxMetrics;
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.Endpoint;
 import io.ltx2.connect.simulator.SimulatorStats;
+import io.ltx2.connect.tracking.FailCodes;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import io.ltx2.connect.tracking.TrackingRecordType;

@@ -51,7 +51,7 @@ final class CallbackRecords {
             log.debug("CALLBACK {} for task {} of request {} that is not outstanding", at, r.taskId(), id);
             return;
         }
-        s.hold(at);
+        s.hold(at, r);
         FollowedTask task = s.task(r.taskId());
         if (task != null) {
             registry.confirm(task, r, now);
@@ -78,7 +78,7 @@ final class CallbackRecords {
             log.debug("CALLBACK {} for task {} that is not followed", at, r.taskId());
             return;
         }
-        registry.outstanding(tasks.get(0).identity).hold(at);
+        registry.outstanding(tasks.get(0).identity).hold(at, r);
         for (FollowedTask task : List.copyOf(tasks)) {
             registry.confirm(task, r, now);
         }

@@ -1,7 +1,9 @@
 package io.ltx2.connect.source;
 
 import io.ltx2.connect.source.OutcomeRules.Outcome;
+import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.RequestLifecycle;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordType;
 import io.ltx2.connect.util.Times;
@@ -22,10 +24,10 @@ import java.util.TreeSet;
 /**
  * The source's guarantee in one place: one terminal event per request, where a request is its record
  * ({@link RequestIdentity}), never its request id. All records of a request arrive in order on one
- * tracking partition; this class reads them, follows the request's API task(s), decides when the
- * request is resolved, and holds every one of its tracking offsets until then.
+ * tracking partition; this class folds them into the request's lifecycle ({@link RequestState}), follows
+ * its API task(s), decides when it is resolved, and holds every one of its tracking offsets until then.
  * <ul>
- *   <li>INTENT: the request may have a task from now on; WITHDRAWN: that attempt never reached the API. Offsets held.
+ *   <li>INTENT: the request may have a task from now on; WITHDRAWN: that attempt never reached the API.
  *   <li>SUBMITTED: follow the task (also when the sink adopted it through its callback); another task of the request (a
  *       zombie create) is followed too: the first terminal outcome of any gives the one event ({@code duplicate-tasks}).
  *   <li>REJECTED: the event at once, unless a task is followed (then its outcome decides). A DRY_RUN event is not remembered.
@@ -186,14 +188,14 @@ final class RequestRegistry {
             log.debug("RETRY {} of request {} that is not outstanding: resolved", at, id);
             return;
         }
-        s.hold(at);
+        s.hold(at, r);
         retries.asked(s, r);
     }
 
     private void onIntent(TrackingOffset at, TrackingRecord r, RequestIdentity id, long now) {
-        RequestState s = state(id, at);
+        RequestState s = state(id, at, r);
         intentsOnly.remove(s);
-        s.intent(r, now, taskTimeoutMs);
+        s.intentRead(now, taskTimeoutMs);
         if (s.tasks.isEmpty()) {
             intentsOnly.add(s);
         }
@@ -201,8 +203,7 @@ final class RequestRegistry {
     }
 
     private void onWithdrawn(TrackingOffset at, TrackingRecord r, RequestIdentity id, long now) {
-        RequestState s = state(id, at);
-        s.withdrawn(r);
+        RequestState s = state(id, at, r);
         if (s.tasks.isEmpty()) {
             // Nothing to follow: like an INTENT-only request, let go after the time-out unless the sink tries again.
             intentsOnly.remove(s);
@@ -219,8 +220,7 @@ final class RequestRegistry {
             output.resolve(at);
             return;
         }
-        RequestState s = state(id, at);
-        s.attempts(r);
+        RequestState s = state(id, at, r);
         FollowedTask known = s.task(r.taskId());
         if (known != null) {
             if (known.adopted() && !r.isReused() && !r.isAdopted()) {
@@ -230,14 +230,14 @@ final class RequestRegistry {
             return;
         }
         retries.answered(s, r.attempt());
-        boolean asked = r.attempt() != null && s.askedAfter.contains(r.attempt() - 1); // a RETRY's attempt: no second task
+        boolean asked = s.lifecycle.isRetryAttempt(r.attempt()); // a RETRY's attempt: no second task
         if (!asked && s.tasks.stream().anyMatch(t -> !t.done)) {
             metrics.duplicateTask();
             log.warn("Request {} has a second task {} (attempt {}) besides {}: both are followed, the first outcome gives the "
                     + "event; the other task was created, and billed, for nothing", id, r.taskId(), r.attempt(), s.tasks.get(0).taskId);
         }
-        Long intentTime = r.isAdopted() ? s.intentTime(r.attempt()) : null; // an adopted task was created when its INTENT went out
-        FollowedTask task = follow(s, new FollowedTask(id, r.taskId(), r, r.attempt(), r.isAdopted(), intentTime != null ? intentTime : r.time()),
+        Attempt intent = r.isAdopted() ? s.lifecycle.intent(r.attempt()) : null; // an adopted task was created when its INTENT went out
+        FollowedTask task = follow(s, new FollowedTask(id, r.taskId(), r, r.attempt(), r.isAdopted(), intent != null ? intent.time() : r.time()),
                 now);
         if (r.isAdopted()) {
             metrics.adopted();
@@ -248,24 +248,23 @@ final class RequestRegistry {
     private void onRejected(TrackingOffset at, TrackingRecord r, RequestIdentity id, long now) {
         RequestState s = requests.get(id);
         if (s != null && s.retry != null) {
-            s.hold(at);
+            s.hold(at, r);
             emitOutcome(s, s.retry.task, s.retry.outcome, "; a new attempt was asked for, and refused: " + r.failMsg(), now);
             return;
         }
         if (s != null && !s.tasks.isEmpty()) {
-            s.hold(at);
-            s.attempts(r);
+            s.hold(at, r);
             log.debug("REJECTED record {} of request {} that follows task {}: the task's outcome decides", at, id, s.tasks.get(0).taskId);
             return;
         }
         if (s == null) {
             s = new RequestState(id, at.partition());
         }
-        s.hold(at);
-        s.attempts(r);
-        RequestFacts facts = RequestFacts.of(s.identity, r, null, r.time(), null, false, s.attemptsBesideRejected(), List.of());
-        boolean dryRun = TerminalEvent.DRY_RUN.equals(r.failCode());
-        finish(s, TerminalEvent.refused(facts, r.failCode(), r.failMsg(), r.httpStatus(), r.failDetail(), now), facts, !dryRun, null, now);
+        s.hold(at, r);
+        RequestFacts facts = RequestFacts.of(s.identity, r, null, r.time(), null, false, s.otherAttempts(null), List.of());
+        // A dry run's rejection is a preview: not remembered as the request's outcome, so its real submission gets an event.
+        finish(s, TerminalEvent.refused(facts, r.failCode(), r.failMsg(), r.httpStatus(), r.failDetail(), now), facts,
+                !RequestLifecycle.isPreview(r), null, now);
     }
 
     private void skipResolved(TrackingOffset at, TrackingRecord r, RequestIdentity id) {
@@ -340,9 +339,9 @@ final class RequestRegistry {
         }
     }
 
-    private RequestState state(RequestIdentity id, TrackingOffset at) {
+    private RequestState state(RequestIdentity id, TrackingOffset at, TrackingRecord r) {
         RequestState s = requests.computeIfAbsent(id, k -> new RequestState(k, at.partition()));
-        s.hold(at);
+        s.hold(at, r);
         return s;
     }
 }

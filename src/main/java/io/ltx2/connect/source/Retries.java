@@ -93,7 +93,7 @@ final class Retries {
         // Always "a new attempt after the failed one": whether the sink made it already (an INTENT read since, or not yet), and
         // what became of it, the sink reads from the request's records (RetryIntake), not from this task's view of them.
         int after = task.attempt();
-        if (s.askedAfter.contains(after) || s.newestAttempt() > after) {
+        if (s.lifecycle.retryAsked(after) || s.lifecycle.newestAttempt() > after) {
             s.retry.nextAt = Times.plus(now, settings.resend().toMillis()); // asked before, or the sink is at it: give it its time
         } else {
             ask(s, after, now);
@@ -140,18 +140,15 @@ final class Retries {
                         error);
             }
         });
-        s.askedAfter.add(after);
+        s.fold(record); // asked: read back later, the same record folds to the same lifecycle
         asked.run();
         r.nextAt = Times.plus(now, settings.resend().toMillis());
         log.info("{} failed with {}: asking the sink for attempt {} of request {}{}", r.task, r.outcome.status().failCode(), after + 1,
                 s.identity, r.unavailable ? " (the API cannot do the work now: the sink waits until it can)" : "");
     }
 
-    /** A RETRY record of the request was read (this task's own, or one written before a restart). */
+    /** A RETRY record of the request was read (this task's own, or one written before a restart) and folded. */
     void asked(RequestState s, TrackingRecord record) {
-        if (record.attempt() != null) {
-            s.askedAfter.add(record.attempt());
-        }
         if (!record.isUnavailable() && record.taskId() != null) {
             s.retriedTasks.add(record.taskId());
         }

@@ -22,9 +22,6 @@ import java.util.TreeMap;
  * before it (a rejection before any INTENT answers attempt 1).
  */
 public final class RequestLifecycle {
-    /** The failCode of a dry run's REJECTED record: a preview, not the request's outcome. */
-    public static final String DRY_RUN = "DRY_RUN";
-
     /** What the sink does with a request. */
     public enum Verdict {
         /** Nothing is known of the attempts in question: create the next one. */
@@ -56,6 +53,8 @@ public final class RequestLifecycle {
     private final TreeMap<Integer, Attempt> submittedAttempts = new TreeMap<>();
     /** Attempts answered by a SUBMITTED or (but a dry run's, unless in dry run) REJECTED record. */
     private final Set<Integer> answered = new LinkedHashSet<>();
+    /** Attempts answered by a REJECTED record (a dry run's excluded): refused, so they made no task unless a record names them. */
+    private final Set<Integer> refused = new LinkedHashSet<>();
     /** Attempts the outcome records named as possibly billed besides their own. */
     private final TreeMap<Integer, Attempt> named = new TreeMap<>();
     /** Tasks a RETRY named as known to the source (older attempts'): a callback of one of them is never a new attempt's. */
@@ -69,6 +68,11 @@ public final class RequestLifecycle {
     /** @param dryRun whether the reader is itself in dry run (then a DRY_RUN rejection answers, as a preview answers a preview) */
     public RequestLifecycle(boolean dryRun) {
         this.dryRun = dryRun;
+    }
+
+    /** Whether {@code r} is a dry run's REJECTED record: a preview of what would be sent, not the request's outcome. */
+    public static boolean isPreview(TrackingRecord r) {
+        return r.type() == TrackingRecordType.REJECTED && FailCodes.DRY_RUN.equals(r.failCode());
     }
 
     /** A RequestLifecycle of the given records, in order. */
@@ -91,12 +95,7 @@ public final class RequestLifecycle {
                 }
             }
             case SUBMITTED -> submitted(r);
-            case REJECTED -> {
-                if (dryRun || !DRY_RUN.equals(r.failCode())) {
-                    answered.add(answeredAttempt(r));
-                    noteNamed(r);
-                }
-            }
+            case REJECTED -> rejected(r);
             case CALLBACK -> {
                 if (r.taskId() != null && !r.taskId().isBlank()) {
                     callbacks.add(r.taskId());
@@ -119,12 +118,25 @@ public final class RequestLifecycle {
         intents.merge(n, new Attempt(n, r.time()), (a, b) -> b.time() > a.time() ? b : a); // sent again after a wait: the latest
     }
 
+    private void rejected(TrackingRecord r) {
+        boolean preview = isPreview(r);
+        if (!preview) {
+            refused.add(answeredAttempt(r));
+        }
+        if (dryRun || !preview) {
+            answered.add(answeredAttempt(r));
+            noteNamed(r);
+        }
+    }
+
     private void submitted(TrackingRecord r) {
         int n = answeredAttempt(r);
         answered.add(n);
         if (r.taskId() != null && !r.isReused()) {
             submitted.putIfAbsent(n, r.taskId());
-            submittedAttempts.putIfAbsent(n, new Attempt(n, r.time()));
+            if (r.attempt() != null) { // an adopted task's attempt may be unknown: then it is no attempt of its own
+                submittedAttempts.putIfAbsent(n, new Attempt(n, r.time()));
+            }
         }
         noteNamed(r);
     }
@@ -168,18 +180,60 @@ public final class RequestLifecycle {
     }
 
     /**
-     * Every attempt that may have made, and billed, a task: the INTENTs not withdrawn, the attempts outcome records named,
-     * and those of SUBMITTED records. Times the records named come first.
+     * Every attempt that may have made, and billed, a task: the INTENTs neither withdrawn nor refused (a REJECTED record
+     * answering an attempt proves it made nothing, unless a record names it: an ambiguous create given up), the attempts
+     * outcome records named, and those of SUBMITTED records. Times the records named come first.
      */
     public TreeMap<Integer, Attempt> possibleAttempts() {
         TreeMap<Integer, Attempt> all = new TreeMap<>(named);
         intents.forEach((n, a) -> {
-            if (!withdrawn.contains(n)) {
+            if (!withdrawn.contains(n) && !refused.contains(n)) {
                 all.putIfAbsent(n, a);
             }
         });
         submittedAttempts.forEach(all::putIfAbsent);
         return all;
+    }
+
+    /** The attempts besides {@code reported} (the one an event reports; null: none) that may have made, and billed, a task. */
+    public List<Attempt> chargesBesides(Integer reported) {
+        TreeMap<Integer, Attempt> all = possibleAttempts();
+        if (reported != null) {
+            all.remove(reported);
+        }
+        return List.copyOf(all.values());
+    }
+
+    /**
+     * The newest attempt the sink made or is making: an INTENT not withdrawn (refused ones included), a SUBMITTED record's,
+     * or one a record named; 0 when none.
+     */
+    public int newestAttempt() {
+        int newest = Math.max(named.isEmpty() ? 0 : named.lastKey(), submittedAttempts.isEmpty() ? 0 : submittedAttempts.lastKey());
+        for (Integer n : intents.descendingKeySet()) {
+            if (!withdrawn.contains(n)) {
+                return Math.max(newest, n);
+            }
+        }
+        return newest;
+    }
+
+    /** Attempt {@code n}'s INTENT, as last announced; null when none was read or the attempt was withdrawn. */
+    public Attempt intent(Integer n) {
+        return n == null || withdrawn.contains(n) ? null : intents.get(n);
+    }
+
+    /** The newest INTENT read (withdrawn ones included), as last announced; null when none. */
+    public Attempt latestIntent() {
+        return intents.isEmpty() ? null : intents.lastEntry().getValue();
+    }
+
+    /**
+     * Whether SUBMITTED attempt {@code attempt} is the new attempt a RETRY asked for (after the one before it): then it is
+     * the request's next task, not a second one.
+     */
+    public boolean isRetryAttempt(Integer attempt) {
+        return attempt != null && retriesAfter.contains(attempt - 1);
     }
 
     /** Whether a record named {@code attempt} as possibly billed (an ambiguous create given up, say). */

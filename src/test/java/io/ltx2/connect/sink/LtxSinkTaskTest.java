@@ -6,6 +6,7 @@ import io.ltx2.connect.config.LtxSinkConfig;
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.Endpoint;
 import io.ltx2.connect.simulator.Faults;
+import io.ltx2.connect.tracking.FailCodes;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackedRequest;

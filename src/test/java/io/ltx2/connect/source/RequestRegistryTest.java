@@ -5,6 +5,7 @@ import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.TaskState;
 import io.ltx2.connect.api.TaskStatus;
 import io.ltx2.connect.source.OutcomeRules.Outcome;
+import io.ltx2.connect.tracking.FailCodes;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.SourceCoordinates;
@@ -326,7 +327,7 @@ class RequestRegistryTest {
     @Test
     void aDryRunEventIsNotRememberedSoTheRealSubmissionOfTheSameRecordGetsItsOwnEvent() {
         TrackedRequest r = request("req-preview", 4);
-        read(TrackingRecord.rejected(r, TerminalEvent.DRY_RUN, "would be submitted", List.of(), T0), T0);
+        read(TrackingRecord.rejected(r, FailCodes.DRY_RUN, "would be submitted", List.of(), T0), T0);
         assertThat(output.events).hasSize(1);
         assertThat(output.events.get(0).event().getString("state")).isEqualTo("rejected");
         assertThat(output.events.get(0).event().getString("failCode")).isEqualTo("DRY_RUN");

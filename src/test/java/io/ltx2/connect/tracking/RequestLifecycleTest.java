@@ -40,7 +40,7 @@ class RequestLifecycleTest {
 
     @Test
     void aDryRunIsAPreviewNotTheRequestsOutcome() {
-        TrackingRecord preview = TrackingRecord.rejected(R, RequestLifecycle.DRY_RUN, "would send", List.of(), 1L);
+        TrackingRecord preview = TrackingRecord.rejected(R, FailCodes.DRY_RUN, "would send", List.of(), 1L);
         assertThat(RequestLifecycle.of(List.of(preview), false).sinkDecision(0).verdict()).isEqualTo(Verdict.NEW);
         assertThat(RequestLifecycle.of(List.of(preview), true).sinkDecision(0).verdict()).isEqualTo(Verdict.HANDLED);
     }
@@ -114,5 +114,29 @@ class RequestLifecycleTest {
         RequestLifecycle once = of(intent(1), callback("t1"));
         RequestLifecycle twice = of(intent(1), intent(1), callback("t1"), callback("t1"));
         assertThat(twice.sinkDecision(0)).isEqualTo(once.sinkDecision(0));
+    }
+
+    @Test
+    void aRefusedAttemptMadeNoTaskUnlessARecordNamesIt() {
+        RequestLifecycle refused = of(intent(1), submitted(1, "t1"), intent(2), TrackingRecord.rejected(R, "HTTP_400", "bad", List.of(), 210L));
+        assertThat(refused.chargesBesides(1)).as("attempt 2 was refused: it made nothing").isEmpty();
+        assertThat(refused.newestAttempt()).as("the sink made attempt 2 all the same").isEqualTo(2);
+        RequestLifecycle givenUp = of(intent(1), TrackingRecord.rejected(R, "SUBMIT_FAILED", "no answer", List.of(new Attempt(1, 100L)), 150L));
+        assertThat(givenUp.chargesBesides(null)).as("an ambiguous create given up names itself").containsExactly(new Attempt(1, 100L));
+        TrackingRecord preview = TrackingRecord.rejected(R, FailCodes.DRY_RUN, "would send", List.of(), 1L);
+        assertThat(RequestLifecycle.isPreview(preview)).isTrue();
+        assertThat(of(intent(1), preview).chargesBesides(null)).as("a preview refuses nothing").extracting(Attempt::number).containsExactly(1);
+    }
+
+    @Test
+    void aRetrysNewAttemptIsTheRequestsNextTaskAndTheLatestIntentIsAsLastAnnounced() {
+        RequestLifecycle l = of(intent(1), submitted(1, "t1"), TrackingRecord.retry(R, "t1", 1, "PROCESSING_TIMEOUT", "slow", false, 110L),
+                intent(2), TrackingRecord.intent(R, 2, 900L));
+        assertThat(l.isRetryAttempt(2)).isTrue();
+        assertThat(l.isRetryAttempt(1)).isFalse();
+        assertThat(l.isRetryAttempt(null)).isFalse();
+        assertThat(l.latestIntent()).as("re-announced after a wait in the queue").isEqualTo(new Attempt(2, 900L));
+        assertThat(l.intent(1)).isEqualTo(new Attempt(1, 100L));
+        assertThat(of(intent(1), TrackingRecord.withdrawn(R, 1, 150L)).intent(1)).as("a withdrawn attempt has no INTENT that counts").isNull();
     }
 }
