@@ -128,8 +128,7 @@ final class PriorAttempts {
         if (reads == null) {
             return Found.NEW;
         }
-        RequestLifecycle lifecycle = new RequestLifecycle(dryRun);
-        reads.stream().filter(r -> r.of(identity.topicId())).forEach(r -> lifecycle.fold(r.record(), r.partition()));
+        RequestLifecycle lifecycle = lifecycleOf(reads, identity.topicId());
         RequestLifecycle.Decision d = lifecycle.sinkDecision(0);
         Map<TopicPartition, Long> ends = scanEnds.get(new TopicPartition(identity.topic(), identity.partition()));
         return switch (d.verdict()) {
@@ -181,8 +180,19 @@ final class PriorAttempts {
             log.info("Tracking topic {} does not exist yet: no earlier attempts for {}", trackingTopic, firstOffset.keySet());
             return;
         }
-        log.info("Scanned {} tracking records of {} in {} ms for {} newly assigned partition(s): {} redelivered request(s) have records",
-                result.records(), trackingTopic, (System.nanoTime() - started) / 1_000_000, firstOffset.size(), found.size());
+        Map<RequestLifecycle.Verdict, Long> verdicts = found.values().stream().collect(java.util.stream.Collectors.groupingBy(
+                reads -> lifecycleOf(reads, null).sinkDecision(0).verdict(), java.util.stream.Collectors.counting()));
+        log.info("Scanned {} tracking records of {} in {} ms for {} newly assigned partition(s): {} redelivered request(s) already "
+                        + "handled will be skipped, {} have a create that may exist without an answer", result.records(), trackingTopic,
+                (System.nanoTime() - started) / 1_000_000, firstOffset.size(), verdicts.getOrDefault(RequestLifecycle.Verdict.HANDLED, 0L),
+                verdicts.getOrDefault(RequestLifecycle.Verdict.ORPHANED, 0L) + verdicts.getOrDefault(RequestLifecycle.Verdict.ADOPT, 0L));
+    }
+
+    /** The lifecycle of the reads of the request of input topic id {@code topicId} (null: of any). */
+    private RequestLifecycle lifecycleOf(List<Read> reads, String topicId) {
+        RequestLifecycle lifecycle = new RequestLifecycle(dryRun);
+        reads.stream().filter(r -> r.of(topicId)).forEach(r -> lifecycle.fold(r.record(), r.partition()));
+        return lifecycle;
     }
 
     private void note(ConsumerRecord<byte[], byte[]> r, Map<TopicPartition, Long> firstOffset) {
