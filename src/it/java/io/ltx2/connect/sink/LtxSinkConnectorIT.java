@@ -613,8 +613,9 @@ class LtxSinkConnectorIT {
         }
         log.info("Wrote 20,005 tracking records in {} ms", (System.nanoTime() - writeStarted) / 1_000_000);
         Map<String, Object> clientProps = Map.of("bootstrap.servers", connect.kafka().bootstrapServers());
-        PriorAttempts prior = new PriorAttempts("scan", "scan-tracking",
-                () -> new KafkaConsumer<>(TrackingClients.scanProps(clientProps, "scan-it")), Duration.ofMinutes(5), Duration.ofSeconds(60), false);
+        PriorAttempts prior = new PriorAttempts("scan", new TrackingFeed("scan-tracking",
+                () -> new KafkaConsumer<>(TrackingClients.scanProps(clientProps, "scan-it")), System::currentTimeMillis),
+                Duration.ofMinutes(5), Duration.ofSeconds(60), false);
         TopicPartition input0 = new TopicPartition("scan-input", 0);
         prior.assigned(List.of(input0));
         List<SinkRecord> redelivered = new ArrayList<>();

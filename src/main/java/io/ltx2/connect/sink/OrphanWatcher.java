@@ -1,16 +1,12 @@
 package io.ltx2.connect.sink;
 
 import io.ltx2.connect.tracking.Attempt;
-import io.ltx2.connect.tracking.KafkaAccess;
 import io.ltx2.connect.tracking.RequestLifecycle;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import io.ltx2.connect.util.Times;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +18,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * Requests whose next create waits on what the tracking topic says of their earlier attempts, decided
@@ -38,11 +32,11 @@ import java.util.function.Supplier;
  * every open attempt withdrawn: created at once; open attempts at the deadline: created again, naming them. The deadline:
  * until no create of an earlier owner can still be answered ({@code answerBound} after the wait began, or after the last
  * INTENT read), in callback mode also until {@code adoptionTimeout} after the last INTENT (a task calls back after its
- * generation and the API's callback retries). One consumer reads the tracking topic while requests wait, from the
- * earliest point one needs (records read twice fold to the same lifecycle); it is closed when none waits. A Kafka error
- * delays the wait, never fails the task (but a missing ACL, which is named). Task thread only.
+ * generation and the API's callback retries). The task's {@link TrackingFeed} reads the tracking topic again from the
+ * earliest point a waiting request needs (records read twice fold to the same lifecycle); a Kafka error delays the wait,
+ * never fails the task (but a missing ACL, which is named). Task thread only.
  */
-final class OrphanWatcher implements AutoCloseable {
+final class OrphanWatcher {
     private static final Logger log = LoggerFactory.getLogger(OrphanWatcher.class);
 
     /** The task of a request's unanswered create, adopted through its callback; {@code attempt} made it (null: unknown), {@code open} may exist. */
@@ -72,7 +66,7 @@ final class OrphanWatcher implements AutoCloseable {
         }
     }
 
-    private final TrackingFollower follower;
+    private final TrackingFeed feed;
     private final boolean callbacks;
     private final Duration answerBound;
     private final Duration adoptionTimeout;
@@ -84,9 +78,9 @@ final class OrphanWatcher implements AutoCloseable {
      * @param answerBound     how long after the wait begins an earlier owner's create may still be answered
      * @param adoptionTimeout callback mode: how long after its last INTENT a task's callback may come
      */
-    OrphanWatcher(String topic, Supplier<Consumer<byte[], byte[]>> consumers, LongSupplier clock, boolean callbacks, Duration answerBound,
-                  Duration adoptionTimeout) {
-        this.follower = new TrackingFollower(topic, consumers, clock);
+    OrphanWatcher(TrackingFeed feed, boolean callbacks, Duration answerBound, Duration adoptionTimeout) {
+        this.feed = feed;
+        feed.listen(this::onRecord);
         this.callbacks = callbacks;
         this.answerBound = answerBound;
         this.adoptionTimeout = adoptionTimeout;
@@ -96,7 +90,7 @@ final class OrphanWatcher implements AutoCloseable {
     void await(Submission s, PriorAttempts.Found earlier, long now) {
         long lastIntent = earlier.attempts().stream().mapToLong(Attempt::time).max().orElse(now);
         Waiting w = hold(s, deadline(now, lastIntent));
-        follower.from(earlier.scanEnds(), lastIntent);
+        feed.from(earlier.scanEnds());
         log.info("{} has create attempts {} that may exist without an answer: waiting up to {} s for {} before submitting it again", s,
                 earlier.attempts(), Math.max(0, (w.deadline - now) / 1000), callbacks ? "their answer or callback" : "their answer");
     }
@@ -109,20 +103,17 @@ final class OrphanWatcher implements AutoCloseable {
         Waiting w = hold(s, now);
         w.partition = partition;
         w.upTo = retryOffset;
-        follower.fromTime(partition, since);
+        feed.fromTime(partition, since);
     }
 
     /** Callback mode: the current attempt of {@code s} failed ambiguously; its task, if it made one, calls back. */
     void awaitCallback(Submission s, long now) {
         Attempt current = s.current();
-        long intentTime = current == null ? now : current.time();
         s.unconfirmedWithCurrent().forEach(s.history()::mayExist); // its own attempts: known before their records are read
         // From now, not from the INTENT: the create may have waited long (503s, a 402) before it went out, ambiguously.
         Waiting w = hold(s, Math.max(Times.plus(now, answerBound.toMillis()), Times.plus(now, adoptionTimeout.toMillis())));
         if (s.trackingPartition() != null && s.intentOffset() >= 0) {
-            follower.from(Map.of(follower.partition(s.trackingPartition()), s.intentOffset()), intentTime);
-        } else {
-            follower.from(null, intentTime);
+            feed.from(Map.of(feed.partition(s.trackingPartition()), s.intentOffset()));
         }
         log.info("{}: create attempt {} got no usable answer; waiting up to {} s for its task's callback before another attempt", s,
                 current == null ? "?" : current.number(), Math.max(0, (w.deadline - now) / 1000));
@@ -148,29 +139,21 @@ final class OrphanWatcher implements AutoCloseable {
         return waiting.containsKey(identityKey);
     }
 
+    /** A record the feed read: folded into the lifecycle of the waiting request it is of, if any (read again or not). */
+    private void onRecord(ConsumerRecord<byte[], byte[]> r, boolean again) {
+        Waiting w = r.key() == null || waiting.isEmpty() ? null : waiting.get(new String(r.key(), StandardCharsets.UTF_8));
+        TrackingRecord record = w == null ? null : decode(r);
+        if (record != null && sameTopic(w, record)) {
+            w.lifecycle.fold(record, r.partition());
+        }
+    }
+
     /** Reads what arrived and decides what it can. */
     Decided poll(long now) {
         if (waiting.isEmpty()) {
-            follower.close();
             return Decided.NONE;
         }
-        try {
-            for (ConsumerRecord<byte[], byte[]> r : follower.poll()) {
-                Waiting w = r.key() == null ? null : waiting.get(new String(r.key(), StandardCharsets.UTF_8));
-                TrackingRecord record = w == null ? null : decode(r);
-                if (record != null && sameTopic(w, record)) {
-                    w.lifecycle.fold(record, r.partition());
-                }
-            }
-        } catch (KafkaException e) {
-            ConnectException denied = KafkaAccess.explain(e, "Read", follower.topic());
-            if (denied != null) {
-                throw denied;
-            }
-            log.warn("Cannot read the tracking topic for the earlier attempts of {} waiting request(s) right now ({}); will retry",
-                    waiting.size(), e.toString());
-            return Decided.NONE;
-        }
+        feed.poll();
         return decide(now);
     }
 
@@ -180,7 +163,7 @@ final class OrphanWatcher implements AutoCloseable {
         List<Submission> resubmit = new ArrayList<>();
         for (Iterator<Waiting> it = waiting.values().iterator(); it.hasNext(); ) {
             Waiting w = it.next();
-            if (w.upTo >= 0 && !follower.readPast(w.partition, w.upTo)) {
+            if (w.upTo >= 0 && !feed.readPast(w.partition, w.upTo)) {
                 continue; // the RETRY's catch-up is not done
             }
             RequestLifecycle.Decision d = w.lifecycle.sinkDecision(w.submission.after());
@@ -240,10 +223,5 @@ final class OrphanWatcher implements AutoCloseable {
         List<Submission> dropped = new ArrayList<>();
         waiting.values().removeIf(w -> inputPartitions.contains(w.submission.partition()) && dropped.add(w.submission));
         return dropped;
-    }
-
-    @Override
-    public void close() {
-        follower.close();
     }
 }

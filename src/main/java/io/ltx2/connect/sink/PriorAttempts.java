@@ -7,7 +7,6 @@ import io.ltx2.connect.tracking.SourceCoordinates;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import io.ltx2.connect.tracking.TrackingTopicScan;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -22,7 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * What earlier owners of a partition did with the records Connect hands out again after a restart
@@ -77,7 +75,7 @@ final class PriorAttempts {
 
     private final String connector;
     private final String trackingTopic;
-    private final Supplier<Consumer<byte[], byte[]>> consumers;
+    private final TrackingFeed feed;
     private final Duration lookback;
     private final Duration timeout;
     private final boolean dryRun;
@@ -97,11 +95,10 @@ final class PriorAttempts {
         }
     }
 
-    PriorAttempts(String connector, String trackingTopic, Supplier<Consumer<byte[], byte[]>> consumers, Duration lookback,
-                  Duration timeout, boolean dryRun) {
+    PriorAttempts(String connector, TrackingFeed feed, Duration lookback, Duration timeout, boolean dryRun) {
         this.connector = connector;
-        this.trackingTopic = trackingTopic;
-        this.consumers = consumers;
+        this.trackingTopic = feed.topic();
+        this.feed = feed;
         this.lookback = lookback;
         this.timeout = timeout;
         this.dryRun = dryRun;
@@ -168,11 +165,8 @@ final class PriorAttempts {
 
     private void scan(Map<TopicPartition, Long> firstOffset, long fromTimestamp) {
         long started = System.nanoTime();
-        TrackingTopicScan.Result result;
-        try (Consumer<byte[], byte[]> consumer = consumers.get()) {
-            result = TrackingTopicScan.readSince(consumer, trackingTopic, fromTimestamp, timeout,
-                    "Scan of tracking topic " + trackingTopic + " for earlier attempts", r -> note(r, firstOffset));
-        }
+        TrackingTopicScan.Result result = feed.scan(trackingTopic, fromTimestamp, timeout,
+                "Scan of tracking topic " + trackingTopic + " for earlier attempts", r -> note(r, firstOffset));
         Map<TopicPartition, Long> ends = result.ends();
         firstOffset.keySet().forEach(tp -> scanEnds.put(tp, ends));
         lastScanRecords = result.records();

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.Producer;
 
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Where a sink task gets its clients, its clock and its threads: the real ones in a worker, fakes
@@ -39,9 +40,9 @@ interface SinkClients {
         return Admin.create(props);
     }
 
-    /** How input topic ids are told (by an Admin client of {@code adminProps}, by default). */
-    default TopicIds topicIds(Map<String, Object> adminProps, String withoutId) {
-        return new AdminTopicIds(() -> admin(adminProps), withoutId);
+    /** How input topic ids are told (by the task's Admin client {@code admin} gives, by default). */
+    default TopicIds topicIds(Supplier<Admin> admin, String withoutId) {
+        return AdminTopicIds.shared(admin, withoutId);
     }
 
     default TaskEnvironment environment() {

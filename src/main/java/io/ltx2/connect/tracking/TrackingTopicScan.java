@@ -2,7 +2,6 @@ package io.ltx2.connect.tracking;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -66,14 +65,12 @@ public final class TrackingTopicScan {
         }
         List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
         consumer.assign(partitions);
-        Map<TopicPartition, Long> query = new HashMap<>();
-        partitions.forEach(tp -> query.put(tp, Math.max(0, fromTimestamp))); // before the epoch: all, as offsetsForTimes refuses it
-        Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query, timeout);
+        Map<TopicPartition, Long> starts = starts(consumer, partitions, fromTimestamp, timeout);
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
         Map<TopicPartition, Long> toRead = new HashMap<>();
         starts.forEach((tp, start) -> {
-            if (start != null && start.offset() < ends.getOrDefault(tp, 0L)) {
-                toRead.put(tp, start.offset());
+            if (start != null && start < ends.getOrDefault(tp, 0L)) {
+                toRead.put(tp, start);
             }
         });
         consumer.pause(partitions.stream().filter(tp -> !toRead.containsKey(tp)).toList());
@@ -91,5 +88,18 @@ public final class TrackingTopicScan {
             remaining.removeIf(tp -> consumer.position(tp) >= ends.get(tp));
         }
         return new Result(read, Map.copyOf(ends));
+    }
+
+    /** Where each partition's first record written at or after {@code fromTimestamp} is (null: none); from the start for 0 or less. */
+    private static Map<TopicPartition, Long> starts(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions, long fromTimestamp,
+                                                    Duration timeout) {
+        if (fromTimestamp <= 0) {
+            return new HashMap<>(consumer.beginningOffsets(partitions, timeout)); // all, records without a timestamp too
+        }
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(tp -> query.put(tp, fromTimestamp));
+        Map<TopicPartition, Long> starts = new HashMap<>();
+        consumer.offsetsForTimes(query, timeout).forEach((tp, at) -> starts.put(tp, at == null ? null : at.offset()));
+        return starts;
     }
 }

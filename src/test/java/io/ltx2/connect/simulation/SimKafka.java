@@ -1,5 +1,7 @@
 package io.ltx2.connect.simulation;
 
+import io.ltx2.connect.testkit.LogConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -7,6 +9,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Utils;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,6 +120,32 @@ final class SimKafka {
         TopicPartition tp = new TopicPartition(topic, partition);
         listeners.forEach(l -> l.accept(tp));
         return r;
+    }
+
+    /** The partitions as a {@link LogConsumer}'s logs: their records as a consumer reads them. */
+    LogConsumer.Logs logs() {
+        return new LogConsumer.Logs() {
+            @Override
+            public List<PartitionInfo> infos(String topic) {
+                return SimKafka.this.infos(topic);
+            }
+
+            @Override
+            public List<ConsumerRecord<byte[], byte[]>> records(TopicPartition tp) {
+                List<Rec> log = partition(tp.topic(), tp.partition());
+                return new AbstractList<>() {
+                    @Override
+                    public ConsumerRecord<byte[], byte[]> get(int i) {
+                        return SimConsumer.toConsumerRecord(log.get(i));
+                    }
+
+                    @Override
+                    public int size() {
+                        return log.size();
+                    }
+                };
+            }
+        };
     }
 
     /** Told of every append (the workers wake the tasks that read the partition). */

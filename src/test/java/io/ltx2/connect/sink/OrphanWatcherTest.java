@@ -32,16 +32,17 @@ class OrphanWatcherTest {
     private final List<ConsumerRecord<byte[], byte[]>> topic = new ArrayList<>();
     private ScanConsumer consumer;
     private OrphanWatcher watcher;
+    private TrackingFeed feed;
 
     @AfterEach
     void close() {
-        if (watcher != null) {
-            watcher.close();
+        if (feed != null) {
+            feed.close();
         }
     }
 
     private OrphanWatcher watcher(boolean callbacks) {
-        watcher = new OrphanWatcher("tracking", () -> consumer = new ScanConsumer("tracking", topic), () -> 0L, callbacks, ANSWER_BOUND,
+        watcher = new OrphanWatcher(feed = new TrackingFeed("tracking", () -> consumer = new ScanConsumer("tracking", topic), () -> 0L), callbacks, ANSWER_BOUND,
                 Duration.ofSeconds(60));
         return watcher;
     }
@@ -139,7 +140,7 @@ class OrphanWatcherTest {
     /** Review D9: a timeout like Long.MAX_VALUE waits for good instead of wrapping around into the past. */
     @Test
     void aHugeAdoptionTimeoutDoesNotOverflow() {
-        watcher = new OrphanWatcher("tracking", () -> consumer = new ScanConsumer("tracking", topic), () -> 0L, true, ANSWER_BOUND,
+        watcher = new OrphanWatcher(feed = new TrackingFeed("tracking", () -> consumer = new ScanConsumer("tracking", topic), () -> 0L), true, ANSWER_BOUND,
                 Duration.ofMillis(Long.MAX_VALUE));
         PriorAttempts.Found earlier = orphaned(0, new Attempt(1, 1_000));
         Submission s = waiting(4, earlier);
@@ -188,7 +189,7 @@ class OrphanWatcherTest {
     void aTrackingClusterThatDoesNotAnswerDelaysTheWaitAndKillsNothing() {
         java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
-        watcher = new OrphanWatcher("tracking", () -> consumer = new ScanConsumer("tracking", topic) {
+        watcher = new OrphanWatcher(feed = new TrackingFeed("tracking", () -> consumer = new ScanConsumer("tracking", topic) {
             @Override
             public List<org.apache.kafka.common.PartitionInfo> partitionsFor(String t, Duration timeout) {
                 if (down.get()) {
@@ -196,7 +197,7 @@ class OrphanWatcherTest {
                 }
                 return super.partitionsFor(t, timeout);
             }
-        }, clock::get, false, ANSWER_BOUND, Duration.ofSeconds(60));
+        }, clock::get), false, ANSWER_BOUND, Duration.ofSeconds(60));
         PriorAttempts.Found earlier = orphaned(0, new Attempt(1, 1_000));
         Submission s = waiting(4, earlier);
         watcher.await(s, earlier, 1_000);

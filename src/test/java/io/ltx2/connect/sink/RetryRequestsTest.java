@@ -21,7 +21,8 @@ class RetryRequestsTest {
     @Test
     void passingKafkaErrorIsLeftForTheNextPut() {
         ScanConsumer consumer = new ScanConsumer("tracking", new ArrayList<>());
-        try (RetryRequests retries = new RetryRequests("tracking", "sink", () -> consumer, () -> 0L)) {
+        try (TrackingFeed feed = new TrackingFeed("tracking", () -> consumer, () -> 0L)) {
+            RetryRequests retries = new RetryRequests("sink", feed);
             assertThat(retries.poll()).isEmpty();
             consumer.setPollException(new KafkaException("the broker went away"));
             assertThat(retries.poll()).isEmpty();
@@ -31,7 +32,8 @@ class RetryRequestsTest {
     @Test
     void refusedReadFailsNamingTheAcl() {
         ScanConsumer consumer = new ScanConsumer("tracking", new ArrayList<>());
-        try (RetryRequests retries = new RetryRequests("tracking", "sink", () -> consumer, () -> 0L)) {
+        try (TrackingFeed feed = new TrackingFeed("tracking", () -> consumer, () -> 0L)) {
+            RetryRequests retries = new RetryRequests("sink", feed);
             assertThat(retries.poll()).isEmpty();
             consumer.setPollException(new TopicAuthorizationException(Set.of("tracking")));
             assertThatThrownBy(retries::poll).isInstanceOf(ConnectException.class)
@@ -55,7 +57,8 @@ class RetryRequestsTest {
                 throw new org.apache.kafka.common.errors.TimeoutException("Topic tracking not present in metadata");
             }
         };
-        try (RetryRequests retries = new RetryRequests("tracking", "sink", () -> down, now::get)) {
+        try (TrackingFeed feed = new TrackingFeed("tracking", () -> down, now::get)) {
+            RetryRequests retries = new RetryRequests("sink", feed);
             assertThat(retries.poll()).isEmpty();
             assertThat(retries.poll()).isEmpty();
             now.addAndGet(9_000);

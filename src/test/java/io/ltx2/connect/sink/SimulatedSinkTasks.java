@@ -41,7 +41,7 @@ public final class SimulatedSinkTasks {
             }
 
             @Override
-            public TopicIds topicIds(Map<String, Object> adminProps, String withoutId) {
+            public TopicIds topicIds(java.util.function.Supplier<org.apache.kafka.clients.admin.Admin> admin, String withoutId) {
                 return world.topicIds();
             }
 
