@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * One request on its way to the API, from the moment {@code put} accepts it until its outcome is
- * durable on the tracking topic. It belongs to the ownership period of its partition it was
+ * durable on the tracking topic: what it is, its attempts, and where its create is ({@link CreateState},
+ * changed by {@link CreateFlow} only). It belongs to the ownership period of its partition it was
  * accepted in ({@code ownership}): once the partition is closed, a create not yet on the wire is
  * withdrawn, and an outcome that is not an accepted task is left to the next owner.
  */
@@ -37,20 +38,11 @@ final class Submission {
     private int ambiguousWaits;
     /** The tracking partition of the request's records: where its first was written (null before), the next owner's scan found them. */
     private Integer trackingPartition;
-    /** The attempt in progress, 0 before its INTENT. */
+    /** The attempt in progress, null before its INTENT (and after {@link #reconsider}). */
     private Attempt current;
-    private boolean sent;
-    /** The current attempt may be on the wire: its INTENT is durable and it has not failed or been answered yet. */
-    private boolean onWire;
-    /** The current attempt failed and waits for its retry; whether that failure may have created a task. */
-    private boolean retryPending;
-    private boolean lastFailureMayExist;
-    /** A WITHDRAWN record was written for the current attempt: it never reached the API. */
-    private boolean withdrawn;
-    /** The API could not take the request now: once its call is over, it goes back to the head of the queue. */
-    private boolean requeue;
-    /** Queued again: when its attempt goes out again, its INTENT is written again with the time it really left. */
-    private boolean announceAgain;
+    /** Attempts this submission started (INTENTs it wrote). */
+    private int ownAttempts;
+    private CreateState state = CreateState.QUEUED;
     /** The seconds reserved under the spend caps, null without caps (or once an outcome record took them over). */
     private SpendBudget.Reservation reservation;
 
@@ -109,7 +101,6 @@ final class Submission {
             earlierLast = Math.max(earlierLast, current.number());
             current = null;
         }
-        withdrawn = false;
     }
 
     /** The current attempt failed ambiguously and waits for its callback; returns how many such waits it had. */
@@ -159,8 +150,11 @@ final class Submission {
         intentOffset = offset;
     }
 
-    synchronized void reserved(SpendBudget.Reservation r) {
+    /** Holds {@code r}; returns the reservation held before (an earlier admission's, to be given back), or null. */
+    synchronized SpendBudget.Reservation reserved(SpendBudget.Reservation r) {
+        SpendBudget.Reservation before = reservation;
         reservation = r;
+        return before;
     }
 
     /** The reservation, handed over once (to be released, or replaced by what an outcome record counts). */
@@ -180,8 +174,7 @@ final class Submission {
             unconfirmed.add(current);
         }
         current = new Attempt(last + 1, now);
-        sent = true;
-        withdrawn = false;
+        ownAttempts++;
         return current;
     }
 
@@ -217,74 +210,31 @@ final class Submission {
 
     /** Whether an INTENT was written, so the API may have (had) this request. */
     synchronized boolean sent() {
-        return sent;
+        return ownAttempts > 0;
     }
 
-    /** The current attempt goes on the wire now (its INTENT is durable). */
-    synchronized void sending() {
-        onWire = true;
-        retryPending = false;
-    }
-
-    /** The current attempt failed and will be tried again; {@code mayExist}: the failure may have created a task. */
-    synchronized void retrying(boolean mayExist) {
-        onWire = false;
-        retryPending = true;
-        lastFailureMayExist = mayExist;
-    }
-
-    /** The call ended (answered, or given up). */
-    synchronized void ended() {
-        onWire = false;
-        retryPending = false;
-    }
-
-    /** The API provably did not take the request and cannot take work now: queue it again (the same attempt, its INTENT stands). */
-    synchronized void requeue() {
-        requeue = true;
-        announceAgain = true;
-    }
-
-    /**
-     * The current attempt goes out again after waiting in the queue: it gets a fresh time (its INTENT is written again), so a
-     * next owner waits for its callback from when it really left, not from its first INTENT; null when no such wait happened.
-     */
-    synchronized Attempt restampIfQueued(long now) {
-        if (!announceAgain || current == null) {
-            return null;
-        }
-        announceAgain = false;
+    /** The current attempt goes out again after waiting in the queue, with a fresh time: its INTENT is written again. */
+    synchronized Attempt restamp(long now) {
         current = new Attempt(current.number(), now);
         return current;
     }
 
-    /** Whether the request is to be queued again; asked once. */
-    synchronized boolean takeRequeue() {
-        boolean r = requeue;
-        requeue = false;
-        return r;
-    }
-
-    synchronized boolean onWire() {
-        return onWire;
+    synchronized CreateState state() {
+        return state;
     }
 
     /**
-     * Whether the current attempt's INTENT is out but the attempt provably never reached the API and
-     * is not on the wire now (it waits for a retry after a failure that created nothing): a WITHDRAWN
-     * record may say so at once.
+     * Moves the create to {@code to}; {@link CreateFlow} only, under its lock. Returns the state it left.
+     *
+     * @throws IllegalStateException when {@link CreateState} has no such arrow (a defect)
      */
-    synchronized boolean withdrawable() {
-        return current != null && !withdrawn && !onWire && retryPending && !lastFailureMayExist;
-    }
-
-    /** Marks the current attempt withdrawn; false if it already was (one WITHDRAWN record per attempt). */
-    synchronized boolean markWithdrawn() {
-        if (current == null || withdrawn) {
-            return false;
+    synchronized CreateState moveTo(CreateState to) {
+        if (!state.mayGo(to)) {
+            throw new IllegalStateException(this + ": no create goes from " + state + " to " + to);
         }
-        withdrawn = true;
-        return true;
+        CreateState from = state;
+        state = to;
+        return from;
     }
 
     @Override
