@@ -71,6 +71,11 @@ final class PriorAttempts {
         Found(Verdict verdict, List<Attempt> attempts, int lastAttempt, Map<TopicPartition, Long> scanEnds) {
             this(verdict, attempts, lastAttempt, scanEnds, null, null, null);
         }
+
+        /** What its records say, to be extended by the later ones: the lifecycle read, else one without records. */
+        RequestLifecycle history() {
+            return lifecycle != null ? lifecycle : new RequestLifecycle(false);
+        }
     }
 
     private final String connector;

@@ -97,12 +97,12 @@ final class RequestIntake {
         } else if (earlier.verdict() == PriorAttempts.Verdict.ADOPT) {
             // An earlier owner's create made the task its callback names (in dry run too): record it, so the caps count it and
             // the source follows it; no create.
-            outcomes.adopted(new Submission(record, tp, request, submitter.ownership(tp), ticket, earlier), earlier.taskId(),
+            outcomes.adopted(new Submission(record, tp, request, submitter.ownership(tp), ticket, earlier.history(), 0), earlier.taskId(),
                     earlier.attempts().stream().map(Attempt::number).max(Integer::compare).orElse(null), earlier.attempts());
         } else if (policy.dryRun()) {
             outcomes.dryRun(ticket, request);
         } else {
-            queue(new Submission(record, tp, request, submitter.ownership(tp), ticket, earlier), earlier, now);
+            queue(new Submission(record, tp, request, submitter.ownership(tp), ticket, earlier.history(), 0), earlier, now);
         }
     }
 

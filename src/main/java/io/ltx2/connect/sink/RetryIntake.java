@@ -1,6 +1,7 @@
 package io.ltx2.connect.sink;
 
 import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.RequestLifecycle;
 import io.ltx2.connect.tracking.TrackingRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -71,8 +72,9 @@ final class RetryIntake {
             }
             SinkRequest request = new SinkRequest(id, r.requestId() != null ? r.requestId() : id.coordinates().asRequestId(), r.provider(),
                     r.input(), r.headers());
-            PriorAttempts.Found at = new PriorAttempts.Found(PriorAttempts.Verdict.NEW, List.of(), r.attempt(), null, null, a.partition(), null);
-            Submission s = new Submission(null, tp, request, submitter.ownership(tp), null, at, r.attempt());
+            RequestLifecycle history = new RequestLifecycle(false);
+            history.fold(r, a.partition()); // the RETRY: the new attempt's records go beside it
+            Submission s = new Submission(null, tp, request, submitter.ownership(tp), null, history, r.attempt());
             if (r.retryUntil() != null) {
                 s.createBy(r.retryUntil() - margin);
             }

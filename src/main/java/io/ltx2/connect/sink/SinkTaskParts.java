@@ -71,7 +71,7 @@ final class SinkTaskParts implements AutoCloseable {
             OutcomeRecorder outcomes = new OutcomeRecorder(tracking, config.requestType(), BudgetHistory.tags(placement.index()), offsets, dlq,
                     metrics, failure, costs.spend(clock));
             this.availability = new ApiAvailability(config.availability(), clock);
-            metrics.availability(availability);
+            availability.gauges(metrics);
             Admission admission = new Admission(config.maxInFlight(), client, costs.running(), costs.budget(), availability);
             this.submitter = new Submitter(client, tracking, admission, outcomes, new CreateSettings(config.requestType(),
                     config.callbackMode() ? config.callbackUrl().orElse(null) : null, config.createAmbiguousRetries(),

@@ -46,27 +46,24 @@ final class Submission {
     /** The seconds reserved under the spend caps, null without caps (or once an outcome record took them over). */
     private SpendBudget.Reservation reservation;
 
+    /**
+     * A submission whose create comes after attempt {@code after} (a RETRY's; 0: the record's own), of a request whose
+     * tracking records read so far are {@code history}: its open attempts may exist (they are named as possible charges),
+     * numbering goes on after the last one, and its later records go to its tracking partition.
+     */
     Submission(SinkRecord record, TopicPartition partition, SinkRequest request, int ownership, OffsetTracker.Ticket ticket,
-               PriorAttempts.Found earlier) {
-        this(record, partition, request, ownership, ticket, earlier, 0);
-    }
-
-    /** A submission whose create comes after attempt {@code after} (a RETRY's; 0: the record's own). */
-    Submission(SinkRecord record, TopicPartition partition, SinkRequest request, int ownership, OffsetTracker.Ticket ticket,
-               PriorAttempts.Found earlier, int after) {
+               RequestLifecycle history, int after) {
+        RequestLifecycle.Decision known = history.sinkDecision(after);
         this.record = record;
         this.partition = partition;
         this.request = request;
         this.ownership = ownership;
         this.ticket = ticket;
-        this.unconfirmed = new ArrayList<>(earlier.attempts());
-        this.earlierLast = Math.max(after, earlier.lastAttempt());
-        this.trackingPartition = earlier.trackingPartition();
+        this.unconfirmed = new ArrayList<>(known.open());
+        this.earlierLast = known.lastAttempt();
+        this.trackingPartition = known.partition();
         this.after = after;
-        this.history = earlier.lifecycle() != null ? earlier.lifecycle() : new RequestLifecycle(false);
-        if (earlier.lifecycle() == null) {
-            earlier.attempts().forEach(history::mayExist);
-        }
+        this.history = history;
     }
 
     /** What the tracking topic says of the request, as far as this task read it (task thread only). */

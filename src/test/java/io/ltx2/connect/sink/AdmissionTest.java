@@ -6,6 +6,7 @@ import io.ltx2.connect.api.CreateTaskRequest;
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.api.RetryPolicy;
+import io.ltx2.connect.tracking.RequestLifecycle;
 import io.ltx2.connect.tracking.RequestIdentity;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.types.Password;
@@ -46,7 +47,7 @@ class AdmissionTest {
     private static Submission request(int seconds) {
         SinkRequest r = new SinkRequest(new RequestIdentity("sink", "requests", 0, 1), "k", "auto",
                 new GenerationInput("text-to-video", "p", "480p", seconds, "16:9", null, null, null), Map.of());
-        return new Submission(null, new TopicPartition("requests", 0), r, 0, null, PriorAttempts.Found.NEW);
+        return new Submission(null, new TopicPartition("requests", 0), r, 0, null, new RequestLifecycle(false), 0);
     }
 
     @Test

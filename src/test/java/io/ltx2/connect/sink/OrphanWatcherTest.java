@@ -2,6 +2,7 @@ package io.ltx2.connect.sink;
 
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.RequestLifecycle;
 import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
@@ -57,7 +58,9 @@ class OrphanWatcherTest {
 
     private static Submission waiting(long offset, PriorAttempts.Found earlier) {
         SinkRequest r = new SinkRequest(tracked(offset).identity(), "k", "auto", null, Map.of());
-        return new Submission(null, INPUT, r, 0, null, earlier);
+        RequestLifecycle history = new RequestLifecycle(false);
+        earlier.attempts().forEach(history::mayExist);
+        return new Submission(null, INPUT, r, 0, null, history, 0);
     }
 
     private void append(TrackingRecord r) {

@@ -7,6 +7,7 @@ import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.api.RetryPolicy;
 import io.ltx2.connect.api.TransportSettings;
 import io.ltx2.connect.config.AvailabilityConfig;
+import io.ltx2.connect.tracking.RequestLifecycle;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackingWriter;
 import io.ltx2.connect.util.Redaction;
@@ -74,7 +75,7 @@ class SubmitterTest {
         SinkRequest r = new SinkRequest(new RequestIdentity("sink", "requests", 0, offset), "k", "auto",
                 new GenerationInput("text-to-video", "p" + offset, "480p", 5, "16:9", null, null, null), Map.of());
         SinkRecord record = new SinkRecord("requests", 0, null, "k", null, Map.of("prompt", "p" + offset), offset);
-        return new Submission(record, new TopicPartition("requests", 0), r, 0, null, PriorAttempts.Found.NEW);
+        return new Submission(record, new TopicPartition("requests", 0), r, 0, null, new RequestLifecycle(false), 0);
     }
 
     /**
