@@ -137,11 +137,12 @@ final class RequestRegistry {
         if (task.done || s == null) {
             return;
         }
-        if (retries.takeOver(s, task, outcome, now)) {
+        String refused = Retries.refusedAfter(s, task, outcome); // a newer attempt refused already: no asking again
+        if (refused == null && retries.takeOver(s, task, outcome, now)) {
             retire(task); // named on the request's event as another attempt; the request waits for its next one
             return;
         }
-        emitOutcome(s, task, outcome, null, now);
+        emitOutcome(s, task, outcome, refused, now);
     }
 
     /** Gives up on requests whose retry the sink did not make in time: their failed task's event; returns how many. */
@@ -249,7 +250,7 @@ final class RequestRegistry {
         RequestState s = requests.get(id);
         if (s != null && s.retry != null) {
             s.hold(at, r);
-            emitOutcome(s, s.retry.task, s.retry.outcome, "; a new attempt was asked for, and refused: " + r.failMsg(), now);
+            emitOutcome(s, s.retry.task, s.retry.outcome, Retries.refusedNote(r), now);
             return;
         }
         if (s != null && !s.tasks.isEmpty()) {

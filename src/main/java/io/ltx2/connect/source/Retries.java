@@ -110,6 +110,21 @@ final class Retries {
         return s.tasks.stream().filter(t -> t.attempt() != null && t.attempt() <= after).map(t -> t.taskId).distinct().toList();
     }
 
+    /**
+     * The note of the failed event when {@code task} failed and a newer attempt was refused already (its records read again
+     * after a restart, the refusal before this task's outcome): the request ends with this event. Null otherwise.
+     */
+    static String refusedAfter(RequestState s, FollowedTask task, Outcome outcome) {
+        boolean failed = outcome.status() == null || outcome.status().state() == TaskState.FAILED;
+        TrackingRecord refusal = failed && task.attempt() != null ? s.lifecycle.refusalAfter(task.attempt()) : null;
+        return refusal == null ? null : refusedNote(refusal);
+    }
+
+    /** What a failed event adds when the new attempt asked for was refused by {@code rejected}. */
+    static String refusedNote(TrackingRecord rejected) {
+        return "; a new attempt was asked for, and refused: " + rejected.failMsg();
+    }
+
     /** Whether a newer attempt than {@code task}'s is followed and not over, or waits for its own retry: that one decides. */
     private static boolean olderThanTheLiveOnes(RequestState s, FollowedTask task) {
         Integer n = task.attempt();

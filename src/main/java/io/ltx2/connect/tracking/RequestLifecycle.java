@@ -55,6 +55,8 @@ public final class RequestLifecycle {
     private final Set<Integer> answered = new LinkedHashSet<>();
     /** Attempts answered by a REJECTED record (a dry run's excluded): refused, so they made no task unless a record names them. */
     private final Set<Integer> refused = new LinkedHashSet<>();
+    /** The REJECTED record that refused each attempt, by attempt number. */
+    private final TreeMap<Integer, TrackingRecord> refusals = new TreeMap<>();
     /** Attempts the outcome records named as possibly billed besides their own. */
     private final TreeMap<Integer, Attempt> named = new TreeMap<>();
     /** Tasks a RETRY named as known to the source (older attempts'): a callback of one of them is never a new attempt's. */
@@ -122,6 +124,7 @@ public final class RequestLifecycle {
         boolean preview = isPreview(r);
         if (!preview) {
             refused.add(answeredAttempt(r));
+            refusals.putIfAbsent(answeredAttempt(r), r);
         }
         if (dryRun || !preview) {
             answered.add(answeredAttempt(r));
@@ -234,6 +237,15 @@ public final class RequestLifecycle {
      */
     public boolean isRetryAttempt(Integer attempt) {
         return attempt != null && retriesAfter.contains(attempt - 1);
+    }
+
+    /**
+     * The REJECTED record of the newest answered attempt after {@code attempt}, when that answer is a refusal (the sink gave
+     * up on the new attempt a RETRY asked for): the request ends with its failed task's event. Null otherwise.
+     */
+    public TrackingRecord refusalAfter(int attempt) {
+        int newest = answered.stream().filter(n -> n > attempt).mapToInt(Integer::intValue).max().orElse(0);
+        return newest == 0 ? null : refusals.get(newest);
     }
 
     /** Whether a record named {@code attempt} as possibly billed (an ambiguous create given up, say). */

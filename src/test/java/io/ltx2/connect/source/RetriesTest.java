@@ -207,6 +207,23 @@ class RetriesTest {
         });
     }
 
+    /** Simulation seed 6962: read back after a crash, the refusal came before the failed task's outcome; it asked again forever. */
+    @Test
+    void aNewAttemptRefusedBeforeTheFailedTasksOutcomeIsKnownEndsInTheFailedEvent() {
+        submitted("t1", 1);
+        read(TrackingRecord.retry(REQUEST, "t1", 1, "MODEL_UNAVAILABLE", "x", true, T0 + 1));
+        read(TrackingRecord.intent(REQUEST, 2, T0 + 5));
+        read(TrackingRecord.rejected(REQUEST, "SUBMIT_FAILED", "no answer", List.of(new Attempt(2, T0 + 5)), T0 + 6));
+        assertThat(events).as("t1 is followed: its outcome decides").isEmpty();
+        registry.complete(task("t1"), failed("t1", "MODEL_UNAVAILABLE"), T0 + 3_000); // t1 polled again after the restart
+        assertThat(written).as("no RETRY: the sink answered the one asked for").isEmpty();
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.getString("failCode")).isEqualTo("MODEL_UNAVAILABLE");
+            assertThat(e.getString("failMsg")).contains("refused: no answer");
+        });
+        assertThat(registry.outstanding()).isZero();
+    }
+
     @Test
     void afterARestartTheRecordsReadBackSayARetryWasAskedAndMadeAlready() {
         submitted("t1", 1);
