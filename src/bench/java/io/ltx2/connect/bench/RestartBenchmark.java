@@ -5,6 +5,7 @@ import io.ltx2.connect.config.TaskPlacement;
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.sink.LtxSinkTask;
 import io.ltx2.connect.sink.SinkTaskProbe;
+import io.ltx2.connect.testkit.FakeSinkContext;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -12,7 +13,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +106,8 @@ final class RestartBenchmark {
     private static Map<String, Object> start(Map<String, String> props, ApiSimulator sim, String input, int firstOffset, long producedAt)
             throws Exception {
         TopicPartition tp = new TopicPartition(input, 0);
-        SinkTaskContext context = SinkTaskProbe.context(tp);
+        FakeSinkContext context = new FakeSinkContext(); // the unit tests' context of a sink task run without a worker
+        context.assignment.add(tp);
         LtxSinkTask task = new LtxSinkTask();
         task.initialize(context);
         long creates = sim.stats().createsAccepted();

@@ -1,7 +1,6 @@
 package io.ltx2.connect.sink;
 
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.sink.SinkTaskContext;
+import io.ltx2.connect.sink.cost.CostControls;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,17 +13,10 @@ public final class SinkTaskProbe {
     private SinkTaskProbe() {
     }
 
-    /** The context of a sink task run without a worker (the unit tests' {@link FakeSinkContext}), with one partition assigned. */
-    public static SinkTaskContext context(TopicPartition tp) {
-        FakeSinkContext context = new FakeSinkContext();
-        context.assignment.add(tp);
-        return context;
-    }
-
     /** fromCheckpoint, spendRecordsRead, spendReadMs (the caps' start read); empty without caps. */
     public static Map<String, Object> spendRead(LtxSinkTask task) {
         Map<String, Object> m = new LinkedHashMap<>();
-        CostControls.Checkpoints c = task.parts().costs.checkpoints();
+        CostControls.Checkpoints c = task.pipeline().costs().checkpoints();
         if (c != null) {
             m.put("fromCheckpoint", c.fromCheckpoint);
             m.put("spendRecordsRead", c.startRead.recordsRead());
@@ -35,6 +27,6 @@ public final class SinkTaskProbe {
 
     /** Tracking records the last restart scan of earlier attempts read; -1 before any. */
     public static long priorScanRecords(LtxSinkTask task) {
-        return task.parts().prior.lastScanRecords();
+        return task.pipeline().prior().lastScanRecords();
     }
 }

@@ -1,5 +1,6 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.sink.cost.BudgetHistory;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.config.LtxSinkConfig;

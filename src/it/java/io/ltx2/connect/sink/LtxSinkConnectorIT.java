@@ -1,5 +1,7 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.sink.earlier.PriorAttempts;
+import io.ltx2.connect.tracking.TrackingFeed;
 import io.ltx2.connect.LtxSinkConnector;
 import io.ltx2.connect.config.ApiTransportConfig;
 import io.ltx2.connect.config.LtxSinkConfig;

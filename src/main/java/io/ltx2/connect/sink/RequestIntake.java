@@ -1,5 +1,16 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.sink.create.OutcomeRecorder;
+import io.ltx2.connect.sink.create.Submission;
+import io.ltx2.connect.sink.create.Submitter;
+import io.ltx2.connect.sink.earlier.OrphanWatcher;
+import io.ltx2.connect.sink.earlier.PriorAttempts;
+import io.ltx2.connect.sink.report.OffsetTracker;
+import io.ltx2.connect.sink.report.SinkTaskMetrics;
+import io.ltx2.connect.sink.request.BadRequestRecordException;
+import io.ltx2.connect.sink.request.RequestParser;
+import io.ltx2.connect.sink.request.SinkRequest;
+import io.ltx2.connect.sink.request.UnparseableRecordException;
 import io.ltx2.connect.tracking.FailCodes;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;

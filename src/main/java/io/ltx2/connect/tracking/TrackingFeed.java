@@ -1,7 +1,5 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.tracking;
 
-import io.ltx2.connect.tracking.KafkaAccess;
-import io.ltx2.connect.tracking.TrackingTopicScan;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -34,7 +32,7 @@ import java.util.function.Supplier;
  * ({@link #scan}), and then goes on where it was. Wanted points are applied on the next poll, so a
  * cluster that cannot answer delays the reading, never fails it (a missing ACL is named). Task thread only.
  */
-final class TrackingFeed implements AutoCloseable {
+public final class TrackingFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrackingFeed.class);
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
     private static final long REFRESH_MS = 30_000;
@@ -43,7 +41,7 @@ final class TrackingFeed implements AutoCloseable {
 
     /** Takes a record read; {@code again}: at or below an offset of its partition read before. */
     @FunctionalInterface
-    interface Listener {
+    public interface Listener {
         void onRecord(ConsumerRecord<byte[], byte[]> record, boolean again);
     }
 
@@ -68,26 +66,26 @@ final class TrackingFeed implements AutoCloseable {
     private long refreshedAt;
     private long retryAt;
 
-    TrackingFeed(String topic, Supplier<Consumer<byte[], byte[]>> consumers, LongSupplier clock) {
+    public TrackingFeed(String topic, Supplier<Consumer<byte[], byte[]>> consumers, LongSupplier clock) {
         this.topic = topic;
         this.consumers = consumers;
         this.clock = clock;
     }
 
-    String topic() {
+    public String topic() {
         return topic;
     }
 
-    TopicPartition partition(int p) {
+    public TopicPartition partition(int p) {
         return new TopicPartition(topic, p);
     }
 
-    void listen(Listener listener) {
+    public void listen(Listener listener) {
         listeners.add(listener);
     }
 
     /** Follows {@code from}'s partitions of another topic from their offsets, handing their records to {@code listener} only. */
-    void follow(Map<TopicPartition, Long> from, Listener listener) {
+    public void follow(Map<TopicPartition, Long> from, Listener listener) {
         from.forEach((tp, offset) -> {
             others.put(tp, listener);
             wantOffsets.merge(tp, offset, Math::min);
@@ -98,19 +96,19 @@ final class TrackingFeed implements AutoCloseable {
     }
 
     /** Reads the tracking topic again from {@code offsets} (null: none) where its reading is past them. */
-    void from(Map<TopicPartition, Long> offsets) {
+    public void from(Map<TopicPartition, Long> offsets) {
         if (offsets != null) {
             offsets.forEach((tp, o) -> wantOffsets.merge(tp, o, Math::min));
         }
     }
 
     /** Reads {@code partition} of the tracking topic from the first record written at or after {@code since}, if past it. */
-    void fromTime(int partition, long since) {
+    public void fromTime(int partition, long since) {
         wantTimes.merge(partition(partition), Math.max(0, since), Math::min);
     }
 
     /** Whether every record of {@code partition} up to {@code offset} was read. */
-    boolean readPast(int partition, long offset) {
+    public boolean readPast(int partition, long offset) {
         TopicPartition tp = partition(partition);
         if (consumer == null || wantOffsets.containsKey(tp) || wantTimes.containsKey(tp)) {
             return false;
@@ -123,7 +121,7 @@ final class TrackingFeed implements AutoCloseable {
     }
 
     /** Reads what arrived since the last poll and hands it to the listeners (nothing while the wanted points cannot be applied). */
-    void poll() {
+    public void poll() {
         if (clock.getAsLong() < retryAt) {
             return;
         }
@@ -157,7 +155,7 @@ final class TrackingFeed implements AutoCloseable {
      *
      * @throws RetriableException when the scan cannot finish now
      */
-    TrackingTopicScan.Result scan(String scanned, long fromTimestamp, Duration timeout, String what,
+    public TrackingTopicScan.Result scan(String scanned, long fromTimestamp, Duration timeout, String what,
                                   java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
         Map<TopicPartition, Long> resume = new HashMap<>();
         try {
@@ -179,7 +177,7 @@ final class TrackingFeed implements AutoCloseable {
     }
 
     /** The partitions of {@code name} (empty when it does not exist or is not visible yet). */
-    List<PartitionInfo> partitionsFor(String name, Duration timeout) {
+    public List<PartitionInfo> partitionsFor(String name, Duration timeout) {
         List<PartitionInfo> infos = consumer().partitionsFor(name, timeout);
         return infos == null ? List.of() : infos;
     }

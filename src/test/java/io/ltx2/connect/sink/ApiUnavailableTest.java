@@ -55,13 +55,13 @@ class ApiUnavailableTest {
         SinkTaskHarness h = quickRetries(tasks.start("balance"));
         LtxSinkTask task = h.start();
         task.put(backlog(10));
-        await().atMost(Duration.ofSeconds(10)).until(() -> task.parts().availability.isUnavailable());
+        await().atMost(Duration.ofSeconds(10)).until(() -> task.pipeline().availability().isUnavailable());
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             task.put(List.of());
             assertThat(h.context.paused).contains(TP);
         });
-        assertThat(task.parts().availability.status()).isEqualTo(402);
-        assertThat(task.parts().metrics.total("requests-rejected")).isZero();
+        assertThat(task.pipeline().availability().status()).isEqualTo(402);
+        assertThat(task.pipeline().metrics().total("requests-rejected")).isZero();
         long probesBefore = tasks.sim.stats().createCalls();
         for (int i = 0; i < 15; i++) { // Connect calls put again as the task asks (context.timeout)
             sleep(100);
@@ -83,9 +83,9 @@ class ApiUnavailableTest {
                 + "again with the time it really left (a next owner waits for its callback from then)").extracting(TrackingRecord::attempt)
                 .containsOnly(1);
         assertThat(h.written(TrackingRecordType.INTENT).stream().map(TrackingRecord::identity).distinct()).hasSize(10);
-        assertThat(task.parts().availability.isUnavailable()).isFalse();
+        assertThat(task.pipeline().availability().isUnavailable()).isFalse();
         assertThat(h.context.paused).doesNotContain(TP);
-        assertThat(task.parts().metrics.total("requests-rejected")).isZero();
+        assertThat(task.pipeline().metrics().total("requests-rejected")).isZero();
     }
 
     @Test
@@ -94,14 +94,14 @@ class ApiUnavailableTest {
         SinkTaskHarness h = quickRetries(tasks.start("outage")).with(LtxSinkConfig.API_RETRY_MAX, "2");
         LtxSinkTask task = h.start();
         task.put(backlog(4));
-        await().atMost(Duration.ofSeconds(10)).until(() -> task.parts().availability.isUnavailable());
+        await().atMost(Duration.ofSeconds(10)).until(() -> task.pipeline().availability().isUnavailable());
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             task.put(List.of());
             assertThat(committable(task, 4)).isEqualTo(4);
         });
         assertThat(h.written(TrackingRecordType.SUBMITTED)).hasSize(4);
         assertThat(h.written(TrackingRecordType.REJECTED)).isEmpty();
-        assertThat(task.parts().availability.unavailableMs()).isPositive();
+        assertThat(task.pipeline().availability().unavailableMs()).isPositive();
     }
 
     @Test

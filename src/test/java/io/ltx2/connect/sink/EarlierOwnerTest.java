@@ -1,5 +1,6 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.sink.report.Backpressure;
 import io.ltx2.connect.config.LtxSinkConfig;
 import io.ltx2.connect.simulator.Endpoint;
 import io.ltx2.connect.simulator.Faults;
@@ -96,10 +97,10 @@ class EarlierOwnerTest {
         awaitCommittable(task, P0, 1);
         TrackingRecord rejected = h.written(TrackingRecordType.REJECTED).get(0);
         assertThat(rejected.earlierAttempts()).extracting(Attempt::number).containsExactly(1, 2);
-        long live = task.parts().costs.budget().remainingHour();
+        long live = task.pipeline().costs().budget().remainingHour();
 
         h.stop();
-        long restarted = h.start().parts().costs.budget().remainingHour();
+        long restarted = h.start().pipeline().costs().budget().remainingHour();
         assertThat(live).as("two attempts of 20 s may be billed").isEqualTo(60);
         assertThat(restarted).isEqualTo(live);
     }
@@ -125,9 +126,9 @@ class EarlierOwnerTest {
         assertThat(adopted.taskId()).isEqualTo("task-from-before");
         assertThat(adopted.attempt()).isEqualTo(1);
         assertThat(tasks.sim.stats().createCalls()).isZero();
-        long live = task.parts().costs.budget().remainingHour();
+        long live = task.pipeline().costs().budget().remainingHour();
         h.stop();
-        long restarted = h.start().parts().costs.budget().remainingHour();
+        long restarted = h.start().pipeline().costs().budget().remainingHour();
         assertThat(live).isEqualTo(80);
         assertThat(restarted).isEqualTo(80);
     }
@@ -155,10 +156,10 @@ class EarlierOwnerTest {
                 .extracting(TrackingRecord::taskId, TrackingRecord::attempt)
                 .containsExactly(tuple("task-called-back", 1), tuple("task-without-intent", null));
         assertThat(tasks.sim.stats().createCalls()).isZero();
-        long live = task.parts().costs.budget().remainingHour();
+        long live = task.pipeline().costs().budget().remainingHour();
         h.stop();
         task = h.start();
-        assertThat(task.parts().costs.budget().remainingHour()).as("after a restart").isEqualTo(70);
+        assertThat(task.pipeline().costs().budget().remainingHour()).as("after a restart").isEqualTo(70);
         assertThat(live).isEqualTo(70);
         task.put(List.of(record(0, 0, request("orphan", 20)))); // redelivered again: now handled
         awaitCommittable(task, P0, 1);
@@ -183,7 +184,7 @@ class EarlierOwnerTest {
 
         task.put(List.of(record(0, 1, request("the orphan, in a later batch", 5))));
         awaitCommittable(task, P0, 2);
-        assertThat(task.parts().metrics.total("requests-adopted")).isEqualTo(1);
+        assertThat(task.pipeline().metrics().total("requests-adopted")).isEqualTo(1);
         assertThat(tasks.sim.stats().createsAccepted()).as("only the two new requests").isEqualTo(2);
     }
 

@@ -1,5 +1,6 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.sink.report.SinkTaskMetrics;
 import io.ltx2.connect.api.TestCertificates;
 import io.ltx2.connect.config.ApiTransportConfig;
 import io.ltx2.connect.config.LtxSinkConfig;
@@ -180,7 +181,7 @@ class LtxSinkTaskTest {
     }
 
     private static SinkTaskMetrics metricsOf(LtxSinkTask task) {
-        return task.parts().metrics;
+        return task.pipeline().metrics();
     }
 
     @Test
@@ -258,11 +259,11 @@ class LtxSinkTaskTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> h.producer.history().size() == 2);
         assertThat(h.written().get(1).type()).isEqualTo(TrackingRecordType.REJECTED);
 
-        assertThat(task.parts().submitter.awaited()).as("unfinished until the REJECTED record is acknowledged").isEqualTo(1);
+        assertThat(task.pipeline().submitter().awaited()).as("unfinished until the REJECTED record is acknowledged").isEqualTo(1);
         assertThat(committable(task, 1)).isZero();
         h.producer.completeNext();
         awaitCommittable(task, 1);
-        assertThat(task.parts().submitter.awaited()).isZero();
+        assertThat(task.pipeline().submitter().awaited()).isZero();
     }
 
     @Test
@@ -277,7 +278,7 @@ class LtxSinkTaskTest {
         TrackingRecord rejected = h.written(TrackingRecordType.REJECTED).get(0);
         assertThat(rejected.failCode()).isEqualTo(FailCodes.SUBMIT_FAILED);
         assertThat(rejected.earlierAttempts()).as("the attempt that may exist is named").extracting(Attempt::number).containsExactly(1);
-        assertThat(task.parts().costs.budget().remainingHour()).as("20 s may be billed: not given back").isEqualTo(80);
+        assertThat(task.pipeline().costs().budget().remainingHour()).as("20 s may be billed: not given back").isEqualTo(80);
     }
 
     @Test
@@ -312,7 +313,7 @@ class LtxSinkTaskTest {
         task.put(List.of(SinkTaskHarness.record(0, null, Map.of("prompt", "x #bad-request", "resolution", "480p", "duration", 20L))));
         awaitCommittable(task, 1);
         assertThat(h.written(TrackingRecordType.REJECTED)).singleElement().extracting(TrackingRecord::failCode).isEqualTo(FailCodes.HTTP_400);
-        assertThat(task.parts().costs.budget().remainingHour()).isEqualTo(100);
+        assertThat(task.pipeline().costs().budget().remainingHour()).isEqualTo(100);
     }
 
     @Test
@@ -324,7 +325,7 @@ class LtxSinkTaskTest {
         LtxSinkTask task = h.start();
         task.put(List.of(SinkTaskHarness.record(0, "k", request("orphan"))));
         task.put(List.of());
-        assertThat(task.parts().submitter.inFlight()).isZero();
+        assertThat(task.pipeline().submitter().inFlight()).isZero();
         assertThat(committable(task, 1)).as("held until adopted or submitted again").isZero();
 
         h.append(TrackingRecord.callback(orphan.identity(), "task-from-before", System.currentTimeMillis(), "success", "{}"));

@@ -1,5 +1,6 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.sink.report.SinkTaskMetrics;
 import io.ltx2.connect.config.LtxSinkConfig;
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.source.SourceMetricsCatalog;
@@ -20,7 +21,7 @@ public final class MetricsFixtureMain {
              SinkTaskHarness h = new SinkTaskHarness(sim, "fixture-sink").with(LtxSinkConfig.BUDGET_SECONDS_PER_HOUR, "600");
              AutoCloseable source = SourceMetricsCatalog.open("fixture-source")) {
             h.start();
-            SinkTaskMetrics m = h.task.parts().metrics;
+            SinkTaskMetrics m = h.task.pipeline().metrics();
             m.submitted.record();
             m.submitted.record();
             m.rejected.record();

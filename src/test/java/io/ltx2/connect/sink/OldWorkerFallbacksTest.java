@@ -1,5 +1,8 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.testkit.FakeSinkContext;
+import io.ltx2.connect.sink.report.DeadLetterQueue;
+import io.ltx2.connect.sink.request.RequestParser;
 import io.ltx2.connect.tracking.SourceCoordinates;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;

@@ -82,8 +82,8 @@ class RetryIntakeTest {
                 System.currentTimeMillis()));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             task.put(List.of());
-            assertThat(task.parts().availability.isUnavailable()).isTrue();
+            assertThat(task.pipeline().availability().isUnavailable()).isTrue();
         });
-        assertThat(task.parts().availability.reason()).contains("MODEL_UNAVAILABLE");
+        assertThat(task.pipeline().availability().reason()).contains("MODEL_UNAVAILABLE");
     }
 }

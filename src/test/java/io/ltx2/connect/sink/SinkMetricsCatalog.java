@@ -20,7 +20,7 @@ public final class SinkMetricsCatalog {
                      .with(LtxSinkConfig.BUDGET_SECONDS_PER_DAY, "10000")
                      .with(LtxSinkConfig.CONCURRENCY_EVENTS_TOPIC, "events")) {
             h.start();
-            return h.task.parts().metrics.descriptions();
+            return h.task.pipeline().metrics().descriptions();
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.testkit.FakeSinkContext;
+import io.ltx2.connect.sink.cost.BudgetCheckpoint;
+import io.ltx2.connect.sink.cost.BudgetHistory;
+import io.ltx2.connect.testkit.ScanConsumer;
 import io.ltx2.connect.api.ApiClientSettings;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.config.LtxSinkConfig;

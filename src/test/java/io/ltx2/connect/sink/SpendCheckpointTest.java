@@ -1,5 +1,8 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.sink.cost.BudgetCheckpoint;
+import io.ltx2.connect.sink.cost.CostControls;
+import io.ltx2.connect.sink.cost.SpendBuckets;
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.config.LtxSinkConfig;
 import io.ltx2.connect.simulator.Faults;
@@ -49,7 +52,7 @@ class SpendCheckpointTest {
     }
 
     private static CostControls.Checkpoints started(LtxSinkTask task) {
-        return task.parts().costs.checkpoints();
+        return task.pipeline().costs().checkpoints();
     }
 
     @Test
@@ -59,7 +62,7 @@ class SpendCheckpointTest {
         LtxSinkTask first = h.start();
         assertThat(started(first).fromCheckpoint).as("no checkpoint yet: the whole day is read").isFalse();
         assertThat(started(first).startRead.recordsRead()).isEqualTo(300);
-        assertThat(first.parts().costs.budget().remainingDay()).isEqualTo(100_000 - 1_500);
+        assertThat(first.pipeline().costs().budget().remainingDay()).isEqualTo(100_000 - 1_500);
         submit(first, 0, 5);
         submit(first, 1, 10);
         h.stop();
@@ -71,7 +74,7 @@ class SpendCheckpointTest {
         assertThat(started(second).fromCheckpoint).isTrue();
         assertThat(started(second).startRead.recordsRead()).as("only the records of the last minutes, not the day's 300")
                 .isLessThan(10);
-        assertThat(second.parts().costs.budget().remainingDay()).as("nothing counted twice, nothing lost").isEqualTo(100_000 - 1_515);
+        assertThat(second.pipeline().costs().budget().remainingDay()).as("nothing counted twice, nothing lost").isEqualTo(100_000 - 1_515);
     }
 
     @Test
@@ -84,10 +87,10 @@ class SpendCheckpointTest {
 
         LtxSinkTask second = h.start();
         assertThat(started(second).fromCheckpoint).isTrue();
-        assertThat(second.parts().costs.budget().remainingHour()).isEqualTo(1_000 - 35);
+        assertThat(second.pipeline().costs().budget().remainingHour()).isEqualTo(1_000 - 35);
         h.stop();
         LtxSinkTask third = h.start();
-        assertThat(third.parts().costs.budget().remainingHour()).as("now in the checkpoint, and not also counted from the records")
+        assertThat(third.pipeline().costs().budget().remainingHour()).as("now in the checkpoint, and not also counted from the records")
                 .isEqualTo(1_000 - 35);
     }
 
@@ -102,7 +105,7 @@ class SpendCheckpointTest {
         h.appendCheckpoint(new BudgetCheckpoint("another-connector", 1, now - 1_000, now - 500, byIndex1, List.of()));
         LtxSinkTask task = h.start();
         assertThat(started(task).fromCheckpoint).isTrue();
-        assertThat(task.parts().costs.budget().remainingHour()).as("index 1 spent 300 s of the connector's 1000 (now one task)")
+        assertThat(task.pipeline().costs().budget().remainingHour()).as("index 1 spent 300 s of the connector's 1000 (now one task)")
                 .isEqualTo(700);
     }
 
@@ -113,12 +116,12 @@ class SpendCheckpointTest {
                 .with(LtxSinkConfig.CREATE_AMBIGUOUS_RETRIES, "0");
         LtxSinkTask first = h.start();
         submit(first, 0, 20);
-        assertThat(first.parts().costs.budget().remainingHour()).isEqualTo(80);
+        assertThat(first.pipeline().costs().budget().remainingHour()).isEqualTo(80);
         h.stop();
         tasks.sim.setFaults(Faults.builder().build());
         LtxSinkTask second = h.start();
         assertThat(started(second).fromCheckpoint).isTrue();
-        assertThat(second.parts().costs.budget().remainingHour()).as("the create that may exist is still counted").isEqualTo(80);
+        assertThat(second.pipeline().costs().budget().remainingHour()).as("the create that may exist is still counted").isEqualTo(80);
     }
 
     @Test
@@ -128,7 +131,7 @@ class SpendCheckpointTest {
         plant(h, 0, 2, 10, Duration.ofMinutes(20));
         LtxSinkTask first = h.start();
         assertThat(started(first).fromCheckpoint).isFalse();
-        assertThat(first.parts().costs.budget().remainingHour()).isEqualTo(1_000 - 100 - 20);
+        assertThat(first.pipeline().costs().budget().remainingHour()).isEqualTo(1_000 - 100 - 20);
         h.stop();
         BudgetCheckpoint last = h.checkpoints().get(h.checkpoints().size() - 1);
         assertThat(last.inherited()).singleElement().satisfies(i -> {
@@ -139,6 +142,6 @@ class SpendCheckpointTest {
         LtxSinkTask second = h.start();
         assertThat(started(second).fromCheckpoint).isTrue();
         assertThat(started(second).startRead.recordsRead()).as("the planted records are older than the margin").isZero();
-        assertThat(second.parts().costs.budget().remainingHour()).isEqualTo(1_000 - 100 - 20);
+        assertThat(second.pipeline().costs().budget().remainingHour()).isEqualTo(1_000 - 100 - 20);
     }
 }

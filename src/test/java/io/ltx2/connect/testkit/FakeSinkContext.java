@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.testkit;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.PluginMetrics;
@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.Set;
 
 /** A SinkTaskContext that remembers what the task asked of it. */
-final class FakeSinkContext implements SinkTaskContext {
-    final Set<TopicPartition> assignment = new HashSet<>();
-    final Set<TopicPartition> paused = new HashSet<>();
-    ErrantRecordReporter reporter;
-    long timeoutMs = -1;
+public final class FakeSinkContext implements SinkTaskContext {
+    public final Set<TopicPartition> assignment = new HashSet<>();
+    public final Set<TopicPartition> paused = new HashSet<>();
+    public ErrantRecordReporter reporter;
+    public long timeoutMs = -1;
 
     @Override
     public Map<String, String> configs() {

@@ -1,6 +1,5 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.testkit;
 
-import io.ltx2.connect.testkit.LogConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -12,14 +11,14 @@ import java.util.Map;
  * A {@link LogConsumer} over one-partition topics held in lists (a record's offset is its index),
  * for code that scans or follows the tracking topic: what a test appends is there for the next poll.
  */
-class ScanConsumer extends LogConsumer {
+public class ScanConsumer extends LogConsumer {
     private final Map<String, List<ConsumerRecord<byte[], byte[]>>> topics;
 
-    ScanConsumer(String topic, List<ConsumerRecord<byte[], byte[]>> records) {
+    public ScanConsumer(String topic, List<ConsumerRecord<byte[], byte[]>> records) {
         this(Map.of(topic, records));
     }
 
-    ScanConsumer(Map<String, List<ConsumerRecord<byte[], byte[]>>> topics) {
+    public ScanConsumer(Map<String, List<ConsumerRecord<byte[], byte[]>>> topics) {
         super(new Logs() {
             @Override
             public List<PartitionInfo> infos(String topic) {
@@ -35,7 +34,7 @@ class ScanConsumer extends LogConsumer {
     }
 
     /** Appends a record to its topic (as a producer would), visible to the next poll. */
-    synchronized void append(ConsumerRecord<byte[], byte[]> record) {
+    public synchronized void append(ConsumerRecord<byte[], byte[]> record) {
         topics.get(record.topic()).add(record);
     }
 }

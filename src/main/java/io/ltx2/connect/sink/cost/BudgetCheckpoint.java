@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,22 +20,22 @@ import java.util.List;
  *
  * @param instance when the task instance that wrote it started: a later instance of the same index wins
  */
-record BudgetCheckpoint(String connector, int task, long instance, long time, SpendBuckets own, List<Inherited> inherited) {
+public record BudgetCheckpoint(String connector, int task, long instance, long time, SpendBuckets own, List<Inherited> inherited) {
     static final int VERSION = 1;
 
     /** Another index's spend before {@code time}, found by a full read of the tracking topic. */
-    record Inherited(int task, long time, SpendBuckets usage) {
+    public record Inherited(int task, long time, SpendBuckets usage) {
     }
 
-    BudgetCheckpoint {
+    public BudgetCheckpoint {
         inherited = List.copyOf(inherited);
     }
 
-    static String key(String connector, int task) {
+    public static String key(String connector, int task) {
         return connector + ":" + task;
     }
 
-    String key() {
+    public String key() {
         return key(connector, task);
     }
 
@@ -44,7 +44,7 @@ record BudgetCheckpoint(String connector, int task, long instance, long time, Sp
         return instance != other.instance ? instance > other.instance : time >= other.time;
     }
 
-    byte[] encode() {
+    public byte[] encode() {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("v", VERSION);
         n.put("connector", connector);
@@ -67,7 +67,7 @@ record BudgetCheckpoint(String connector, int task, long instance, long time, Sp
     /**
      * @throws IllegalArgumentException when the bytes are not a checkpoint of a version this code reads
      */
-    static BudgetCheckpoint decode(byte[] value) {
+    public static BudgetCheckpoint decode(byte[] value) {
         try {
             JsonNode n = Json.MAPPER.readTree(value);
             if (n == null || n.path("v").asInt() != VERSION || n.path("bucketMs").asLong() != SpendBuckets.BUCKET_MS

@@ -1,5 +1,7 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
+import io.ltx2.connect.sink.request.SinkRequest;
+import io.ltx2.connect.tracking.TrackingFeed;
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
@@ -29,7 +31,7 @@ import java.util.Map;
  * every record since its start; a read after checkpoints counts, per task index, only the records
  * stamped at or after that index's checkpoint.
  */
-final class BudgetHistory {
+public final class BudgetHistory {
     private static final Logger log = LoggerFactory.getLogger(BudgetHistory.class);
 
     static final String TASK_HEADER = "ltx.sink.task";
@@ -40,7 +42,7 @@ final class BudgetHistory {
     }
 
     /** The header that attributes a SUBMITTED record to a task of its connector. */
-    static Headers tags(int taskIndex) {
+    public static Headers tags(int taskIndex) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(TASK_HEADER, Integer.toString(taskIndex).getBytes(StandardCharsets.UTF_8));
         return headers;
@@ -59,7 +61,7 @@ final class BudgetHistory {
      * its own create, and once more for each earlier attempt it names; nothing for other records and
      * for a request served by the duplicate guard.
      */
-    static int billable(TrackingRecordType type, GenerationInput input, int earlierAttempts, boolean reused) {
+    public static int billable(TrackingRecordType type, GenerationInput input, int earlierAttempts, boolean reused) {
         int copies = earlierAttempts + (type == TrackingRecordType.SUBMITTED ? 1 : 0);
         if (reused || copies == 0 || (type != TrackingRecordType.SUBMITTED && type != TrackingRecordType.REJECTED)) {
             return 0;

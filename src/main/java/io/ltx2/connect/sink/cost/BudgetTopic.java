@@ -1,5 +1,6 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
+import io.ltx2.connect.tracking.TrackingFeed;
 import io.ltx2.connect.tracking.TrackingTopicScan;
 import io.ltx2.connect.tracking.TrackingWriter;
 import org.apache.kafka.clients.admin.Admin;
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeoutException;
  * stops writing once it sees a later instance of its index write (it is then a zombie whose checkpoint
  * would hide its successor's spend).
  */
-final class BudgetTopic {
+public final class BudgetTopic {
     private static final Logger log = LoggerFactory.getLogger(BudgetTopic.class);
     private static final Duration METADATA_RETRY = Duration.ofMillis(100);
 

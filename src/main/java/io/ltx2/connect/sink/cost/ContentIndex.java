@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.ltx2.connect.api.ContractLimits;
@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
  * makes two generations of the same input the same video, so requests without one are never
  * matched. Thread-safe.
  */
-final class ContentIndex {
+public final class ContentIndex {
     private final Duration window;
     private final LongSupplier clock;
     private final String model;

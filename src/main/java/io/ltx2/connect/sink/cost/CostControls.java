@@ -1,5 +1,7 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
+import io.ltx2.connect.sink.report.SinkTaskMetrics;
+import io.ltx2.connect.tracking.TrackingFeed;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.config.LtxSinkTaskConfig;
 import io.ltx2.connect.config.TaskPlacement;
@@ -26,7 +28,7 @@ import java.util.function.Supplier;
  * when its control is off; nothing is read when all are. With caps, the task's spend is checkpointed
  * every {@code ltx.sink.budget.checkpoint.interval.ms} and at stop ({@link #checkpoint}).
  */
-record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard guard, Checkpoints checkpoints) implements AutoCloseable {
+public record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard guard, Checkpoints checkpoints) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CostControls.class);
     static final CostControls NONE = new CostControls(null, null, null, null);
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
@@ -39,15 +41,15 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
      * @param admin  the task's Admin client of the tracking cluster (to create the budget topic); not closed here
      * @param writer the task's tracking producer (checkpoints go through it too)
      */
-    record Clients(TrackingFeed feed, Supplier<Consumer<byte[], byte[]>> events, Supplier<Admin> admin, TrackingWriter writer) {
+    public record Clients(TrackingFeed feed, Supplier<Consumer<byte[], byte[]>> events, Supplier<Admin> admin, TrackingWriter writer) {
     }
 
     /** How many tracking records a start read for the caps, and in how long. */
-    record StartRead(long recordsRead, long millis) {
+    public record StartRead(long recordsRead, long millis) {
     }
 
     /** The spend ledger and where, how often and as whom it is checkpointed; what the start read. */
-    static final class Checkpoints {
+    public static final class Checkpoints {
         final SpendLedger ledger;
         final BudgetTopic topic;
         final String connector;
@@ -55,11 +57,11 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
         final long instance;
         final long intervalMs;
         /** What the start read (the figures only: the records it found are not kept). */
-        final StartRead startRead;
-        final boolean fromCheckpoint;
+        public final StartRead startRead;
+        public final boolean fromCheckpoint;
         private long lastWritten;
 
-        Checkpoints(SpendLedger ledger, BudgetTopic topic, String connector, int task, long instance, long intervalMs,
+        public Checkpoints(SpendLedger ledger, BudgetTopic topic, String connector, int task, long instance, long intervalMs,
                     StartRead startRead, boolean fromCheckpoint) {
             this.ledger = ledger;
             this.topic = topic;
@@ -72,7 +74,7 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
         }
     }
 
-    static CostControls load(LtxSinkTaskConfig config, String connector, Clients clients, LtxApiClient client, LongSupplier clock) {
+    public static CostControls load(LtxSinkTaskConfig config, String connector, Clients clients, LtxApiClient client, LongSupplier clock) {
         boolean caps = config.budgetSecondsPerHour() > 0 || config.budgetSecondsPerDay() > 0;
         Optional<String> events = config.concurrencyEventsTopic();
         boolean guarded = !config.duplicateWindow().isZero();
@@ -154,14 +156,14 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
     }
 
     /** Writes the spend checkpoint when the interval is up (from {@code put}). */
-    void maybeCheckpoint(long now) {
+    public void maybeCheckpoint(long now) {
         if (checkpoints != null && now - checkpoints.lastWritten >= checkpoints.intervalMs) {
             checkpoint(checkpoints, now);
         }
     }
 
     /** Writes the spend checkpoint now (at stop, after the creates out have finished). */
-    void checkpoint(long now) {
+    public void checkpoint(long now) {
         if (checkpoints != null) {
             checkpoint(checkpoints, now);
         }
@@ -178,7 +180,7 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
      * that what a restart reads back from the records is what the caps held; without caps, the
      * record's time only.
      */
-    OutcomeRecorder.Spend spend(LongSupplier clock) {
+    public Spend spend(LongSupplier clock) {
         SpendLedger ledger = checkpoints == null ? null : checkpoints.ledger;
         return (reservation, seconds) -> {
             if (budget != null) {
@@ -189,7 +191,7 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
     }
 
     /** Registers the gauges of the controls that are on. */
-    void gauges(SinkTaskMetrics metrics) {
+    public void gauges(SinkTaskMetrics metrics) {
         if (budget != null) {
             metrics.gauge("budget-remaining-hour-seconds", "Video seconds this task may still submit in the current sliding hour (-1: no "
                     + "hourly cap)", budget::remainingHour);
@@ -205,7 +207,7 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
     }
 
     /** Why the concurrency cap cannot work (its events topic cannot be followed), or null. */
-    RuntimeException failure() {
+    public RuntimeException failure() {
         return running == null ? null : running.failure();
     }
 

@@ -1,5 +1,6 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
+import io.ltx2.connect.sink.request.SinkRequest;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.api.TaskState;
 import io.ltx2.connect.tracking.TrackingRecord;
@@ -19,7 +20,7 @@ import java.util.function.LongSupplier;
  * succeeded, gets that task's result instead of a new, billed generation. One status call decides;
  * a task still running, failed or unknown leads to a normal create. Thread-safe.
  */
-final class DuplicateGuard {
+public final class DuplicateGuard {
     private static final Logger log = LoggerFactory.getLogger(DuplicateGuard.class);
 
     private final ContentIndex index;
@@ -41,7 +42,7 @@ final class DuplicateGuard {
     }
 
     /** The id of an earlier task with this request's content that succeeded; empty when a new task must be created. */
-    CompletableFuture<Optional<String>> succeededEarlier(SinkRequest r) {
+    public CompletableFuture<Optional<String>> succeededEarlier(SinkRequest r) {
         Optional<ContentIndex.Entry> earlier = index.hash(r.provider(), r.input()).flatMap(index::find);
         if (earlier.isEmpty()) {
             return CompletableFuture.completedFuture(Optional.empty());
@@ -52,7 +53,7 @@ final class DuplicateGuard {
     }
 
     /** Remembers a task just created for this request's content. */
-    void created(SinkRequest r, String taskId) {
+    public void created(SinkRequest r, String taskId) {
         index.hash(r.provider(), r.input()).ifPresent(h -> index.add(h, taskId, clock.getAsLong()));
     }
 }

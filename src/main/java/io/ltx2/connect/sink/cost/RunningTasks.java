@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
 import io.ltx2.connect.util.Times;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * it has caught up, {@link #hasRoom} says no, so a restart never over-submits. A task with no event
  * after {@code timeout} (the source's task time-out emits one anyway) stops counting.
  */
-final class RunningTasks implements AutoCloseable {
+public final class RunningTasks implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunningTasks.class);
     static final String TASK_ID_HEADER = "ltx.task.id";
     static final String OTHER_TASK_IDS_HEADER = "ltx.other.task.ids";
@@ -41,7 +41,7 @@ final class RunningTasks implements AutoCloseable {
      * How long the broker may hold a fetch of the events topic to gather more events: the follower
      * wakes a few times a second, and the room made by the tasks that ended is used in batches.
      */
-    static final Duration FETCH_WAIT = Duration.ofMillis(500);
+    public static final Duration FETCH_WAIT = Duration.ofMillis(500);
     /** How often the events topic is looked up for added partitions. */
     private static final long REFRESH_MS = 30_000;
 
@@ -72,26 +72,26 @@ final class RunningTasks implements AutoCloseable {
     }
 
     /** Whether one more task may be created, counting {@code starting} creates not yet answered. */
-    synchronized boolean hasRoom(int starting) {
+    public synchronized boolean hasRoom(int starting) {
         expire();
         return caughtUp && running.size() + starting < limit;
     }
 
-    synchronized void submitted(String taskId) {
+    public synchronized void submitted(String taskId) {
         running.put(taskId, clock.getAsLong());
     }
 
-    synchronized int running() {
+    public synchronized int running() {
         expire();
         return running.size();
     }
 
     /** Run on the follower's thread after events ended some of the tasks (the submitter starts the creates this makes room for). */
-    void onRoom(Runnable action) {
+    public void onRoom(Runnable action) {
         this.onRoom = action;
     }
 
-    int limit() {
+    public int limit() {
         return limit;
     }
 
@@ -146,7 +146,7 @@ final class RunningTasks implements AutoCloseable {
     }
 
     /** The task is over without an event naming it yet (it failed and its request is retried): it stops counting. */
-    void ended(String taskId) {
+    public void ended(String taskId) {
         if (resolved(taskId)) {
             roomMade();
         }

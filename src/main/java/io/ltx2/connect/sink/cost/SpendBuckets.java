@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -15,13 +15,13 @@ import java.util.TreeMap;
  * latest record, so they leave the caps' windows no earlier than they would have (at most a minute
  * later). Not thread-safe.
  */
-final class SpendBuckets {
+public final class SpendBuckets {
     static final long BUCKET_MS = 60_000;
 
     /** Minute (epoch ms / {@link #BUCKET_MS}) to {seconds, time of its latest record}. */
     private final TreeMap<Long, long[]> minutes = new TreeMap<>();
 
-    void add(long time, long seconds) {
+    public void add(long time, long seconds) {
         if (seconds > 0) {
             merge(Math.floorDiv(time, BUCKET_MS), seconds, time);
         }
@@ -52,7 +52,7 @@ final class SpendBuckets {
         return minutes.isEmpty();
     }
 
-    long total() {
+    public long total() {
         return minutes.values().stream().mapToLong(b -> b[0]).sum();
     }
 

@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  * whole cap, so reducing {@code tasks.max} does not hand out budget that was already spent.
  * Thread-safe.
  */
-final class SpendBudget {
+public final class SpendBudget {
     static final Duration HOUR = Duration.ofHours(1);
     static final Duration DAY = Duration.ofDays(1);
 
@@ -40,7 +40,7 @@ final class SpendBudget {
      * @param tasks            how many tasks share the caps
      * @param clock            epoch milliseconds
      */
-    SpendBudget(long connectorHourCap, long connectorDayCap, int tasks, LongSupplier clock) {
+    public SpendBudget(long connectorHourCap, long connectorDayCap, int tasks, LongSupplier clock) {
         this.clock = clock;
         this.connectorHourCap = connectorHourCap;
         this.connectorDayCap = connectorDayCap;
@@ -76,7 +76,7 @@ final class SpendBudget {
      * Reserves {@code seconds} now if both caps allow it; otherwise returns null and counts the
      * time from now as paused, until a later reservation succeeds or {@link #idle()} is called.
      */
-    synchronized Reservation tryReserve(int seconds) {
+    public synchronized Reservation tryReserve(int seconds) {
         long now = clock.getAsLong();
         expire(now);
         if (!fits(ownHour, inheritedHour, connectorHourCap, seconds) || !fits(ownDay, inheritedDay, connectorDayCap, seconds)) {
@@ -104,7 +104,7 @@ final class SpendBudget {
      * {@code reservation} (null: none), whether or not the caps still allow them: one step, so no
      * other reservation slips in between. A restart reads the same seconds back from the record.
      */
-    synchronized void settle(Reservation reservation, int seconds) {
+    public synchronized void settle(Reservation reservation, int seconds) {
         long now = clock.getAsLong();
         expire(now);
         if (reservation != null) {
@@ -121,7 +121,7 @@ final class SpendBudget {
     }
 
     /** Gives back a reservation whose request was not accepted. */
-    synchronized void release(Reservation reservation) {
+    public synchronized void release(Reservation reservation) {
         Entry e = (Entry) reservation;
         long now = clock.getAsLong();
         expire(now);
@@ -131,7 +131,7 @@ final class SpendBudget {
     }
 
     /** Nothing is waiting for budget any more (the queue emptied, e.g. on revocation): stop counting paused time. */
-    synchronized void idle() {
+    public synchronized void idle() {
         endPause(clock.getAsLong());
     }
 
@@ -140,13 +140,13 @@ final class SpendBudget {
     }
 
     /** Seconds this task may still submit within the hour; -1 without an hourly cap. */
-    synchronized long remainingHour() {
+    public synchronized long remainingHour() {
         expire(clock.getAsLong());
         return remaining(ownHour, inheritedHour, connectorHourCap);
     }
 
     /** Seconds this task may still submit within the day; -1 without a daily cap. */
-    synchronized long remainingDay() {
+    public synchronized long remainingDay() {
         expire(clock.getAsLong());
         return remaining(ownDay, inheritedDay, connectorDayCap);
     }
@@ -159,7 +159,7 @@ final class SpendBudget {
     }
 
     /** Total milliseconds requests have waited for budget, including a wait in progress. */
-    synchronized long pausedMs() {
+    public synchronized long pausedMs() {
         return pausedMs + (blockedSince >= 0 ? clock.getAsLong() - blockedSince : 0);
     }
 
@@ -191,7 +191,7 @@ final class SpendBudget {
     }
 
     /** A handle on reserved seconds, to release them if the request is refused. */
-    interface Reservation {
+    public interface Reservation {
     }
 
     private static final class Entry implements Reservation {
@@ -229,7 +229,7 @@ final class SpendBudget {
             }
         }
 
-        void release(Entry e, long now) {
+        public void release(Entry e, long now) {
             if (e.time > now - lengthMs) {
                 sum -= e.seconds;
             }

@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * at or after it: the next start reads those from the tracking topic, and counts nothing twice.
  * Thread-safe.
  */
-final class SpendLedger {
+public final class SpendLedger {
     private final LongSupplier clock;
     private final long windowMs;
     private final SpendBuckets own = new SpendBuckets();

@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +20,7 @@ import java.util.Set;
  * the tracking topic, as before checkpoints existed; the spend it finds then of indexes without a
  * checkpoint is carried in its own checkpoints as inherited, so it keeps counting after that read.
  */
-final class SpendRecovery {
+public final class SpendRecovery {
     private static final Logger log = LoggerFactory.getLogger(SpendRecovery.class);
 
     private final int task;

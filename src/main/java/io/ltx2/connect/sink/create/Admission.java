@@ -1,5 +1,7 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.create;
 
+import io.ltx2.connect.sink.cost.RunningTasks;
+import io.ltx2.connect.sink.cost.SpendBudget;
 import io.ltx2.connect.api.LtxApiClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +16,7 @@ import java.util.function.Consumer;
  * may not start yet stays queued, which keeps the input paused, so waiting happens in Kafka, never
  * in a queue a rebalance would lose or resend.
  */
-final class Admission {
+public final class Admission {
     private static final Logger log = LoggerFactory.getLogger(Admission.class);
     /**
      * Most wait for the client's rate limit that a create may be handed over with. Beyond it, requests
@@ -34,7 +36,7 @@ final class Admission {
     private final ApiAvailability availability;
     private Verdict last = Verdict.ADMIT;
 
-    Admission(int maxInFlight, LtxApiClient client, RunningTasks running, SpendBudget budget, ApiAvailability availability) {
+    public Admission(int maxInFlight, LtxApiClient client, RunningTasks running, SpendBudget budget, ApiAvailability availability) {
         this.maxInFlight = maxInFlight;
         this.client = client;
         this.running = running;

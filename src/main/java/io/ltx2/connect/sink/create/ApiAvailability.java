@@ -1,5 +1,6 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.create;
 
+import io.ltx2.connect.sink.report.SinkTaskMetrics;
 import io.ltx2.connect.config.AvailabilityConfig;
 import io.ltx2.connect.util.Times;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -27,7 +28,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Thread-safe: answers arrive on HTTP threads, fail codes on the task thread.
  */
-final class ApiAvailability {
+public final class ApiAvailability {
     private static final Logger log = LoggerFactory.getLogger(ApiAvailability.class);
 
     private final LongSupplier clock;
@@ -48,7 +49,7 @@ final class ApiAvailability {
     private boolean lastEndedByFailCode;
     private long totalMs;
 
-    ApiAvailability(AvailabilityConfig.Settings settings, LongSupplier clock) {
+    public ApiAvailability(AvailabilityConfig.Settings settings, LongSupplier clock) {
         this.clock = clock;
         this.initialBackoffMs = settings.backoff().toMillis();
         this.maxBackoffMs = Math.max(initialBackoffMs, settings.maxBackoff().toMillis());
@@ -102,7 +103,7 @@ final class ApiAvailability {
      * A task failed with a fail code that says the API cannot do the work now; {@code taskCreated}
      * is when that task was submitted.
      */
-    synchronized void unavailableByFailCode(String failCode, long taskCreated) {
+    public synchronized void unavailableByFailCode(String failCode, long taskCreated) {
         long now = clock.getAsLong();
         if (unavailable || taskCreated < lastEnded) {
             return; // already waiting, or a task of the unavailability just over
@@ -153,7 +154,7 @@ final class ApiAvailability {
     }
 
     /** Registers whether, why and how long the API could not take work. */
-    void gauges(SinkTaskMetrics metrics) {
+    public void gauges(SinkTaskMetrics metrics) {
         metrics.gauge("api-unavailable", "1 while the API cannot take work (HTTP 402, an outage beyond the retries, fail codes that say the "
                 + "account or model is unavailable): requests are kept and the input paused; else 0", () -> isUnavailable() ? 1 : 0);
         metrics.gauge("api-unavailable-status", "The HTTP status that made the API unavailable (402, 503, ...), 0 while available or for a "
@@ -162,27 +163,27 @@ final class ApiAvailability {
         metrics.gauge("api-unavailable-ms-total", "Milliseconds the API could not take work, in all", this::unavailableMs);
     }
 
-    synchronized boolean isUnavailable() {
+    public synchronized boolean isUnavailable() {
         return unavailable;
     }
 
     /** Why the API cannot take work, or "" while it can. */
-    synchronized String reason() {
+    public synchronized String reason() {
         return reason;
     }
 
     /** The HTTP status that made it unavailable (402, 503, ...), 0 while available or without an answer. */
-    synchronized int status() {
+    public synchronized int status() {
         return status;
     }
 
     /** Milliseconds the API has been unavailable in all, including now. */
-    synchronized long unavailableMs() {
+    public synchronized long unavailableMs() {
         return totalMs + (unavailable ? clock.getAsLong() - since : 0);
     }
 
     /** The task's failure once the API has been unavailable longer than {@code ltx.sink.unavailable.max.ms}; null otherwise. */
-    synchronized ConnectException failure() {
+    public synchronized ConnectException failure() {
         if (!unavailable || maxUnavailableMs == 0) {
             return null;
         }

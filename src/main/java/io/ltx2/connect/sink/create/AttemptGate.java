@@ -1,5 +1,6 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.create;
 
+import io.ltx2.connect.sink.report.SinkTaskMetrics;
 import io.ltx2.connect.api.CreateGate;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.TrackingRecord;
@@ -14,7 +15,7 @@ import java.util.function.LongSupplier;
  * an attempt's INTENT is durable before it goes on the wire, and an attempt withdrawn after its INTENT
  * (its partition was closed before it left) gets a WITHDRAWN record. Only the tracking writes are here.
  */
-final class AttemptGate {
+public final class AttemptGate {
     private final CreateFlow flow;
     private final TrackingWriter tracking;
     private final String requestType;

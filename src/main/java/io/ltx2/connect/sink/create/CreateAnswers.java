@@ -1,5 +1,8 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.create;
 
+import io.ltx2.connect.sink.report.SinkTaskMetrics;
+import io.ltx2.connect.sink.report.TaskFailure;
+import io.ltx2.connect.sink.request.BadRequestRecordException;
 import io.ltx2.connect.api.LtxApiException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -11,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * What the end of a create means for its request: which outcome record is written (the record
- * counts the request's spend, see {@link OutcomeRecorder.Spend}; without one {@link CreateFlow} gives
+ * counts the request's spend, see {@link io.ltx2.connect.sink.cost.Spend}; without one {@link CreateFlow} gives
  * the reservation back), and which failures fail the task. A create that ends after its partition was closed
  * is not recorded as rejected: its INTENT tells the next owner that it may exist. A refusal that
  * says the API cannot take work now (402, an outage that outlasted the retries, without any sign the
@@ -21,7 +24,7 @@ import java.util.function.Function;
  * is how the next owner (which waits for it, see {@link OrphanWatcher}) and the source learn of it;
  * that record completes nothing of a later delivery of the input record.
  */
-final class CreateAnswers {
+public final class CreateAnswers {
     private static final Logger log = LoggerFactory.getLogger(CreateAnswers.class);
     /** Nothing recorded, nothing billed: the reservation is given back. */
     private static final CompletableFuture<Boolean> RELEASE = CompletableFuture.completedFuture(true);

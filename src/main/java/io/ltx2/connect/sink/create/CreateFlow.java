@@ -1,5 +1,7 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.create;
 
+import io.ltx2.connect.sink.cost.SpendBudget;
+import io.ltx2.connect.sink.report.TaskFailure;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
 import org.apache.kafka.common.TopicPartition;
@@ -26,7 +28,7 @@ import java.util.Set;
  * is closed (even if it comes back), a create not yet on the wire is withdrawn, because Connect hands
  * the record out again.
  */
-final class CreateFlow {
+public final class CreateFlow {
     /** What {@link #beforeSend} decided for the attempt about to go out. */
     enum Send {
         /** Not sent, nothing to write: the call is cancelled. */

@@ -1,5 +1,7 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.create;
 
+import io.ltx2.connect.sink.cost.DuplicateGuard;
+import io.ltx2.connect.sink.cost.RunningTasks;
 import org.apache.kafka.common.config.types.Password;
 
 /**
@@ -12,7 +14,7 @@ import org.apache.kafka.common.config.types.Password;
  * @param running      the concurrency cap's running tasks, null when off
  * @param availability whether the API takes work now
  */
-record CreateSettings(String requestType, Password callbackUrl, int ambiguousRetries, boolean adoptAmbiguous, DuplicateGuard guard,
+public record CreateSettings(String requestType, Password callbackUrl, int ambiguousRetries, boolean adoptAmbiguous, DuplicateGuard guard,
                       RunningTasks running, ApiAvailability availability) {
 
     /** Whether an ambiguous create waits for its task's callback instead of being tried again at once. */

@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.create;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -7,7 +7,7 @@ import java.util.Set;
  * Where the create of a {@link Submission} is: one state at a time, changed only by {@link CreateFlow}, along the
  * arrows below (any other change is a defect, and fails loudly).
  */
-enum CreateState {
+public enum CreateState {
     /** Waiting for admission. One refused while the API could not take work comes back with its attempt, announced again when it leaves. */
     QUEUED,
     /** Admitted (its spend reserved) and handed to the API client; not on the wire yet. */

@@ -1,5 +1,14 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.create;
 
+import io.ltx2.connect.sink.cost.BudgetHistory;
+import io.ltx2.connect.sink.cost.Spend;
+import io.ltx2.connect.sink.cost.SpendBudget;
+import io.ltx2.connect.sink.report.DeadLetterQueue;
+import io.ltx2.connect.sink.report.OffsetTracker;
+import io.ltx2.connect.sink.report.SinkTaskMetrics;
+import io.ltx2.connect.sink.report.TaskFailure;
+import io.ltx2.connect.sink.request.BadRequestRecordException;
+import io.ltx2.connect.sink.request.SinkRequest;
 import io.ltx2.connect.tracking.FailCodes;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.TrackedRequest;
@@ -25,13 +34,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>Each record's possible charges ({@link BudgetHistory#billable}) are counted here, once, by
  * {@link Spend}: what a restart reads back from the record is what the live caps held.
  */
-final class OutcomeRecorder {
-    /** Counts the billable seconds of an outcome record, in place of the request's reservation (null: none); returns the record's time. */
-    @FunctionalInterface
-    interface Spend {
-        long record(SpendBudget.Reservation reservation, int billableSeconds);
-    }
-
+public final class OutcomeRecorder {
     private static final Logger log = LoggerFactory.getLogger(OutcomeRecorder.class);
 
     private final TrackingWriter tracking;
@@ -43,7 +46,7 @@ final class OutcomeRecorder {
     private final TaskFailure failure;
     private final Spend spend;
 
-    OutcomeRecorder(TrackingWriter tracking, String requestType, Headers tags, OffsetTracker offsets, DeadLetterQueue dlq,
+    public OutcomeRecorder(TrackingWriter tracking, String requestType, Headers tags, OffsetTracker offsets, DeadLetterQueue dlq,
                     SinkTaskMetrics metrics, TaskFailure failure, Spend spend) {
         this.tracking = tracking;
         this.requestType = requestType;
@@ -79,7 +82,7 @@ final class OutcomeRecorder {
      * A request that will not be (or was not) submitted; {@code earlier} names attempts whose create may exist,
      * {@code reservation} what was reserved for it (null: nothing), {@code trackingPartition} where its earlier records are (null: none).
      */
-    CompletableFuture<Void> rejected(SinkRecord record, OffsetTracker.Ticket ticket, TrackedRequest request, BadRequestRecordException reason,
+    public CompletableFuture<Void> rejected(SinkRecord record, OffsetTracker.Ticket ticket, TrackedRequest request, BadRequestRecordException reason,
                                      List<Attempt> earlier, SpendBudget.Reservation reservation, Integer trackingPartition) {
         metrics.rejected.record();
         log.warn("Rejected request '{}' ({}), {}: {}", request.requestId(), request.identity(), reason.failCode(), reason.getMessage());
@@ -91,7 +94,7 @@ final class OutcomeRecorder {
     }
 
     /** Dry run: a valid request is recorded as what would be sent, with failCode DRY_RUN, and never sent. */
-    CompletableFuture<Void> dryRun(OffsetTracker.Ticket ticket, SinkRequest request) {
+    public CompletableFuture<Void> dryRun(OffsetTracker.Ticket ticket, SinkRequest request) {
         metrics.dryRun.record();
         String message = "Dry run (ltx.sink.dry.run=true): request '" + request.requestId() + "' is valid and would be submitted as a "
                 + requestType + " task with provider " + request.provider() + ", " + request.seconds() + " s of video";
@@ -106,7 +109,7 @@ final class OutcomeRecorder {
      * is the attempt that made the task (the newest open one; null when none was open: the scan found the
      * callback, but its INTENTs withdrawn or not at all), {@code open} every attempt that may exist.
      */
-    CompletableFuture<Void> adopted(Submission s, String taskId, Integer adopted, List<Attempt> open) {
+    public CompletableFuture<Void> adopted(Submission s, String taskId, Integer adopted, List<Attempt> open) {
         SinkRequest r = s.request();
         List<Attempt> others = open.stream().filter(a -> !Integer.valueOf(a.number()).equals(adopted)).toList();
         long time = spend.record(s.takeReservation(), BudgetHistory.billable(TrackingRecordType.SUBMITTED, r.input(), others.size(), false));
@@ -118,14 +121,14 @@ final class OutcomeRecorder {
     }
 
     /** No create got a usable answer: rejected with SUBMIT_FAILED, naming {@code mayExist}, the attempts that may have made a task. */
-    CompletableFuture<Void> submitFailed(Submission s, String why, Throwable cause, List<Attempt> mayExist) {
+    public CompletableFuture<Void> submitFailed(Submission s, String why, Throwable cause, List<Attempt> mayExist) {
         SinkRequest r = s.request();
         return rejected(s.record(), s.ticket(), r.tracked(requestType), new BadRequestRecordException(FailCodes.SUBMIT_FAILED,
                 "Could not submit request '" + r.requestId() + "': " + why, cause), mayExist, s.takeReservation(), s.trackingPartition());
     }
 
     /** An earlier create of the request was answered after all (its SUBMITTED or REJECTED record came): nothing to do. */
-    void answeredEarlier(Submission s) {
+    public void answeredEarlier(Submission s) {
         s.takeReservation();
         if (s.ticket() != null) {
             offsets.complete(s.ticket());

@@ -1,5 +1,8 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.create;
 
+import io.ltx2.connect.sink.cost.SpendBudget;
+import io.ltx2.connect.sink.report.OffsetTracker;
+import io.ltx2.connect.sink.request.SinkRequest;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestLifecycle;
 import org.apache.kafka.common.TopicPartition;
@@ -15,7 +18,7 @@ import java.util.List;
  * accepted in ({@code ownership}): once the partition is closed, a create not yet on the wire is
  * withdrawn, and an outcome that is not an accepted task is left to the next owner.
  */
-final class Submission {
+public final class Submission {
     private final SinkRecord record;
     private final TopicPartition partition;
     private final SinkRequest request;
@@ -51,7 +54,7 @@ final class Submission {
      * tracking records read so far are {@code history}: its open attempts may exist (they are named as possible charges),
      * numbering goes on after the last one, and its later records go to its tracking partition.
      */
-    Submission(SinkRecord record, TopicPartition partition, SinkRequest request, int ownership, OffsetTracker.Ticket ticket,
+    public Submission(SinkRecord record, TopicPartition partition, SinkRequest request, int ownership, OffsetTracker.Ticket ticket,
                RequestLifecycle history, int after) {
         RequestLifecycle.Decision known = history.sinkDecision(after);
         this.record = record;
@@ -67,21 +70,21 @@ final class Submission {
     }
 
     /** What the tracking topic says of the request, as far as this task read it (task thread only). */
-    RequestLifecycle history() {
+    public RequestLifecycle history() {
         return history;
     }
 
-    int after() {
+    public int after() {
         return after;
     }
 
     /** No create of this submission may start after {@code time} (epoch ms). */
-    synchronized void createBy(long time) {
+    public synchronized void createBy(long time) {
         createBy = time;
     }
 
     /** Whether it is too late to start a create of this submission at {@code now}. */
-    synchronized boolean tooLate(long now) {
+    public synchronized boolean tooLate(long now) {
         return now > createBy;
     }
 
@@ -90,7 +93,7 @@ final class Submission {
      * exist without an answer (they are named as possible charges), numbering goes on after {@code lastAttempt}; the current
      * attempt, if any, is over (the next create is a new attempt).
      */
-    synchronized void reconsider(List<Attempt> open, int lastAttempt) {
+    public synchronized void reconsider(List<Attempt> open, int lastAttempt) {
         unconfirmed.clear();
         unconfirmed.addAll(open);
         earlierLast = Math.max(earlierLast, lastAttempt);
@@ -105,12 +108,12 @@ final class Submission {
         return ++ambiguousWaits;
     }
 
-    synchronized int ambiguousWaits() {
+    public synchronized int ambiguousWaits() {
         return ambiguousWaits;
     }
 
     /** Where the current attempt's INTENT landed: its offset on the tracking partition, -1 before any. */
-    synchronized long intentOffset() {
+    public synchronized long intentOffset() {
         return intentOffset;
     }
 
@@ -118,11 +121,11 @@ final class Submission {
         return record;
     }
 
-    TopicPartition partition() {
+    public TopicPartition partition() {
         return partition;
     }
 
-    SinkRequest request() {
+    public SinkRequest request() {
         return request;
     }
 
@@ -135,7 +138,7 @@ final class Submission {
     }
 
     /** Where the request's next tracking record goes: with its earlier ones; null for its first (the key's hash decides). */
-    synchronized Integer trackingPartition() {
+    public synchronized Integer trackingPartition() {
         return trackingPartition;
     }
 
@@ -176,16 +179,16 @@ final class Submission {
     }
 
     /** The attempt whose create is (or was last) on its way; null if none was started. */
-    synchronized Attempt current() {
+    public synchronized Attempt current() {
         return current;
     }
 
-    synchronized List<Attempt> unconfirmed() {
+    public synchronized List<Attempt> unconfirmed() {
         return List.copyOf(unconfirmed);
     }
 
     /** The unconfirmed attempts plus the current one: after a failure that may have created a task. */
-    synchronized List<Attempt> unconfirmedWithCurrent() {
+    public synchronized List<Attempt> unconfirmedWithCurrent() {
         List<Attempt> all = new ArrayList<>(unconfirmed);
         if (current != null) {
             all.add(current);

@@ -1,5 +1,8 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.create;
 
+import io.ltx2.connect.sink.report.SinkTaskMetrics;
+import io.ltx2.connect.sink.report.TaskFailure;
+import io.ltx2.connect.sink.request.SinkRequest;
 import io.ltx2.connect.api.CreateTaskRequest;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.tracking.RequestIdentity;
@@ -23,7 +26,7 @@ import java.util.function.LongSupplier;
  * from the task thread ({@code put}, {@code close}, {@code stop}) and from the HTTP and producer threads
  * (completions start the next creates).
  */
-final class Submitter {
+public final class Submitter {
 
     private final LtxApiClient client;
     private final CreateFlow flow;
@@ -37,7 +40,7 @@ final class Submitter {
     private final ConcurrentLinkedQueue<Submission> awaitingCallback = new ConcurrentLinkedQueue<>();
     private final ApiAvailability availability;
 
-    Submitter(LtxApiClient client, TrackingWriter tracking, Admission admission, OutcomeRecorder outcomes, CreateSettings settings,
+    public Submitter(LtxApiClient client, TrackingWriter tracking, Admission admission, OutcomeRecorder outcomes, CreateSettings settings,
               SinkTaskMetrics metrics, TaskFailure failure, LongSupplier clock) {
         this.client = client;
         this.flow = new CreateFlow(admission, failure);
@@ -49,32 +52,32 @@ final class Submitter {
     }
 
     /** The current ownership period of a partition, for a request accepted now. */
-    int ownership(TopicPartition tp) {
+    public int ownership(TopicPartition tp) {
         return flow.ownership(tp);
     }
 
-    void enqueue(Submission s) {
+    public void enqueue(Submission s) {
         flow.enqueue(s);
     }
 
     /** Starts creates while {@link Admission} allows; the rest wait, in order. */
-    void startCreates() {
+    public void startCreates() {
         List<Submission> starting = flow.admit();
         admitted.addAndGet(starting.size());
         starting.forEach(this::create);
     }
 
-    int inFlight() {
+    public int inFlight() {
         return flow.inFlight();
     }
 
     /** Whether this task is at the request (queued, or its create started and not finished). */
-    boolean holds(RequestIdentity id) {
+    public boolean holds(RequestIdentity id) {
         return flow.holds(id);
     }
 
     /** Callback mode: the creates that failed ambiguously since the last call, each to wait for its task's callback. */
-    List<Submission> takeAwaitingCallback() {
+    public List<Submission> takeAwaitingCallback() {
         List<Submission> out = new ArrayList<>();
         Submission s;
         while ((s = awaitingCallback.poll()) != null) {
@@ -84,26 +87,26 @@ final class Submitter {
     }
 
     /** Requests admitted so far. */
-    long admitted() {
+    public long admitted() {
         return admitted.get();
     }
 
-    int waiting() {
+    public int waiting() {
         return flow.waiting();
     }
 
     /** Whether requests wait for admission: the input should pause. */
-    boolean backlogged() {
+    public boolean backlogged() {
         return flow.backlogged();
     }
 
     /** Attempts that may be on the wire, and WITHDRAWN records being written: what stopping waits for. */
-    int awaited() {
+    public int awaited() {
         return flow.awaited();
     }
 
     /** As {@link #awaited()}, of the requests of {@code partitions}: what closing them waits for. */
-    int awaited(Collection<TopicPartition> partitions) {
+    public int awaited(Collection<TopicPartition> partitions) {
         return flow.awaited(partitions);
     }
 
@@ -151,7 +154,7 @@ final class Submitter {
      * The partitions are closing: their creates not yet on the wire will be withdrawn, and the
      * queued ones are dropped (never sent: the next owner receives them again). Returns how many were dropped.
      */
-    int close(Collection<TopicPartition> partitions) {
+    public int close(Collection<TopicPartition> partitions) {
         List<Submission> withdraw = new ArrayList<>();
         int dropped = flow.close(partitions, withdraw);
         withdraw.forEach(gate::withdrawn);
@@ -159,7 +162,7 @@ final class Submitter {
     }
 
     /** The task stops: nothing new starts, and nothing that fails from now on is recorded as rejected. */
-    void stop() {
+    public void stop() {
         flow.stop().forEach(gate::withdrawn);
     }
 }

@@ -1,5 +1,7 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.earlier;
 
+import io.ltx2.connect.sink.create.Submission;
+import io.ltx2.connect.tracking.TrackingFeed;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestLifecycle;
 import io.ltx2.connect.tracking.TrackingRecord;
@@ -36,15 +38,15 @@ import java.util.Map;
  * earliest point a waiting request needs (records read twice fold to the same lifecycle); a Kafka error delays the wait,
  * never fails the task (but a missing ACL, which is named). Task thread only.
  */
-final class OrphanWatcher {
+public final class OrphanWatcher {
     private static final Logger log = LoggerFactory.getLogger(OrphanWatcher.class);
 
     /** The task of a request's unanswered create, adopted through its callback; {@code attempt} made it (null: unknown), {@code open} may exist. */
-    record Adopted(Submission submission, String taskId, Integer attempt, List<Attempt> open) {
+    public record Adopted(Submission submission, String taskId, Integer attempt, List<Attempt> open) {
     }
 
     /** What one look at the tracking topic decided: requests whose task is adopted, requests answered already, requests to create now. */
-    record Decided(List<Adopted> adopted, List<Submission> answered, List<Submission> resubmit) {
+    public record Decided(List<Adopted> adopted, List<Submission> answered, List<Submission> resubmit) {
         static final Decided NONE = new Decided(List.of(), List.of(), List.of());
     }
 
@@ -78,7 +80,7 @@ final class OrphanWatcher {
      * @param answerBound     how long after the wait begins an earlier owner's create may still be answered
      * @param adoptionTimeout callback mode: how long after its last INTENT a task's callback may come
      */
-    OrphanWatcher(TrackingFeed feed, boolean callbacks, Duration answerBound, Duration adoptionTimeout) {
+    public OrphanWatcher(TrackingFeed feed, boolean callbacks, Duration answerBound, Duration adoptionTimeout) {
         this.feed = feed;
         feed.listen(this::onRecord);
         this.callbacks = callbacks;
@@ -87,7 +89,7 @@ final class OrphanWatcher {
     }
 
     /** Holds {@code s}, whose restart scan found attempts that may exist unanswered (its history has them). */
-    void await(Submission s, PriorAttempts.Found earlier, long now) {
+    public void await(Submission s, PriorAttempts.Found earlier, long now) {
         long lastIntent = earlier.attempts().stream().mapToLong(Attempt::time).max().orElse(now);
         Waiting w = hold(s, deadline(now, lastIntent));
         feed.from(earlier.scanEnds());
@@ -107,7 +109,7 @@ final class OrphanWatcher {
     }
 
     /** Callback mode: the current attempt of {@code s} failed ambiguously; its task, if it made one, calls back. */
-    void awaitCallback(Submission s, long now) {
+    public void awaitCallback(Submission s, long now) {
         Attempt current = s.current();
         s.unconfirmedWithCurrent().forEach(s.history()::mayExist); // its own attempts: known before their records are read
         // From now, not from the INTENT: the create may have waited long (503s, a 402) before it went out, ambiguously.
@@ -130,7 +132,7 @@ final class OrphanWatcher {
         return callbacks ? Math.max(d, Times.plus(lastIntent, adoptionTimeout.toMillis())) : d;
     }
 
-    int waiting() {
+    public int waiting() {
         return waiting.size();
     }
 
@@ -149,7 +151,7 @@ final class OrphanWatcher {
     }
 
     /** Reads what arrived and decides what it can. */
-    Decided poll(long now) {
+    public Decided poll(long now) {
         if (waiting.isEmpty()) {
             return Decided.NONE;
         }
@@ -219,7 +221,7 @@ final class OrphanWatcher {
     }
 
     /** Drops the waiting requests of revoked partitions: the next owner finds them again. */
-    List<Submission> revoked(Collection<TopicPartition> inputPartitions) {
+    public List<Submission> revoked(Collection<TopicPartition> inputPartitions) {
         List<Submission> dropped = new ArrayList<>();
         waiting.values().removeIf(w -> inputPartitions.contains(w.submission.partition()) && dropped.add(w.submission));
         return dropped;

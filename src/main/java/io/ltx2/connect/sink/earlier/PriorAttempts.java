@@ -1,5 +1,7 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.earlier;
 
+import io.ltx2.connect.sink.request.RequestParser;
+import io.ltx2.connect.tracking.TrackingFeed;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.RequestLifecycle;
@@ -50,10 +52,10 @@ import java.util.Set;
  * the same name (same coordinates, another request); records without a topic id (older versions) match.
  * Used from the task thread only.
  */
-final class PriorAttempts {
+public final class PriorAttempts {
     private static final Logger log = LoggerFactory.getLogger(PriorAttempts.class);
 
-    enum Verdict { NEW, HANDLED, ORPHANED, ADOPT }
+    public enum Verdict { NEW, HANDLED, ORPHANED, ADOPT }
 
     /**
      * What is known of one request: {@code attempts} are its INTENTs whose create may exist (ORPHANED);
@@ -64,16 +66,16 @@ final class PriorAttempts {
      * {@code trackingPartition} the tracking partition its records are on (its later ones go there too), null if none was seen;
      * {@code lifecycle} what its records say (null: none were read), which the request's later records extend.
      */
-    record Found(Verdict verdict, List<Attempt> attempts, int lastAttempt, Map<TopicPartition, Long> scanEnds, String taskId,
+    public record Found(Verdict verdict, List<Attempt> attempts, int lastAttempt, Map<TopicPartition, Long> scanEnds, String taskId,
                  Integer trackingPartition, RequestLifecycle lifecycle) {
         static final Found NEW = new Found(Verdict.NEW, List.of(), 0, null);
 
-        Found(Verdict verdict, List<Attempt> attempts, int lastAttempt, Map<TopicPartition, Long> scanEnds) {
+        public Found(Verdict verdict, List<Attempt> attempts, int lastAttempt, Map<TopicPartition, Long> scanEnds) {
             this(verdict, attempts, lastAttempt, scanEnds, null, null, null);
         }
 
         /** What its records say, to be extended by the later ones: the lifecycle read, else one without records. */
-        RequestLifecycle history() {
+        public RequestLifecycle history() {
             return lifecycle != null ? lifecycle : new RequestLifecycle(false);
         }
     }
@@ -100,7 +102,7 @@ final class PriorAttempts {
         }
     }
 
-    PriorAttempts(String connector, TrackingFeed feed, Duration lookback, Duration timeout, boolean dryRun) {
+    public PriorAttempts(String connector, TrackingFeed feed, Duration lookback, Duration timeout, boolean dryRun) {
         this.connector = connector;
         this.trackingTopic = feed.topic();
         this.feed = feed;
@@ -109,23 +111,23 @@ final class PriorAttempts {
         this.dryRun = dryRun;
     }
 
-    void assigned(Collection<TopicPartition> partitions) {
+    public void assigned(Collection<TopicPartition> partitions) {
         unscanned.addAll(partitions);
     }
 
-    void revoked(Collection<TopicPartition> partitions) {
+    public void revoked(Collection<TopicPartition> partitions) {
         unscanned.removeAll(partitions);
         partitions.forEach(scanEnds::remove);
         found.keySet().removeIf(id -> partitions.contains(new TopicPartition(id.topic(), id.partition())));
     }
 
     /** How many tracking records the last scan read (-1 before any, or when the topic did not exist): for logs and benchmarks. */
-    long lastScanRecords() {
+    public long lastScanRecords() {
         return lastScanRecords;
     }
 
     /** What earlier owners did with this request; answers once per redelivered record. */
-    Found lookUp(RequestIdentity identity) {
+    public Found lookUp(RequestIdentity identity) {
         List<Read> reads = found.remove(identity.withTopicId(null));
         if (reads == null) {
             return Found.NEW;
@@ -146,7 +148,7 @@ final class PriorAttempts {
      *
      * @throws org.apache.kafka.connect.errors.RetriableException when the scan cannot finish now; nothing of the batch is handled then
      */
-    void prepare(Collection<SinkRecord> batch) {
+    public void prepare(Collection<SinkRecord> batch) {
         if (unscanned.isEmpty() || batch.isEmpty()) {
             return;
         }

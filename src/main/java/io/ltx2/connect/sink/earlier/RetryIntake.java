@@ -1,5 +1,10 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.earlier;
 
+import io.ltx2.connect.sink.cost.RunningTasks;
+import io.ltx2.connect.sink.create.ApiAvailability;
+import io.ltx2.connect.sink.create.Submission;
+import io.ltx2.connect.sink.create.Submitter;
+import io.ltx2.connect.sink.request.SinkRequest;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.RequestLifecycle;
 import io.ltx2.connect.tracking.TrackingRecord;
@@ -26,7 +31,7 @@ import java.util.function.Supplier;
  * cannot do the work now makes the API unavailable for a while ({@link ApiAvailability#unavailableByFailCode}).
  * Task thread only.
  */
-final class RetryIntake {
+public final class RetryIntake {
     private static final Logger log = LoggerFactory.getLogger(RetryIntake.class);
 
     private final RetryRequests requests;
@@ -41,7 +46,7 @@ final class RetryIntake {
     /** How long before the source's deadline a new attempt's create may still start: its answer must be durable, and read, by then. */
     private final long margin;
 
-    RetryIntake(RetryRequests requests, Submitter submitter, OrphanWatcher orphans, ApiAvailability availability, RunningTasks running,
+    public RetryIntake(RetryRequests requests, Submitter submitter, OrphanWatcher orphans, ApiAvailability availability, RunningTasks running,
                 Supplier<Set<TopicPartition>> assignment, Duration answerBound) {
         this.requests = requests;
         this.submitter = submitter;
@@ -54,7 +59,7 @@ final class RetryIntake {
     }
 
     /** Takes up the new attempts the source asked for since the last call; returns how many. */
-    int accept(long now) {
+    public int accept(long now) {
         List<RetryRequests.Asked> asked = requests.poll();
         int taken = 0;
         for (RetryRequests.Asked a : asked) {

@@ -1,5 +1,6 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.earlier;
 
+import io.ltx2.connect.tracking.TrackingFeed;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import io.ltx2.connect.tracking.TrackingRecordType;
@@ -17,7 +18,7 @@ import java.util.List;
  * connector are handed over with where they are. Only the record's type header is read of the other
  * records. Task thread only.
  */
-final class RetryRequests {
+public final class RetryRequests {
 
     /** A RETRY record and where it is on the tracking topic. */
     record Asked(TrackingRecord record, int partition, long offset) {
@@ -27,7 +28,7 @@ final class RetryRequests {
     private final TrackingFeed feed;
     private final List<Asked> asked = new ArrayList<>();
 
-    RetryRequests(String connector, TrackingFeed feed) {
+    public RetryRequests(String connector, TrackingFeed feed) {
         this.connector = connector;
         this.feed = feed;
         feed.listen(this::onRecord);

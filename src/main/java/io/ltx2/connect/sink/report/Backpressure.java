@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.report;
 
 import io.ltx2.connect.util.TaskEnvironment;
 import org.apache.kafka.common.TopicPartition;
@@ -22,12 +22,12 @@ import java.util.Set;
  * empty at the rate it drained lately, between {@value #MIN_POLL_MS} ms and {@value #MAX_POLL_MS} ms
  * (the caps' windows are so re-checked at least once a second). Task thread only.
  */
-final class Backpressure {
+public final class Backpressure {
     private static final Logger log = LoggerFactory.getLogger(Backpressure.class);
     /** Poll interval while busy, or paused before any drain rate is known. */
     private static final long SHORT_POLL_MS = 100;
     static final long MIN_POLL_MS = 20;
-    static final long MAX_POLL_MS = 1_000;
+    public static final long MAX_POLL_MS = 1_000;
 
     private final SinkTaskContext context;
     private final SinkTaskMetrics metrics;
@@ -38,7 +38,7 @@ final class Backpressure {
     /** Requests admitted per millisecond lately; NaN before it is known. */
     private double drainRate = Double.NaN;
 
-    Backpressure(SinkTaskContext context, SinkTaskMetrics metrics, TaskEnvironment env) {
+    public Backpressure(SinkTaskContext context, SinkTaskMetrics metrics, TaskEnvironment env) {
         this.context = context;
         this.metrics = metrics;
         this.env = env;
@@ -48,7 +48,7 @@ final class Backpressure {
      * Connect re-pauses newly assigned partitions that this task paused before a rebalance, even if
      * it resumed in between while it owned nothing: make the new ones follow the current state.
      */
-    void opened(Collection<TopicPartition> partitions) {
+    public void opened(Collection<TopicPartition> partitions) {
         TopicPartition[] added = partitions.toArray(TopicPartition[]::new);
         if (paused) {
             context.pause(added);
@@ -64,7 +64,7 @@ final class Backpressure {
      * @param throttled  until when the API asked to back off, if that is ahead
      * @param busy       creates, reports or adoptions are outstanding
      */
-    void apply(boolean backlogged, int waiting, long admitted, Optional<Instant> throttled, boolean busy) {
+    public void apply(boolean backlogged, int waiting, long admitted, Optional<Instant> throttled, boolean busy) {
         long untilDrained = untilDrained(waiting, admitted);
         Set<TopicPartition> assignment = context.assignment();
         if (assignment.isEmpty()) {

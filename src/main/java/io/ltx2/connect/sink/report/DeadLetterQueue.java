@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.report;
 
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
  * are decided on any thread, but the reporter belongs to the task thread: reports are queued and
  * made, and their writes checked, from {@code put} and {@code preCommit}.
  */
-final class DeadLetterQueue {
+public final class DeadLetterQueue {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterQueue.class);
 
     private final ErrantRecordReporter reporter;
@@ -27,12 +27,12 @@ final class DeadLetterQueue {
     /** Reports made and not yet written; task thread only. */
     private final List<Report> reporting = new ArrayList<>();
 
-    DeadLetterQueue(ErrantRecordReporter reporter) {
+    public DeadLetterQueue(ErrantRecordReporter reporter) {
         this.reporter = reporter;
     }
 
     /** The worker's reporter when errors are tolerated and it has one; null otherwise. */
-    static ErrantRecordReporter reporterOf(SinkTaskContext context, boolean toleratesErrors) {
+    public static ErrantRecordReporter reporterOf(SinkTaskContext context, boolean toleratesErrors) {
         if (!toleratesErrors) {
             return null;
         }
@@ -44,12 +44,12 @@ final class DeadLetterQueue {
         }
     }
 
-    boolean enabled() {
+    public boolean enabled() {
         return reporter != null;
     }
 
     /** Completes when the record is in the DLQ (at once without one). Any thread. */
-    CompletableFuture<Void> report(SinkRecord record, Throwable reason) {
+    public CompletableFuture<Void> report(SinkRecord record, Throwable reason) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (reporter == null) {
             done.complete(null);
@@ -60,7 +60,7 @@ final class DeadLetterQueue {
     }
 
     /** Makes the queued reports and completes those written. Task thread only. */
-    void flush() {
+    public void flush() {
         if (reporter == null) {
             return;
         }
@@ -86,7 +86,7 @@ final class DeadLetterQueue {
         }
     }
 
-    boolean idle() {
+    public boolean idle() {
         return toReport.isEmpty() && reporting.isEmpty();
     }
 

@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.report;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -18,11 +18,11 @@ import java.util.TreeMap;
  * an answer that arrives after its partition was closed (and perhaps assigned to this task again,
  * with the record handed out anew) completes nothing of the new ownership period.
  */
-final class OffsetTracker {
+public final class OffsetTracker {
     private final Map<TopicPartition, TreeMap<Long, Ticket>> pending = new HashMap<>();
 
     /** One delivery of an input record, from {@link #begin} until its outcome is durable. */
-    static final class Ticket {
+    public static final class Ticket {
         private final TopicPartition partition;
         private final long offset;
 
@@ -38,14 +38,14 @@ final class OffsetTracker {
     }
 
     /** Tracks a record handed to {@code put}; a record handed out again replaces its earlier delivery. */
-    synchronized Ticket begin(TopicPartition tp, long offset) {
+    public synchronized Ticket begin(TopicPartition tp, long offset) {
         Ticket t = new Ticket(tp, offset);
         pending.computeIfAbsent(tp, k -> new TreeMap<>()).put(offset, t);
         return t;
     }
 
     /** The delivery's outcome is durable; a ticket of a delivery that was forgotten or replaced changes nothing. */
-    synchronized void complete(Ticket ticket) {
+    public synchronized void complete(Ticket ticket) {
         TreeMap<Long, Ticket> offsets = pending.get(ticket.partition);
         if (offsets != null) {
             offsets.remove(ticket.offset, ticket);
@@ -57,7 +57,7 @@ final class OffsetTracker {
      * commits the next offset to read); for the others, Connect's own consumed position, since every
      * record handed to {@code put} is tracked before {@code put} returns.
      */
-    synchronized Map<TopicPartition, OffsetAndMetadata> committable(Map<TopicPartition, OffsetAndMetadata> consumed) {
+    public synchronized Map<TopicPartition, OffsetAndMetadata> committable(Map<TopicPartition, OffsetAndMetadata> consumed) {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
         consumed.forEach((tp, position) -> {
             TreeMap<Long, Ticket> offsets = pending.get(tp);
@@ -75,7 +75,7 @@ final class OffsetTracker {
         return pending.values().stream().mapToInt(TreeMap::size).sum();
     }
 
-    synchronized void forget(Collection<TopicPartition> partitions) {
+    public synchronized void forget(Collection<TopicPartition> partitions) {
         partitions.forEach(pending::remove);
     }
 }

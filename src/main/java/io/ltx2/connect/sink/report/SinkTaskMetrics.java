@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.report;
 
 import io.ltx2.connect.api.ApiClientStats;
 import io.ltx2.connect.metrics.TaskMetrics;
@@ -11,21 +11,21 @@ import java.util.function.Supplier;
  * What one sink task does, as metrics ({@code io.ltx2.connect:type=sink-task-metrics,connector=..,task=..}
  * on every worker version, and plugin metrics on 4.1+) and for its stop log line. Thread-safe.
  */
-final class SinkTaskMetrics implements AutoCloseable {
+public final class SinkTaskMetrics implements AutoCloseable {
     static final String GROUP = "sink-task-metrics";
 
     private final TaskMetrics metrics;
-    final Sensor submitted;
-    final Sensor rejected;
-    final Sensor dryRun;
-    final Sensor reused;
-    final Sensor handledBefore;
-    final Sensor unconfirmedAttempts;
-    final Sensor adopted;
+    public final Sensor submitted;
+    public final Sensor rejected;
+    public final Sensor dryRun;
+    public final Sensor reused;
+    public final Sensor handledBefore;
+    public final Sensor unconfirmedAttempts;
+    public final Sensor adopted;
     final Sensor pauses;
-    final Sensor videoSeconds;
-    final Sensor submitAckLatency;
-    final Sensor intentAckLatency;
+    public final Sensor videoSeconds;
+    public final Sensor submitAckLatency;
+    public final Sensor intentAckLatency;
 
     SinkTaskMetrics(TaskMetrics metrics) {
         this.metrics = metrics;
@@ -46,12 +46,12 @@ final class SinkTaskMetrics implements AutoCloseable {
     }
 
     /** The task's metrics; {@code context} (the task's SinkTaskContext, or null) gives the plugin metrics of a 4.1+ worker. */
-    static SinkTaskMetrics register(String connector, int task, SinkTaskContext context) {
+    public static SinkTaskMetrics register(String connector, int task, SinkTaskContext context) {
         return new SinkTaskMetrics(TaskMetrics.register(GROUP, connector, task, context));
     }
 
     /** The API client's metrics: call counts and latencies (creates, and the duplicate guard's status calls), retries, 429s. */
-    void client(ApiClientStats client) {
+    public void client(ApiClientStats client) {
         client.listen(metrics.apiCalls(true, true)::attempt);
         metrics.gauge("create-calls-total", "HTTP create calls sent, retries included", client::createCalls);
         metrics.gauge("status-calls-total", "HTTP status calls sent (the duplicate guard's), retries included", client::statusCalls);
@@ -61,20 +61,20 @@ final class SinkTaskMetrics implements AutoCloseable {
                 client::ambiguousGiveUps);
     }
 
-    void gauge(String name, String description, Supplier<? extends Number> value) {
+    public void gauge(String name, String description, Supplier<? extends Number> value) {
         metrics.gauge(name, description, value);
     }
 
-    void textGauge(String name, String description, Supplier<String> value) {
+    public void textGauge(String name, String description, Supplier<String> value) {
         metrics.textGauge(name, description, value);
     }
 
     /** Name and description of every metric published, for the metrics reference (docs/metrics.md). */
-    java.util.Map<String, String> descriptions() {
+    public java.util.Map<String, String> descriptions() {
         return metrics.descriptions();
     }
 
-    long total(String counter) {
+    public long total(String counter) {
         return (long) metrics.value(counter + "-total");
     }
 

@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.report;
 
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
@@ -13,22 +13,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * The first fatal error of a sink task, found on any thread (an HTTP answer, a producer callback);
  * the task thread throws it from {@code put}, so Connect fails the task with that message.
  */
-final class TaskFailure {
+public final class TaskFailure {
     private static final Logger log = LoggerFactory.getLogger(TaskFailure.class);
     private final AtomicReference<ConnectException> first = new AtomicReference<>();
 
-    void fail(ConnectException e) {
+    public void fail(ConnectException e) {
         if (first.compareAndSet(null, e)) {
             // with its cause's message: a refused write says there which ACL is missing (KafkaAccess)
             log.error("Sink task failing: {}{}", e.getMessage(), e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")");
         }
     }
 
-    boolean failed() {
+    public boolean failed() {
         return first.get() != null;
     }
 
-    void throwIfFailed() {
+    public void throwIfFailed() {
         ConnectException e = first.get();
         if (e != null) {
             throw e;
@@ -36,7 +36,7 @@ final class TaskFailure {
     }
 
     /** Whether {@code t} or a cause is a passing trouble of a Kafka cluster (a time-out, a retriable error). */
-    static boolean isTransient(Throwable t) {
+    public static boolean isTransient(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof org.apache.kafka.common.errors.RetriableException || c instanceof RetriableException
                     || c instanceof java.util.concurrent.TimeoutException) {
@@ -46,7 +46,7 @@ final class TaskFailure {
         return false;
     }
 
-    static Throwable unwrap(Throwable t) {
+    public static Throwable unwrap(Throwable t) {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }

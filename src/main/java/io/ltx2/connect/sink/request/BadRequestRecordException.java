@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.request;
 
 import org.apache.kafka.connect.errors.DataException;
 

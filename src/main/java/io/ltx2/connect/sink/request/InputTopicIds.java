@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.request;
 
 import io.ltx2.connect.tracking.TopicIds;
 import org.apache.kafka.common.TopicPartition;
@@ -13,20 +13,20 @@ import java.util.Optional;
  * recreated topic's partitions are assigned anew, and its id is described again then: a stale id
  * would make the next owner take this task's records for another topic's). Task thread only.
  */
-final class InputTopicIds {
+public final class InputTopicIds {
     private final TopicIds ids;
     private final Map<String, Optional<String>> known = new HashMap<>();
 
-    InputTopicIds(TopicIds ids) {
+    public InputTopicIds(TopicIds ids) {
         this.ids = ids;
     }
 
     /** The topic's id; null when it cannot be told (requests are then identified as by older versions). */
-    String idOf(String topic) {
+    public String idOf(String topic) {
         return known.computeIfAbsent(topic, t -> Optional.ofNullable(ids.idOf(t))).orElse(null);
     }
 
-    void assigned(Collection<TopicPartition> partitions) {
+    public void assigned(Collection<TopicPartition> partitions) {
         partitions.forEach(tp -> known.remove(tp.topic()));
     }
 }

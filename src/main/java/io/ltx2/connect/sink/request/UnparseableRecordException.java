@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.request;
 
 import io.ltx2.connect.tracking.FailCodes;
 

@@ -1,5 +1,7 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
+import io.ltx2.connect.testkit.ScanConsumer;
+import io.ltx2.connect.tracking.TrackingFeed;
 import io.ltx2.connect.tracking.TrackingWriter;
 import org.apache.kafka.clients.admin.MockAdminClient;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -22,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The spend checkpoint topic: created compacted when missing, a clear error when it cannot be, read whole, never overwritten by a zombie. */
-class BudgetTopicTest {
+public class BudgetTopicTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     @Test

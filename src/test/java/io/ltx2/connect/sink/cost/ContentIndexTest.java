@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
 import io.ltx2.connect.api.GenerationInput;
 import org.junit.jupiter.api.Test;
@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ContentIndexTest {
+public class ContentIndexTest {
     private final AtomicLong now = new AtomicLong(1_800_000_000_000L);
     private final ContentIndex index = new ContentIndex(Duration.ofMinutes(10), "ltx-2-19b", now::get);
 

@@ -1,5 +1,6 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
+import io.ltx2.connect.testkit.ScanConsumer;
 import io.ltx2.connect.testkit.LogConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
@@ -23,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The concurrency cap counts the task's API tasks until their events, and tells the submitter as soon as events make room. */
-class RunningTasksTest {
+public class RunningTasksTest {
 
     @Test
     void eventsThatEndTasksMakeRoomAndSaySo() {

@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A checkpoint's spend: by minute, counted at each minute's latest record, a few kilobytes for a day at the API's ceiling. */
-class SpendBucketsTest {
+public class SpendBucketsTest {
     private static final long T0 = 1_800_000_000_000L;
 
     @Test

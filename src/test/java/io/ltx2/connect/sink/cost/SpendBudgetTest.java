@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
 import org.junit.jupiter.api.Test;
 
@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class SpendBudgetTest {
+public class SpendBudgetTest {
     private static final long T0 = 1_800_000_000_000L;
     private final AtomicLong now = new AtomicLong(T0);
 

@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.cost;
 
 import org.junit.jupiter.api.Test;
 
@@ -8,7 +8,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class SpendRecoveryTest {
+public class SpendRecoveryTest {
     private static final long NOW = 10 * 86_400_000L;
     private static final Duration DAY = Duration.ofDays(1);
     private static final Duration INTERVAL = Duration.ofSeconds(30);

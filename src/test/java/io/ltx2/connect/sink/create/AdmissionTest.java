@@ -1,5 +1,7 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.create;
 
+import io.ltx2.connect.sink.cost.SpendBudget;
+import io.ltx2.connect.sink.request.SinkRequest;
 import io.ltx2.connect.api.ApiClientSettings;
 import io.ltx2.connect.config.AvailabilityConfig;
 import io.ltx2.connect.api.CreateTaskRequest;
@@ -23,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The one place that decides whether a create may start. */
-class AdmissionTest {
+public class AdmissionTest {
     private final AtomicLong now = new AtomicLong(1_000_000L);
     private LtxApiClient client;
 

@@ -1,5 +1,6 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.create;
 
+import io.ltx2.connect.sink.request.SinkRequest;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.RequestLifecycle;
@@ -13,7 +14,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class SubmissionTest {
+public class SubmissionTest {
     private static final SinkRequest REQUEST = new SinkRequest(new RequestIdentity("sink", "requests", 0, 1), "k", "auto", null, Map.of());
 
     @Test

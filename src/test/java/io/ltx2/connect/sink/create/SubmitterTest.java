@@ -1,5 +1,11 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.create;
 
+import io.ltx2.connect.testkit.FakeSinkContext;
+import io.ltx2.connect.sink.report.DeadLetterQueue;
+import io.ltx2.connect.sink.report.OffsetTracker;
+import io.ltx2.connect.sink.report.SinkTaskMetrics;
+import io.ltx2.connect.sink.report.TaskFailure;
+import io.ltx2.connect.sink.request.SinkRequest;
 import io.ltx2.connect.api.ApiClientSettings;
 import io.ltx2.connect.api.ApiExchange;
 import io.ltx2.connect.api.GenerationInput;
@@ -38,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The creates of one sink task around the API's answers, on a stub API: what they leave behind for the next create. */
-class SubmitterTest {
+public class SubmitterTest {
     private final AtomicLong now = new AtomicLong(1_000_000L);
     private final AtomicInteger creates = new AtomicInteger();
     private final List<AutoCloseable> open = new ArrayList<>();

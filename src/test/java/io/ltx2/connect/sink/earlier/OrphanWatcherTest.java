@@ -1,5 +1,9 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.earlier;
 
+import io.ltx2.connect.sink.create.Submission;
+import io.ltx2.connect.sink.request.SinkRequest;
+import io.ltx2.connect.testkit.ScanConsumer;
+import io.ltx2.connect.tracking.TrackingFeed;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.RequestLifecycle;
@@ -26,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Requests whose earlier create may exist wait for what settles it: the earlier owner's late
  * answer, a WITHDRAWN record, or (callback mode) the task's callback; else they are submitted again.
  */
-class OrphanWatcherTest {
+public class OrphanWatcherTest {
     private static final TopicPartition INPUT = new TopicPartition("requests", 0);
     private static final TopicPartition TRACKING = new TopicPartition("tracking", 0);
     private static final Duration ANSWER_BOUND = Duration.ofSeconds(40);

@@ -1,5 +1,7 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.earlier;
 
+import io.ltx2.connect.testkit.ScanConsumer;
+import io.ltx2.connect.tracking.TrackingFeed;
 import io.ltx2.connect.tracking.FailCodes;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
@@ -23,7 +25,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The restart scan's verdicts, over an in-memory tracking topic. */
-class PriorAttemptsTest {
+public class PriorAttemptsTest {
     private static final TopicPartition INPUT = new TopicPartition("requests", 0);
     private final List<ConsumerRecord<byte[], byte[]>> topic = new ArrayList<>();
 

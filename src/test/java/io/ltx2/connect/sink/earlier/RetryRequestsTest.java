@@ -1,5 +1,7 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.earlier;
 
+import io.ltx2.connect.testkit.ScanConsumer;
+import io.ltx2.connect.tracking.TrackingFeed;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -16,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * asks again), but a refused read is no passing trouble: it fails the task, naming the missing ACL,
  * instead of a WARN on every put while retries are never read (SecuredClusterIT shows it on a broker).
  */
-class RetryRequestsTest {
+public class RetryRequestsTest {
 
     @Test
     void passingKafkaErrorIsLeftForTheNextPut() {

@@ -1,5 +1,6 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.report;
 
+import io.ltx2.connect.testkit.FakeSinkContext;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Connect calls put again when the queue is expected to have drained: soon while it drains fast, once a second while nothing drains. */
-class BackpressureTest {
+public class BackpressureTest {
     private static final TopicPartition P0 = new TopicPartition("requests", 0);
     private static final TopicPartition P1 = new TopicPartition("requests", 1);
     private final FakeSinkContext context = new FakeSinkContext();

@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.report;
 
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -11,7 +11,7 @@ import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class DeadLetterQueueTest {
+public class DeadLetterQueueTest {
     private static final SinkRecord RECORD = new SinkRecord("requests", 0, null, "k", null, "v", 3);
 
     @Test

@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.report;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -9,7 +9,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class OffsetTrackerTest {
+public class OffsetTrackerTest {
     private static final TopicPartition A = new TopicPartition("requests", 0);
     private static final TopicPartition B = new TopicPartition("requests", 1);
 

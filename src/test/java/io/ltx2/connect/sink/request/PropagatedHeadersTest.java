@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.request;
 
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.junit.jupiter.api.Test;
@@ -8,7 +8,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class PropagatedHeadersTest {
+public class PropagatedHeadersTest {
 
     @Test
     void namedHeadersCaseInsensitiveAndPatternMatchesTravelAsText() {

@@ -1,4 +1,4 @@
-package io.ltx2.connect.sink;
+package io.ltx2.connect.sink.request;
 
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.Lora;
@@ -19,7 +19,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class RequestParserTest {
+public class RequestParserTest {
     private static final RequestDefaults DEFAULTS = new RequestDefaults("text-to-video", "720p", 10, "16:9", null, "auto");
     private final RequestParser parser = new RequestParser("c", DEFAULTS, new PropagatedHeaders(List.of("traceparent"), null));
 
