@@ -48,8 +48,8 @@ class RetryAndAdoptionIT {
     private static final double TIME_SCALE = 0.05;
     private static final int REQUESTS = 24;
     private static final int VIDEO_SECONDS = 5;
-    /** The balance pays for this many creates of the first tries, then runs dry. */
-    private static final int PAID_BEFORE_DRY = 14;
+    /** The balance pays for this many creates (the first tries), then runs dry: the new attempts meet 402 answers. */
+    private static final int PAID_BEFORE_DRY = REQUESTS;
     private static final String[] FIRST_TRY_FAILS = {"PROCESSING_TIMEOUT", "MODEL_UNAVAILABLE", "PROCESSING_TIMEOUT", "INSUFFICIENT_CREDITS"};
     private static final Duration EVENTS_TIMEOUT = Duration.ofSeconds(120);
     private static final Path RUN_DIR = Path.of("target", "retry-adoption-it");
@@ -112,8 +112,8 @@ class RetryAndAdoptionIT {
 
     /**
      * Half of the first tries fail with a code worth another attempt; the balance pays for {@value #PAID_BEFORE_DRY} creates,
-     * so the rest of the first tries and the new attempts meet 402 answers; it is topped up once the source has asked again
-     * for a new attempt that waits on it (item 1's interleaving).
+     * so the new attempts (and any first try that goes out after one) meet 402 answers; it is topped up once the source has
+     * asked again for a new attempt that went out and met one (item 1's interleaving: before its fix that made a third task).
      */
     private void retryFirstTriesWhileTheBalanceRunsDry(RealPipeline pipeline) throws IOException {
         simulator.faults("{\"lostCreateResponseRate\":0.0}");
@@ -123,8 +123,9 @@ class RetryAndAdoptionIT {
         long t0 = System.nanoTime();
         try (Observation o = new Observation(pipeline, sent)) {
             DemoTopics.produce(env.bootstrapServers(), pipeline.requests(), sent);
-            o.await(x -> simulator.stats().path("insufficientBalance").asLong() - refusedBefore >= 5 && !o.tally.askedAgain().isEmpty(),
-                    Duration.ofSeconds(60), "the balance ran dry (5 creates refused with 402) and the source asked again for a new attempt");
+            o.await(x -> simulator.stats().path("insufficientBalance").asLong() - refusedBefore >= 5
+                            && !o.tally.askedAgainAfterNewAttempt().isEmpty(), Duration.ofSeconds(60),
+                    "the balance ran dry (5 creates refused with 402) and the source asked again for a new attempt that went out and met it");
             double dryFor = seconds(t0);
             int eventsWhileDry = o.progress.terminal();
             simulator.topUp(10_000);
@@ -135,11 +136,11 @@ class RetryAndAdoptionIT {
             long pastWithdrawn = ledger.rows().stream()
                     .filter(r -> r.event().path("attempt").asInt() > 1 + r.event().path("earlierAttempts").asInt(0)).count();
             o.report(ledger, String.format("first tries failing %d of %d, balance dry after %d creates, topped up %.1f s in with %d events out "
-                            + "(402 answers %d, RETRYs asked again %d: %s); %d tasks made, %d events report an attempt numbered past a "
+                            + "(402 answers %d; RETRYs asked again %d, after the new attempt's INTENT: %s); %d tasks made, %d events report an attempt numbered past a "
                             + "withdrawn one; tracking %s",
                     REQUESTS / 2, REQUESTS, PAID_BEFORE_DRY, dryFor, eventsWhileDry,
                     simulator.stats().path("insufficientBalance").asLong() - refusedBefore, o.tally.askedAgain().size(),
-                    o.tally.askedAgain(), ledger.tasks(), pastWithdrawn, o.tally.line()));
+                    o.tally.askedAgainAfterNewAttempt(), ledger.tasks(), pastWithdrawn, o.tally.line()));
 
             o.assertOneEventEachAndEveryTaskRunning();
             assertThat(ledger.count("success")).as("every request succeeds: each first-try failure is retried once").isEqualTo(REQUESTS);
@@ -169,9 +170,9 @@ class RetryAndAdoptionIT {
         RealPipeline pipeline = deployWithCallbacks("lost-cb");
         try {
             Lost lost = runWithAnswersDropped(pipeline);
-            assertThat(lost.ledger().count("success")).as("every request succeeds").isEqualTo(REQUESTS);
             assertThat(lost.ledger().secondTasks()).as("second tasks in callback mode (ltx.sink.callback.adopt.ambiguous=true): %s",
                     lost.ledger().rows().stream().filter(r -> r.tasks().size() > 1).map(RequestLedger.Row::line).toList()).isZero();
+            assertThat(lost.ledger().count("success")).as("every request succeeds").isEqualTo(REQUESTS);
             assertThat(lost.ledger().tasks()).as("one task per request").isEqualTo(REQUESTS);
             assertThat(lost.ledger().adopted()).as("requests resolved by adopting the task of a dropped answer").isEqualTo(lost.dropped());
             assertThat(lost.ledger().overNamed()).as("attempts an event names that made no task").isEmpty();

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,9 +28,13 @@ final class TrackingTally implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Set<String> requestIds;
     private final Map<TrackingRecordType, Integer> counts = new EnumMap<>(TrackingRecordType.class);
-    /** request id + failed task id of every RETRY read: a second RETRY of the same pair is asked again. */
-    private final Set<String> retried = new HashSet<>();
+    /** request id + failed task id of every RETRY read, to the attempt it asked after: a second RETRY of the same pair is asked again. */
+    private final Map<String, Integer> retried = new HashMap<>();
     private final List<String> askedAgain = new ArrayList<>();
+    /** Asked again after the new attempt's INTENT was read: the new attempt went on the wire and got no answer in time. */
+    private final List<String> askedAgainAfterNewAttempt = new ArrayList<>();
+    /** Per request id, the highest attempt of its INTENTs read so far. */
+    private final Map<String, Integer> newestIntent = new HashMap<>();
     /** Per request id, its records in the order read (per tracking partition: a request's records share one). */
     private final Map<String, List<String>> history = new HashMap<>();
     private final Map<String, Set<Integer>> withdrawn = new HashMap<>();
@@ -73,9 +76,24 @@ final class TrackingTally implements AutoCloseable {
             if (r.type() == TrackingRecordType.WITHDRAWN && r.attempt() != null) {
                 withdrawn.computeIfAbsent(r.requestId(), k -> new TreeSet<>()).add(r.attempt());
             }
-            if (r.type() == TrackingRecordType.RETRY && !retried.add(r.requestId() + "/" + r.taskId())) {
-                askedAgain.add(r.requestId() + " (task " + r.taskId() + ", attempt " + r.attempt() + ", " + r.failCode() + ")");
+            if (r.type() == TrackingRecordType.INTENT && r.attempt() != null) {
+                newestIntent.merge(r.requestId(), r.attempt(), Math::max);
             }
+            if (r.type() == TrackingRecordType.RETRY) {
+                retry(r);
+            }
+        }
+    }
+
+    private void retry(TrackingRecord r) {
+        Integer first = retried.putIfAbsent(r.requestId() + "/" + r.taskId(), r.attempt());
+        if (first == null) {
+            return;
+        }
+        String what = r.requestId() + " (task " + r.taskId() + ", attempt " + r.attempt() + ", " + r.failCode() + ")";
+        askedAgain.add(what);
+        if (newestIntent.getOrDefault(r.requestId(), 0) > first) {
+            askedAgainAfterNewAttempt.add(what);
         }
     }
 
@@ -86,6 +104,14 @@ final class TrackingTally implements AutoCloseable {
     /** RETRY records that asked again for a new attempt after the same failed task. */
     List<String> askedAgain() {
         return List.copyOf(askedAgain);
+    }
+
+    /**
+     * RETRY records that asked again after the new attempt's INTENT was read: it went on the wire (met a 402, say) and was
+     * not answered within {@code ltx.task.retry.resend.ms}.
+     */
+    List<String> askedAgainAfterNewAttempt() {
+        return List.copyOf(askedAgainAfterNewAttempt);
     }
 
     /** The request's records read so far, as {@code TYPE#attempt [failCode] [adopted]}. */
@@ -100,7 +126,7 @@ final class TrackingTally implements AutoCloseable {
 
     /** The counts by type, for the test's output. */
     String line() {
-        return counts + ", RETRYs asked again " + askedAgain.size();
+        return counts + ", RETRYs asked again " + askedAgain.size() + " (" + askedAgainAfterNewAttempt.size() + " after the new attempt's INTENT)";
     }
 
     @Override
