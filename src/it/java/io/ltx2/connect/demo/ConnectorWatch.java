@@ -18,6 +18,7 @@ final class ConnectorWatch {
     private final Map<String, Integer> expectedTasks;
     /** What was seen (connector, task, state) to its first sighting, with the time and the root cause of a failure. */
     private final Map<String, String> sightings = new LinkedHashMap<>();
+    private final List<String> failed = new ArrayList<>();
     private final long startedAt = System.nanoTime();
     private int checks;
 
@@ -34,7 +35,8 @@ final class ConnectorWatch {
             JsonNode status = rest.status(name);
             String connector = status.path("connector").path("state").asText();
             if (!"RUNNING".equals(connector)) {
-                seen(name + " connector " + connector, at, "");
+                String cause = "FAILED".equals(connector) ? ": " + ConnectRestClient.rootCause(status.path("connector").path("trace").asText()) : "";
+                seen(name + " connector " + connector, at, cause);
             }
             if (status.path("tasks").size() != tasks) {
                 seen(name + " with " + status.path("tasks").size() + " tasks, not " + tasks, at, "");
@@ -50,7 +52,15 @@ final class ConnectorWatch {
     }
 
     private void seen(String what, double at, String cause) {
-        sightings.putIfAbsent(what, String.format("%s (first seen %.1f s after the watch began)%s", what, at, cause));
+        String line = String.format("%s (first seen %.1f s after the watch began)%s", what, at, cause);
+        if (sightings.putIfAbsent(what, line) == null && what.endsWith(" FAILED")) {
+            failed.add(line);
+        }
+    }
+
+    /** The connectors and tasks seen FAILED (the worker does not restart them), with their root causes. */
+    List<String> failed() {
+        return List.copyOf(failed);
     }
 
     /** Every state other than RUNNING seen so far (empty when all ran at every look). */
