@@ -1,6 +1,10 @@
 package io.ltx2.connect.demo;
 
 import io.ltx2.connect.simulator.ApiSimulator;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.GroupState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -18,6 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -133,7 +140,7 @@ class RetryAndAdoptionIT {
         long refusedBefore = simulator.stats().path("insufficientBalance").asLong();
         long t0 = System.nanoTime();
         try (Observation o = new Observation(pipeline, sent)) {
-            DemoTopics.produce(env.bootstrapServers(), pipeline.requests(), sent);
+            produceOnceTheSinkGroupIsSettled(pipeline, sent);
             o.await(x -> simulator.stats().path("insufficientBalance").asLong() - refusedBefore >= 5
                             && !o.tally.askedAgainAfterNewAttempt().isEmpty(), Duration.ofSeconds(60),
                     "the balance ran dry (5 creates refused with 402) and the source asked again for a new attempt that went out and met it");
@@ -221,7 +228,7 @@ class RetryAndAdoptionIT {
         long droppedBefore = simulator.stats().path("lostCreateResponses").asLong();
         simulator.faults("{\"lostCreateResponseRate\":0.25,\"lostResponseMode\":\"DROP_CONNECTION\"}");
         try (Observation o = new Observation(pipeline, sent)) {
-            DemoTopics.produce(env.bootstrapServers(), pipeline.requests(), sent);
+            produceOnceTheSinkGroupIsSettled(pipeline, sent);
             o.await(x -> x.progress.terminal() >= REQUESTS, EVENTS_TIMEOUT, "one event per request");
             o.quiet();
             long dropped = simulator.stats().path("lostCreateResponses").asLong() - droppedBefore;
@@ -265,6 +272,35 @@ class RetryAndAdoptionIT {
         Map<String, String> source = new HashMap<>(SOURCE);
         source.putAll(DemoMain.callbackOverrides(true, port, token));
         return RealPipeline.deploy(env, mode, TIME_SCALE, sink, source);
+    }
+
+    /**
+     * Writes the requests once the sink's consumer group is stable with both tasks holding partitions: a task joining the
+     * group later would take partitions from the other mid-run, and its restart scan would find the creates out as orphans
+     * (adopted through their callbacks even before item 12's fix, the crash path CrashWindowIT covers), not the path a row
+     * is about.
+     */
+    private static void produceOnceTheSinkGroupIsSettled(RealPipeline pipeline, List<SampleRequest> sent) {
+        String group = "connect-" + pipeline.sinkName();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrapServers()))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS);
+                String last = g.groupState() + " " + g.members().stream().map(m -> m.assignment().topicPartitions().toString()).toList();
+                if (g.groupState() == GroupState.STABLE && g.members().size() == TASKS
+                        && g.members().stream().noneMatch(m -> m.assignment().topicPartitions().isEmpty())) {
+                    break;
+                }
+                assertThat(System.nanoTime()).as("sink group %s settled with %d tasks; last %s", group, TASKS, last).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot describe the sink's consumer group " + group, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        DemoTopics.produce(env.bootstrapServers(), pipeline.requests(), sent);
     }
 
     private static void deleteConnectors(RealPipeline pipeline) {
