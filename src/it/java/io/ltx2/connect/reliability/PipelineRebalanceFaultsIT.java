@@ -41,14 +41,10 @@ class PipelineRebalanceFaultsIT extends PipelineFaultsFixture {
     /** Each create is answered this long after it arrives: longer than the shutdown wait below. */
     private static final long CREATE_LATENCY_MS = 6_000;
 
+    // The shared cluster's workers commit offsets every 500 ms (ItCluster), so a commit past an unanswered create
+    // would show while the creates hang.
     PipelineRebalanceFaultsIT() {
         super("rel-rebalance", Duration.ofSeconds(120), Duration.ofSeconds(3));
-    }
-
-    /** Commits every second, so that a commit past an unanswered create would show while the creates hang. */
-    @Override
-    protected Map<String, String> workerProps() {
-        return Map.of("offset.flush.interval.ms", "1000");
     }
 
     @Test
