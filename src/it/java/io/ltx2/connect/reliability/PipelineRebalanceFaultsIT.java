@@ -63,8 +63,11 @@ class PipelineRebalanceFaultsIT extends PipelineFaultsFixture {
 
     private Pipeline hanging(Pipeline p) {
         p.sinkProps.put(LtxSinkConfig.SHUTDOWN_TIMEOUT_MS, "1000");
-        p.sinkProps.put("ltx.api.response.timeout.ms", "20000");
-        p.sourceProps.put("ltx.api.response.timeout.ms", "20000");
+        // Twice the 6 s the creates hang, so they are answered, not timed out; the next owner of a partition waits
+        // these two time-outs and a margin for the earlier owner's answers before it creates again.
+        p.sinkProps.put("ltx.api.connect.timeout.ms", "2000");
+        p.sinkProps.put("ltx.api.response.timeout.ms", "12000");
+        p.sourceProps.put("ltx.api.response.timeout.ms", "12000");
         return p;
     }
 
