@@ -57,12 +57,11 @@ class CrashWindowIT {
     @BeforeAll
     static void startAndDeployBothPipelines() throws IOException {
         Files.createDirectories(RUN_DIR);
-        workerTemplate = RUN_DIR.resolve("worker-template.properties");
-        Files.writeString(workerTemplate, Files.readString(Path.of("config", "worker-distributed.properties"))
-                + "\nscheduled.rebalance.max.delay.ms=2000\n");
+        // A Connect cluster of its own on the broker the crash tests share; a dead worker's tasks reassigned after 2 s.
+        workerTemplate = SharedBroker.workerTemplate(RUN_DIR, "crash-window-it");
         env = DemoEnvironment.start(new DemoEnvironment.Settings(RUN_DIR,
                 Path.of(RealPipeline.requiredProperty("ltx.kafka.runtime.dir")), Path.of(RealPipeline.requiredProperty("ltx.plugin.zip")),
-                workerTemplate, null, null, null, TIME_SCALE, DemoMain.SIMULATOR_KEY), line -> System.out.println("CrashWindowIT: " + line));
+                workerTemplate, SharedBroker.bootstrapServers(), null, null, TIME_SCALE, DemoMain.SIMULATOR_KEY), line -> System.out.println("CrashWindowIT: " + line));
         worker = env.processes().stream().filter(p -> p.name().equals("connect")).findFirst().orElseThrow();
         // Both pipelines are deployed now, through the first worker: the later ones only inherit them.
         // The next owner waits until no create of the killed worker can still be answered (the sink's connect and
