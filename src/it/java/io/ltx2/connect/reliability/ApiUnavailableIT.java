@@ -104,11 +104,13 @@ class ApiUnavailableIT extends PipelineFaultsFixture {
 
         await("the simulator to refuse a create for the empty balance").atMost(Duration.ofSeconds(60))
                 .until(() -> sim.stats().insufficientBalance() > 0);
-        await("the sink to report the API unavailable").atMost(Duration.ofSeconds(30)).until(() -> sinkMetric(p, "api-unavailable") >= 1);
-        assertThat(sim.stats().tasksCreated()).as("the balance paid for 60 tasks").isEqualTo(BALANCE_SECONDS / 5);
-        // The creates that were out when it ran dry are refused too, all at once; then only probes, one per task at most.
+        // Every task meets the empty balance (each has about 100 of the requests, the balance pays for 60), and the creates
+        // each had out then are refused too, all at once: from then on only probes, at most one per task.
+        await("every sink task to report the API unavailable").atMost(Duration.ofSeconds(60))
+                .until(() -> sinkMetric(p, "api-unavailable") >= tasks(p));
         await("the creates out when the balance ran dry to be refused (at most one probe per task left in flight)")
                 .atMost(Duration.ofSeconds(30)).until(() -> sinkMetric(p, "creates-in-flight") <= tasks(p));
+        assertThat(sim.stats().tasksCreated()).as("the balance paid for 60 tasks").isEqualTo(BALANCE_SECONDS / 5);
         long refusedBefore = sim.stats().insufficientBalance();
         double rebalances = sinkConsumerRebalances(p);
         Thread.sleep(times.emptyBalance().toMillis()); // the row's scenario: the account stays empty this long
