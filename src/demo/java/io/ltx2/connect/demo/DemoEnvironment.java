@@ -22,7 +22,7 @@ public final class DemoEnvironment implements AutoCloseable {
 
     /**
      * @param runDir          folder for configs, logs, PID files and Kafka data of this run
-     * @param runtimeDir      Kafka distribution jars, 3.9 to 4.4 (needed only to start a broker or worker)
+     * @param runtimeDir      Kafka distribution jars, 3.7 to 4.4 (needed only to start a broker or worker)
      * @param pluginZip       the plugin archive (needed only to start a worker)
      * @param workerTemplate  the worker properties to start from ({@code config/worker-distributed.properties})
      * @param bootstrap       an existing Kafka cluster, or null to start one
@@ -53,7 +53,7 @@ public final class DemoEnvironment implements AutoCloseable {
 
     /**
      * The same, with {@code workerJvmArgs} added to the started worker's JVM options (a test's JMX agent);
-     * the broker and worker come from {@code runtimeDir}, a Kafka 3.9 to 4.4 distribution's jars.
+     * the broker and worker come from {@code runtimeDir}, a Kafka 3.7 to 4.4 distribution's jars.
      */
     public static DemoEnvironment start(Settings settings, List<String> workerJvmArgs, Consumer<String> say) {
         DemoEnvironment env = new DemoEnvironment();

@@ -39,8 +39,8 @@ public record DemoOptions(String bootstrap, String connectorBootstrap, String co
               --time-scale X              simulator speed: generation times are multiplied by X (default 0.1)
               --timeout SECONDS           how long to wait for all events (default 180)
               --run-dir DIR               configs, logs and data of the run (default target/demo)
-              --runtime-dir DIR           Kafka jars of broker and worker, 3.9 to 4.4 (default target/kafka-runtime,
-                                          4.3.1; mvn verify with tests also resolves ...-3.9.2 and ...-4.4.0)
+              --runtime-dir DIR           Kafka jars of broker and worker, 3.7 to 4.4 (default target/kafka-runtime,
+                                          4.3.1; mvn verify with tests also resolves ...-3.7.2 and ...-4.4.0)
               --plugin-zip FILE           the plugin archive (default target/ltx2-kafka-connect-*.zip)
               --config-dir DIR            connector and worker configs (default config)
               -h, --help                  this text

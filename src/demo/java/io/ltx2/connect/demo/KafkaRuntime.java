@@ -54,6 +54,14 @@ public record KafkaRuntime(Path libDir) {
                 .orElseThrow();
     }
 
+    /** Whether these jars are Kafka {@code major.minor} or newer. */
+    public boolean atLeast(int major, int minor) {
+        String[] parts = version().split("\\.");
+        int ma = Integer.parseInt(parts[0]);
+        int mi = Integer.parseInt(parts[1]);
+        return ma > major || ma == major && mi >= minor;
+    }
+
     public Logging logging() {
         return jarNames(libDir).stream().anyMatch(j -> j.startsWith("log4j-core-")) ? Logging.LOG4J2 : Logging.RELOAD4J;
     }

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,10 +43,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /**
      * Formats a fresh log folder under {@code runDir/kafka} and starts the broker; returns once it answers.
-     * The same steps on Kafka 3.9 and 4.x: both format a single-node dynamic quorum with
-     * {@code StorageTool format --standalone} (KIP-853, since 3.9) from {@code controller.quorum.bootstrap.servers};
-     * only the logging differs ({@link KafkaRuntime#jvmArgs}). Settings a version does not know (the share
-     * coordinator's on 3.9) are ignored by it.
+     * Kafka 3.9 and 4.x format a single-node dynamic quorum with {@code StorageTool format --standalone}
+     * (KIP-853, since 3.9) from {@code controller.quorum.bootstrap.servers}; 3.7 and 3.8 have no dynamic
+     * quorum, so the one voter is named in {@code controller.quorum.voters} and formatted without
+     * {@code --standalone}. The logging differs too ({@link KafkaRuntime#jvmArgs}). Settings a version does
+     * not know (the share coordinator's before 4.0) are ignored by it.
      */
     public static LocalKafkaBroker start(KafkaRuntime runtime, Path runDir) {
         int brokerPort = FreePorts.pick();
@@ -56,7 +58,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
-        props.put("controller.quorum.bootstrap.servers", FreePorts.LOOPBACK + ":" + controllerPort);
+        boolean dynamicQuorum = runtime.atLeast(3, 9);
+        if (dynamicQuorum) {
+            props.put("controller.quorum.bootstrap.servers", FreePorts.LOOPBACK + ":" + controllerPort);
+        } else {
+            props.put("controller.quorum.voters", "1@" + FreePorts.LOOPBACK + ":" + controllerPort);
+        }
         props.put("listeners", "PLAINTEXT://" + FreePorts.LOOPBACK + ":" + brokerPort + ",CONTROLLER://" + FreePorts.LOOPBACK + ":" + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://" + FreePorts.LOOPBACK + ":" + brokerPort);
         props.put("controller.listener.names", "CONTROLLER");
@@ -81,8 +88,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         List<String> jvm = runtime.jvmArgs(runDir);
-        JavaProcess format = JavaProcess.start("kafka-format", runDir, runtime.classpath(), jvm,
-                "kafka.tools.StorageTool", List.of("format", "--standalone", "-t", newClusterId(), "-c", config.toString()));
+        List<String> formatArgs = new ArrayList<>(List.of("format", "-t", newClusterId(), "-c", config.toString()));
+        if (dynamicQuorum) {
+            formatArgs.add(1, "--standalone");
+        }
+        JavaProcess format = JavaProcess.start("kafka-format", runDir, runtime.classpath(), jvm, "kafka.tools.StorageTool", formatArgs);
         int exit = format.waitFor(FORMAT_TIMEOUT);
         if (exit != 0) {
             throw new IllegalStateException("formatting the Kafka log folder failed (exit " + exit + "):\n"

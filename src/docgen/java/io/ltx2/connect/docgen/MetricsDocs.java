@@ -27,7 +27,7 @@ public final class MetricsDocs {
                 .append("Generated from the metrics the tasks publish (`MetricsDocsTest` builds both connectors' tasks and renders this ")
                 .append("page with `io.ltx2.connect.docgen.MetricsDocs`); do not edit by hand. How to collect them, what to alert on and ")
                 .append("the Grafana dashboard: [operations.md](operations.md#4-metrics).\n\n")
-                .append("Every task publishes its metrics, on every worker version (3.9 to 4.4), as one JMX MBean\n\n")
+                .append("Every task publishes its metrics, on every worker version (3.7 to 4.4), as one JMX MBean\n\n")
                 .append("    io.ltx2.connect:type=<group>,connector=\"<connector name>\",task=<task number>\n\n")
                 .append("whose attributes are the metrics below. On a Kafka 4.1+ worker the same metrics, with the same names and ")
                 .append("values, are also the task's KIP-877 plugin metrics: they reach the worker's `metric.reporters` and its JMX as ")

@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code docker/docker-compose.yml} as shipped: the apache/kafka broker, a Connect worker from the
- * same image with the built plugin mounted, and the simulator in a JRE image. Deploys both
+ * {@code docker/docker-compose.yml} as shipped: the apache/kafka broker, a Connect worker built from
+ * docker/Dockerfile (apache/kafka with the built plugin), and the simulator in a JRE image. Deploys both
  * connectors from {@code config/} and checks the events. Needs Docker with the compose plugin
  * ({@code docker compose}); skipped where there is no Docker engine.
  */
@@ -34,6 +34,7 @@ class DockerComposeIT {
     @Container
     private static final ComposeContainer COMPOSE = new ComposeContainer(new File("docker/docker-compose.yml"))
             .withLocalCompose(true)
+            .withBuild(true) // the worker image again from docker/Dockerfile and this build's plugin
             .waitingFor("kafka", Wait.forHealthcheck())
             .withExposedService("connect", 8083, Wait.forHttp("/health").forStatusCode(200))
             .waitingFor("simulator", Wait.forHealthcheck())

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,18 +29,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The packaged plugin in a real worker, as in production, on every Connect worker version users run
- * (3.9 to 4.4): a KRaft broker and a {@code ConnectDistributed} worker of that version run as separate
+ * (3.7 to 4.4): a KRaft broker and a {@code ConnectDistributed} worker of that version run as separate
  * JVMs from a plain Kafka distribution's jars ({@code target/kafka-runtime-<version>}), with the built
  * zip unpacked on {@code plugin.path} (so the plugin loads in its own isolated class loader, with only
  * what the zip bundles), and the simulator in a third JVM. Both connectors are deployed over REST from
  * the files in {@code config/}, in polling and in callback mode.
  *
  * <p>Each version runs the same checks: the worker is that version, logs through its own backend
- * (reload4j on 3.9, log4j2 on 4.x) and is ready by {@code GET /health}; the plugin's sources compile against that
+ * (reload4j on 3.x, log4j2 on 4.x) and is ready by {@code GET /health} (before 3.9, which lacks it, by {@code GET /connectors}); the plugin's sources compile against that
  * worker's Kafka APIs; each request ends as exactly one event of the expected state; and the plugin's
  * JMX metrics, read over remote JMX, count what happened. At the end the metric attribute names must be
  * the same on every version run. {@code mvn verify} runs the oldest and the newest version,
- * {@code -Pworker-matrix} all six ({@code ltx.worker.versions}).
+ * {@code -Pworker-matrix} all eight ({@code ltx.worker.versions}).
  */
 @ParameterizedClass(name = "Connect worker {0}")
 @MethodSource("versions")
@@ -259,11 +260,15 @@ class RealWorkerIT {
     private void assertPluginMetricsCopy(RealPipeline pipeline, List<WorkerJmx.TaskBean> sink, List<WorkerJmx.TaskBean> source, int submitted) {
         List<WorkerJmx.TaskBean> sinkCopy = jmx.pluginMetrics(pipeline.sinkName());
         List<WorkerJmx.TaskBean> sourceCopy = jmx.pluginMetrics(pipeline.sourceName());
+        String told = "This Connect worker has no plugin metrics (KIP-877";
+        String log = readWorkerLog();
         if (!worker.atLeast(4, 1)) {
             assertThat(sinkCopy).as("KIP-877 plugin metrics of the sink on %s (none before 4.1)", worker).isEmpty();
             assertThat(sourceCopy).as("KIP-877 plugin metrics of the source on %s (none before 4.1)", worker).isEmpty();
+            assertThat(log).as("the worker's log says so, once per JVM, at INFO").containsOnlyOnce(told);
             return;
         }
+        assertThat(log).doesNotContain(told);
         assertThat(sinkCopy).as("KIP-877 plugin metrics of the sink on %s", worker).hasSize(TASKS);
         assertThat(sourceCopy).as("KIP-877 plugin metrics of the source on %s", worker).hasSize(TASKS);
         assertThat(WorkerJmx.attributeNames(sinkCopy)).as("sink plugin metrics = its MBean's").isEqualTo(WorkerJmx.attributeNames(sink));
@@ -271,6 +276,16 @@ class RealWorkerIT {
         assertThat(WorkerJmx.sum(sinkCopy, "requests-submitted-total")).as("plugin metric requests-submitted-total").isEqualTo(submitted);
         assertThat(WorkerJmx.sum(sourceCopy, "events-success-total")).as("plugin metric events-success-total")
                 .isEqualTo(WorkerJmx.sum(source, "events-success-total"));
+    }
+
+    /** The log of this run's worker: the file keeps earlier runs' too, so from the last worker start on. */
+    private String readWorkerLog() {
+        try {
+            String log = Files.readString(RESULTS.resolve(worker.version()).resolve("connect.log"));
+            return log.substring(Math.max(0, log.lastIndexOf("Kafka Connect worker initializing")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static long count(List<SampleRequest> sent, String state) {

@@ -38,9 +38,8 @@ record WorkerVersion(String version) {
     }
 
     /**
-     * {@code GET /health} (KIP-1017) exists from Kafka 3.9 on: every worker of the matrix has it (a 3.9.2
-     * worker answers 200), so the readiness fallback to {@code GET /connectors} is proven by
-     * ConnectRestClientTest, for clusters older than the matrix.
+     * {@code GET /health} (KIP-1017) exists from Kafka 3.9 on: a 3.7 or 3.8 worker answers 404 and is found
+     * ready by {@code GET /connectors} (ConnectRestClient#healthy), which the matrix's oldest workers prove.
      */
     boolean hasHealthEndpoint() {
         return atLeast(3, 9);

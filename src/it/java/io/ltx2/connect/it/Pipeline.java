@@ -177,7 +177,10 @@ public final class Pipeline {
             RecordMetadata m = Futures.get(sent.get(i));
             String record = m.topic() + "-" + m.partition() + "-" + m.offset();
             records.add(record);
-            promptRecords.put(promptOf(values.get(i)), record);
+            String prompt = promptOf(values.get(i));
+            if (prompt != null) { // a value without a top-level prompt (an envelope, not JSON) cannot be told by its task
+                promptRecords.put(prompt, record);
+            }
         }
         return records;
     }

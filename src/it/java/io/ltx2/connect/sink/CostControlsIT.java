@@ -8,6 +8,7 @@ import io.ltx2.connect.it.ItConnectors;
 import io.ltx2.connect.metrics.JmxMetrics;
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.SimulatorStats;
+import io.ltx2.connect.tracking.FailCodes;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;

@@ -10,6 +10,7 @@ import io.ltx2.connect.metrics.JmxMetrics;
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.Endpoint;
 import io.ltx2.connect.simulator.SimulatorStats;
+import io.ltx2.connect.tracking.FailCodes;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import io.ltx2.connect.tracking.TrackingRecordType;
@@ -613,8 +614,9 @@ class LtxSinkConnectorIT {
         }
         log.info("Wrote 20,005 tracking records in {} ms", (System.nanoTime() - writeStarted) / 1_000_000);
         Map<String, Object> clientProps = Map.of("bootstrap.servers", connect.kafka().bootstrapServers());
-        PriorAttempts prior = new PriorAttempts("scan", "scan-tracking",
-                () -> new KafkaConsumer<>(TrackingClients.scanProps(clientProps, "scan-it")), Duration.ofMinutes(5), Duration.ofSeconds(60), false);
+        PriorAttempts prior = new PriorAttempts("scan", new TrackingFeed("scan-tracking",
+                () -> new KafkaConsumer<>(TrackingClients.scanProps(clientProps, "scan-it")), System::currentTimeMillis),
+                Duration.ofMinutes(5), Duration.ofSeconds(60), false);
         TopicPartition input0 = new TopicPartition("scan-input", 0);
         prior.assigned(List.of(input0));
         List<SinkRecord> redelivered = new ArrayList<>();

@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 
 import static io.ltx2.connect.it.SourceIt.Event;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Callback mode end to end: the simulator's webhooks reach the receiver, which the source tasks host. */
 class LtxSourceCallbackIT extends SourceItFixture {
@@ -104,11 +105,14 @@ class LtxSourceCallbackIT extends SourceItFixture {
 
     /**
      * A create that was never answered (the sink's worker died between the create and its SUBMITTED
-     * record): only the INTENT is on the tracking topic, but the callback URL names the request, so
-     * the task is adopted through its callback and the request gets its event, with one status call.
+     * record): only the INTENT is on the tracking topic. The task's callback names the request, and its
+     * CALLBACK record is written, but the source adopts nothing itself (the sink is the one adopter,
+     * deciding from the request's lifecycle): the request waits, without an event, until the sink's
+     * SUBMITTED record marked adopted comes; then the task is followed, confirmed by the callback held
+     * meanwhile, with one status call.
      */
     @Test
-    void aTaskWithoutSubmittedRecordIsAdoptedThroughItsCallback() throws Exception {
+    void aTaskWithoutSubmittedRecordGetsItsEventOnceTheSinkAdoptsIt() throws Exception {
         String bootstrap = connect.kafka().bootstrapServers();
         String tracking = "tasks-adopt";
         String events = "events-adopt";
@@ -126,8 +130,13 @@ class LtxSourceCallbackIT extends SourceItFixture {
 
         TrackedRequest orphaned = SourceIt.request("adopt-1", SourceIt.text("Orphan", "480p", 5), "callback");
         SourceIt.write(bootstrap, tracking, List.of(TrackingRecord.intent(orphaned, 1, System.currentTimeMillis())));
+        long delivered = sim.stats().callbacksDelivered();
         String taskId = SourceIt.create(client, orphaned, callbackUrl); // its SUBMITTED record is never written
+        await().atMost(WAIT).until(() -> sim.stats().callbacksDelivered() > delivered);
+        assertThat(SourceIt.readEvents(bootstrap, events, 1, Duration.ofSeconds(3), Duration.ZERO))
+                .as("a callback alone adopts nothing at the source").isEmpty();
 
+        SourceIt.write(bootstrap, tracking, List.of(TrackingRecord.adopted(orphaned, taskId, 1, List.of(), System.currentTimeMillis())));
         List<Event> got = SourceIt.readEvents(bootstrap, events, 1, WAIT, Duration.ofSeconds(2));
         assertThat(got).hasSize(1);
         Event e = got.get(0);
@@ -137,7 +146,7 @@ class LtxSourceCallbackIT extends SourceItFixture {
         assertThat(e.value().path("adopted").asBoolean()).isTrue();
         assertThat(e.value().path("attempt").asInt()).isEqualTo(1);
         assertThat(e.headers()).containsEntry("ltx.adopted", "true").containsEntry("ltx.request.identity", orphaned.identity().key());
-        assertThat(sim.stats().statusCallsFor(taskId)).isEqualTo(1);
+        assertThat(sim.stats().statusCallsFor(taskId)).as("the held callback is confirmed with one status call").isEqualTo(1);
         connect.deleteConnector("adopt");
     }
 

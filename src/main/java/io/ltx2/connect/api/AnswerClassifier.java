@@ -1,5 +1,6 @@
 package io.ltx2.connect.api;
 
+import io.ltx2.connect.util.Redaction;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
@@ -102,7 +103,7 @@ final class AnswerClassifier {
     }
 
     static ApiErrorKind kindOf(int status) {
-        if (status == 400 || status == 422) {
+        if (status == 400 || status == 413 || status == 422) {
             return ApiErrorKind.BAD_REQUEST;
         } else if (status == 401 || status == 403) {
             return ApiErrorKind.AUTH;
@@ -117,7 +118,24 @@ final class AnswerClassifier {
         } else if (status >= 500 || status == 408) {
             return ApiErrorKind.TRANSIENT;
         }
-        return ApiErrorKind.BAD_REQUEST;
+        return ApiErrorKind.UNEXPECTED_STATUS;
+    }
+
+    /** The answer with the connector's secrets hidden in its body, before anything reads it ({@link Redaction}). */
+    static SimpleHttpResponse redacted(SimpleHttpResponse response, Redaction redaction) {
+        byte[] body = response.getBodyBytes();
+        if (redaction.isEmpty() || body == null) {
+            return response;
+        }
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        String hidden = redaction.apply(text);
+        if (hidden.equals(text)) {
+            return response;
+        }
+        SimpleHttpResponse copy = new SimpleHttpResponse(response.getCode(), response.getReasonPhrase());
+        copy.setHeaders(response.getHeaders());
+        copy.setBody(hidden.getBytes(java.nio.charset.StandardCharsets.UTF_8), response.getContentType());
+        return copy;
     }
 
     /** {@code Retry-After} as delta-seconds or an HTTP date. */

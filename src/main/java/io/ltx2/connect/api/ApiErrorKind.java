@@ -2,7 +2,7 @@ package io.ltx2.connect.api;
 
 /** How a failed call must be handled; see the error table of the contract. */
 public enum ApiErrorKind {
-    /** 400: the request itself is wrong; never retry it. */
+    /** 400, 413 and 422: the request itself is wrong; never retry it. */
     BAD_REQUEST(false),
     /** 401, and a 403 about the key: the connector's key is wrong or lacks access; fail the task. */
     AUTH(false),
@@ -25,6 +25,12 @@ public enum ApiErrorKind {
     TRANSIENT(true),
     /** A 2xx answer we cannot read (not JSON, no data, ...): not retried. */
     MALFORMED_RESPONSE(false),
+    /**
+     * A status the contract gives no meaning (a 3xx with redirects off, 405, 409, 410, ...): a moved endpoint or
+     * something in the way, never the request's fault. Not retried; a create so answered fails the sink task, naming
+     * the status, rather than rejecting (and committing) the backlog.
+     */
+    UNEXPECTED_STATUS(false),
     /**
      * The connection cannot be set up as configured: the API's certificate is not trusted or does
      * not match its host, the server refused the client certificate ({@code ltx.api.ssl.*}), or the

@@ -2,14 +2,13 @@ package io.ltx2.connect.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.ltx2.connect.util.Json;
+import io.ltx2.connect.util.TaskEnvironment;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
-import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHeaders;
-import org.apache.hc.core5.io.CloseMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +20,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -42,29 +39,31 @@ public final class LtxApiClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LtxApiClient.class);
 
     private final ApiClientSettings settings;
-    private final CloseableHttpAsyncClient http;
-    private final ClientCertificateWatch certificates;
+    private final ApiExchange http;
+    private final TaskEnvironment env;
     private final RateLimiter limiter;
-    private final ScheduledExecutorService scheduler;
+    private final TaskEnvironment.Scheduler scheduler;
     private final ApiClientStats stats = new ApiClientStats();
-    /** System.nanoTime before which no call may be sent (after a 429). */
-    private final AtomicLong throttledUntilNanos = new AtomicLong(System.nanoTime());
+    /** The environment's nanoTime before which no call may be sent (after a 429). */
+    private final AtomicLong throttledUntilNanos;
     private final URI createUri;
     private final String statusBase;
 
     public LtxApiClient(ApiClientSettings settings) {
+        this(settings, TaskEnvironment.SYSTEM, ApiExchange.http(settings));
+    }
+
+    /** Over {@code exchange}, in {@code env}'s time (the protocol simulation's virtual ones). */
+    public LtxApiClient(ApiClientSettings settings, TaskEnvironment env, ApiExchange exchange) {
         this.settings = settings;
-        this.limiter = new RateLimiter(settings.callsPerMinute());
+        this.env = env;
+        this.limiter = new RateLimiter(settings.callsPerMinute(), env::nanoTime);
+        this.throttledUntilNanos = new AtomicLong(env.nanoTime());
         String base = settings.baseUrl().toString();
         this.createUri = URI.create(base + "/generateTask/" + settings.model());
         this.statusBase = base + "/statusTask/" + settings.model() + "?taskId=";
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ltx-api-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
-        this.certificates = ClientCertificateWatch.over(TlsContextFactory.keyManagers(settings.transport().tls()));
-        this.http = HttpTransport.create(settings, certificates);
+        this.scheduler = env.scheduler("ltx-api-scheduler");
+        this.http = exchange;
     }
 
     /** Creates a task; completes with the task id. Ambiguous failures are retried like any other. */
@@ -88,16 +87,26 @@ public final class LtxApiClient implements AutoCloseable {
      * {@code gate} is asked before each attempt goes on the wire (see {@link CreateGate}).
      */
     public CompletableFuture<String> createTask(CreateTaskRequest request, int maxAmbiguousRetries, CreateGate gate) {
-        byte[] body;
-        try {
-            body = Json.MAPPER.writeValueAsBytes(request);
-        } catch (JsonProcessingException e) {
-            return CompletableFuture.failedFuture(new LtxApiException(ApiErrorKind.BAD_REQUEST, 0, "cannot encode request: " + e.getOriginalMessage()));
-        }
-        Call<String> call = new Call<>("create task", () -> SimpleRequestBuilder.post(createUri).setBody(body, ContentType.APPLICATION_JSON),
-                true, a -> ResponseParser.taskId(ResponseParser.data(a.envelope(), a.status(), "create task"), a.status()),
-                maxAmbiguousRetries, gate);
+        return createTask(() -> request, maxAmbiguousRetries, gate);
+    }
+
+    /**
+     * As {@link #createTask(CreateTaskRequest, int, CreateGate)}, the body made for each attempt once the gate let it go (the
+     * sink's callback URL then names the tracking partition its INTENT landed on).
+     */
+    public CompletableFuture<String> createTask(Supplier<CreateTaskRequest> request, int maxAmbiguousRetries, CreateGate gate) {
+        Call<String> call = new Call<>("create task", () -> SimpleRequestBuilder.post(createUri).setBody(encode(request.get()),
+                ContentType.APPLICATION_JSON), true, a -> ResponseParser.taskId(ResponseParser.data(a.envelope(), a.status(), "create task"),
+                a.status()), maxAmbiguousRetries, gate);
         return start(call);
+    }
+
+    private static byte[] encode(CreateTaskRequest request) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(request);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode request: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** Reads a task's state. */
@@ -110,8 +119,8 @@ public final class LtxApiClient implements AutoCloseable {
 
     /** When the last 429 asked us to wait until, if that is still ahead. */
     public Optional<Instant> throttledUntil() {
-        long remaining = throttledUntilNanos.get() - System.nanoTime();
-        return remaining > 0 ? Optional.of(Instant.now().plusNanos(remaining)) : Optional.empty();
+        long remaining = throttledUntilNanos.get() - env.nanoTime();
+        return remaining > 0 ? Optional.of(Instant.ofEpochMilli(env.currentTimeMillis()).plusNanos(remaining)) : Optional.empty();
     }
 
     /**
@@ -129,7 +138,7 @@ public final class LtxApiClient implements AutoCloseable {
      * start calls only when this is 0, so that calls wait in their order rather than in the client.
      */
     public long sendDelayMillis() {
-        long nanos = Math.max(limiter.waitNanos(0), throttledUntilNanos.get() - System.nanoTime());
+        long nanos = Math.max(limiter.waitNanos(0), throttledUntilNanos.get() - env.nanoTime());
         return nanos <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(nanos) + 1;
     }
 
@@ -143,8 +152,8 @@ public final class LtxApiClient implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        http.close(CloseMode.IMMEDIATE);
+        scheduler.close();
+        http.close();
     }
 
     private <T> CompletableFuture<T> start(Call<T> call) {
@@ -161,7 +170,7 @@ public final class LtxApiClient implements AutoCloseable {
 
     /** Waits for a rate permit (and any Retry-After), then asks the gate and sends. */
     private <T> void attempt(Call<T> call) {
-        long delay = Math.max(limiter.reserve(), throttledUntilNanos.get() - System.nanoTime());
+        long delay = Math.max(limiter.reserve(), throttledUntilNanos.get() - env.nanoTime());
         if (delay <= 0) {
             passGate(call);
         } else {
@@ -190,9 +199,9 @@ public final class LtxApiClient implements AutoCloseable {
                 .addHeader(HttpHeaders.ACCEPT, "application/json")
                 .build();
         (call.create ? stats.createCalls : stats.statusCalls).incrementAndGet();
-        call.sentNanos = System.nanoTime();
+        call.sentNanos = env.nanoTime();
         try {
-            http.execute(request, new FutureCallback<>() {
+            http.send(request, new FutureCallback<>() {
                 @Override
                 public void completed(SimpleHttpResponse response) {
                     handle(call, response, null);
@@ -215,12 +224,11 @@ public final class LtxApiClient implements AutoCloseable {
 
     private <T> void handle(Call<T> call, SimpleHttpResponse response, Exception ioError) {
         LtxApiException error;
-        call.latencyNanos = System.nanoTime() - call.sentNanos;
+        call.latencyNanos = env.nanoTime() - call.sentNanos;
         call.status = response == null ? 0 : response.getCode();
         if (response != null) {
-            certificates.answered();
             try {
-                T value = call.onSuccess.apply(AnswerClassifier.classify(call.what, response));
+                T value = call.onSuccess.apply(AnswerClassifier.classify(call.what, AnswerClassifier.redacted(response, settings.redaction())));
                 attempted(call, false);
                 call.result.complete(value);
                 return;
@@ -230,7 +238,7 @@ public final class LtxApiClient implements AutoCloseable {
                 error = new LtxApiException(ApiErrorKind.MALFORMED_RESPONSE, response.getCode(), call.what + ": " + e.getMessage(), null, e);
             }
         } else {
-            error = TransportFailures.classify(call.what, settings.baseUrl(), ioError, certificates.unanswered());
+            error = TransportFailures.classify(call.what, settings.baseUrl(), ioError, http.clientCertificateRefused());
         }
         retryOrFail(call, error, ioError);
     }
@@ -267,10 +275,10 @@ public final class LtxApiClient implements AutoCloseable {
                 log.debug("Create gate failed on retry", e);
             }
         }
-        Duration wait = settings.retryPolicy().delayFor(throttled ? call.throttled : call.failures, error.retryAfter());
+        Duration wait = settings.retryPolicy().delayFor(throttled ? call.throttled : call.failures, error.retryAfter(), env.random());
         if (throttled) {
             // Everyone waits, not only this call: that is what the server asked for.
-            long until = throttledUntilNanos.accumulateAndGet(System.nanoTime() + wait.toNanos(), Math::max);
+            long until = throttledUntilNanos.accumulateAndGet(env.nanoTime() + wait.toNanos(), Math::max);
             limiter.holdUntil(until); // and no burst when the wait is over
         }
         stats.retries.incrementAndGet();
@@ -289,7 +297,7 @@ public final class LtxApiClient implements AutoCloseable {
 
     private void schedule(Call<?> call, Runnable action, long delayNanos) {
         try {
-            scheduler.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
+            scheduler.schedule(action, delayNanos);
         } catch (RejectedExecutionException closed) {
             call.result.completeExceptionally(LtxApiException.closedWhileWaiting(call.what, call.previousMayExist));
         }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Capped exponential backoff with jitter (between half and all of the doubling ceiling), bounded
@@ -35,13 +36,18 @@ public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxB
      * @param retryAfter the server's Retry-After, if any
      */
     public Duration delayFor(int retry, Optional<Duration> retryAfter) {
+        return delayFor(retry, retryAfter, ThreadLocalRandom.current());
+    }
+
+    /** As {@link #delayFor(int, Optional)}, with the jitter drawn from {@code random}. */
+    public Duration delayFor(int retry, Optional<Duration> retryAfter, RandomGenerator random) {
         if (retryAfter.isPresent()) {
             // Never sooner than the first backoff: "Retry-After: 0" must not turn into a tight loop.
             Duration ra = retryAfter.get().compareTo(initialBackoff) < 0 ? initialBackoff : retryAfter.get();
             return ra.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : ra;
         }
         long ceiling = ceilingMillis(retry);
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
+        return Duration.ofMillis(random.nextLong(ceiling / 2, ceiling + 1));
     }
 
     /** The upper bound of the jittered delay for retry number {@code retry}. */

@@ -1,18 +1,17 @@
 package io.ltx2.connect.callback;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackingRecord;
-import io.ltx2.connect.util.Json;
+import io.ltx2.connect.util.Redaction;
 import org.apache.hc.core5.http.HttpStatus;
 import org.apache.hc.core5.http.NameValuePair;
 import org.apache.hc.core5.net.URIBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -131,49 +130,26 @@ final class CallbackRequests {
 
     /** Reads an authenticated callback and answers 200 once its CALLBACK record is durable. */
     private Answer store(CallbackReceiver.Route route, byte[] body, List<NameValuePair> query) {
-        JsonNode data = dataOf(body);
-        if (data == null) {
-            return new Answer(HttpStatus.SC_BAD_REQUEST, "body is not a JSON object");
-        }
-        JsonNode taskId = data.get("taskId");
-        if (taskId == null || !taskId.isValueNode() || taskId.asText().isBlank() || taskId.asText().length() > 256) {
-            return new Answer(HttpStatus.SC_BAD_REQUEST, "no taskId");
-        }
-        String rid = param(query, RequestIdentity.CALLBACK_PARAM);
-        RequestIdentity identity;
+        TrackingRecord record;
         try {
-            identity = rid == null ? null : RequestIdentity.parse(rid);
-        } catch (IllegalArgumentException e) {
-            return new Answer(HttpStatus.SC_BAD_REQUEST, "bad rid");
+            record = CallbackRecordReader.read(body, param(query, RequestIdentity.CALLBACK_PARAM),
+                    param(query, RequestIdentity.CALLBACK_TOPIC_ID_PARAM), clock.getAsLong(),
+                    Redaction.of(Arrays.asList(route.token(), route.hmacSecret())));
+        } catch (CallbackRecordReader.Refused refused) {
+            return new Answer(refused.status(), refused.getMessage());
         }
-        JsonNode state = data.get("state");
-        TrackingRecord record = TrackingRecord.callback(identity, taskId.asText(), clock.getAsLong(),
-                state == null || state.isNull() ? null : state.asText(), data.toString());
         try {
-            route.writer().write(record).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            Integer partition = CallbackRecordReader.partitionOf(param(query, RequestIdentity.CALLBACK_PARTITION_PARAM));
+            route.writer().write(record, partition).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer(HttpStatus.SC_SERVICE_UNAVAILABLE, "interrupted");
         } catch (ExecutionException | TimeoutException e) {
-            log.warn("Cannot write the callback of task {} to the tracking topic; the API will retry", taskId.asText(), e);
+            log.warn("Cannot write the callback of task {} to the tracking topic; the API will retry", record.taskId(), e);
             return new Answer(HttpStatus.SC_SERVICE_UNAVAILABLE, "cannot store the callback now");
         }
-        log.debug("Callback for task {} ({}) of request {} stored", taskId.asText(), record.callbackState(), identity);
+        log.debug("Callback for task {} ({}) of request {} stored", record.taskId(), record.callbackState(), record.identity());
         return new Answer(HttpStatus.SC_OK, "ok");
-    }
-
-    /** The envelope's {@code data} object (or the body itself when it has none); null when the body is not a JSON object. */
-    private static JsonNode dataOf(byte[] body) {
-        JsonNode root;
-        try {
-            root = body.length == 0 ? null : Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            return null;
-        }
-        if (root == null || !root.isObject()) {
-            return null;
-        }
-        return root.has("data") && root.get("data").isObject() ? root.get("data") : root;
     }
 
     /** The first value of a query parameter, decoded; null when absent. */

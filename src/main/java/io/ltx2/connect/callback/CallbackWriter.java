@@ -11,6 +11,11 @@ public interface CallbackWriter extends AutoCloseable {
     /** Writes the record; the future completes when it is durable. */
     Future<?> write(TrackingRecord record);
 
+    /** As {@link #write(TrackingRecord)}, on tracking partition {@code partition} (the request's; null: the key's hash). */
+    default Future<?> write(TrackingRecord record, Integer partition) {
+        return write(record);
+    }
+
     @Override
     void close();
 
@@ -20,6 +25,11 @@ public interface CallbackWriter extends AutoCloseable {
             @Override
             public Future<?> write(TrackingRecord record) {
                 return writer.write(record);
+            }
+
+            @Override
+            public Future<?> write(TrackingRecord record, Integer partition) {
+                return writer.write(record, null, partition);
             }
 
             @Override

@@ -3,6 +3,7 @@ package io.ltx2.connect.config;
 import io.ltx2.connect.api.ApiClientSettings;
 import io.ltx2.connect.api.ContractLimits;
 import io.ltx2.connect.api.ProxySettings;
+import io.ltx2.connect.util.Redaction;
 import io.ltx2.connect.api.RetryPolicy;
 import io.ltx2.connect.api.TlsSettings;
 import io.ltx2.connect.api.TransportSettings;
@@ -19,6 +20,7 @@ import org.apache.kafka.connect.errors.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -217,7 +219,13 @@ public class LtxConfig extends AbstractConfig {
             throw new ConnectException("Invalid API transport settings: " + e.getMessage(), e);
         }
         return new ApiClientSettings(url, apiKey(), model(), connectTimeout(), responseTimeout(), maxConnections(),
-                connectorCallsPerMinute() * share, new RetryPolicy(retryMax(), retryBackoff(), retryBackoffMax()), transport);
+                connectorCallsPerMinute() * share, new RetryPolicy(retryMax(), retryBackoff(), retryBackoffMax()), transport,
+                Redaction.of(List.of(apiKey().value())).and(connectorSecrets()));
+    }
+
+    /** Secrets of this connector beyond the API key that the API may echo in its answers (see {@link Redaction}). */
+    protected Redaction connectorSecrets() {
+        return Redaction.NONE;
     }
 
     /** The configured outbound proxy of the API's calls, or empty to follow the JVM's proxy settings. */

@@ -1,5 +1,6 @@
 package io.ltx2.connect.config;
 
+import io.ltx2.connect.util.Redaction;
 import io.ltx2.connect.api.ContractLimits;
 import io.ltx2.connect.api.Mode;
 import org.apache.kafka.common.config.ConfigDef;
@@ -140,6 +141,13 @@ public class LtxSinkConfig extends LtxConfig {
             + "503) are retried up to " + API_RETRY_MAX + " regardless, and 429s are waited out without limit. When used up, the "
             + "request is REJECTED with SUBMIT_FAILED.";
     public static final int CREATE_AMBIGUOUS_RETRIES_DEFAULT = 1;
+    public static final String CALLBACK_ADOPT_AMBIGUOUS = "ltx.sink.callback.adopt.ambiguous";
+    private static final String CALLBACK_ADOPT_AMBIGUOUS_DOC = "Callback mode: a create whose answer was lost or ambiguous (a dropped "
+            + "connection, a time-out, 500/502/504) may have made a task, which announces itself through its callback. true: wait for that "
+            + "callback, up to ltx.sink.adoption.timeout.ms, and adopt the task: no second video for any reason the connector can see; "
+            + "a new attempt (of the ltx.sink.create.ambiguous.retries allowed) only if no callback came. false: try again at once, as in "
+            + "polling mode (a faster event; a second video is possible, and named on the event).";
+    public static final boolean CALLBACK_ADOPT_AMBIGUOUS_DEFAULT = true;
 
     /** Connect's own key; read, not declared. */
     static final String CONNECTOR_NAME = "name";
@@ -181,7 +189,9 @@ public class LtxSinkConfig extends LtxConfig {
                 .define(CREATE_AMBIGUOUS_RETRIES, Type.INT, CREATE_AMBIGUOUS_RETRIES_DEFAULT, Range.atLeast(0),
                         Importance.MEDIUM, CREATE_AMBIGUOUS_RETRIES_DOC, SINK_GROUP, ++order, Width.SHORT, "Ambiguous create retries")
                 .define(ADOPTION_TIMEOUT_MS, Type.LONG, ADOPTION_TIMEOUT_MS_DEFAULT, Range.atLeast(1_000),
-                        Importance.LOW, ADOPTION_TIMEOUT_MS_DOC, SINK_GROUP, ++order, Width.SHORT, "Adoption wait (ms)");
+                        Importance.LOW, ADOPTION_TIMEOUT_MS_DOC, SINK_GROUP, ++order, Width.SHORT, "Adoption wait (ms)")
+                .define(CALLBACK_ADOPT_AMBIGUOUS, Type.BOOLEAN, CALLBACK_ADOPT_AMBIGUOUS_DEFAULT, Importance.LOW,
+                        CALLBACK_ADOPT_AMBIGUOUS_DOC, SINK_GROUP, ++order, Width.SHORT, "Adopt ambiguous creates (callback mode)");
         AvailabilityConfig.define(def, SINK_GROUP, order);
         order = 0;
         def.define(BUDGET_SECONDS_PER_HOUR, Type.LONG, BUDGET_SECONDS_PER_HOUR_DEFAULT, Range.atLeast(0),
@@ -216,6 +226,12 @@ public class LtxSinkConfig extends LtxConfig {
     }
 
     /** The callback URL; holds a secret token, so it stays a {@link Password} until the request body is built. */
+    /** The callback URL, which carries the receiver's token: the API may echo it. */
+    @Override
+    protected Redaction connectorSecrets() {
+        return callbackUrl().map(url -> Redaction.ofCallbackUrl(url.value())).orElse(Redaction.NONE);
+    }
+
     public Optional<Password> callbackUrl() {
         Password p = getPassword(CALLBACK_URL);
         return p == null || p.value() == null || p.value().isBlank() ? Optional.empty() : Optional.of(p);
@@ -261,6 +277,11 @@ public class LtxSinkConfig extends LtxConfig {
 
     public Duration dedupLookback() {
         return Duration.ofMillis(getLong(DEDUP_LOOKBACK_MS));
+    }
+
+    /** Callback mode: an ambiguous create waits for its task's callback before another attempt ({@link #CALLBACK_ADOPT_AMBIGUOUS}). */
+    public boolean callbackAdoptAmbiguous() {
+        return getBoolean(CALLBACK_ADOPT_AMBIGUOUS);
     }
 
     /** Retries of a create whose failure may hide an accepted task ({@link #CREATE_AMBIGUOUS_RETRIES}). */

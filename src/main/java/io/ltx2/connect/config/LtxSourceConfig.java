@@ -1,5 +1,6 @@
 package io.ltx2.connect.config;
 
+import io.ltx2.connect.util.Redaction;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -9,6 +10,8 @@ import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.common.config.types.Password;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -229,6 +232,15 @@ public class LtxSourceConfig extends LtxConfig {
 
     public int callbackPort() {
         return getInt(CallbackConfig.PORT);
+    }
+
+    /** The receiver's token and HMAC secret: a status answer's failMsg may echo the callback URL. */
+    @Override
+    protected Redaction connectorSecrets() {
+        List<String> secrets = new ArrayList<>();
+        callbackToken().ifPresent(t -> secrets.add(t.value()));
+        callbackHmacSecret().ifPresent(h -> secrets.add(h.value()));
+        return Redaction.of(secrets);
     }
 
     public Optional<Password> callbackToken() {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A task's metrics mirrored as KIP-877 plugin metrics (Connect 4.1+), so they reach the worker's
@@ -30,6 +31,8 @@ final class PluginMetricsMirror {
     private static final Logger log = LoggerFactory.getLogger(PluginMetricsMirror.class);
     /** Which instance holds each plugin metric name in this JVM. Guarded by itself. */
     private static final Map<MetricName, PluginMetricsMirror> HOLDERS = new HashMap<>();
+    /** An older worker is told once per JVM, at INFO: one line, not one per task start. */
+    private static final AtomicBoolean OLDER_WORKER_TOLD = new AtomicBoolean();
 
     private final PluginMetrics plugin;
     private final List<MetricName> names = new ArrayList<>();
@@ -50,7 +53,10 @@ final class PluginMetricsMirror {
                 return null;
             }
         } catch (NoSuchMethodError | NoClassDefFoundError | UnsupportedOperationException | AbstractMethodError olderWorker) {
-            log.debug("No plugin metrics on this worker (before Kafka 4.1): the task's metrics are on JMX only");
+            if (OLDER_WORKER_TOLD.compareAndSet(false, true)) {
+                log.info("This Connect worker has no plugin metrics (KIP-877, Kafka 4.1+): the tasks' metrics are published as their own "
+                        + "JMX MBeans (io.ltx2.connect:type=...) only, not copied to kafka.connect:type=plugins or the worker's metric.reporters");
+            }
             return null;
         }
         return plugin == null ? null : new PluginMetricsMirror(plugin);

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * The one place that decides whether the next create may start: room in the task's pipeline
@@ -44,10 +45,11 @@ final class Admission {
     /**
      * Whether {@code next} may start now, with {@code inFlight} creates unfinished of which
      * {@code startingNow} were taken in this pass (they reserve their rate permits only once
-     * started). On ADMIT the request's spend is reserved.
+     * started). On ADMIT the request's spend is reserved and handed to {@code reserved} (with
+     * spend caps; {@link CreateFlow} keeps it with the request).
      */
-    Verdict admit(Submission next, int inFlight, int startingNow) {
-        Verdict v = check(next, inFlight, startingNow);
+    Verdict admit(Submission next, int inFlight, int startingNow, Consumer<SpendBudget.Reservation> reserved) {
+        Verdict v = check(next, inFlight, startingNow, reserved);
         if (v != last) {
             logChange(v, next, inFlight);
             last = v;
@@ -60,7 +62,7 @@ final class Admission {
         return inFlight >= maxInFlight;
     }
 
-    private Verdict check(Submission next, int inFlight, int startingNow) {
+    private Verdict check(Submission next, int inFlight, int startingNow, Consumer<SpendBudget.Reservation> reserved) {
         if (pipelineFull(inFlight)) {
             return Verdict.PIPELINE_FULL;
         }
@@ -70,24 +72,24 @@ final class Admission {
         if (running != null && !running.hasRoom(inFlight)) {
             return Verdict.CONCURRENCY_CAP;
         }
+        SpendBudget.Reservation r = null;
         if (budget != null) {
-            SpendBudget.Reservation r = budget.tryReserve(next.request().seconds());
+            r = budget.tryReserve(next.request().seconds());
             if (r == null) {
                 return Verdict.SPEND_CAP;
             }
-            next.reserved(r);
         }
         // Last: while the API cannot take work, admitting is sending the one probe.
         if (!availability.mayStart(next)) {
-            release(next);
+            release(r);
             return Verdict.API_UNAVAILABLE;
         }
+        reserved.accept(r);
         return Verdict.ADMIT;
     }
 
-    /** Gives back the spend of a request that was not sent, and for which no outcome record is written. */
-    void release(Submission s) {
-        SpendBudget.Reservation r = s.takeReservation();
+    /** Gives back a reservation (null: none) no outcome record will count: {@link CreateFlow} decides when. */
+    void release(SpendBudget.Reservation r) {
         if (r != null) {
             budget.release(r);
         }

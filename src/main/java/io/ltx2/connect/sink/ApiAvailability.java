@@ -152,6 +152,16 @@ final class ApiAvailability {
         status = 0;
     }
 
+    /** Registers whether, why and how long the API could not take work. */
+    void gauges(SinkTaskMetrics metrics) {
+        metrics.gauge("api-unavailable", "1 while the API cannot take work (HTTP 402, an outage beyond the retries, fail codes that say the "
+                + "account or model is unavailable): requests are kept and the input paused; else 0", () -> isUnavailable() ? 1 : 0);
+        metrics.gauge("api-unavailable-status", "The HTTP status that made the API unavailable (402, 503, ...), 0 while available or for a "
+                + "fail code", this::status);
+        metrics.textGauge("api-unavailable-reason", "Why the API cannot take work now; empty while it can", this::reason);
+        metrics.gauge("api-unavailable-ms-total", "Milliseconds the API could not take work, in all", this::unavailableMs);
+    }
+
     synchronized boolean isUnavailable() {
         return unavailable;
     }

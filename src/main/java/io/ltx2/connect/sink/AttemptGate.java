@@ -7,31 +7,22 @@ import io.ltx2.connect.tracking.TrackingWriter;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import java.util.function.Predicate;
 
 /**
- * What happens around each attempt of a create ({@link CreateGate}): its INTENT is durable before
- * it goes on the wire, it is withdrawn (WITHDRAWN record) when its partition was closed before it
- * left, and it is counted while on the wire: what a closing task waits for ({@link #awaited}). An
- * attempt that waits for its retry is not on the wire. Shares the {@link Submitter}'s lock, under
- * which ownership changes.
+ * What happens around each attempt of a create ({@link CreateGate}), as {@link CreateFlow} decides it:
+ * an attempt's INTENT is durable before it goes on the wire, and an attempt withdrawn after its INTENT
+ * (its partition was closed before it left) gets a WITHDRAWN record. Only the tracking writes are here.
  */
 final class AttemptGate {
-    private final Object lock;
-    private final Predicate<Submission> owned;
+    private final CreateFlow flow;
     private final TrackingWriter tracking;
     private final String requestType;
     private final SinkTaskMetrics metrics;
     private final LongSupplier clock;
-    /** Attempts on the wire (or whose INTENT is being written) and WITHDRAWN records being written. */
-    private final AtomicInteger awaited = new AtomicInteger();
 
-    AttemptGate(Object lock, Predicate<Submission> owned, TrackingWriter tracking, String requestType, SinkTaskMetrics metrics,
-                LongSupplier clock) {
-        this.lock = lock;
-        this.owned = owned;
+    AttemptGate(CreateFlow flow, TrackingWriter tracking, String requestType, SinkTaskMetrics metrics, LongSupplier clock) {
+        this.flow = flow;
         this.tracking = tracking;
         this.requestType = requestType;
         this.metrics = metrics;
@@ -48,112 +39,51 @@ final class AttemptGate {
 
             @Override
             public void retrying(boolean previousMayExist) {
-                AttemptGate.this.retrying(s, previousMayExist);
+                if (flow.retrying(s, previousMayExist)) {
+                    withdrawn(s);
+                }
             }
         };
     }
 
-    /** Attempts that may be on the wire, and WITHDRAWN records being written. */
-    int awaited() {
-        return awaited.get();
+    private CompletionStage<Boolean> beforeSend(Submission s, boolean previousMayExist) {
+        CreateFlow.Departure d = flow.beforeSend(s, previousMayExist, clock.getAsLong());
+        return switch (d.send()) {
+            case CANCEL -> CompletableFuture.completedFuture(false);
+            case WITHDRAW -> withdrawn(s).thenApply(v -> false);
+            case RESEND -> CompletableFuture.completedFuture(true); // the last try provably created nothing: its INTENT stands
+            case ANNOUNCE -> announce(s, d.attempt(), d.afterPossibleTask());
+        };
     }
 
-    /**
-     * Right before an attempt goes on the wire: withdrawn if the partition moved on; otherwise, for
-     * the first attempt and after every failure that may have created a task, a new attempt whose
-     * INTENT must be durable before the create is sent. The ownership check and the count that
-     * closing waits for change together, under the lock, and ownership is checked again once the
-     * INTENT is durable: a partition closed meanwhile never sees that attempt sent.
-     */
-    private CompletionStage<Boolean> beforeSend(Submission s, boolean previousMayExist) {
-        Attempt attempt;
-        synchronized (lock) {
-            if (!owned.test(s)) {
-                // Withdrawn. An attempt whose INTENT is out but that provably created nothing says so, or the
-                // next owner would count it as a possible charge (and wait for it).
-                return !previousMayExist && s.markWithdrawn() ? withdrawn(s).thenApply(v -> false) : CompletableFuture.completedFuture(false);
-            }
-            if (s.current() != null && !previousMayExist) {
-                goingOut(s);
-                return CompletableFuture.completedFuture(true); // the last attempt provably created nothing: its INTENT stands
-            }
-            if (s.sent()) {
-                metrics.unconfirmedAttempts.record(); // the previous attempt may exist: its task would be a second charge
-            }
-            attempt = s.nextAttempt(clock.getAsLong());
-            goingOut(s);
+    /** Writes the attempt's INTENT; the create goes out once it is durable, unless the partition was closed meanwhile. */
+    private CompletionStage<Boolean> announce(Submission s, Attempt attempt, boolean afterPossibleTask) {
+        if (afterPossibleTask) {
+            metrics.unconfirmedAttempts.record(); // the previous attempt may exist: its task would be a second charge
         }
         long begun = System.nanoTime();
         return tracking.write(TrackingRecord.intent(s.request().tracked(requestType), attempt.number(), attempt.time()), null,
                         s.trackingPartition())
                 .handle((metadata, error) -> {
                     if (error != null) {
-                        offWire(s);
+                        flow.offWire(s);
                         throw new CreateAnswers.IntentNotWritten(error);
                     }
-                    s.trackedOn(metadata.partition());
+                    s.intentAt(metadata.partition(), metadata.offset());
                     metrics.intentAckLatency.record((System.nanoTime() - begun) / 1e6);
                     return metadata;
-                }).thenCompose(durable -> {
-                    synchronized (lock) {
-                        if (owned.test(s)) {
-                            return CompletableFuture.completedFuture(true); // durable and still ours: the create goes out
-                        }
-                        s.markWithdrawn();
-                    }
-                    // Closed while the INTENT was being written: the attempt never leaves, and its WITHDRAWN record says so.
-                    return withdrawn(s).thenApply(v -> {
-                        offWire(s);
-                        return false;
-                    });
-                });
-    }
-
-    /** The current attempt of {@code s} is about to go on the wire; guarded by the lock. */
-    private void goingOut(Submission s) {
-        if (!s.onWire()) {
-            s.sending();
-            awaited.incrementAndGet();
-        }
-    }
-
-    /** The current attempt of {@code s} is off the wire (it was answered, or failed). */
-    void offWire(Submission s) {
-        if (s.onWire()) {
-            s.ended();
-            awaited.decrementAndGet();
-        }
-    }
-
-    /**
-     * The client will try the current attempt again after a failure. When its partition was closed
-     * meanwhile and the failure proves nothing was created, the WITHDRAWN record is written now,
-     * not when the retry's timer fires (which may be long after the next owner read the topic).
-     */
-    private void retrying(Submission s, boolean previousMayExist) {
-        boolean withdraw;
-        synchronized (lock) {
-            boolean wasOnWire = s.onWire();
-            s.retrying(previousMayExist);
-            if (wasOnWire) {
-                awaited.decrementAndGet();
-            }
-            withdraw = !owned.test(s) && s.withdrawable() && s.markWithdrawn();
-        }
-        if (withdraw) {
-            withdrawn(s);
-        }
+                }).thenCompose(durable -> flow.announced(s) ? CompletableFuture.completedFuture(true)
+                        // Closed while the INTENT was being written: the attempt never leaves, and its WITHDRAWN record says so.
+                        : withdrawn(s).thenApply(v -> false));
     }
 
     /** Writes that the current attempt never reached the API; completes when durable (a failed write only costs a false label). */
     CompletableFuture<Void> withdrawn(Submission s) {
-        awaited.incrementAndGet();
         return tracking.write(TrackingRecord.withdrawn(s.request().tracked(requestType), s.current().number(), clock.getAsLong()), null,
                         s.trackingPartition())
                 .handle((metadata, error) -> {
-                    awaited.decrementAndGet();
+                    flow.withdrawalWritten(s);
                     return null;
                 });
     }
-
 }

@@ -1,5 +1,6 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.util.TaskEnvironment;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.slf4j.Logger;
@@ -30,15 +31,17 @@ final class Backpressure {
 
     private final SinkTaskContext context;
     private final SinkTaskMetrics metrics;
+    private final TaskEnvironment env;
     private boolean paused;
     private long lastNanos;
     private long lastAdmitted;
     /** Requests admitted per millisecond lately; NaN before it is known. */
     private double drainRate = Double.NaN;
 
-    Backpressure(SinkTaskContext context, SinkTaskMetrics metrics) {
+    Backpressure(SinkTaskContext context, SinkTaskMetrics metrics, TaskEnvironment env) {
         this.context = context;
         this.metrics = metrics;
+        this.env = env;
     }
 
     /**
@@ -79,7 +82,7 @@ final class Backpressure {
             log.debug("Resuming input");
         }
         if (paused || busy) {
-            long wait = throttled.map(t -> Duration.between(Instant.now(), t).toMillis())
+            long wait = throttled.map(t -> Duration.between(Instant.ofEpochMilli(env.currentTimeMillis()), t).toMillis())
                     .orElse(paused && waiting > 0 ? untilDrained : SHORT_POLL_MS);
             context.timeout(Math.max(MIN_POLL_MS, Math.min(wait, MAX_POLL_MS)));
         }
@@ -87,7 +90,7 @@ final class Backpressure {
 
     /** When the waiting requests should all have been admitted, at the rate requests were admitted since the last call. */
     private long untilDrained(int waiting, long admitted) {
-        long now = System.nanoTime();
+        long now = env.nanoTime();
         if (lastNanos != 0) {
             double elapsedMs = (now - lastNanos) / 1e6;
             if (admitted > lastAdmitted) {

@@ -5,7 +5,6 @@ import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
 import io.ltx2.connect.tracking.TrackingRecordType;
 import io.ltx2.connect.tracking.TrackingTopicScan;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Rebuilds a task's spend, and the API tasks it has submitted, from the tracking topic. Records
@@ -83,15 +81,12 @@ final class BudgetHistory {
      * with {@code since} (task index to time), only the records of an index stamped at or after its
      * time count as spend, else all of them.
      */
-    static Found read(Supplier<Consumer<byte[], byte[]>> consumers, String topic, String connector, int taskIndex, long fromTime,
-                      Map<String, Long> since, Duration timeout, Keep keep) {
+    static Found read(TrackingFeed feed, String connector, int taskIndex, long fromTime, Map<String, Long> since, Duration timeout,
+                      Keep keep) {
         long started = System.nanoTime();
         Collector c = new Collector(connector, Integer.toString(taskIndex), since, keep);
-        TrackingTopicScan.Result result;
-        try (Consumer<byte[], byte[]> consumer = consumers.get()) {
-            result = TrackingTopicScan.readSince(consumer, topic, fromTime - SKEW.toMillis(), timeout,
-                    "Reading the spend since " + java.time.Instant.ofEpochMilli(fromTime) + " from tracking topic " + topic, c::accept);
-        }
+        TrackingTopicScan.Result result = feed.scan(feed.topic(), fromTime - SKEW.toMillis(), timeout, "Reading the spend since "
+                + java.time.Instant.ofEpochMilli(fromTime) + " from tracking topic " + feed.topic(), c::accept);
         long millis = (System.nanoTime() - started) / 1_000_000;
         return new Found(c.own, c.others, c.ownTasks, c.created, Math.max(0, result.records()), result.topicExists() ? millis : 0);
     }

@@ -1,12 +1,10 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.tracking.TrackingTopicScan;
 import io.ltx2.connect.tracking.TrackingWriter;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -26,24 +24,25 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The compacted topic of spend checkpoints ({@code ltx.sink.budget.topic}), one record per task index
- * of each connector: created at start when missing, read whole at start (it is tiny), and written
- * through the task's tracking producer. A task instance stops writing once it sees a later instance
- * of its index write (it is then a zombie whose checkpoint would hide its successor's spend).
+ * of each connector: created at start when missing, read whole at start (it is tiny) and then followed
+ * by the task's {@link TrackingFeed}, and written through the task's tracking producer. A task instance
+ * stops writing once it sees a later instance of its index write (it is then a zombie whose checkpoint
+ * would hide its successor's spend).
  */
-final class BudgetTopic implements AutoCloseable {
+final class BudgetTopic {
     private static final Logger log = LoggerFactory.getLogger(BudgetTopic.class);
     private static final Duration METADATA_RETRY = Duration.ofMillis(100);
 
     private final String topic;
-    private final Consumer<byte[], byte[]> consumer;
+    private final TrackingFeed feed;
     private final TrackingWriter writer;
     private final String key;
     private final long instance;
     private boolean superseded;
 
-    BudgetTopic(String topic, Consumer<byte[], byte[]> consumer, TrackingWriter writer, String connector, int task, long instance) {
+    BudgetTopic(String topic, TrackingFeed feed, TrackingWriter writer, String connector, int task, long instance) {
         this.topic = topic;
-        this.consumer = consumer;
+        this.feed = feed;
         this.writer = writer;
         this.key = BudgetCheckpoint.key(connector, task);
         this.instance = instance;
@@ -96,37 +95,26 @@ final class BudgetTopic implements AutoCloseable {
     }
 
     /**
-     * Reads the whole topic: the latest checkpoint of each index of {@code connector}. The consumer
-     * stays at the end, to see later writes of this index.
+     * Reads the whole topic: the latest checkpoint of each index of {@code connector}. The feed then
+     * follows it from there, to see later writes of this index.
      */
     Map<Integer, BudgetCheckpoint> readAll(String connector, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-        while (infos == null || infos.isEmpty()) {
+        while (feed.partitionsFor(topic, timeout).isEmpty()) {
             // Just created: the broker asked may not have its metadata yet.
             if (System.nanoTime() > deadline) {
                 throw new ConnectException("The spend checkpoint topic " + topic + " has no partitions visible to the connector");
             }
             sleep(METADATA_RETRY);
-            infos = consumer.partitionsFor(topic, timeout);
         }
-        List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
         Map<Integer, BudgetCheckpoint> latest = new HashMap<>();
-        while (partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < ends.get(tp))) {
-            if (System.nanoTime() > deadline) {
-                throw new org.apache.kafka.connect.errors.RetriableException("Reading the spend checkpoint topic " + topic + " did not finish in "
-                        + timeout.toMillis() + " ms");
+        TrackingTopicScan.Result read = feed.scan(topic, 0, timeout, "Reading the spend checkpoint topic " + topic, r -> {
+            BudgetCheckpoint c = decode(r);
+            if (c != null && c.connector().equals(connector)) {
+                latest.merge(c.task(), c, (a, b) -> b.supersedes(a) ? b : a);
             }
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                BudgetCheckpoint c = decode(r);
-                if (c != null && c.connector().equals(connector)) {
-                    latest.merge(c.task(), c, (a, b) -> b.supersedes(a) ? b : a);
-                }
-            }
-        }
+        });
+        feed.follow(read.ends(), (r, again) -> laterInstance(decode(r)));
         return latest;
     }
 
@@ -141,7 +129,7 @@ final class BudgetTopic implements AutoCloseable {
 
     /** Writes the checkpoint, unless a later instance of this index has written one; failures are logged (the next write retries). */
     void write(BudgetCheckpoint c) {
-        if (superseded || laterInstanceWrote()) {
+        if (superseded) {
             return;
         }
         writer.send(topic, key, c.encode()).whenComplete((ok, error) -> {
@@ -151,20 +139,12 @@ final class BudgetTopic implements AutoCloseable {
         });
     }
 
-    private boolean laterInstanceWrote() {
-        try {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ZERO)) {
-                BudgetCheckpoint c = decode(r);
-                if (c != null && c.key().equals(key) && c.instance() > instance) {
-                    superseded = true;
-                    log.warn("A later instance of this task (started at {}) writes the spend checkpoint of {}: this instance no longer does",
-                            c.instance(), key);
-                }
-            }
-        } catch (RuntimeException e) {
-            log.debug("Could not look for later checkpoints of {}", key, e);
+    private void laterInstance(BudgetCheckpoint c) {
+        if (c != null && !superseded && c.key().equals(key) && c.instance() > instance) {
+            superseded = true;
+            log.warn("A later instance of this task (started at {}) writes the spend checkpoint of {}: this instance no longer does",
+                    c.instance(), key);
         }
-        return superseded;
     }
 
     private static BudgetCheckpoint decode(ConsumerRecord<byte[], byte[]> r) {
@@ -177,15 +157,6 @@ final class BudgetTopic implements AutoCloseable {
             log.debug("Skipping unreadable spend checkpoint {} at {}-{}@{}: {}", r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
                     r.topic(), r.partition(), r.offset(), e.getMessage());
             return null;
-        }
-    }
-
-    @Override
-    public void close() {
-        try {
-            consumer.close(Duration.ofSeconds(2));
-        } catch (RuntimeException e) {
-            log.debug("Closing the budget topic consumer", e);
         }
     }
 }

@@ -16,7 +16,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -35,13 +34,12 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
     /**
      * Where the controls read and write.
      *
-     * @param scans     a consumer of the tracking (and budget) topic for a one-off read, by client id
-     * @param followers a consumer that follows a topic for good (the events topic), by client id
-     * @param admin     an Admin client of the tracking cluster (to create the budget topic)
-     * @param writer    the task's tracking producer (checkpoints go through it too)
+     * @param feed   the task's reader of the tracking cluster: the start's reads, and the budget topic's later writes
+     * @param events a consumer that follows the events topic for good (the concurrency cap), made once if the cap is on
+     * @param admin  the task's Admin client of the tracking cluster (to create the budget topic); not closed here
+     * @param writer the task's tracking producer (checkpoints go through it too)
      */
-    record Clients(Function<String, Consumer<byte[], byte[]>> scans, Function<String, Consumer<byte[], byte[]>> followers,
-                   Supplier<Admin> admin, TrackingWriter writer) {
+    record Clients(TrackingFeed feed, Supplier<Consumer<byte[], byte[]>> events, Supplier<Admin> admin, TrackingWriter writer) {
     }
 
     /** How many tracking records a start read for the caps, and in how long. */
@@ -82,31 +80,19 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
             return NONE;
         }
         TaskPlacement placement = config.placement();
-        String clientName = connector + "-" + placement.index();
         long instance = clock.getAsLong();
         SpendBudget budget = caps ? new SpendBudget(config.budgetSecondsPerHour(), config.budgetSecondsPerDay(), placement.count(), clock) : null;
         BudgetTopic topic = null;
         if (caps) {
-            try (Admin admin = clients.admin().get()) {
-                BudgetTopic.ensure(admin, config.budgetTopic(), config.budgetTopicReplicationFactor(), TIMEOUT);
-            }
-            topic = new BudgetTopic(config.budgetTopic(), clients.scans().apply("ltx-sink-budget-" + clientName), clients.writer(), connector,
-                    placement.index(), instance);
+            BudgetTopic.ensure(clients.admin().get(), config.budgetTopic(), config.budgetTopicReplicationFactor(), TIMEOUT);
+            topic = new BudgetTopic(config.budgetTopic(), clients.feed(), clients.writer(), connector, placement.index(), instance);
         }
-        try {
-            return load(config, connector, clients, client, clock, budget, topic, instance);
-        } catch (RuntimeException e) {
-            if (topic != null) {
-                topic.close();
-            }
-            throw e;
-        }
+        return load(config, connector, clients, client, clock, budget, topic, instance);
     }
 
     private static CostControls load(LtxSinkTaskConfig config, String connector, Clients clients, LtxApiClient client, LongSupplier clock,
                                      SpendBudget budget, BudgetTopic topic, long instance) {
         TaskPlacement placement = config.placement();
-        String clientName = connector + "-" + placement.index();
         Optional<String> events = config.concurrencyEventsTopic();
         boolean guarded = !config.duplicateWindow().isZero();
         SpendRecovery recovery = new SpendRecovery(placement.index(), topic == null ? Map.of() : topic.readAll(connector, TIMEOUT));
@@ -122,14 +108,14 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
         }
         BudgetHistory.Keep keep = new BudgetHistory.Keep(guarded ? now - config.duplicateWindow().toMillis() - BudgetHistory.SKEW.toMillis()
                 : Long.MAX_VALUE, events.isPresent() ? now - config.concurrencyTimeout().toMillis() : Long.MAX_VALUE);
-        BudgetHistory.Found found = BudgetHistory.read(() -> clients.scans().apply("ltx-sink-history-" + clientName), config.trackingTopic(),
-                connector, placement.index(), from, budget == null ? null : recovery.countSince(), TIMEOUT, keep);
+        BudgetHistory.Found found = BudgetHistory.read(clients.feed(), connector, placement.index(), from,
+                budget == null ? null : recovery.countSince(), TIMEOUT, keep);
         DuplicateGuard guard = null;
         if (guarded) {
             guard = new DuplicateGuard(config.duplicateWindow(), config.model(), client, clock);
             guard.load(found.created());
         }
-        RunningTasks running = events.isEmpty() ? null : runningTasks(config, clients, clientName, found, clock);
+        RunningTasks running = events.isEmpty() ? null : runningTasks(config, clients, connector + "-" + placement.index(), found, clock);
         Checkpoints checkpoints = null;
         if (budget != null) {
             checkpoints = loadBudget(config, budget, topic, recovery, found, connector, instance, clock);
@@ -141,8 +127,8 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
                                              LongSupplier clock) {
         String events = config.concurrencyEventsTopic().orElseThrow();
         int limit = config.placement().partOf(config.connectorMaxConcurrentTasks());
-        RunningTasks running = new RunningTasks(limit, config.concurrencyTimeout(), clock, () -> clients.followers().apply("ltx-sink-events-"
-                + clientName), events, found.ownTasks(), "ltx-sink-events-" + clientName);
+        RunningTasks running = new RunningTasks(limit, config.concurrencyTimeout(), clock, clients.events(), events, found.ownTasks(),
+                "ltx-sink-events-" + clientName);
         log.info("Concurrency cap: this task keeps at most {} API tasks running (of the connector's {}); {} submitted in the last {} "
                 + "min, following {} for their terminal events", limit, config.connectorMaxConcurrentTasks(), found.ownTasks().size(),
                 config.concurrencyTimeout().toMinutes(), events);
@@ -227,9 +213,6 @@ record CostControls(SpendBudget budget, RunningTasks running, DuplicateGuard gua
     public void close() {
         if (running != null) {
             running.close();
-        }
-        if (checkpoints != null) {
-            checkpoints.topic.close();
         }
     }
 }

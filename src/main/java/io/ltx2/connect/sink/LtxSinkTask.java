@@ -1,6 +1,7 @@
 package io.ltx2.connect.sink;
 
 import io.ltx2.connect.config.LtxSinkTaskConfig;
+import io.ltx2.connect.util.TaskEnvironment;
 import io.ltx2.connect.util.Version;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -124,14 +125,14 @@ public class LtxSinkTask extends SinkTask {
         long now = clients.clock().getAsLong();
         parts.costs.maybeCheckpoint(now);
         parts.intake.checkWaiting(now);
-        parts.retries.accept();
+        parts.retries.accept(now);
         try {
             parts.intake.accept(records, now);
         } catch (DataException unreadable) {
             // The requests before an unreadable record still go out before the task fails: closing withdraws
             // creates that have not left yet, so wait here (bounded) for those started to be answered.
             parts.submitter.startCreates();
-            awaitQuiet(config.shutdownTimeout(), () -> parts.submitter.inFlight() > 0);
+            awaitQuiet(config.shutdownTimeout(), () -> parts.submitter.awaited() > 0 || !parts.dlq.idle() || parts.submitter.inFlight() > 0);
             throw unreadable;
         }
         parts.submitter.startCreates();
@@ -158,11 +159,10 @@ public class LtxSinkTask extends SinkTask {
             return;
         }
         int dropped = parts.submitter.close(partitions);
-        // Let the creates already out finish, so the next owner's scan sees their outcome.
-        awaitQuiet(config.shutdownTimeout());
+        // Let the creates of these partitions already out finish, so the next owner's scan sees their outcome.
+        awaitQuiet(config.shutdownTimeout(), () -> parts.submitter.awaited(partitions) > 0 || !parts.dlq.idle());
         parts.offsets.forget(partitions);
         parts.intake.revoked(partitions);
-        parts.retries.revoked(partitions);
         log.info("Closed {} partition(s), {} queued request(s) left for the next owner", partitions.size(), dropped);
     }
 
@@ -173,7 +173,7 @@ public class LtxSinkTask extends SinkTask {
             return;
         }
         parts.submitter.stop();
-        awaitQuiet(config.shutdownTimeout());
+        awaitQuiet(config.shutdownTimeout(), () -> parts.submitter.awaited() > 0 || !parts.dlq.idle());
         parts.costs.checkpoint(clients.clock().getAsLong()); // after the creates out have their outcome stamped
         int left = parts.submitter.awaited();
         SinkTaskMetrics m = parts.metrics;
@@ -193,18 +193,14 @@ public class LtxSinkTask extends SinkTask {
         return parts;
     }
 
-    /** Waits, up to the timeout, for creates out on the wire and the DLQ reports; task thread only. */
-    private void awaitQuiet(Duration timeout) {
-        awaitQuiet(timeout, () -> false);
-    }
-
-    /** As above, and for {@code alsoBusy} to turn false. */
-    private void awaitQuiet(Duration timeout, BooleanSupplier alsoBusy) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && (parts.submitter.awaited() > 0 || !parts.dlq.idle() || alsoBusy.getAsBoolean())) {
+    /** Waits, up to the timeout, while {@code busy} (creates out on the wire, DLQ reports); task thread only. */
+    private void awaitQuiet(Duration timeout, BooleanSupplier busy) {
+        TaskEnvironment env = clients.environment();
+        long deadline = env.nanoTime() + timeout.toNanos();
+        while (env.nanoTime() < deadline && busy.getAsBoolean()) {
             parts.dlq.flush();
             try {
-                Thread.sleep(10);
+                env.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -1,5 +1,6 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.tracking.FailCodes;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
@@ -101,15 +102,13 @@ final class OutcomeRecorder {
     /**
      * The task of an unanswered create ({@code taskId}, named by its callback) was adopted: no second
      * create. The SUBMITTED record written for it (marked adopted) counts its spend like any other,
-     * and lets the source follow the task even if it had let the request's INTENTs go. The newest open
-     * attempt made the task; with none open (the scan found the callback, but its INTENTs withdrawn or
-     * not at all) the attempt is unknown, as in the source's own adoption.
+     * and lets the source follow the task even if it had let the request's INTENTs go. {@code adopted}
+     * is the attempt that made the task (the newest open one; null when none was open: the scan found the
+     * callback, but its INTENTs withdrawn or not at all), {@code open} every attempt that may exist.
      */
-    CompletableFuture<Void> adopted(Submission s, String taskId) {
+    CompletableFuture<Void> adopted(Submission s, String taskId, Integer adopted, List<Attempt> open) {
         SinkRequest r = s.request();
-        List<Attempt> attempts = s.unconfirmed();
-        Integer adopted = attempts.stream().map(Attempt::number).max(Integer::compare).orElse(null);
-        List<Attempt> others = attempts.stream().filter(a -> !Integer.valueOf(a.number()).equals(adopted)).toList();
+        List<Attempt> others = open.stream().filter(a -> !Integer.valueOf(a.number()).equals(adopted)).toList();
         long time = spend.record(s.takeReservation(), BudgetHistory.billable(TrackingRecordType.SUBMITTED, r.input(), others.size(), false));
         TrackingRecord record = TrackingRecord.adopted(r.tracked(requestType), taskId, adopted, others, time);
         return durable(tracking.write(record, tags, s.trackingPartition()), s.ticket(), r, "SUBMITTED record of adopted task " + taskId).thenRun(() -> {
@@ -118,10 +117,19 @@ final class OutcomeRecorder {
         });
     }
 
-    /** An earlier owner's create of the request was answered after all (its SUBMITTED or REJECTED record came): nothing to do. */
+    /** No create got a usable answer: rejected with SUBMIT_FAILED, naming {@code mayExist}, the attempts that may have made a task. */
+    CompletableFuture<Void> submitFailed(Submission s, String why, Throwable cause, List<Attempt> mayExist) {
+        SinkRequest r = s.request();
+        return rejected(s.record(), s.ticket(), r.tracked(requestType), new BadRequestRecordException(FailCodes.SUBMIT_FAILED,
+                "Could not submit request '" + r.requestId() + "': " + why, cause), mayExist, s.takeReservation(), s.trackingPartition());
+    }
+
+    /** An earlier create of the request was answered after all (its SUBMITTED or REJECTED record came): nothing to do. */
     void answeredEarlier(Submission s) {
         s.takeReservation();
-        offsets.complete(s.ticket());
+        if (s.ticket() != null) {
+            offsets.complete(s.ticket());
+        }
         metrics.handledBefore.record();
         log.info("{}: the earlier owner's create was answered after all; not submitted again", s);
     }

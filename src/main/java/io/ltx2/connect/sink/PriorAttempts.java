@@ -2,12 +2,11 @@ package io.ltx2.connect.sink;
 
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.RequestLifecycle;
 import io.ltx2.connect.tracking.SourceCoordinates;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
-import io.ltx2.connect.tracking.TrackingRecordType;
 import io.ltx2.connect.tracking.TrackingTopicScan;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -15,14 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Supplier;
 
 /**
  * What earlier owners of a partition did with the records Connect hands out again after a restart
@@ -63,35 +61,49 @@ final class PriorAttempts {
      * {@code scanEnds} where the scan that looked the request up stopped reading the tracking topic
      * (what it did not see comes after that: a follower of the request's records starts there), null if none;
      * {@code taskId} the task to adopt (ADOPT), else null;
-     * {@code trackingPartition} the tracking partition its records are on (its later ones go there too), null if none was seen.
+     * {@code trackingPartition} the tracking partition its records are on (its later ones go there too), null if none was seen;
+     * {@code lifecycle} what its records say (null: none were read), which the request's later records extend.
      */
     record Found(Verdict verdict, List<Attempt> attempts, int lastAttempt, Map<TopicPartition, Long> scanEnds, String taskId,
-                 Integer trackingPartition) {
+                 Integer trackingPartition, RequestLifecycle lifecycle) {
         static final Found NEW = new Found(Verdict.NEW, List.of(), 0, null);
 
         Found(Verdict verdict, List<Attempt> attempts, int lastAttempt, Map<TopicPartition, Long> scanEnds) {
-            this(verdict, attempts, lastAttempt, scanEnds, null, null);
+            this(verdict, attempts, lastAttempt, scanEnds, null, null, null);
+        }
+
+        /** What its records say, to be extended by the later ones: the lifecycle read, else one without records. */
+        RequestLifecycle history() {
+            return lifecycle != null ? lifecycle : new RequestLifecycle(false);
         }
     }
 
     private final String connector;
     private final String trackingTopic;
-    private final Supplier<Consumer<byte[], byte[]>> consumers;
+    private final TrackingFeed feed;
     private final Duration lookback;
     private final Duration timeout;
     private final boolean dryRun;
     private final Set<TopicPartition> unscanned = new HashSet<>();
-    /** Per request, what was read under each input topic id its records named ("" for none). */
-    private final Map<RequestIdentity, Map<String, History>> found = new HashMap<>();
+    /** Per request (its identity without a topic id), the records the scan read of it, in order. */
+    private final Map<RequestIdentity, List<Read>> found = new HashMap<>();
     /** Per input partition, where the scan that covered it stopped reading. */
     private final Map<TopicPartition, Map<TopicPartition, Long>> scanEnds = new HashMap<>();
     private long lastScanRecords = -1;
 
-    PriorAttempts(String connector, String trackingTopic, Supplier<Consumer<byte[], byte[]>> consumers, Duration lookback,
-                  Duration timeout, boolean dryRun) {
+    /** A record the scan read, and the tracking partition it was on. */
+    private record Read(TrackingRecord record, int partition) {
+        /** Whether it may be of the request of input topic id {@code topicId}: records of older versions, which name none, are. */
+        boolean of(String topicId) {
+            String id = record.identity().topicId();
+            return topicId == null || id == null || id.equals(topicId);
+        }
+    }
+
+    PriorAttempts(String connector, TrackingFeed feed, Duration lookback, Duration timeout, boolean dryRun) {
         this.connector = connector;
-        this.trackingTopic = trackingTopic;
-        this.consumers = consumers;
+        this.trackingTopic = feed.topic();
+        this.feed = feed;
         this.lookback = lookback;
         this.timeout = timeout;
         this.dryRun = dryRun;
@@ -114,25 +126,19 @@ final class PriorAttempts {
 
     /** What earlier owners did with this request; answers once per redelivered record. */
     Found lookUp(RequestIdentity identity) {
-        Map<String, History> byTopicId = found.remove(identity);
-        History h = byTopicId == null ? null : History.of(byTopicId, identity.topicId());
-        if (h == null) {
+        List<Read> reads = found.remove(identity.withTopicId(null));
+        if (reads == null) {
             return Found.NEW;
         }
-        int last = h.intents.isEmpty() ? 0 : h.intents.lastKey();
+        RequestLifecycle lifecycle = lifecycleOf(reads, identity.topicId());
+        RequestLifecycle.Decision d = lifecycle.sinkDecision(0);
         Map<TopicPartition, Long> ends = scanEnds.get(new TopicPartition(identity.topic(), identity.partition()));
-        if (h.handled) {
-            if (identity.topicId() != null && !byTopicId.containsKey(identity.topicId())) {
-                log.info("Skipping {} as handled by records without the input topic's id (written by an older version): had the topic "
-                        + "been recreated since, this would be another request", identity);
-            }
-            return new Found(Verdict.HANDLED, List.of(), last, ends, null, h.partition);
-        }
-        List<Attempt> unconfirmed = h.unconfirmed();
-        if (h.callbackTask != null) {
-            return new Found(Verdict.ADOPT, unconfirmed, last, ends, h.callbackTask, h.partition);
-        }
-        return new Found(unconfirmed.isEmpty() ? Verdict.NEW : Verdict.ORPHANED, unconfirmed, last, ends, null, h.partition);
+        return switch (d.verdict()) {
+            case HANDLED -> new Found(Verdict.HANDLED, List.of(), d.lastAttempt(), ends, null, d.partition(), lifecycle);
+            case ADOPT -> new Found(Verdict.ADOPT, d.open(), d.lastAttempt(), ends, d.adoptTask(), d.partition(), lifecycle);
+            case ORPHANED -> new Found(Verdict.ORPHANED, d.open(), d.lastAttempt(), ends, null, d.partition(), lifecycle);
+            case NEW -> new Found(Verdict.NEW, List.of(), d.lastAttempt(), ends, null, d.partition(), lifecycle);
+        };
     }
 
     /**
@@ -164,11 +170,8 @@ final class PriorAttempts {
 
     private void scan(Map<TopicPartition, Long> firstOffset, long fromTimestamp) {
         long started = System.nanoTime();
-        TrackingTopicScan.Result result;
-        try (Consumer<byte[], byte[]> consumer = consumers.get()) {
-            result = TrackingTopicScan.readSince(consumer, trackingTopic, fromTimestamp, timeout,
-                    "Scan of tracking topic " + trackingTopic + " for earlier attempts", r -> note(r, firstOffset));
-        }
+        TrackingTopicScan.Result result = feed.scan(trackingTopic, fromTimestamp, timeout,
+                "Scan of tracking topic " + trackingTopic + " for earlier attempts", r -> note(r, firstOffset));
         Map<TopicPartition, Long> ends = result.ends();
         firstOffset.keySet().forEach(tp -> scanEnds.put(tp, ends));
         lastScanRecords = result.records();
@@ -176,14 +179,19 @@ final class PriorAttempts {
             log.info("Tracking topic {} does not exist yet: no earlier attempts for {}", trackingTopic, firstOffset.keySet());
             return;
         }
-        long handled = found.values().stream().flatMap(m -> m.values().stream()).filter(h -> h.handled).count();
-        long adopt = found.values().stream().flatMap(m -> m.values().stream()).filter(h -> !h.handled && h.callbackTask != null).count();
-        long orphaned = found.values().stream().flatMap(m -> m.values().stream())
-                .filter(h -> !h.handled && h.callbackTask == null && !h.unconfirmed().isEmpty()).count();
+        Map<RequestLifecycle.Verdict, Long> verdicts = found.values().stream().collect(java.util.stream.Collectors.groupingBy(
+                reads -> lifecycleOf(reads, null).sinkDecision(0).verdict(), java.util.stream.Collectors.counting()));
         log.info("Scanned {} tracking records of {} in {} ms for {} newly assigned partition(s): {} redelivered request(s) already "
-                        + "handled will be skipped, {} have a task to adopt through its callback, {} have a create that may exist without "
-                        + "an answer", result.records(), trackingTopic, (System.nanoTime() - started) / 1_000_000, firstOffset.size(), handled,
-                adopt, orphaned);
+                        + "handled will be skipped, {} have a create that may exist without an answer", result.records(), trackingTopic,
+                (System.nanoTime() - started) / 1_000_000, firstOffset.size(), verdicts.getOrDefault(RequestLifecycle.Verdict.HANDLED, 0L),
+                verdicts.getOrDefault(RequestLifecycle.Verdict.ORPHANED, 0L) + verdicts.getOrDefault(RequestLifecycle.Verdict.ADOPT, 0L));
+    }
+
+    /** The lifecycle of the reads of the request of input topic id {@code topicId} (null: of any). */
+    private RequestLifecycle lifecycleOf(List<Read> reads, String topicId) {
+        RequestLifecycle lifecycle = new RequestLifecycle(dryRun);
+        reads.stream().filter(r -> r.of(topicId)).forEach(r -> lifecycle.fold(r.record(), r.partition()));
+        return lifecycle;
     }
 
     private void note(ConsumerRecord<byte[], byte[]> r, Map<TopicPartition, Long> firstOffset) {
@@ -202,64 +210,6 @@ final class PriorAttempts {
         if (first == null || id.offset() < first) {
             return;
         }
-        historyOf(id, r.partition()).add(record, dryRun);
-    }
-
-    /** The history of the request's records that name the input topic's id as {@code id} does; its records are on {@code partition}. */
-    private History historyOf(RequestIdentity id, int partition) {
-        History h = found.computeIfAbsent(id, k -> new HashMap<>(2)).computeIfAbsent(id.topicId() == null ? "" : id.topicId(), k -> new History());
-        if (h.partition == null) {
-            h.partition = partition;
-        }
-        return h;
-    }
-
-    /** What the scan read of one request; reading a record twice (a scan retried after a time-out) changes nothing. */
-    private static final class History {
-        final TreeMap<Integer, Attempt> intents = new TreeMap<>();
-        final Set<Integer> withdrawn = new HashSet<>(0);
-        boolean handled;
-        /** The task a CALLBACK of the request named: without a SUBMITTED or REJECTED record, it is adopted. */
-        String callbackTask;
-        Integer partition;
-
-        void add(TrackingRecord record, boolean dryRun) {
-            if (record.type() == TrackingRecordType.INTENT && record.attempt() != null) {
-                intents.put(record.attempt(), new Attempt(record.attempt(), record.time()));
-            } else if (record.type() == TrackingRecordType.WITHDRAWN && record.attempt() != null) {
-                withdrawn.add(record.attempt());
-            } else if (record.type() == TrackingRecordType.SUBMITTED) {
-                handled = true;
-            } else if (record.type() == TrackingRecordType.CALLBACK && record.taskId() != null && !record.taskId().isBlank()) {
-                callbackTask = record.taskId();
-            } else if (record.type() == TrackingRecordType.REJECTED) {
-                handled |= dryRun || !FailCodes.DRY_RUN.equals(record.failCode());
-            }
-        }
-
-        /** What the records of the request with input topic id {@code topicId} say (all of them when null); null if none. */
-        static History of(Map<String, History> byTopicId, String topicId) {
-            History all = null;
-            for (Map.Entry<String, History> e : byTopicId.entrySet()) {
-                if (topicId == null || e.getKey().isEmpty() || e.getKey().equals(topicId)) {
-                    all = all == null ? new History() : all;
-                    all.add(e.getValue());
-                }
-            }
-            return all;
-        }
-
-        private void add(History other) {
-            intents.putAll(other.intents);
-            withdrawn.addAll(other.withdrawn);
-            handled |= other.handled;
-            callbackTask = callbackTask == null ? other.callbackTask : callbackTask;
-            partition = partition == null ? other.partition : partition;
-        }
-
-        /** The INTENTs whose attempt may have reached the API. */
-        List<Attempt> unconfirmed() {
-            return intents.values().stream().filter(a -> !withdrawn.contains(a.number())).toList();
-        }
+        found.computeIfAbsent(id.withTopicId(null), k -> new ArrayList<>(2)).add(new Read(record, r.partition()));
     }
 }

@@ -1,5 +1,7 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.tracking.FailCodes;
+import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackedRequest;
 import org.apache.kafka.common.TopicPartition;
@@ -32,8 +34,11 @@ final class RequestIntake {
     private final SinkTaskMetrics metrics;
     private final Policy policy;
 
-    /** How the connector treats requests: its request type, whether it only dry-runs, whether bad records are skipped. */
-    record Policy(String requestType, boolean dryRun, boolean toleratesErrors) {
+    /**
+     * How the connector treats requests: its request type, whether it only dry-runs, whether bad records are skipped, how many
+     * new attempts may follow ambiguous creates.
+     */
+    record Policy(String requestType, boolean dryRun, boolean toleratesErrors, int ambiguousRetries) {
     }
 
     RequestIntake(RequestParser parser, PriorAttempts prior, OrphanWatcher orphans, Submitter submitter, OutcomeRecorder outcomes,
@@ -92,11 +97,12 @@ final class RequestIntake {
         } else if (earlier.verdict() == PriorAttempts.Verdict.ADOPT) {
             // An earlier owner's create made the task its callback names (in dry run too): record it, so the caps count it and
             // the source follows it; no create.
-            outcomes.adopted(new Submission(record, tp, request, submitter.ownership(tp), ticket, earlier), earlier.taskId());
+            outcomes.adopted(new Submission(record, tp, request, submitter.ownership(tp), ticket, earlier.history(), 0), earlier.taskId(),
+                    earlier.attempts().stream().map(Attempt::number).max(Integer::compare).orElse(null), earlier.attempts());
         } else if (policy.dryRun()) {
             outcomes.dryRun(ticket, request);
         } else {
-            queue(new Submission(record, tp, request, submitter.ownership(tp), ticket, earlier), earlier, now);
+            queue(new Submission(record, tp, request, submitter.ownership(tp), ticket, earlier.history(), 0), earlier, now);
         }
     }
 
@@ -110,14 +116,24 @@ final class RequestIntake {
     }
 
     /**
-     * Resolves the requests waiting for their earlier creates: adopted ones and those an earlier
-     * owner's late answer settled are done, the others are submitted (again).
+     * Resolves the requests waiting on earlier attempts: adopted ones and those an earlier answer settled are done, the
+     * others are submitted (again), unless their ambiguous creates used up ltx.sink.create.ambiguous.retries.
      */
     void checkWaiting(long now) {
+        submitter.takeAwaitingCallback().forEach(s -> orphans.awaitCallback(s, now));
         OrphanWatcher.Decided d = orphans.poll(now);
-        d.adopted().forEach(a -> outcomes.adopted(a.submission(), a.taskId()));
+        d.adopted().forEach(a -> outcomes.adopted(a.submission(), a.taskId(), a.attempt(), a.open()));
         d.answered().forEach(outcomes::answeredEarlier);
-        d.resubmit().forEach(submitter::enqueue);
+        for (Submission s : d.resubmit()) {
+            if (s.tooLate(now)) {
+                log.info("{}: the source gives the failed event before a new attempt could be answered; none is made", s);
+            } else if (s.ambiguousWaits() > policy.ambiguousRetries()) {
+                outcomes.submitFailed(s, "no usable answer to create attempts " + s.unconfirmed() + " and no callback of their task in time "
+                        + "(the API may have created it)", null, s.unconfirmed());
+            } else {
+                submitter.enqueue(s);
+            }
+        }
     }
 
     /** Requests waiting for their earlier creates' answers or callbacks. */

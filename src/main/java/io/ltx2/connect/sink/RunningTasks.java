@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -41,6 +42,8 @@ final class RunningTasks implements AutoCloseable {
      * wakes a few times a second, and the room made by the tasks that ended is used in batches.
      */
     static final Duration FETCH_WAIT = Duration.ofMillis(500);
+    /** How often the events topic is looked up for added partitions. */
+    private static final long REFRESH_MS = 30_000;
 
     private final int limit;
     private final Duration timeout;
@@ -172,9 +175,14 @@ final class RunningTasks implements AutoCloseable {
                 consumer.seek(tp, start != null ? start.offset() : ends.get(tp));
             }
             long read = 0;
+            long refreshAt = Times.plus(clock.getAsLong(), REFRESH_MS);
             while (!closed) {
                 read += readEvents();
-                if (!caughtUp && partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp))) {
+                if (clock.getAsLong() >= refreshAt) {
+                    partitions = withAddedPartitions(partitions);
+                    refreshAt = Times.plus(clock.getAsLong(), REFRESH_MS);
+                }
+                if (!caughtUp && partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.getOrDefault(tp, 0L))) {
                     caughtUp = true;
                     log.info("Concurrency cap: read {} events of {} in {} ms; {} of this task's API tasks still running (cap {})",
                             read, eventsTopic, (System.nanoTime() - started) / 1_000_000, running(), limit);
@@ -192,6 +200,22 @@ final class RunningTasks implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
+    }
+
+    /** The events topic's partitions, the ones added since {@code known} assigned too and read from their start (they are new). */
+    private List<TopicPartition> withAddedPartitions(List<TopicPartition> known) {
+        List<PartitionInfo> infos = consumer.partitionsFor(eventsTopic, Duration.ofSeconds(5));
+        List<TopicPartition> added = infos == null ? List.of() : infos.stream().map(i -> new TopicPartition(i.topic(), i.partition()))
+                .filter(tp -> !known.contains(tp)).toList();
+        if (added.isEmpty()) {
+            return known;
+        }
+        List<TopicPartition> all = new ArrayList<>(known);
+        all.addAll(added);
+        consumer.assign(all);
+        consumer.seekToBeginning(added);
+        log.info("Concurrency cap: following {} partition(s) added to {}", added.size(), eventsTopic);
+        return all;
     }
 
     @Override

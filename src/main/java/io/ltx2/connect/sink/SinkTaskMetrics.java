@@ -65,14 +65,8 @@ final class SinkTaskMetrics implements AutoCloseable {
         metrics.gauge(name, description, value);
     }
 
-    /** Whether, why and how long the API could not take work. */
-    void availability(ApiAvailability a) {
-        metrics.gauge("api-unavailable", "1 while the API cannot take work (HTTP 402, an outage beyond the retries, fail codes that say the "
-                + "account or model is unavailable): requests are kept and the input paused; else 0", () -> a.isUnavailable() ? 1 : 0);
-        metrics.gauge("api-unavailable-status", "The HTTP status that made the API unavailable (402, 503, ...), 0 while available or for a "
-                + "fail code", a::status);
-        metrics.textGauge("api-unavailable-reason", "Why the API cannot take work now; empty while it can", a::reason);
-        metrics.gauge("api-unavailable-ms-total", "Milliseconds the API could not take work, in all", a::unavailableMs);
+    void textGauge(String name, String description, Supplier<String> value) {
+        metrics.textGauge(name, description, value);
     }
 
     /** Name and description of every metric published, for the metrics reference (docs/metrics.md). */

@@ -3,16 +3,14 @@ package io.ltx2.connect.sink;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.config.LtxSinkTaskConfig;
 import io.ltx2.connect.config.TaskPlacement;
-import io.ltx2.connect.tracking.AdminTopicIds;
 import io.ltx2.connect.tracking.TrackingClients;
 import io.ltx2.connect.tracking.TrackingWriter;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -47,50 +45,51 @@ final class SinkTaskParts implements AutoCloseable {
             TaskPlacement placement = config.placement();
             String name = connector + "-" + placement.index();
             LongSupplier clock = clients.clock();
-            Function<String, Consumer<byte[], byte[]>> consumers = id -> clients.consumer(TrackingClients.scanProps(config.trackingClientProps(), id));
-            Function<String, Consumer<byte[], byte[]>> followers = id -> clients.consumer(
-                    TrackingClients.batchingFollowerProps(config.trackingClientProps(), id, RunningTasks.FETCH_WAIT));
+            Map<String, Object> trackingProps = config.trackingClientProps();
             this.metrics = SinkTaskMetrics.register(connector, placement.index(), context);
             resources.add(metrics);
             this.client = clients.apiClient(config.apiClientSettings(placement.share()));
             resources.add(client);
             metrics.client(client.stats());
+            // The task's four Kafka clients (docs/operations.md): this producer, one Admin, one reader of the tracking
+            // cluster, and, with the concurrency cap, a follower of the events topic.
             this.tracking = new TrackingWriter(config.trackingTopic(),
-                    clients.producer(TrackingClients.producerProps(config.trackingClientProps(), "ltx-sink-tracking-" + name)));
+                    clients.producer(TrackingClients.producerProps(trackingProps, "ltx-sink-tracking-" + name)), clients.environment());
             resources.add(tracking);
+            TaskAdmin admin = new TaskAdmin(() -> clients.admin(TrackingClients.adminProps(trackingProps, "ltx-sink-admin-" + name)));
+            resources.add(admin);
+            TrackingFeed feed = new TrackingFeed(config.trackingTopic(),
+                    () -> clients.consumer(TrackingClients.scanProps(trackingProps, "ltx-sink-reader-" + name)), clock);
+            resources.add(feed);
             // Ready before the first create: a create must never be answered long before its record can be written.
             tracking.awaitReady();
-            this.costs = CostControls.load(config, connector, new CostControls.Clients(consumers, followers,
-                    () -> clients.admin(TrackingClients.adminProps(config.trackingClientProps(), "ltx-sink-admin-" + name)), tracking), client, clock);
+            this.costs = CostControls.load(config, connector, new CostControls.Clients(feed, () -> clients.consumer(
+                    TrackingClients.batchingFollowerProps(trackingProps, "ltx-sink-events-" + name, RunningTasks.FETCH_WAIT)), admin, tracking),
+                    client, clock);
             resources.add(costs);
             this.dlq = new DeadLetterQueue(DeadLetterQueue.reporterOf(context, config.toleratesErrors()));
             OutcomeRecorder outcomes = new OutcomeRecorder(tracking, config.requestType(), BudgetHistory.tags(placement.index()), offsets, dlq,
                     metrics, failure, costs.spend(clock));
             this.availability = new ApiAvailability(config.availability(), clock);
-            metrics.availability(availability);
+            availability.gauges(metrics);
             Admission admission = new Admission(config.maxInFlight(), client, costs.running(), costs.budget(), availability);
             this.submitter = new Submitter(client, tracking, admission, outcomes, new CreateSettings(config.requestType(),
-                    config.callbackMode() ? config.callbackUrl().orElse(null) : null, config.createAmbiguousRetries(), costs.guard(), costs.running(),
-                    availability), metrics, failure, clock);
-            this.prior = new PriorAttempts(connector, config.trackingTopic(), () -> consumers.apply("ltx-sink-scan-" + name),
-                    config.dedupLookback(), SCAN_TIMEOUT, config.dryRun());
-            OrphanWatcher orphans = new OrphanWatcher(config.trackingTopic(), () -> consumers.apply("ltx-sink-orphans-" + name),
-                    config.callbackMode(), answerBound(client), config.adoptionTimeout());
-            resources.add(orphans);
+                    config.callbackMode() ? config.callbackUrl().orElse(null) : null, config.createAmbiguousRetries(),
+                    config.callbackAdoptAmbiguous(), costs.guard(), costs.running(), availability), metrics, failure, clock);
+            this.prior = new PriorAttempts(connector, feed, config.dedupLookback(), SCAN_TIMEOUT, config.dryRun());
+            OrphanWatcher orphans = new OrphanWatcher(feed, config.callbackMode(), answerBound(client), config.adoptionTimeout());
             // Described on the tracking cluster: the input topic's id where both clusters are one (the usual setup).
-            this.topicIds = new InputTopicIds(new AdminTopicIds(() -> clients.admin(TrackingClients.adminProps(config.trackingClientProps(),
-                    "ltx-sink-topic-id-" + name)), "its requests are told apart by coordinates only, as by older versions"));
+            this.topicIds = new InputTopicIds(clients.topicIds(admin, "its requests are told apart by coordinates only, as by older versions"));
             RequestParser parser = new RequestParser(connector, config.requestDefaults(),
                     new PropagatedHeaders(config.propagatedHeaderNames(), config.propagatedHeaderPattern()), topicIds::idOf);
             if (costs.running() != null) {
                 costs.running().onRoom(submitter::startCreates); // tasks that end make room: creates start without waiting for put
             }
             this.intake = new RequestIntake(parser, prior, orphans, submitter, outcomes, offsets, metrics,
-                    new RequestIntake.Policy(config.requestType(), config.dryRun(), config.toleratesErrors()));
-            this.backpressure = new Backpressure(context, metrics);
-            RetryRequests asked = new RetryRequests(config.trackingTopic(), connector, () -> followers.apply("ltx-sink-retries-" + name));
-            resources.add(asked);
-            this.retries = new RetryIntake(asked, submitter, availability, costs.running(), context::assignment);
+                    new RequestIntake.Policy(config.requestType(), config.dryRun(), config.toleratesErrors(), config.createAmbiguousRetries()));
+            this.backpressure = new Backpressure(context, metrics, clients.environment());
+            RetryRequests asked = new RetryRequests(connector, feed);
+            this.retries = new RetryIntake(asked, submitter, orphans, availability, costs.running(), context::assignment, answerBound(client));
             registerGauges();
         } catch (RuntimeException e) {
             close();

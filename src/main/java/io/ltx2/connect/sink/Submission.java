@@ -1,6 +1,7 @@
 package io.ltx2.connect.sink;
 
 import io.ltx2.connect.tracking.Attempt;
+import io.ltx2.connect.tracking.RequestLifecycle;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -9,7 +10,8 @@ import java.util.List;
 
 /**
  * One request on its way to the API, from the moment {@code put} accepts it until its outcome is
- * durable on the tracking topic. It belongs to the ownership period of its partition it was
+ * durable on the tracking topic: what it is, its attempts, and where its create is ({@link CreateState},
+ * changed by {@link CreateFlow} only). It belongs to the ownership period of its partition it was
  * accepted in ({@code ownership}): once the partition is closed, a create not yet on the wire is
  * withdrawn, and an outcome that is not an accepted task is left to the next owner.
  */
@@ -23,34 +25,93 @@ final class Submission {
     /** Attempts whose create may exist without a SUBMITTED record: found by the restart scan, or ambiguous failures. */
     private final List<Attempt> unconfirmed;
     /** The highest attempt number earlier owners used (withdrawn ones included). */
-    private final int earlierLast;
+    private int earlierLast;
+    /** The attempt this submission's create comes after: 0 for a record handed to the task, n for a RETRY after attempt n. */
+    private final int after;
+    /** Where the current attempt's INTENT landed: its offset on {@link #trackingPartition}, -1 before. */
+    private long intentOffset = -1;
+    /** What the tracking topic said of the request when this task took it, extended while it waits on earlier attempts. */
+    private final RequestLifecycle history;
+    /** A RETRY's attempt: no create may start after this (epoch ms), the source gives the failed event then. */
+    private long createBy = Long.MAX_VALUE;
+    /** Ambiguous failures waited out for a callback (callback mode), each a possible charge: bounded by ltx.sink.create.ambiguous.retries. */
+    private int ambiguousWaits;
     /** The tracking partition of the request's records: where its first was written (null before), the next owner's scan found them. */
     private Integer trackingPartition;
-    /** The attempt in progress, 0 before its INTENT. */
+    /** The attempt in progress, null before its INTENT (and after {@link #reconsider}). */
     private Attempt current;
-    private boolean sent;
-    /** The current attempt may be on the wire: its INTENT is durable and it has not failed or been answered yet. */
-    private boolean onWire;
-    /** The current attempt failed and waits for its retry; whether that failure may have created a task. */
-    private boolean retryPending;
-    private boolean lastFailureMayExist;
-    /** A WITHDRAWN record was written for the current attempt: it never reached the API. */
-    private boolean withdrawn;
-    /** The API could not take the request now: once its call is over, it goes back to the head of the queue. */
-    private boolean requeue;
+    /** Attempts this submission started (INTENTs it wrote). */
+    private int ownAttempts;
+    private CreateState state = CreateState.QUEUED;
     /** The seconds reserved under the spend caps, null without caps (or once an outcome record took them over). */
     private SpendBudget.Reservation reservation;
 
+    /**
+     * A submission whose create comes after attempt {@code after} (a RETRY's; 0: the record's own), of a request whose
+     * tracking records read so far are {@code history}: its open attempts may exist (they are named as possible charges),
+     * numbering goes on after the last one, and its later records go to its tracking partition.
+     */
     Submission(SinkRecord record, TopicPartition partition, SinkRequest request, int ownership, OffsetTracker.Ticket ticket,
-               PriorAttempts.Found earlier) {
+               RequestLifecycle history, int after) {
+        RequestLifecycle.Decision known = history.sinkDecision(after);
         this.record = record;
         this.partition = partition;
         this.request = request;
         this.ownership = ownership;
         this.ticket = ticket;
-        this.unconfirmed = new ArrayList<>(earlier.attempts());
-        this.earlierLast = earlier.lastAttempt();
-        this.trackingPartition = earlier.trackingPartition();
+        this.unconfirmed = new ArrayList<>(known.open());
+        this.earlierLast = known.lastAttempt();
+        this.trackingPartition = known.partition();
+        this.after = after;
+        this.history = history;
+    }
+
+    /** What the tracking topic says of the request, as far as this task read it (task thread only). */
+    RequestLifecycle history() {
+        return history;
+    }
+
+    int after() {
+        return after;
+    }
+
+    /** No create of this submission may start after {@code time} (epoch ms). */
+    synchronized void createBy(long time) {
+        createBy = time;
+    }
+
+    /** Whether it is too late to start a create of this submission at {@code now}. */
+    synchronized boolean tooLate(long now) {
+        return now > createBy;
+    }
+
+    /**
+     * What the tracking topic says now of the attempts after {@link #after} (see {@code RequestLifecycle}): {@code open} may
+     * exist without an answer (they are named as possible charges), numbering goes on after {@code lastAttempt}; the current
+     * attempt, if any, is over (the next create is a new attempt).
+     */
+    synchronized void reconsider(List<Attempt> open, int lastAttempt) {
+        unconfirmed.clear();
+        unconfirmed.addAll(open);
+        earlierLast = Math.max(earlierLast, lastAttempt);
+        if (current != null) {
+            earlierLast = Math.max(earlierLast, current.number());
+            current = null;
+        }
+    }
+
+    /** The current attempt failed ambiguously and waits for its callback; returns how many such waits it had. */
+    synchronized int waitedForCallback() {
+        return ++ambiguousWaits;
+    }
+
+    synchronized int ambiguousWaits() {
+        return ambiguousWaits;
+    }
+
+    /** Where the current attempt's INTENT landed: its offset on the tracking partition, -1 before any. */
+    synchronized long intentOffset() {
+        return intentOffset;
     }
 
     SinkRecord record() {
@@ -78,15 +139,19 @@ final class Submission {
         return trackingPartition;
     }
 
-    /** The request's first tracking record landed on {@code partition}: its later ones follow it there. */
-    synchronized void trackedOn(int partition) {
+    /** The current attempt's INTENT landed at {@code offset} of {@code partition}; the request's later records follow it there. */
+    synchronized void intentAt(int partition, long offset) {
         if (trackingPartition == null) {
             trackingPartition = partition;
         }
+        intentOffset = offset;
     }
 
-    synchronized void reserved(SpendBudget.Reservation r) {
+    /** Holds {@code r}; returns the reservation held before (an earlier admission's, to be given back), or null. */
+    synchronized SpendBudget.Reservation reserved(SpendBudget.Reservation r) {
+        SpendBudget.Reservation before = reservation;
         reservation = r;
+        return before;
     }
 
     /** The reservation, handed over once (to be released, or replaced by what an outcome record counts). */
@@ -106,8 +171,7 @@ final class Submission {
             unconfirmed.add(current);
         }
         current = new Attempt(last + 1, now);
-        sent = true;
-        withdrawn = false;
+        ownAttempts++;
         return current;
     }
 
@@ -143,60 +207,31 @@ final class Submission {
 
     /** Whether an INTENT was written, so the API may have (had) this request. */
     synchronized boolean sent() {
-        return sent;
+        return ownAttempts > 0;
     }
 
-    /** The current attempt goes on the wire now (its INTENT is durable). */
-    synchronized void sending() {
-        onWire = true;
-        retryPending = false;
+    /** The current attempt goes out again after waiting in the queue, with a fresh time: its INTENT is written again. */
+    synchronized Attempt restamp(long now) {
+        current = new Attempt(current.number(), now);
+        return current;
     }
 
-    /** The current attempt failed and will be tried again; {@code mayExist}: the failure may have created a task. */
-    synchronized void retrying(boolean mayExist) {
-        onWire = false;
-        retryPending = true;
-        lastFailureMayExist = mayExist;
-    }
-
-    /** The call ended (answered, or given up). */
-    synchronized void ended() {
-        onWire = false;
-        retryPending = false;
-    }
-
-    /** The API provably did not take the request and cannot take work now: queue it again (the same attempt, its INTENT stands). */
-    synchronized void requeue() {
-        requeue = true;
-    }
-
-    /** Whether the request is to be queued again; asked once. */
-    synchronized boolean takeRequeue() {
-        boolean r = requeue;
-        requeue = false;
-        return r;
-    }
-
-    synchronized boolean onWire() {
-        return onWire;
+    synchronized CreateState state() {
+        return state;
     }
 
     /**
-     * Whether the current attempt's INTENT is out but the attempt provably never reached the API and
-     * is not on the wire now (it waits for a retry after a failure that created nothing): a WITHDRAWN
-     * record may say so at once.
+     * Moves the create to {@code to}; {@link CreateFlow} only, under its lock. Returns the state it left.
+     *
+     * @throws IllegalStateException when {@link CreateState} has no such arrow (a defect)
      */
-    synchronized boolean withdrawable() {
-        return current != null && !withdrawn && !onWire && retryPending && !lastFailureMayExist;
-    }
-
-    /** Marks the current attempt withdrawn; false if it already was (one WITHDRAWN record per attempt). */
-    synchronized boolean markWithdrawn() {
-        if (current == null || withdrawn) {
-            return false;
+    synchronized CreateState moveTo(CreateState to) {
+        if (!state.mayGo(to)) {
+            throw new IllegalStateException(this + ": no create goes from " + state + " to " + to);
         }
-        withdrawn = true;
-        return true;
+        CreateState from = state;
+        state = to;
+        return from;
     }
 
     @Override

@@ -2,102 +2,85 @@ package io.ltx2.connect.sink;
 
 import io.ltx2.connect.api.CreateTaskRequest;
 import io.ltx2.connect.api.LtxApiClient;
+import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackingWriter;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.errors.ConnectException;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import java.util.function.Predicate;
 
 /**
- * Runs the creates: queues accepted requests, starts them as {@link Admission} allows, writes each
- * attempt's INTENT before it goes on the wire, and hands every answer to the
- * {@link OutcomeRecorder}. Called from the task thread ({@code put}, {@code close}, {@code stop})
- * and from the HTTP and producer threads (completions start the next creates).
- *
- * <p>A create belongs to the ownership period of its partition it was accepted in: once the
- * partition is closed (even if it comes back to this task), a create not yet on the wire is
- * withdrawn, because Connect hands the record out again; and a create that fails after that is
- * not recorded as rejected: its INTENT tells the next owner that it may exist.
+ * Runs the creates: queues accepted requests, starts them as {@link Admission} allows ({@link CreateFlow}
+ * keeps the queue and each create's state), makes each call with its {@link AttemptGate} (an attempt's
+ * INTENT is durable before it goes on the wire), and hands every answer to {@link CreateAnswers}. Called
+ * from the task thread ({@code put}, {@code close}, {@code stop}) and from the HTTP and producer threads
+ * (completions start the next creates).
  */
 final class Submitter {
 
     private final LtxApiClient client;
-    private final Admission admission;
+    private final CreateFlow flow;
     private final CreateAnswers answers;
     private final CreateSettings settings;
     private final TaskFailure failure;
-
-    private final Object lock = new Object();
-    /** Accepted and not started; guarded by {@link #lock}. */
-    private final ArrayDeque<Submission> waiting = new ArrayDeque<>();
-    /** Started and not finished; guarded by {@link #lock}. */
-    private final Set<Submission> started = new HashSet<>();
-    /** Times each partition was closed; guarded by {@link #lock}. */
-    private final Map<TopicPartition, Integer> closings = new HashMap<>();
-    /** Creates started and not finished (their outcome durable). */
-    private final AtomicInteger inFlight = new AtomicInteger();
     private final AttemptGate gate;
     /** Requests admitted since the task started: how fast the queue drains (see {@link Backpressure}). */
     private final AtomicLong admitted = new AtomicLong();
-    private volatile boolean stopping;
+    /** Callback mode: creates that failed ambiguously, to wait for their task's callback (handed to the task thread). */
+    private final ConcurrentLinkedQueue<Submission> awaitingCallback = new ConcurrentLinkedQueue<>();
+    private final ApiAvailability availability;
 
     Submitter(LtxApiClient client, TrackingWriter tracking, Admission admission, OutcomeRecorder outcomes, CreateSettings settings,
               SinkTaskMetrics metrics, TaskFailure failure, LongSupplier clock) {
         this.client = client;
-        this.admission = admission;
-        this.gate = new AttemptGate(lock, this::owned, tracking, settings.requestType(), metrics, clock);
-        this.answers = new CreateAnswers(admission, outcomes, settings, metrics, failure, this::owned, gate::withdrawn);
+        this.flow = new CreateFlow(admission, failure);
+        this.gate = new AttemptGate(flow, tracking, settings.requestType(), metrics, clock);
+        this.answers = new CreateAnswers(flow, outcomes, settings, metrics, failure, gate::withdrawn, awaitingCallback::add);
+        this.availability = settings.availability();
         this.settings = settings;
         this.failure = failure;
     }
 
     /** The current ownership period of a partition, for a request accepted now. */
     int ownership(TopicPartition tp) {
-        synchronized (lock) {
-            return closings.getOrDefault(tp, 0);
-        }
+        return flow.ownership(tp);
     }
 
     void enqueue(Submission s) {
-        synchronized (lock) {
-            waiting.add(s);
-        }
+        flow.enqueue(s);
     }
 
     /** Starts creates while {@link Admission} allows; the rest wait, in order. */
     void startCreates() {
-        List<Submission> starting = new ArrayList<>();
-        synchronized (lock) {
-            while (!waiting.isEmpty() && !failure.failed() && !stopping) {
-                if (admission.admit(waiting.peek(), inFlight.get(), starting.size()) != Admission.Verdict.ADMIT) {
-                    break;
-                }
-                Submission s = waiting.poll();
-                starting.add(s);
-                started.add(s);
-                inFlight.incrementAndGet();
-            }
-        }
+        List<Submission> starting = flow.admit();
         admitted.addAndGet(starting.size());
         starting.forEach(this::create);
     }
 
     int inFlight() {
-        return inFlight.get();
+        return flow.inFlight();
+    }
+
+    /** Whether this task is at the request (queued, or its create started and not finished). */
+    boolean holds(RequestIdentity id) {
+        return flow.holds(id);
+    }
+
+    /** Callback mode: the creates that failed ambiguously since the last call, each to wait for its task's callback. */
+    List<Submission> takeAwaitingCallback() {
+        List<Submission> out = new ArrayList<>();
+        Submission s;
+        while ((s = awaitingCallback.poll()) != null) {
+            out.add(s);
+        }
+        return out;
     }
 
     /** Requests admitted so far. */
@@ -106,21 +89,22 @@ final class Submitter {
     }
 
     int waiting() {
-        synchronized (lock) {
-            return waiting.size();
-        }
+        return flow.waiting();
     }
 
     /** Whether requests wait for admission: the input should pause. */
     boolean backlogged() {
-        synchronized (lock) {
-            return !waiting.isEmpty() || admission.pipelineFull(inFlight.get());
-        }
+        return flow.backlogged();
     }
 
-    /** Attempts that may be on the wire, and WITHDRAWN records being written: what closing and stopping wait for. */
+    /** Attempts that may be on the wire, and WITHDRAWN records being written: what stopping waits for. */
     int awaited() {
-        return gate.awaited();
+        return flow.awaited();
+    }
+
+    /** As {@link #awaited()}, of the requests of {@code partitions}: what closing them waits for. */
+    int awaited(Collection<TopicPartition> partitions) {
+        return flow.awaited(partitions);
     }
 
     private void create(Submission s) {
@@ -134,10 +118,11 @@ final class Submitter {
         }
         call.whenComplete((created, error) -> {
             try {
-                answers.settle(s, created, error == null ? null : TaskFailure.unwrap(error)).whenComplete((v, e) -> finished(s));
+                answers.settle(s, created, error == null ? null : TaskFailure.unwrap(error))
+                        .whenComplete((release, e) -> finished(s, Boolean.TRUE.equals(release)));
             } catch (RuntimeException e) {
                 failure.fail(new ConnectException("Unexpected error handling the answer for " + s, e));
-                finished(s);
+                finished(s, false);
             }
         });
     }
@@ -145,35 +130,20 @@ final class Submitter {
     private CompletableFuture<CreateAnswers.Created> newTask(Submission s) {
         SinkRequest r = s.request();
         Password url = settings.callbackUrl();
-        CreateTaskRequest body = new CreateTaskRequest(settings.requestType(), url == null ? null : r.identity().appendTo(url.value()),
-                r.provider(), r.input());
-        return client.createTask(body, settings.ambiguousRetries(), gate.of(s))
+        // Made once the INTENT is durable: the callback URL names the partition it landed on. In callback mode an ambiguous
+        // failure is not retried by the client: the task's callback is awaited instead (CreateAnswers).
+        return client.createTask(() -> new CreateTaskRequest(settings.requestType(), url == null ? null
+                                : r.identity().appendTo(url.value(), s.trackingPartition()), r.provider(), r.input()),
+                        settings.awaitsCallbacks() ? 0 : settings.ambiguousRetries(), gate.of(s))
                 .thenApply(taskId -> new CreateAnswers.Created(taskId, false, System.nanoTime()));
     }
 
-    private boolean owned(Submission s) {
-        synchronized (lock) {
-            return !stopping && closings.getOrDefault(s.partition(), 0) == s.ownership();
-        }
-    }
-
-    private void finished(Submission s) {
-        boolean withdraw = false;
-        synchronized (lock) {
-            started.remove(s);
-            gate.offWire(s);
-            if (s.takeRequeue()) {
-                if (owned(s)) {
-                    waiting.addFirst(s); // the API could not take it now: first in line when it can
-                } else {
-                    withdraw = s.current() != null && s.markWithdrawn(); // closed meanwhile: the next owner sends it
-                }
-            }
-        }
-        if (withdraw) {
+    /** The call of {@code s} is over and its outcome durable; {@code release}: no outcome record counts its spend. */
+    private void finished(Submission s, boolean release) {
+        availability.ended(s); // a probe that was neither accepted nor refused for unavailability lets the next one go, whatever happened
+        if (flow.finished(s, release)) {
             gate.withdrawn(s);
         }
-        inFlight.decrementAndGet();
         startCreates();
     }
 
@@ -182,59 +152,14 @@ final class Submitter {
      * queued ones are dropped (never sent: the next owner receives them again). Returns how many were dropped.
      */
     int close(Collection<TopicPartition> partitions) {
-        int dropped = 0;
-        List<Submission> withdraw;
-        synchronized (lock) {
-            partitions.forEach(tp -> closings.merge(tp, 1, Integer::sum));
-            withdraw = withdrawWaitingRetries(s -> partitions.contains(s.partition()));
-            for (Iterator<Submission> it = waiting.iterator(); it.hasNext(); ) {
-                Submission s = it.next();
-                if (partitions.contains(s.partition())) {
-                    it.remove();
-                    admission.release(s);
-                    dropped++;
-                    if (s.current() != null && s.markWithdrawn()) {
-                        withdraw.add(s); // queued again while the API could not take work: its INTENT is out, it was never taken
-                    }
-                }
-            }
-            if (waiting.isEmpty()) {
-                admission.idle();
-            }
-        }
+        List<Submission> withdraw = new ArrayList<>();
+        int dropped = flow.close(partitions, withdraw);
         withdraw.forEach(gate::withdrawn);
         return dropped;
     }
 
     /** The task stops: nothing new starts, and nothing that fails from now on is recorded as rejected. */
     void stop() {
-        List<Submission> withdraw;
-        synchronized (lock) {
-            stopping = true;
-            withdraw = withdrawWaitingRetries(s -> true);
-            for (Submission s : waiting) {
-                admission.release(s);
-                if (s.current() != null && s.markWithdrawn()) {
-                    withdraw.add(s);
-                }
-            }
-            waiting.clear();
-        }
-        withdraw.forEach(gate::withdrawn);
-    }
-
-    /**
-     * The started creates that wait for a retry after a failure that created nothing: their attempt
-     * is withdrawn now (the retry will not be sent), so the next owner reads a WITHDRAWN record instead
-     * of a possible charge. Guarded by the lock.
-     */
-    private List<Submission> withdrawWaitingRetries(Predicate<Submission> closing) {
-        List<Submission> out = new ArrayList<>();
-        for (Submission s : started) {
-            if (closing.test(s) && s.withdrawable() && s.markWithdrawn()) {
-                out.add(s);
-            }
-        }
-        return out;
+        flow.stop().forEach(gate::withdrawn);
     }
 }

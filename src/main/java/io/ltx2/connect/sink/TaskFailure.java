@@ -19,7 +19,8 @@ final class TaskFailure {
 
     void fail(ConnectException e) {
         if (first.compareAndSet(null, e)) {
-            log.error("Sink task failing: {}", e.getMessage());
+            // with its cause's message: a refused write says there which ACL is missing (KafkaAccess)
+            log.error("Sink task failing: {}{}", e.getMessage(), e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")");
         }
     }
 

@@ -10,11 +10,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the {@link RequestRegistry} does with CALLBACK records: a callback confirms the followed
- * task it names; for a request with INTENTs (or a WITHDRAWN record) and no live task, it adopts the
- * callback's task (its create was never answered); for another task, it counts an orphan. A callback
- * that names no request (a callback URL without rid) is matched by task id, also when it is read
- * before its SUBMITTED record. Task thread only.
+ * What the {@link RequestRegistry} does with CALLBACK records: a callback confirms the followed task
+ * it names; for a request that follows another live task, it counts an orphan (a second task, named on
+ * the event). For a request with no live task (its create unanswered, or its retry under way) the
+ * callback is held with the request and kept by task id: the sink adopts that task (it decides, from
+ * the request's lifecycle, whether to adopt or create) and writes its SUBMITTED record, which this
+ * task then follows, confirmed at once by the callback. Adopting here too would make two owners of one
+ * decision, and the sink's adopted SUBMITTED record, read after the event, would after a restart be a
+ * request of its own. A callback that names no request (a callback URL without rid) is matched by task
+ * id, also when it is read before its SUBMITTED record. Task thread only.
  */
 final class CallbackRecords {
     private static final Logger log = LoggerFactory.getLogger(CallbackRecords.class);
@@ -23,7 +27,7 @@ final class CallbackRecords {
     private final RequestRegistry registry;
     private final RequestRegistry.Output output;
     private final SourceTaskMetrics metrics;
-    /** Callbacks without identity read before their SUBMITTED record: task id -> record. */
+    /** Callbacks read before their task's SUBMITTED record: task id -> record. */
     private final Map<String, TrackingRecord> early = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, TrackingRecord> eldest) {
@@ -41,36 +45,26 @@ final class CallbackRecords {
     void onCallback(RequestState s, TrackingOffset at, TrackingRecord r, RequestIdentity id, long now) {
         if (s == null) {
             output.resolve(at);
+            if (r.taskId() != null) {
+                early.put(r.taskId(), r); // its SUBMITTED record (the sink's adoption, say) may still come
+            }
             log.debug("CALLBACK {} for task {} of request {} that is not outstanding", at, r.taskId(), id);
             return;
         }
-        s.hold(at);
+        s.hold(at, r);
         FollowedTask task = s.task(r.taskId());
         if (task != null) {
             registry.confirm(task, r, now);
         } else if (s.tasks.stream().allMatch(t -> t.done)) {
-            adopt(s, r, now);
+            if (r.taskId() != null) {
+                early.put(r.taskId(), r);
+            }
+            log.debug("Callback of task {} for request {}, which follows no live task: held until its SUBMITTED record", r.taskId(), id);
         } else if (s.orphan(r.taskId())) {
             metrics.duplicateTask();
             log.warn("Callback of task {} for request {}, which follows task {}: an orphaned duplicate create, billed for nothing",
                     r.taskId(), id, s.tasks.get(0).taskId);
         }
-    }
-
-    /** The request's create was never answered (no SUBMITTED record), but its task called back: follow that task. */
-    private void adopt(RequestState s, TrackingRecord callback, long now) {
-        TrackingRecord origin = s.adoptionOrigin();
-        if (origin == null) {
-            log.warn("Callback of task {} for request {}, which has no record to adopt it from: held with the request", callback.taskId(),
-                    s.identity);
-            return;
-        }
-        Integer attempt = s.latestIntent() == null ? null : s.latestAttempt(); // a WITHDRAWN attempt never reached the API
-        FollowedTask task = registry.follow(s, new FollowedTask(s.identity, callback.taskId(), origin, attempt, true, origin.time()), now);
-        metrics.adopted();
-        log.info("Adopting task {} of request {} through its callback: create attempt {} was never answered", callback.taskId(),
-                s.identity, attempt == null ? "(unknown)" : attempt);
-        registry.confirm(task, null, now); // an adopted task id comes from a webhook alone: always confirmed by a status call
     }
 
     /** A callback without a request identity (a callback URL without rid): matched by task id among the followed tasks. */
@@ -84,7 +78,7 @@ final class CallbackRecords {
             log.debug("CALLBACK {} for task {} that is not followed", at, r.taskId());
             return;
         }
-        registry.outstanding(tasks.get(0).identity).hold(at);
+        registry.outstanding(tasks.get(0).identity).hold(at, r);
         for (FollowedTask task : List.copyOf(tasks)) {
             registry.confirm(task, r, now);
         }

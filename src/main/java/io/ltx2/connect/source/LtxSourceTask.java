@@ -12,6 +12,7 @@ import io.ltx2.connect.tracking.AdminTopicIds;
 import io.ltx2.connect.tracking.TopicIds;
 import io.ltx2.connect.tracking.TrackingClients;
 import io.ltx2.connect.tracking.TrackingWriter;
+import io.ltx2.connect.util.TaskEnvironment;
 import io.ltx2.connect.util.Version;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -51,11 +52,13 @@ public class LtxSourceTask extends SourceTask {
     /** Pause between attempts to seek to the stored progress while the tracking cluster cannot answer. */
     static final long RESTORE_BACKOFF_MS = 1_000;
 
+    private final TaskEnvironment env;
     private final LongSupplier clock;
     private final Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers;
     private final Function<Map<String, Object>, TopicIds> topicIds;
     private final Function<ApiClientSettings, LtxApiClient> clients;
     private final Function<Map<String, Object>, Producer<String, byte[]>> producers;
+    private final Function<CallbackReceivers.Settings, CallbackReceivers.Lease> receivers;
     private final ReentrantLock pollLock = new ReentrantLock();
     private volatile boolean stopping;
 
@@ -72,16 +75,22 @@ public class LtxSourceTask extends SourceTask {
     private int restoreAttempts;
 
     public LtxSourceTask() {
-        this(System::currentTimeMillis, KafkaConsumer::new, props -> new AdminTopicIds(() -> Admin.create(TrackingClients.adminProps(props, "ltx-source-topic-id")),
+        this(TaskEnvironment.SYSTEM, KafkaConsumer::new, props -> new AdminTopicIds(() -> Admin.create(TrackingClients.adminProps(props, "ltx-source-topic-id")),
                 "a recreated tracking topic is only detected by its end offsets"), LtxApiClient::new,
-                KafkaProducer::new);
+                KafkaProducer::new, CallbackReceivers::acquire);
     }
 
-    /** For tests: the clock, and factories of the tracking consumer, the topic-id lookup, the API client and the RETRY producer. */
-    LtxSourceTask(LongSupplier clock, Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers,
+    /**
+     * For tests: time and threads, and factories of the tracking consumer, the topic-id lookup, the API client, the RETRY
+     * producer and the callback receiver.
+     */
+    LtxSourceTask(TaskEnvironment env, Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers,
                   Function<Map<String, Object>, TopicIds> topicIds, Function<ApiClientSettings, LtxApiClient> clients,
-                  Function<Map<String, Object>, Producer<String, byte[]>> producers) {
-        this.clock = clock;
+                  Function<Map<String, Object>, Producer<String, byte[]>> producers,
+                  Function<CallbackReceivers.Settings, CallbackReceivers.Lease> receivers) {
+        this.receivers = receivers;
+        this.env = env;
+        this.clock = env::currentTimeMillis;
         this.consumers = consumers;
         this.topicIds = topicIds;
         this.clients = clients;
@@ -123,7 +132,7 @@ public class LtxSourceTask extends SourceTask {
             if (reader != null) {
                 reader.heldRecords(registry::heldBelow);
             }
-            receiver = config.callbackEnabled() ? CallbackReceivers.acquire(CallbackReceivers.Settings.from(config)) : null;
+            receiver = config.callbackEnabled() ? receivers.apply(CallbackReceivers.Settings.from(config)) : null;
         } catch (RuntimeException e) {
             closeQuietly();
             throw e instanceof ConnectException ce ? ce : new ConnectException("Source task failed to start: " + e.getMessage(), e);
@@ -146,7 +155,7 @@ public class LtxSourceTask extends SourceTask {
             return Retries.NONE;
         }
         retryWriter = new TrackingWriter(config.trackingTopic(), producers.apply(TrackingClients.producerProps(config.trackingClientProps(),
-                name + "-retries-" + index)));
+                name + "-retries-" + index)), env);
         Retries retries = new Retries(settings, config.taskTimeout(), (record, partition) -> retryWriter.write(record, null, partition),
                 metrics::retryAsked);
         metrics.retries(retries::waiting);
@@ -219,7 +228,7 @@ public class LtxSourceTask extends SourceTask {
         } catch (RetriableException e) {
             log.warn("Cannot restore the progress on the tracking partitions yet (attempt {}, the tracking cluster did not answer: {}); "
                     + "trying again in {} ms, nothing is read or emitted meanwhile", restoreAttempts, e.toString(), RESTORE_BACKOFF_MS);
-            Thread.sleep(RESTORE_BACKOFF_MS);
+            env.sleep(RESTORE_BACKOFF_MS);
             return false;
         } catch (KafkaException e) {
             throw e instanceof ConnectException ce ? ce : new ConnectException("Cannot restore the progress on the tracking partitions: "
@@ -234,7 +243,7 @@ public class LtxSourceTask extends SourceTask {
         if (reader != null) {
             return reader.poll(waitMs);
         }
-        Thread.sleep(waitMs); // no partition: this task only hosts the callback receiver
+        env.sleep(waitMs); // no partition: this task only hosts the callback receiver
         return List.of();
     }
 
@@ -248,10 +257,16 @@ public class LtxSourceTask extends SourceTask {
             return readTracking(follower.waitMillis(now));
         }
         if (holding) {
-            Thread.sleep(ArchiveStage.WAIT_MS);
+            env.sleep(ArchiveStage.WAIT_MS);
             return List.of();
         }
         return readTracking(archive.waitMillis(follower.waitMillis(now)));
+    }
+
+    /** The progress on each tracking partition now (the in-memory watermarks; the committed ones follow with the next event). */
+    Map<Integer, Long> watermarks() {
+        TrackingReader r = reader;
+        return r == null ? Map.of() : r.watermarks();
     }
 
     private int outstanding() {

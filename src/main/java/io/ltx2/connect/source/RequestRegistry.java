@@ -1,7 +1,9 @@
 package io.ltx2.connect.source;
 
 import io.ltx2.connect.source.OutcomeRules.Outcome;
+import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.RequestLifecycle;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordType;
 import io.ltx2.connect.util.Times;
@@ -20,25 +22,21 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * The source's guarantee in one place: one terminal event per request, where a request is its
- * record ({@link RequestIdentity}), never its request id. All records of a request arrive in order
- * on one tracking partition; this class reads them, follows the request's API task(s), decides
- * when the request is resolved, and holds every one of its tracking offsets until then.
- *
+ * The source's guarantee in one place: one terminal event per request, where a request is its record
+ * ({@link RequestIdentity}), never its request id. All records of a request arrive in order on one
+ * tracking partition; this class folds them into the request's lifecycle ({@link RequestState}), follows
+ * its API task(s), decides when it is resolved, and holds every one of its tracking offsets until then.
  * <ul>
- *   <li>INTENT: the request may have a task from now on; its offset is held. WITHDRAWN: that
- *   attempt never reached the API, so it is no possible charge; its offset is held too.
- *   <li>SUBMITTED: follow the task. Another task for the same request (a zombie create) is followed
- *       too; the first terminal outcome of any gives the one event ({@code duplicate-tasks}).
- *   <li>REJECTED: the event at once, unless a task is followed (then that task's outcome decides).
- *       A DRY_RUN event is not remembered: the real submission of the record later gets its own.
- *   <li>CALLBACK ({@link CallbackRecords}): confirms the followed task; for a request with INTENTs (or a
- *       WITHDRAWN record) and no live task, adopts the callback's task; for another task, counts an orphan.
- *   <li>A task failed with a fail code worth another attempt ({@link Retries}): a RETRY record asks the
- *       sink for one, and the request waits for that attempt's SUBMITTED or REJECTED record.
- *   <li>INTENTs alone for {@code ltx.task.timeout.ms}: let go without an event (the sink has not
- *       committed the request's input, so it handles the record again).
- *   <li>Any record of a request resolved lately ({@link ResolvedRequests}) is skipped.
+ *   <li>INTENT: the request may have a task from now on; WITHDRAWN: that attempt never reached the API.
+ *   <li>SUBMITTED: follow the task (also when the sink adopted it through its callback); another task of the request (a
+ *       zombie create) is followed too: the first terminal outcome of any gives the one event ({@code duplicate-tasks}).
+ *   <li>REJECTED: the event at once, unless a task is followed (then its outcome decides). A DRY_RUN event is not remembered.
+ *   <li>CALLBACK ({@link CallbackRecords}): confirms the followed task; for another task, an orphan; with no live task, held
+ *       until the sink's SUBMITTED record of the task it adopts.
+ *   <li>A task failed with a fail code worth another attempt ({@link Retries}): a RETRY record asks the sink for one, and the
+ *       request waits for that attempt's SUBMITTED or REJECTED record. A RETRY of a request not outstanding is resolved.
+ *   <li>INTENTs alone for {@code ltx.task.timeout.ms}: let go without an event (the sink has not committed the request's
+ *       input, so it handles the record again). Any record of a request resolved lately ({@link ResolvedRequests}) is skipped.
  * </ul>
  */
 final class RequestRegistry {
@@ -48,10 +46,7 @@ final class RequestRegistry {
     interface Following {
         void follow(FollowedTask task, long now);
 
-        /**
-         * A callback came for the task: the outcome when its body alone decides, else empty once a
-         * confirming status call is planned. {@code callback} null: always confirm with a call.
-         */
+        /** A callback came for the task: the outcome when its body alone decides, else empty (a status call is planned). */
         Optional<Outcome> confirm(FollowedTask task, TrackingRecord callback, long now);
 
         void unfollow(FollowedTask task);
@@ -100,7 +95,7 @@ final class RequestRegistry {
         this.callbacks = new CallbackRecords(this, output, metrics);
     }
 
-    /** Requests outstanding: read and not yet resolved. */
+    /** Requests read and not yet resolved. */
     int outstanding() {
         return requests.size();
     }
@@ -126,7 +121,7 @@ final class RequestRegistry {
             case SUBMITTED -> onSubmitted(at, r, id, now);
             case REJECTED -> onRejected(at, r, id, now);
             case CALLBACK -> callbacks.onCallback(requests.get(id), at, r, id, now);
-            case RETRY -> retries.asked(state(id, at), r);
+            case RETRY -> onRetry(at, r, id);
         }
     }
 
@@ -185,10 +180,22 @@ final class RequestRegistry {
         return n;
     }
 
+    /** A RETRY of an outstanding request (this task's own ask, or one written before a restart); of any other: stale, resolved. */
+    private void onRetry(TrackingOffset at, TrackingRecord r, RequestIdentity id) {
+        RequestState s = requests.get(id);
+        if (s == null) {
+            output.resolve(at); // its request got its event (before a restart, say): nothing waits for this ask
+            log.debug("RETRY {} of request {} that is not outstanding: resolved", at, id);
+            return;
+        }
+        s.hold(at, r);
+        retries.asked(s, r);
+    }
+
     private void onIntent(TrackingOffset at, TrackingRecord r, RequestIdentity id, long now) {
-        RequestState s = state(id, at);
+        RequestState s = state(id, at, r);
         intentsOnly.remove(s);
-        s.intent(r, now, taskTimeoutMs);
+        s.intentRead(now, taskTimeoutMs);
         if (s.tasks.isEmpty()) {
             intentsOnly.add(s);
         }
@@ -196,8 +203,7 @@ final class RequestRegistry {
     }
 
     private void onWithdrawn(TrackingOffset at, TrackingRecord r, RequestIdentity id, long now) {
-        RequestState s = state(id, at);
-        s.withdrawn(r);
+        RequestState s = state(id, at, r);
         if (s.tasks.isEmpty()) {
             // Nothing to follow: like an INTENT-only request, let go after the time-out unless the sink tries again.
             intentsOnly.remove(s);
@@ -214,8 +220,7 @@ final class RequestRegistry {
             output.resolve(at);
             return;
         }
-        RequestState s = state(id, at);
-        s.attempts(r);
+        RequestState s = state(id, at, r);
         FollowedTask known = s.task(r.taskId());
         if (known != null) {
             if (known.adopted() && !r.isReused() && !r.isAdopted()) {
@@ -225,36 +230,41 @@ final class RequestRegistry {
             return;
         }
         retries.answered(s, r.attempt());
-        if (s.tasks.stream().anyMatch(t -> !t.done)) {
+        boolean asked = s.lifecycle.isRetryAttempt(r.attempt()); // a RETRY's attempt: no second task
+        if (!asked && s.tasks.stream().anyMatch(t -> !t.done)) {
             metrics.duplicateTask();
             log.warn("Request {} has a second task {} (attempt {}) besides {}: both are followed, the first outcome gives the "
                     + "event; the other task was created, and billed, for nothing", id, r.taskId(), r.attempt(), s.tasks.get(0).taskId);
         }
-        FollowedTask task = follow(s, new FollowedTask(id, r.taskId(), r, r.attempt(), r.isAdopted(), r.time()), now);
+        Attempt intent = r.isAdopted() ? s.lifecycle.intent(r.attempt()) : null; // an adopted task was created when its INTENT went out
+        FollowedTask task = follow(s, new FollowedTask(id, r.taskId(), r, r.attempt(), r.isAdopted(), intent != null ? intent.time() : r.time()),
+                now);
+        if (r.isAdopted()) {
+            metrics.adopted();
+        }
         callbacks.submitted(task, now);
     }
 
     private void onRejected(TrackingOffset at, TrackingRecord r, RequestIdentity id, long now) {
         RequestState s = requests.get(id);
         if (s != null && s.retry != null) {
-            s.hold(at);
+            s.hold(at, r);
             emitOutcome(s, s.retry.task, s.retry.outcome, "; a new attempt was asked for, and refused: " + r.failMsg(), now);
             return;
         }
         if (s != null && !s.tasks.isEmpty()) {
-            s.hold(at);
-            s.attempts(r);
+            s.hold(at, r);
             log.debug("REJECTED record {} of request {} that follows task {}: the task's outcome decides", at, id, s.tasks.get(0).taskId);
             return;
         }
         if (s == null) {
             s = new RequestState(id, at.partition());
         }
-        s.hold(at);
-        s.attempts(r);
-        RequestFacts facts = RequestFacts.of(s.identity, r, null, r.time(), null, false, s.attemptsBesideRejected(), List.of());
-        boolean dryRun = TerminalEvent.DRY_RUN.equals(r.failCode());
-        finish(s, TerminalEvent.refused(facts, r.failCode(), r.failMsg(), r.httpStatus(), r.failDetail(), now), facts, !dryRun, null, now);
+        s.hold(at, r);
+        RequestFacts facts = RequestFacts.of(s.identity, r, null, r.time(), null, false, s.otherAttempts(null), List.of());
+        // A dry run's rejection is a preview: not remembered as the request's outcome, so its real submission gets an event.
+        finish(s, TerminalEvent.refused(facts, r.failCode(), r.failMsg(), r.httpStatus(), r.failDetail(), now), facts,
+                !RequestLifecycle.isPreview(r), null, now);
     }
 
     private void skipResolved(TrackingOffset at, TrackingRecord r, RequestIdentity id) {
@@ -329,9 +339,9 @@ final class RequestRegistry {
         }
     }
 
-    private RequestState state(RequestIdentity id, TrackingOffset at) {
+    private RequestState state(RequestIdentity id, TrackingOffset at, TrackingRecord r) {
         RequestState s = requests.computeIfAbsent(id, k -> new RequestState(k, at.partition()));
-        s.hold(at);
+        s.hold(at, r);
         return s;
     }
 }

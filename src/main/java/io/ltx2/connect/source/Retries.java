@@ -36,13 +36,15 @@ final class Retries {
 
     /** What a retrying request waits for: the failed task and its outcome, and when to ask again or give up. */
     static final class Retry {
+        final RequestState state;
         final FollowedTask task;
         final Outcome outcome;
         final boolean unavailable;
         final long giveUpAt;
         long nextAt;
 
-        Retry(FollowedTask task, Outcome outcome, boolean unavailable, long giveUpAt) {
+        Retry(RequestState state, FollowedTask task, Outcome outcome, boolean unavailable, long giveUpAt) {
+            this.state = state;
             this.task = task;
             this.outcome = outcome;
             this.unavailable = unavailable;
@@ -56,8 +58,8 @@ final class Retries {
     private final long giveUpMs;
     private final Writer writer;
     private final Runnable asked;
-    private final TreeSet<RequestState> due = new TreeSet<>(Comparator.comparingLong((RequestState s) -> s.retry.nextAt)
-            .thenComparingLong(s -> s.seq));
+    /** The retries waiting, by when they are due; a request has at most one (its {@code retry}), so its sequence breaks ties. */
+    private final TreeSet<Retry> due = new TreeSet<>(Comparator.comparingLong((Retry r) -> r.nextAt).thenComparingLong(r -> r.state.seq));
 
     /** @param asked told of every RETRY record written (a metric) */
     Retries(RetryConfig.Settings settings, Duration taskTimeout, Writer writer, Runnable asked) {
@@ -77,8 +79,8 @@ final class Retries {
         if (code == null || !unavailable && !settings.failCodes().contains(code)) {
             return false;
         }
-        if (s.tasks.stream().anyMatch(t -> t != task && !t.done)) {
-            return true; // a newer attempt is followed already (read after a restart): its outcome decides
+        if (olderThanTheLiveOnes(s, task)) {
+            return true; // an older attempt (its records read again after a restart): a newer one's outcome decides
         }
         if (!retryable(s, task, unavailable)) {
             return false;
@@ -86,16 +88,36 @@ final class Retries {
         if (!unavailable) {
             s.retriedTasks.add(task.taskId);
         }
-        due.remove(s);
-        s.retry = new Retry(task, outcome, unavailable, unavailable ? Long.MAX_VALUE : Times.plus(now, giveUpMs));
-        int after = Math.max(task.attempt(), s.latestAttempt());
-        if (s.askedAfter.contains(after)) {
-            s.retry.nextAt = Times.plus(now, settings.resend().toMillis()); // asked before a restart: give the sink its time
+        unschedule(s);
+        s.retry = new Retry(s, task, outcome, unavailable, unavailable ? Long.MAX_VALUE : Times.plus(now, giveUpMs));
+        // Always "a new attempt after the failed one": whether the sink made it already (an INTENT read since, or not yet), and
+        // what became of it, the sink reads from the request's records (RetryIntake), not from this task's view of them.
+        int after = task.attempt();
+        if (s.lifecycle.retryAsked(after) || s.lifecycle.newestAttempt() > after) {
+            s.retry.nextAt = Times.plus(now, settings.resend().toMillis()); // asked before, or the sink is at it: give it its time
         } else {
             ask(s, after, now);
         }
-        due.add(s);
+        due.add(s.retry);
         return true;
+    }
+
+    /**
+     * The tasks of the request's attempts up to {@code after}: a callback of one of them is never the new attempt's. Orphans'
+     * callbacks are left out: their attempt is unknown (the new attempt's own task may be one, seen before its SUBMITTED).
+     */
+    private static List<String> tasksUpTo(RequestState s, int after) {
+        return s.tasks.stream().filter(t -> t.attempt() != null && t.attempt() <= after).map(t -> t.taskId).distinct().toList();
+    }
+
+    /** Whether a newer attempt than {@code task}'s is followed and not over, or waits for its own retry: that one decides. */
+    private static boolean olderThanTheLiveOnes(RequestState s, FollowedTask task) {
+        Integer n = task.attempt();
+        if (n == null) {
+            return false;
+        }
+        boolean newerLive = s.tasks.stream().anyMatch(t -> t != task && !t.done && t.attempt() != null && t.attempt() > n);
+        return newerLive || s.retry != null && s.retry.task.attempt() != null && s.retry.task.attempt() > n;
     }
 
     /** Whether the request can be asked for again: its attempt and identity known, and (for retried codes) budget left. */
@@ -110,25 +132,23 @@ final class Retries {
     private void ask(RequestState s, int after, long now) {
         Retry r = s.retry;
         TrackingRecord record = TrackingRecord.retry(r.task.origin().request(), r.task.taskId, after, r.outcome.status().failCode(),
-                r.outcome.status().failMsg(), r.unavailable, r.task.submitTime());
+                r.outcome.status().failMsg(), r.unavailable, r.task.submitTime())
+                .withRetryScope(tasksUpTo(s, after), r.giveUpAt == Long.MAX_VALUE ? null : r.giveUpAt);
         writer.write(record, s.partition).whenComplete((ok, error) -> {
             if (error != null) {
                 log.warn("Could not write the RETRY record of request {}; it is asked again in {} ms", s.identity, settings.resend().toMillis(),
                         error);
             }
         });
-        s.askedAfter.add(after);
+        s.fold(record); // asked: read back later, the same record folds to the same lifecycle
         asked.run();
         r.nextAt = Times.plus(now, settings.resend().toMillis());
         log.info("{} failed with {}: asking the sink for attempt {} of request {}{}", r.task, r.outcome.status().failCode(), after + 1,
                 s.identity, r.unavailable ? " (the API cannot do the work now: the sink waits until it can)" : "");
     }
 
-    /** A RETRY record of the request was read (this task's own, or one written before a restart). */
+    /** A RETRY record of the request was read (this task's own, or one written before a restart) and folded. */
     void asked(RequestState s, TrackingRecord record) {
-        if (record.attempt() != null) {
-            s.askedAfter.add(record.attempt());
-        }
         if (!record.isUnavailable() && record.taskId() != null) {
             s.retriedTasks.add(record.taskId());
         }
@@ -137,36 +157,44 @@ final class Retries {
     /** A newer attempt's INTENT: the sink is at it; its answer gets the whole resend interval. */
     void attemptStarted(RequestState s, long now) {
         if (s.retry != null) {
-            due.remove(s);
+            due.remove(s.retry);
             s.retry.nextAt = Math.max(s.retry.nextAt, Times.plus(now, settings.resend().toMillis()));
-            due.add(s);
+            due.add(s.retry);
         }
     }
 
     /** A SUBMITTED or REJECTED record of attempt {@code attempt} (null: unknown): a newer one ends the wait. */
     void answered(RequestState s, Integer attempt) {
         if (s.retry != null && (attempt == null || attempt > s.retry.task.attempt())) {
-            due.remove(s);
+            unschedule(s);
             s.retry = null;
         }
     }
 
     /** The request is resolved. */
     void forget(RequestState s) {
-        due.remove(s);
+        unschedule(s);
+    }
+
+    /** Takes the request's retry, if it has one, off the schedule (a request that never waited has none: nothing to compare). */
+    private void unschedule(RequestState s) {
+        if (s.retry != null) {
+            due.remove(s.retry);
+        }
     }
 
     /** Asks again where the sink has not answered in time; returns the requests that waited too long (their retry left in place). */
     List<RequestState> due(long now) {
         List<RequestState> expired = new ArrayList<>();
-        while (!due.isEmpty() && due.first().retry.nextAt <= now) {
-            RequestState s = due.pollFirst();
-            if (now >= s.retry.giveUpAt) {
+        while (!due.isEmpty() && due.first().nextAt <= now) {
+            Retry r = due.pollFirst();
+            RequestState s = r.state;
+            if (now >= r.giveUpAt) {
                 expired.add(s);
                 continue;
             }
-            ask(s, Math.max(s.retry.task.attempt(), s.latestAttempt()), now);
-            due.add(s);
+            ask(s, r.task.attempt(), now);
+            due.add(r);
         }
         return expired;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.TaskState;
 import io.ltx2.connect.api.TaskStatus;
+import io.ltx2.connect.tracking.FailCodes;
 import io.ltx2.connect.tracking.SourceCoordinates;
 import io.ltx2.connect.util.Json;
 import org.apache.kafka.connect.data.Schema;
@@ -34,10 +35,6 @@ public final class TerminalEvent {
     public static final String NOT_FOUND = "NOT_FOUND";
     public static final String MALFORMED_RESPONSE = "MALFORMED_RESPONSE";
     public static final String UNKNOWN_FAILURE = "UNKNOWN";
-    /** The sink's fail code of a dry run: the event previews a request that was not sent. */
-    public static final String DRY_RUN = "DRY_RUN";
-    /** The sink's fail code of a request it refused without a code of its own (version 1 records). */
-    static final String INVALID_REQUEST = "INVALID_REQUEST";
 
     public static final String HEADER_REQUEST_ID = "ltx.request.id";
     public static final String HEADER_TASK_ID = "ltx.task.id";
@@ -138,7 +135,7 @@ public final class TerminalEvent {
     public static Struct rejected(RequestFacts facts, String failCode, String failMsg, long detectTime) {
         return base(facts, REJECTED, detectTime)
                 .put("resultUrls", List.of())
-                .put("failCode", failCode == null ? INVALID_REQUEST : failCode)
+                .put("failCode", failCode == null ? FailCodes.INVALID_REQUEST : failCode)
                 .put("failMsg", failMsg);
     }
 

@@ -1,6 +1,7 @@
 package io.ltx2.connect.source;
 
 import io.ltx2.connect.config.LtxSourceConfig;
+import io.ltx2.connect.tracking.KafkaAccess;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TopicIds;
 import io.ltx2.connect.tracking.TrackingClients;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -162,6 +164,8 @@ final class TrackingReader implements AutoCloseable {
             records = consumer.poll(Duration.ofMillis(waitMs));
         } catch (WakeupException stopping) {
             return List.of();
+        } catch (AuthorizationException denied) {
+            throw KafkaAccess.explain(denied, "Read", topic);
         }
         List<Read> out = new ArrayList<>(records.count());
         for (ConsumerRecord<byte[], byte[]> rec : records) {

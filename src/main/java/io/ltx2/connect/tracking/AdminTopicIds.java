@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-/** Describes the topic with a short-lived Admin client (of the tracking cluster: built from the {@code ltx.tracking.*} settings). */
+/**
+ * Describes the topic with an Admin client of the tracking cluster (built from the {@code ltx.tracking.*} settings): a
+ * short-lived one per call ({@link #AdminTopicIds(Supplier, String)}), or one the caller keeps and closes ({@link #shared}).
+ */
 public final class AdminTopicIds implements TopicIds {
     private static final Logger log = LoggerFactory.getLogger(AdminTopicIds.class);
     private static final long DESCRIBE_TIMEOUT_SECONDS = 30;
@@ -19,11 +22,22 @@ public final class AdminTopicIds implements TopicIds {
 
     private final Supplier<Admin> admins;
     private final String withoutId;
+    private final boolean closeEach;
 
     /** @param withoutId what is lost when the id cannot be told, for the warning */
     public AdminTopicIds(Supplier<Admin> admins, String withoutId) {
+        this(admins, withoutId, true);
+    }
+
+    private AdminTopicIds(Supplier<Admin> admins, String withoutId, boolean closeEach) {
         this.admins = admins;
         this.withoutId = withoutId;
+        this.closeEach = closeEach;
+    }
+
+    /** With the Admin client {@code admin} gives (made once, say), which the caller closes. */
+    public static AdminTopicIds shared(Supplier<Admin> admin, String withoutId) {
+        return new AdminTopicIds(admin, withoutId, false);
     }
 
     /** Null when describing fails (no Describe permission, say): the caller then skips the check. */
@@ -41,7 +55,7 @@ public final class AdminTopicIds implements TopicIds {
             Thread.currentThread().interrupt();
             return null;
         } finally {
-            if (admin != null) {
+            if (admin != null && closeEach) {
                 admin.close(CLOSE_TIMEOUT);
             }
         }

@@ -14,14 +14,20 @@ import java.util.Objects;
  * SUBMITTED, REJECTED, CALLBACK) land on one tracking partition, in order, and one source task
  * sees them all. It is also what the callback URL carries ({@code rid}).
  *
- * <p>{@code topicId} is the input topic's id where known (null otherwise, and in callback URLs). It is
- * not part of {@link #key()} nor of equality, so the records of one request written with and without
- * it stay one request. Where both ids are known and differ, the sink's restart scan takes a record for
- * another request: one of a deleted topic of the same name, at the same coordinates.
+ * <p>{@code topicId} is the input topic's id where known (null when it cannot be described). It is part
+ * of equality: a record at the coordinates of one of a deleted topic of the same name is another
+ * request. It is not part of {@link #key()} (so a request's records keep one partition whatever
+ * version wrote them); the callback URL carries it as {@value #CALLBACK_TOPIC_ID_PARAM}. Records
+ * written by versions that knew no topic id have none; only the sink's restart scan still reads those
+ * as the request's (see {@code PriorAttempts}), so an upgrade resubmits nothing.
  */
 public record RequestIdentity(String connector, String topic, int partition, long offset, String topicId) {
     /** The query parameter of a callback URL that names the request (the receiver keys the CALLBACK record with it). */
     public static final String CALLBACK_PARAM = "rid";
+    /** The query parameter of a callback URL that names the request's input topic id, when known. */
+    public static final String CALLBACK_TOPIC_ID_PARAM = "rtid";
+    /** The query parameter of a callback URL that names the tracking partition of the request's records. */
+    public static final String CALLBACK_PARTITION_PARAM = "rtp";
     private static final char SEPARATOR = ':';
 
     public RequestIdentity {
@@ -41,16 +47,9 @@ public record RequestIdentity(String connector, String topic, int partition, lon
         return new SourceCoordinates(topic, partition, offset, topicId);
     }
 
-    /** The key's parts only: see the class comment. */
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof RequestIdentity other && partition == other.partition && offset == other.offset && connector.equals(other.connector)
-                && topic.equals(other.topic);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(connector, topic, partition, offset);
+    /** This identity with the input topic id {@code id} (null: unknown). */
+    public RequestIdentity withTopicId(String id) {
+        return new RequestIdentity(connector, topic, partition, offset, id);
     }
 
     /** {@code connector:topic:partition:offset}; topic names cannot hold ':', so it parses from the right. */
@@ -91,11 +90,21 @@ public record RequestIdentity(String connector, String topic, int partition, lon
      * answered can still be tied to its request.
      */
     public String appendTo(String callbackUrl) {
+        return appendTo(callbackUrl, null);
+    }
+
+    /**
+     * As {@link #appendTo(String)}, also naming the tracking partition of the request's records (null: none yet), so that the
+     * receiver writes the CALLBACK record beside them even after partitions were added to the tracking topic.
+     */
+    public String appendTo(String callbackUrl, Integer trackingPartition) {
         int hash = callbackUrl.indexOf('#');
         String base = hash < 0 ? callbackUrl : callbackUrl.substring(0, hash);
         String fragment = hash < 0 ? "" : callbackUrl.substring(hash);
         char join = base.indexOf('?') < 0 ? '?' : '&';
-        return base + join + CALLBACK_PARAM + '=' + URLEncoder.encode(key(), StandardCharsets.UTF_8) + fragment;
+        return base + join + CALLBACK_PARAM + '=' + URLEncoder.encode(key(), StandardCharsets.UTF_8)
+                + (topicId == null ? "" : "&" + CALLBACK_TOPIC_ID_PARAM + '=' + URLEncoder.encode(topicId, StandardCharsets.UTF_8))
+                + (trackingPartition == null ? "" : "&" + CALLBACK_PARTITION_PARAM + '=' + trackingPartition) + fragment;
     }
 
     private static String abbreviate(String s) {

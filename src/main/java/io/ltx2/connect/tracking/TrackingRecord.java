@@ -36,6 +36,9 @@ import java.util.Map;
  * @param failDetail      REJECTED by the API: the detail its answer gave ({@code data.error}), if any
  * @param callbackState   CALLBACK: the state the webhook reported
  * @param callbackBody    CALLBACK: the webhook's {@code data}, as received (JSON text)
+ * @param knownTasks      RETRY: every task of the request the source knew of (a callback of one of them is never the new attempt's)
+ * @param retryUntil      RETRY: when the source gives the failed task's event if no new attempt answered (epoch ms; null: never):
+ *                        an attempt may not start so late that its task would follow the event
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record TrackingRecord(
@@ -60,12 +63,15 @@ public record TrackingRecord(
         @JsonProperty("httpStatus") Integer httpStatus,
         @JsonProperty("failDetail") String failDetail,
         @JsonProperty("callbackState") String callbackState,
-        @JsonProperty("callbackBody") String callbackBody) {
+        @JsonProperty("callbackBody") String callbackBody,
+        @JsonProperty("knownTasks") List<String> knownTasks,
+        @JsonProperty("retryUntil") Long retryUntil) {
 
     public static final int CURRENT_VERSION = 2;
 
     public TrackingRecord {
         earlierAttempts = earlierAttempts == null ? List.of() : List.copyOf(earlierAttempts);
+        knownTasks = knownTasks == null ? List.of() : List.copyOf(knownTasks);
         headers = headers == null ? Map.of() : Map.copyOf(headers);
     }
 
@@ -97,7 +103,8 @@ public record TrackingRecord(
     public static TrackingRecord adopted(TrackedRequest r, String taskId, Integer attempt, List<Attempt> earlier, long time) {
         RequestIdentity id = r.identity();
         return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.SUBMITTED, id.connector(), r.requestId(), taskId, time, id.coordinates(),
-                attempt, earlier, null, Boolean.TRUE, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null, null, null, null);
+                attempt, earlier, null, Boolean.TRUE, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null, null, null, null,
+                null, null);
     }
 
     /** The request was not submitted; {@code earlier} names attempts whose create may exist nonetheless. */
@@ -111,7 +118,7 @@ public record TrackingRecord(
         RequestIdentity id = r.identity();
         return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.REJECTED, id.connector(), r.requestId(), null, time, id.coordinates(),
                 null, earlier, null, null, r.requestType(), r.provider(), r.input(), r.headers(), failCode, failMsg, null, httpStatus,
-                failDetail, null, null);
+                failDetail, null, null, null, null);
     }
 
     /**
@@ -125,7 +132,14 @@ public record TrackingRecord(
         RequestIdentity id = r.identity();
         return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.RETRY, id.connector(), r.requestId(), failedTaskId, failedSubmitTime,
                 id.coordinates(), failedAttempt, List.of(), null, null, r.requestType(), r.provider(), r.input(), r.headers(), failCode,
-                failMsg, unavailable, null, null, null, null);
+                failMsg, unavailable, null, null, null, null, List.of(failedTaskId), null);
+    }
+
+    /** This RETRY naming every task of the request the source knew of, and when it gives up ({@code until}, null: never). */
+    public TrackingRecord withRetryScope(List<String> tasks, Long until) {
+        return new TrackingRecord(version, type, connector, requestId, taskId, time, source, attempt, earlierAttempts, reused, adopted,
+                requestType, provider, input, headers, failCode, failMsg, unavailable, httpStatus, failDetail, callbackState, callbackBody,
+                tasks, until);
     }
 
     @JsonIgnore
@@ -140,14 +154,14 @@ public record TrackingRecord(
     public static TrackingRecord callback(RequestIdentity identity, String taskId, long receivedTime, String state, String body) {
         return new TrackingRecord(CURRENT_VERSION, TrackingRecordType.CALLBACK, identity == null ? null : identity.connector(), null,
                 taskId, receivedTime, identity == null ? null : identity.coordinates(), null, List.of(), null, null, null, null, null, Map.of(),
-                null, null, null, null, null, state, body);
+                null, null, null, null, null, state, body, null, null);
     }
 
     private static TrackingRecord of(TrackingRecordType type, TrackedRequest r, long time, String taskId, Integer attempt,
                                      List<Attempt> earlier, Boolean reused) {
         RequestIdentity id = r.identity();
         return new TrackingRecord(CURRENT_VERSION, type, id.connector(), r.requestId(), taskId, time, id.coordinates(), attempt, earlier,
-                reused, null, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null, null, null, null);
+                reused, null, r.requestType(), r.provider(), r.input(), r.headers(), null, null, null, null, null, null, null, null, null);
     }
 
     /** The request's identity; null for a version 1 record or a callback whose URL named none. */

@@ -2,9 +2,9 @@ package io.ltx2.connect.tracking;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 
@@ -41,6 +41,7 @@ public final class TrackingTopicScan {
      * @return what was read; {@link Result#NO_TOPIC} when the topic does not exist
      * @throws org.apache.kafka.connect.errors.RetriableException when the scan does not finish within {@code timeout},
      *                                                            or the cluster fails in a way that may pass
+     * @throws org.apache.kafka.connect.errors.ConnectException naming the missing ACL when the principal may not read the topic
      */
     public static Result readSince(Consumer<byte[], byte[]> consumer, String topic, long fromTimestamp, Duration timeout, String what,
                                    java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
@@ -50,6 +51,8 @@ public final class TrackingTopicScan {
             // Kafka's own time-outs and retriable errors: the task retries the batch instead of failing.
             throw new org.apache.kafka.connect.errors.RetriableException(what + " failed for now (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + "); will retry", e);
+        } catch (AuthorizationException e) {
+            throw KafkaAccess.explain(e, "Read", topic);
         }
     }
 
@@ -62,14 +65,12 @@ public final class TrackingTopicScan {
         }
         List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
         consumer.assign(partitions);
-        Map<TopicPartition, Long> query = new HashMap<>();
-        partitions.forEach(tp -> query.put(tp, Math.max(0, fromTimestamp))); // before the epoch: all, as offsetsForTimes refuses it
-        Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query, timeout);
+        Map<TopicPartition, Long> starts = starts(consumer, partitions, fromTimestamp, timeout);
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
         Map<TopicPartition, Long> toRead = new HashMap<>();
         starts.forEach((tp, start) -> {
-            if (start != null && start.offset() < ends.getOrDefault(tp, 0L)) {
-                toRead.put(tp, start.offset());
+            if (start != null && start < ends.getOrDefault(tp, 0L)) {
+                toRead.put(tp, start);
             }
         });
         consumer.pause(partitions.stream().filter(tp -> !toRead.containsKey(tp)).toList());
@@ -87,5 +88,18 @@ public final class TrackingTopicScan {
             remaining.removeIf(tp -> consumer.position(tp) >= ends.get(tp));
         }
         return new Result(read, Map.copyOf(ends));
+    }
+
+    /** Where each partition's first record written at or after {@code fromTimestamp} is (null: none); from the start for 0 or less. */
+    private static Map<TopicPartition, Long> starts(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions, long fromTimestamp,
+                                                    Duration timeout) {
+        if (fromTimestamp <= 0) {
+            return new HashMap<>(consumer.beginningOffsets(partitions, timeout)); // all, records without a timestamp too
+        }
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(tp -> query.put(tp, fromTimestamp));
+        Map<TopicPartition, Long> starts = new HashMap<>();
+        consumer.offsetsForTimes(query, timeout).forEach((tp, at) -> starts.put(tp, at == null ? null : at.offset()));
+        return starts;
     }
 }

@@ -1,5 +1,6 @@
 package io.ltx2.connect.tracking;
 
+import io.ltx2.connect.util.TaskEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -16,10 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A producer of tracking records: idempotent with {@code acks=all} (see {@link TrackingClients}),
@@ -41,16 +39,17 @@ public final class TrackingWriter implements AutoCloseable {
 
     private final String topic;
     private final Producer<String, byte[]> producer;
-    private final ExecutorService acks;
+    private final TaskEnvironment.Serial acks;
 
     public TrackingWriter(String topic, Producer<String, byte[]> producer) {
+        this(topic, producer, TaskEnvironment.SYSTEM);
+    }
+
+    /** Completions run on {@code env}'s serial executor (the protocol simulation's queue in tests). */
+    public TrackingWriter(String topic, Producer<String, byte[]> producer, TaskEnvironment env) {
         this.topic = topic;
         this.producer = producer;
-        this.acks = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ltx-tracking-acks-" + topic);
-            t.setDaemon(true);
-            return t;
-        });
+        this.acks = env.serial("ltx-tracking-acks-" + topic);
     }
 
     public static TrackingWriter create(String topic, Map<String, Object> clientProps, String clientId) {
@@ -73,7 +72,9 @@ public final class TrackingWriter implements AutoCloseable {
         try {
             partitions = producer.partitionsFor(topic);
         } catch (KafkaException e) {
-            throw new ConnectException("Tracking topic " + topic + " cannot be written (does it exist?): " + e.getMessage(), e);
+            ConnectException denied = KafkaAccess.explain(e, "Describe", topic);
+            throw denied != null ? denied : new ConnectException("Tracking topic " + topic + " cannot be written (does it exist?): "
+                    + e.getMessage(), e);
         }
         if (partitions == null || partitions.isEmpty()) {
             throw new ConnectException("Tracking topic " + topic + " does not exist: create it before starting the connectors");
@@ -105,7 +106,20 @@ public final class TrackingWriter implements AutoCloseable {
         }
         RecordHeaders all = headers == null ? new RecordHeaders() : new RecordHeaders(headers.toArray());
         all.add(TYPE_HEADER, record.type().name().getBytes(StandardCharsets.UTF_8));
-        return acked(new ProducerRecord<>(topic, partition, record.key(), value, all));
+        return acked(new ProducerRecord<>(topic, existing(partition), record.key(), value, all));
+    }
+
+    /** {@code partition} if the topic has it (a number from a callback URL may not), else null: the key's hash decides. */
+    private Integer existing(Integer partition) {
+        if (partition == null) {
+            return null;
+        }
+        try {
+            List<PartitionInfo> partitions = producer.partitionsFor(topic);
+            return partitions != null && partition < partitions.size() ? partition : null;
+        } catch (KafkaException e) {
+            return null;
+        }
     }
 
     /** The type a tracking record's {@value #TYPE_HEADER} header names; null for a record without one (written by an older version). */
@@ -131,7 +145,8 @@ public final class TrackingWriter implements AutoCloseable {
         try {
             producer.send(record, (metadata, error) -> completeOffThread(() -> {
                 if (error != null) {
-                    acked.completeExceptionally(error);
+                    ConnectException denied = KafkaAccess.explain(error, "Write", record.topic());
+                    acked.completeExceptionally(denied != null ? denied : error);
                 } else {
                     acked.complete(metadata);
                 }
@@ -153,11 +168,6 @@ public final class TrackingWriter implements AutoCloseable {
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
-        acks.shutdown();
-        try {
-            acks.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        acks.close(5_000);
     }
 }

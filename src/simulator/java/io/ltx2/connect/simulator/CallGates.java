@@ -157,7 +157,8 @@ final class CallGates {
         if (dice.roll(create ? FaultDice.Stream.CREATE_ERROR : FaultDice.Stream.STATUS_ERROR,
                 create ? f.createErrorRate() : f.statusErrorRate())) {
             state.count(SimulatorState.Count.INJECTED_ERRORS);
-            responder.send(ex, f.errorStatus(), Envelopes.error(f.errorStatus(), "internal server error"));
+            responder.send(ex, f.errorStatus(), Envelopes.error(f.errorStatus(), f.errorStatus() >= 500 ? "internal server error"
+                    : "HTTP " + f.errorStatus()));
             return true;
         }
         return false;

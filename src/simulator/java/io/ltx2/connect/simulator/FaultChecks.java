@@ -23,11 +23,20 @@ final class FaultChecks {
         }
     }
 
-    /** A 5xx status, {@code dflt} for 0 (a field absent from JSON). */
+    /** A 5xx status (what an outage answers), {@code dflt} for 0 (a field absent from JSON). */
     static int serverStatus(String name, int status, int dflt) {
+        return status(name, status, dflt, 500, "a 5xx status");
+    }
+
+    /** A 3xx, 4xx or 5xx status (what a server or a gateway in front of it may answer), {@code dflt} for 0. */
+    static int errorStatus(String name, int status, int dflt) {
+        return status(name, status, dflt, 300, "a 3xx, 4xx or 5xx status (what a server or a gateway in front of it answers)");
+    }
+
+    private static int status(String name, int status, int dflt, int lowest, String what) {
         int s = status == 0 ? dflt : status;
-        if (s < 500 || s > 599) {
-            throw new IllegalArgumentException(name + " must be a 5xx status, was " + s);
+        if (s < lowest || s > 599) {
+            throw new IllegalArgumentException(name + " must be " + what + ", was " + s);
         }
         return s;
     }

@@ -14,7 +14,7 @@ import java.util.Objects;
  *
  * @param createErrorRate        create calls answered with {@code errorStatus} (task NOT created)
  * @param statusErrorRate        status calls answered with {@code errorStatus}
- * @param errorStatus            the 5xx status of injected errors (default 500)
+ * @param errorStatus            the status of injected errors (default 500; any 3xx to 5xx: a gateway in front may answer 405, say)
  * @param createLatencyMs        delay added before every create answer
  * @param statusLatencyMs        delay added before every status answer
  * @param createHangRate         create calls that hang (request not processed)
@@ -112,7 +112,7 @@ public record Faults(
         FaultChecks.rate("callbackDuplicateRate", callbackDuplicateRate);
         FaultChecks.rate("malformedStatusRate", malformedStatusRate);
         FaultChecks.rate("failCodeRate", failCodeRate);
-        errorStatus = FaultChecks.serverStatus("errorStatus", errorStatus, 500);
+        errorStatus = FaultChecks.errorStatus("errorStatus", errorStatus, 500);
         FaultChecks.notNegative("createLatencyMs", createLatencyMs);
         FaultChecks.notNegative("statusLatencyMs", statusLatencyMs);
         FaultChecks.notNegative("hangMs", hangMs);

@@ -1,5 +1,6 @@
 package io.ltx2.connect.api;
 
+import io.ltx2.connect.util.Redaction;
 import io.ltx2.connect.simulator.ApiSimulator;
 import org.apache.kafka.common.config.types.Password;
 import org.junit.jupiter.api.AfterEach;
@@ -74,7 +75,7 @@ class LtxApiClientProxyTest {
         TransportSettings transport = TransportSettings.DEFAULT.withTls(new TlsSettings(null, ca.pem(), null, null, null, true));
         return opened(new LtxApiClient(new ApiClientSettings(URI.create(sim.baseUrl()), new Password(KEY), sim.model(),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), 4, 100_000, new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(50)),
-                proxy == null ? transport : transport.withProxy(proxy))));
+                proxy == null ? transport : transport.withProxy(proxy), Redaction.NONE)));
     }
 
     private static String authority(ApiSimulator sim) {

@@ -1,5 +1,6 @@
 package io.ltx2.connect.api;
 
+import io.ltx2.connect.util.Redaction;
 import io.ltx2.connect.simulator.ApiSimulator;
 import org.apache.kafka.common.config.types.Password;
 import org.junit.jupiter.api.AfterEach;
@@ -76,7 +77,8 @@ class LtxApiClientTlsTest {
 
     private LtxApiClient client(ApiSimulator sim, TlsSettings tls) {
         LtxApiClient client = new LtxApiClient(new ApiClientSettings(URI.create(sim.baseUrl()), new Password(KEY), sim.model(),
-                Duration.ofSeconds(5), Duration.ofSeconds(10), 4, 100_000, FAST_RETRIES, TransportSettings.DEFAULT.withTls(tls)));
+                Duration.ofSeconds(5), Duration.ofSeconds(10), 4, 100_000, FAST_RETRIES, TransportSettings.DEFAULT.withTls(tls),
+                Redaction.NONE));
         open.add(client);
         return client;
     }

@@ -50,12 +50,36 @@ class ConfigFilesTest {
         Map<String, String> config = ConnectorConfigFile.read(CONFIG.resolve(base + ".json")).config();
         Connector connector = (Connector) Class.forName(config.get("connector.class")).getDeclaredConstructor().newInstance();
         Set<String> known = new HashSet<>(connector.config().configKeys().keySet());
-        known.addAll((connector instanceof SinkConnector ? SinkConnectorConfig.configDef() : SourceConnectorConfig.configDef())
-                .configKeys().keySet());
+        known.addAll((connector instanceof SinkConnector ? SinkConnectorConfig.configDef()
+                : SourceConnectorConfig.embedDefaultGroup(SourceConnectorConfig.configDef())).configKeys().keySet());
 
         assertThat(config.keySet())
                 .filteredOn(k -> !k.startsWith("key.converter.") && !k.startsWith("value.converter."))
                 .allSatisfy(k -> assertThat(known).as("known keys of " + connector.getClass().getSimpleName()).contains(k));
+    }
+
+    /**
+     * Issue 26: the ready source config deploys on any worker ("requested": exactly-once where the worker
+     * enables it) and on a broker that does not create topics (Connect creates the events topic).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"demo-ltx-source", "ltx-source"})
+    void sourceConfigsRequestExactlyOnceInsteadOfRequiringIt(String base) {
+        Map<String, String> config = ConnectorConfigFile.read(CONFIG.resolve(base + ".json")).config();
+        assertThat(config.get(SourceConnectorConfig.EXACTLY_ONCE_SUPPORT_CONFIG)).isEqualTo("requested");
+    }
+
+    @Test
+    void readySourceConfigLetsConnectCreateTheEventsTopic() {
+        Map<String, String> config = ConnectorConfigFile.read(CONFIG.resolve("ltx-source.json")).config();
+        assertThat(SourceConnectorConfig.usesTopicCreation(config)).isTrue();
+        org.apache.kafka.common.config.ConfigDef def = SourceConnectorConfig.embedDefaultGroup(SourceConnectorConfig.configDef());
+        Map<String, org.apache.kafka.common.config.ConfigValue> values = new HashMap<>();
+        def.validate(config).forEach(v -> values.put(v.name(), v));
+        assertThat(values.get("topic.creation.default.replication.factor").errorMessages()).isEmpty();
+        assertThat(values.get("topic.creation.default.replication.factor").value()).as("the broker's default").isEqualTo((short) -1);
+        assertThat(values.get("topic.creation.default.partitions").errorMessages()).isEmpty();
+        assertThat((Integer) values.get("topic.creation.default.partitions").value()).isPositive();
     }
 
     @Test

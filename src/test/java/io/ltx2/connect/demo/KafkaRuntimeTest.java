@@ -49,6 +49,19 @@ class KafkaRuntimeTest {
         assertThat(Files.readString(properties)).contains("log4j.rootLogger=INFO, out", "org.apache.log4j.ConsoleAppender");
     }
 
+    /** Kafka 3.9 brought the dynamic quorum (StorageTool format --standalone): LocalKafkaBroker formats a 3.7 or 3.8 broker without it. */
+    @Test
+    void versionComparisonTellsWorkersBeforeTheDynamicQuorum(@TempDir Path tmp) throws IOException {
+        KafkaRuntime old = new KafkaRuntime(runtime(tmp.resolve("old"), "connect-runtime-3.7.2.jar", "slf4j-reload4j-1.7.36.jar"));
+        KafkaRuntime current = new KafkaRuntime(runtime(tmp.resolve("new"), "connect-runtime-3.9.2.jar", "slf4j-reload4j-1.7.36.jar"));
+        KafkaRuntime four = new KafkaRuntime(runtime(tmp.resolve("four"), "connect-runtime-4.0.2.jar", "log4j-core-2.25.4.jar"));
+        assertThat(old.atLeast(3, 9)).isFalse();
+        assertThat(old.atLeast(3, 7)).isTrue();
+        assertThat(current.atLeast(3, 9)).isTrue();
+        assertThat(four.atLeast(3, 9)).isTrue();
+        assertThat(four.atLeast(4, 1)).isFalse();
+    }
+
     /** A replacement worker's run folder does not exist yet when its worker.properties is written (WorkerKillIT). */
     @Test
     void propertiesGoIntoAFolderThatDoesNotExistYet(@TempDir Path tmp) {

@@ -79,7 +79,10 @@ class ApiUnavailableTest {
         });
         assertThat(h.written(TrackingRecordType.SUBMITTED)).hasSize(10);
         assertThat(h.written(TrackingRecordType.REJECTED)).isEmpty();
-        assertThat(h.written(TrackingRecordType.INTENT)).as("a refused attempt keeps its INTENT: one per request").hasSize(10);
+        assertThat(h.written(TrackingRecordType.INTENT)).as("a refused attempt keeps its number: sent again, its INTENT is written "
+                + "again with the time it really left (a next owner waits for its callback from then)").extracting(TrackingRecord::attempt)
+                .containsOnly(1);
+        assertThat(h.written(TrackingRecordType.INTENT).stream().map(TrackingRecord::identity).distinct()).hasSize(10);
         assertThat(task.parts().availability.isUnavailable()).isFalse();
         assertThat(h.context.paused).doesNotContain(TP);
         assertThat(task.parts().metrics.total("requests-rejected")).isZero();
@@ -143,6 +146,22 @@ class ApiUnavailableTest {
                 .isInstanceOf(ConnectException.class).hasMessageContaining(AvailabilityConfig.MAX_MS).hasMessageContaining("HTTP 402"));
         assertThat(committable(task, 2)).isZero();
         assertThat(h.written(TrackingRecordType.REJECTED)).isEmpty();
+    }
+
+    /**
+     * Issue 24 item 7: an HTTP status the contract gives no meaning (here 405, as from a gateway or a moved endpoint) rejected
+     * every request of the backlog for good, committing it; it fails the task naming the status, and rejects nothing.
+     */
+    @Test
+    void aStatusTheContractGivesNoMeaningFailsTheTaskNamingItAndRejectsNothing() {
+        tasks.sim.setFaults(Faults.builder().errorRate(io.ltx2.connect.simulator.Endpoint.CREATE, 1.0).errorStatus(405).build());
+        SinkTaskHarness h = tasks.start("status-405");
+        LtxSinkTask task = h.start();
+        task.put(backlog(3));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(() -> task.put(List.of()))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("HTTP 405").hasMessageContaining("ltx.api.url"));
+        assertThat(committable(task, 3)).isZero();
+        assertThat(h.written(TrackingRecordType.REJECTED)).as("a moved endpoint is no request's fault").isEmpty();
     }
 
     private static void sleep(long ms) {

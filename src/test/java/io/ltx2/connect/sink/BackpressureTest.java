@@ -16,7 +16,7 @@ class BackpressureTest {
     private static final TopicPartition P1 = new TopicPartition("requests", 1);
     private final FakeSinkContext context = new FakeSinkContext();
     private final SinkTaskMetrics metrics = SinkTaskMetrics.register("bp", 0, context);
-    private final Backpressure backpressure = new Backpressure(context, metrics);
+    private final Backpressure backpressure = new Backpressure(context, metrics, io.ltx2.connect.util.TaskEnvironment.SYSTEM);
 
     @AfterEach
     void close() {

@@ -234,4 +234,25 @@ class EarlierOwnerTest {
         assertThat(h.context.timeoutMs).as("put is asked for again within a second, not at the next offset commit")
                 .isBetween(1L, Backpressure.MAX_POLL_MS);
     }
+
+    /**
+     * Issue 24 item 10: closing some partitions waited for the creates of every partition, so each cooperative revocation
+     * could stall for the whole shutdown wait behind another partition's slow create. It waits for its own only.
+     */
+    @Test
+    void closingAPartitionDoesNotWaitForTheCreatesOfAnother() {
+        tasks.sim.setFaults(Faults.builder().latency(Endpoint.CREATE, 3_000).build());
+        SinkTaskHarness h = tasks.start("partial-close").with(LtxSinkConfig.SHUTDOWN_TIMEOUT_MS, "2500")
+                .with(LtxSinkConfig.API_RESPONSE_TIMEOUT_MS, "10000");
+        LtxSinkTask task = h.start();
+        h.context.assignment.add(P1);
+        task.open(List.of(P1));
+        task.put(List.of(record(1, 0, request("slow, on partition 1", 5))));
+        await().atMost(Duration.ofSeconds(5)).until(() -> tasks.sim.stats().createCalls() == 1);
+
+        long started = System.nanoTime();
+        task.close(List.of(P0)); // nothing of partition 0 is out
+        assertThat((System.nanoTime() - started) / 1_000_000).as("no wait for partition 1's create (2.5 s before)").isLessThan(1_000);
+        awaitCommittable(task, P1, 1);
+    }
 }

@@ -6,6 +6,7 @@ import io.ltx2.connect.config.LtxSinkConfig;
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.Endpoint;
 import io.ltx2.connect.simulator.Faults;
+import io.ltx2.connect.tracking.FailCodes;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackedRequest;
@@ -366,7 +367,8 @@ class LtxSinkTaskTest {
             awaitCommittable(task, 8);
             await().atMost(Duration.ofSeconds(10)).until(() -> !called.isEmpty());
             RequestIdentity id = new RequestIdentity("cb-url", SinkTaskHarness.INPUT, 0, 7);
-            assertThat(called.get(0)).isEqualTo(id.appendTo("/callback/secret-token-123456"));
+            assertThat(called.get(0)).as("its tracking partition too, where the receiver puts the CALLBACK record")
+                    .isEqualTo(id.appendTo("/callback/secret-token-123456", 0));
         } finally {
             hooks.stop(0);
         }

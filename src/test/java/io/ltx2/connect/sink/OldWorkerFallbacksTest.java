@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The plugin's guards for Connect APIs newer than some workers: each newer call, where the worker
  * lacks it (a {@link NoSuchMethodError}, as the JVM throws when a worker's Connect jar has no such
- * method), falls back instead of failing the task. The real-worker matrix (RealWorkerIT, 3.9 to 4.4)
+ * method), falls back instead of failing the task. The real-worker matrix (RealWorkerIT, 3.7 to 4.4)
  * runs on workers that all have these APIs, so the fallbacks are proven here.
  */
 class OldWorkerFallbacksTest {

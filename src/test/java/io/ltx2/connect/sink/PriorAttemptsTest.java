@@ -1,5 +1,6 @@
 package io.ltx2.connect.sink;
 
+import io.ltx2.connect.tracking.FailCodes;
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackedRequest;
@@ -36,8 +37,8 @@ class PriorAttemptsTest {
     }
 
     private PriorAttempts scanned(boolean dryRun, long... redelivered) {
-        PriorAttempts prior = new PriorAttempts("sink", "tracking", () -> new ScanConsumer("tracking", new ArrayList<>(topic)),
-                Duration.ofMinutes(5), Duration.ofSeconds(5), dryRun);
+        PriorAttempts prior = new PriorAttempts("sink", new TrackingFeed("tracking", () -> new ScanConsumer("tracking", new ArrayList<>(topic)),
+                () -> 0L), Duration.ofMinutes(5), Duration.ofSeconds(5), dryRun);
         prior.assigned(List.of(INPUT));
         List<SinkRecord> batch = new ArrayList<>();
         for (long o : redelivered) {
@@ -168,19 +169,17 @@ class PriorAttemptsTest {
     void aRetriedScanListsEachAttemptOnce() {
         write(TrackingRecord.intent(request("sink", 0), 1, 5L));
         write(TrackingRecord.intent(request("sink", 0), 2, 6L));
-        int[] scans = {0};
-        PriorAttempts prior = new PriorAttempts("sink", "tracking", () -> {
-            boolean first = scans[0]++ == 0;
-            return new ScanConsumer("tracking", new ArrayList<>(topic)) {
-                @Override
-                public synchronized long position(TopicPartition partition) {
-                    if (first) {
-                        throw new org.apache.kafka.common.errors.TimeoutException("the broker went away after the first fetch");
-                    }
-                    return super.position(partition);
+        boolean[] brokerAway = {true};
+        PriorAttempts prior = new PriorAttempts("sink", new TrackingFeed("tracking", () -> new ScanConsumer("tracking", new ArrayList<>(topic)) {
+            @Override
+            public synchronized long position(TopicPartition partition) {
+                if (brokerAway[0]) {
+                    brokerAway[0] = false;
+                    throw new org.apache.kafka.common.errors.TimeoutException("the broker went away after the first fetch");
                 }
-            };
-        }, Duration.ofMinutes(5), Duration.ofSeconds(5), false);
+                return super.position(partition);
+            }
+        }, () -> 0L), Duration.ofMinutes(5), Duration.ofSeconds(5), false);
         prior.assigned(List.of(INPUT));
         List<SinkRecord> batch = List.of(new SinkRecord("requests", 0, null, "user-1", null, "{}", 0, 10_000L, TimestampType.CREATE_TIME));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> prior.prepare(batch))

@@ -11,7 +11,6 @@ import io.ltx2.connect.tracking.TrackingRecordType;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MockAdminClient;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -40,7 +39,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A sink task without a broker: Kafka's MockProducer as its tracking producer, a one-partition
  * in-memory tracking topic (what earlier task instances wrote, plus what a test appends) behind
- * its scan and follower consumers, the same for the spend checkpoint topic (Kafka's MockAdminClient
+ * its reader of the tracking cluster, the same for the spend checkpoint topic (Kafka's MockAdminClient
  * finds it), and the project's simulator as the API. Restarting makes a new task instance over the
  * same topics.
  */
@@ -57,9 +56,6 @@ final class SinkTaskHarness implements AutoCloseable {
     private final List<ConsumerRecord<byte[], byte[]>> topic = new CopyOnWriteArrayList<>();
     /** The spend checkpoint topic. */
     private final List<ConsumerRecord<byte[], byte[]>> budget = new CopyOnWriteArrayList<>();
-    /** Records the scans read, per start (spend and earlier attempts). */
-    final List<ScanConsumer> scans = new CopyOnWriteArrayList<>();
-    private final List<ScanConsumer> consumers = new CopyOnWriteArrayList<>();
     private final Map<String, String> overrides = new HashMap<>();
     private boolean autoComplete = true;
     /** Producers still to be made whose metadata requests time out, as while the tracking cluster is down. */
@@ -166,13 +162,7 @@ final class SinkTaskHarness implements AutoCloseable {
 
             @Override
             public Consumer<byte[], byte[]> consumer(Map<String, Object> props) {
-                boolean budgetTopic = String.valueOf(props.get(ConsumerConfig.CLIENT_ID_CONFIG)).startsWith("ltx-sink-budget-");
-                ScanConsumer c = budgetTopic ? new ScanConsumer(BUDGET, new ArrayList<>(budget)) : new ScanConsumer(TRACKING, new ArrayList<>(topic));
-                if (!budgetTopic) {
-                    consumers.add(c);
-                    scans.add(c);
-                }
-                return c;
+                return new ScanConsumer(Map.of(TRACKING, topic, BUDGET, budget)); // the events topic is not there: no cap follows it
             }
 
             @Override
@@ -278,7 +268,6 @@ final class SinkTaskHarness implements AutoCloseable {
         ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>(TRACKING, 0, topic.size(), timestamp, TimestampType.CREATE_TIME,
                 -1, -1, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, headers, Optional.empty());
         topic.add(r);
-        consumers.stream().filter(c -> !c.closed()).forEach(c -> c.append(r));
     }
 
     /** Appends a record as written by task {@code taskIndex} of the connector (tagged), its Kafka timestamp its own time. */

@@ -2,6 +2,9 @@ package io.ltx2.connect.sink;
 
 import io.ltx2.connect.tracking.Attempt;
 import io.ltx2.connect.tracking.RequestIdentity;
+import io.ltx2.connect.tracking.RequestLifecycle;
+import io.ltx2.connect.tracking.TrackedRequest;
+import io.ltx2.connect.tracking.TrackingRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -15,8 +18,11 @@ class SubmissionTest {
 
     @Test
     void attemptsAfterAnAmbiguousFailureJoinTheUnconfirmedOnesAndNumberingGoesOnAfterEarlierOwners() {
-        PriorAttempts.Found earlier = new PriorAttempts.Found(PriorAttempts.Verdict.ORPHANED, List.of(new Attempt(1, 10L)), 2, null);
-        Submission s = new Submission(null, new TopicPartition("requests", 0), REQUEST, 0, null, earlier);
+        TrackedRequest tracked = new TrackedRequest(REQUEST.identity(), "k", "async", "auto", null, Map.of());
+        // An earlier owner's attempt 1 may exist; its attempt 2 never left.
+        RequestLifecycle earlier = RequestLifecycle.of(List.of(TrackingRecord.intent(tracked, 1, 10L), TrackingRecord.intent(tracked, 2, 20L),
+                TrackingRecord.withdrawn(tracked, 2, 30L)), false);
+        Submission s = new Submission(null, new TopicPartition("requests", 0), REQUEST, 0, null, earlier, 0);
         assertThat(s.sent()).isFalse();
 
         Attempt third = s.nextAttempt(100L);

@@ -223,13 +223,15 @@ class LtxSourceTaskTest {
     }
 
     @Test
-    void aTaskWithoutSubmittedRecordIsAdoptedThroughItsCallbackWithOneStatusCall() throws Exception {
+    void aTaskTheSinkAdoptedThroughItsCallbackGivesItsEventWithOneStatusCall() throws Exception {
         String orphan = create(fast()); // created by attempt 1, whose SUBMITTED record was never written
         SimulatorWaits.awaitCompleted(sim, orphan);
         start(null, Map.of("ltx.poll.schedule", "fixed", "ltx.poll.fixed.initial.delay.ms", "60000"));
         TrackedRequest r = request("req-adopted", 30, fast());
         add(0, TrackingRecord.intent(r, 1, System.currentTimeMillis() - 2_000));
         add(1, TrackingRecord.callback(r.identity(), orphan, System.currentTimeMillis(), "success", "{}"));
+        assertThat(pollFor(1, Duration.ofSeconds(1))).as("the sink adopts, or creates: the source waits for its record").isEmpty();
+        add(2, TrackingRecord.adopted(r, orphan, 1, List.of(), System.currentTimeMillis()));
         List<SourceRecord> events = pollFor(1, Duration.ofSeconds(10));
         assertThat(events).hasSize(1);
         Struct event = (Struct) events.get(0).value();
@@ -239,7 +241,7 @@ class LtxSourceTaskTest {
         assertThat(event.getInt32("attempt")).isEqualTo(1);
         assertThat(header(events.get(0), "ltx.adopted")).isEqualTo("true");
         assertThat(sim.stats().statusCallsFor(orphan)).isEqualTo(1);
-        assertThat(watermark(events.get(0))).isEqualTo(2);
+        assertThat(watermark(events.get(0))).isEqualTo(3);
         assertThat(metric("adopted-total")).isEqualTo(1.0);
     }
 

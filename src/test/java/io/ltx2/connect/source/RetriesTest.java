@@ -218,4 +218,75 @@ class RetriesTest {
         registry.complete(task("t2"), success("t2"), T0 + 4_000);
         assertThat(events).singleElement().extracting(e -> e.getString("taskId")).isEqualTo("t2");
     }
+
+    /**
+     * Issue 24 item 0 (found by the protocol simulation, seed 4): a request resolved while another waits for its new
+     * attempt killed the source task with a NullPointerException (the due set compared the resolved request's absent retry).
+     */
+    @Test
+    void aRequestResolvedWhileAnotherWaitsForItsNewAttemptGetsItsEvent() {
+        TrackedRequest other = new TrackedRequest(new RequestIdentity("sink", "requests", 0, 8), "req-8", "async", "auto", INPUT, Map.of());
+        submitted("t1", 1);
+        registry.complete(task("t1"), failed("t1", "PROCESSING_TIMEOUT"), T0 + 2_000);
+        read(TrackingRecord.intent(other, 1, T0 + 3));
+        read(TrackingRecord.submitted(other, "t2", 1, List.of(), T0 + 3));
+
+        registry.complete(task("t2"), success("t2"), T0 + 4_000);
+
+        assertThat(events).singleElement().satisfies(e -> assertThat(e.getString("taskId")).isEqualTo("t2"));
+        assertThat(registry.outstanding()).as("the retried request still waits for its new attempt").isEqualTo(1);
+        submitted("t3", 2);
+        registry.complete(task("t3"), success("t3"), T0 + 5_000);
+        assertThat(events).extracting(e -> e.getString("taskId")).containsExactly("t2", "t3");
+    }
+
+    /**
+     * Issue 24 item 1: the sink's new attempt waited in its queue (the API could take no work) with its INTENT out; asked
+     * again, the source named that attempt as the one to follow (after = 2) and the sink made attempt 3 beside it: two
+     * videos. It asks again after the failed attempt, whatever it read since; the sink decides from the request's records.
+     */
+    @Test
+    void askedAgainTheRetryNamesTheFailedAttemptNotTheLatestIntent() {
+        submitted("t1", 1);
+        registry.complete(task("t1"), failed("t1", "PROCESSING_TIMEOUT"), T0);
+        read(TrackingRecord.intent(REQUEST, 2, T0 + 5)); // the sink's attempt 2, queued: no SUBMITTED yet
+        registry.expireRetries(T0 + 240_000);
+        assertThat(written).hasSize(2).extracting(TrackingRecord::attempt).containsExactly(1, 1);
+    }
+
+    /**
+     * Issue 24 item 3: a RETRY read for a request that is not outstanding (its event went out before a restart) made a request
+     * that nothing resolves: its record held the partition's progress for good.
+     */
+    @Test
+    void aRetryOfARequestThatIsNotOutstandingIsResolvedAtOnce() {
+        List<TrackingOffset> resolved = new ArrayList<>();
+        RequestRegistry fresh = new RequestRegistry(TIMEOUT, new RequestRegistry.Following() {
+            @Override
+            public void follow(FollowedTask task, long now) {
+            }
+
+            @Override
+            public Optional<Outcome> confirm(FollowedTask task, TrackingRecord callback, long now) {
+                return Optional.empty();
+            }
+
+            @Override
+            public void unfollow(FollowedTask task) {
+            }
+        }, new RequestRegistry.Output() {
+            @Override
+            public void resolve(TrackingOffset at) {
+                resolved.add(at);
+            }
+
+            @Override
+            public void emit(int partition, Struct event, RequestFacts facts) {
+            }
+        }, metrics, Retries.NONE);
+        TrackingOffset at = new TrackingOffset(0, 41);
+        fresh.onRecord(TrackingReader.Read.of("tracking", at, TrackingRecord.retry(REQUEST, "t1", 1, "PROCESSING_TIMEOUT", "x", false, T0)), T0);
+        assertThat(resolved).containsExactly(at);
+        assertThat(fresh.outstanding()).isZero();
+    }
 }

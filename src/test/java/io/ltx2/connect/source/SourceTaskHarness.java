@@ -43,8 +43,8 @@ final class SourceTaskHarness {
     /** With a consumer of the test's own (one that fails some calls, say). */
     SourceTaskHarness(String topicId, MockConsumer<byte[], byte[]> consumer) {
         this.consumer = consumer;
-        task = new LtxSourceTask(System::currentTimeMillis, props -> consumer, props -> topic -> topicId, LtxApiClient::new,
-                props -> retries);
+        task = new LtxSourceTask(io.ltx2.connect.util.TaskEnvironment.SYSTEM, props -> consumer, props -> topic -> topicId, LtxApiClient::new,
+                props -> retries, io.ltx2.connect.callback.CallbackReceivers::acquire);
     }
 
     LtxSourceTask task() {

@@ -31,9 +31,12 @@ class TrackingRecordCodecTest {
         assertThat(records.get(0).request()).isEqualTo(REQUEST);
     }
 
-    /** Review D13: the input topic's id is an optional field of version 2, which older readers skip; older records read without it. */
+    /**
+     * Review D13, issue 24 item 2: the input topic's id is an optional field of version 2, which older readers skip; older
+     * records read without it. It never changes the key (the partition), and it tells a recreated topic's request apart.
+     */
     @Test
-    void theInputTopicsIdIsCarriedWhenKnownAndNeitherKeysNorIdentifiesOnItsOwn() {
+    void theInputTopicsIdIsCarriedWhenKnownKeepsTheKeyAndTellsRecreatedTopicsApart() {
         RequestIdentity plain = REQUEST.identity();
         RequestIdentity withId = new RequestIdentity(plain.connector(), plain.topic(), plain.partition(), plain.offset(), "Qm9ndXNUb3BpY0lkAA");
         TrackedRequest request = new TrackedRequest(withId, "user-1", "async", "auto", null, Map.of());
@@ -42,7 +45,7 @@ class TrackingRecordCodecTest {
         assertThat(back.version()).isEqualTo(2);
         assertThat(back.identity().topicId()).isEqualTo("Qm9ndXNUb3BpY0lkAA");
         assertThat(back.key()).isEqualTo("sink:requests:2:17");
-        assertThat(back.identity()).as("one request, whether a record carries the id or not").isEqualTo(REQUEST.identity());
+        assertThat(back.identity()).isEqualTo(withId).isNotEqualTo(REQUEST.identity()).isNotEqualTo(plain.withTopicId("AnotherTopicId"));
 
         String without = new String(TrackingRecordCodec.encode(TrackingRecord.intent(REQUEST, 1, 10L)), StandardCharsets.UTF_8);
         assertThat(without).doesNotContain("topicId");

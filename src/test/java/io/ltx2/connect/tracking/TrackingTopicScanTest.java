@@ -27,7 +27,7 @@ class TrackingTopicScanTest {
         };
         slowCluster.updatePartitions("tracking", List.of(new PartitionInfo("tracking", 0, null, null, null)));
 
-        assertThatThrownBy(() -> TrackingTopicScan.readSince(slowCluster, "tracking", 0, Duration.ofSeconds(1), "Restart scan", r -> { }))
+        assertThatThrownBy(() -> TrackingTopicScan.readSince(slowCluster, "tracking", 1_000, Duration.ofSeconds(1), "Restart scan", r -> { }))
                 .isInstanceOf(RetriableException.class).hasMessageContaining("Restart scan").hasMessageContaining("will retry");
     }
 

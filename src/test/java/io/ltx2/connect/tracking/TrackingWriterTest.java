@@ -2,14 +2,18 @@ package io.ltx2.connect.tracking;
 
 import io.ltx2.connect.api.GenerationInput;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,6 +49,19 @@ class TrackingWriterTest {
             assertThat(firstThread.get(5, TimeUnit.SECONDS)).startsWith("ltx-tracking-acks-");
             assertThat(producer.completeNext()).isTrue();
             assertThat(second).succeedsWithin(Duration.ofSeconds(5));
+        }
+    }
+
+    /** A write the broker refuses for want of an ACL completes with the ACL named (docs/security.md), Kafka's error as the cause. */
+    @Test
+    void refusedWriteNamesTheMissingAcl() {
+        MockProducer<String, byte[]> producer = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+        try (TrackingWriter writer = new TrackingWriter("tracking", producer)) {
+            CompletableFuture<?> write = writer.write(intent(0));
+            assertThat(producer.errorNext(new TopicAuthorizationException(Set.of("tracking")))).isTrue();
+            assertThat(write).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                    .havingCause().isInstanceOf(ConnectException.class).withMessageContaining("may not write topic tracking")
+                    .withCauseInstanceOf(TopicAuthorizationException.class);
         }
     }
 
