@@ -48,13 +48,12 @@ class ArchiveCrashIT {
     @BeforeAll
     static void startBrokerWorkerSimulatorAndStore() throws Exception {
         Files.createDirectories(RUN_DIR);
-        workerTemplate = RUN_DIR.resolve("worker-template.properties");
-        Files.writeString(workerTemplate, Files.readString(Path.of("config", "worker-distributed.properties"))
-                + "\nscheduled.rebalance.max.delay.ms=2000\n");
+        // A Connect cluster of its own on the broker the crash tests share; a dead worker's tasks reassigned after 2 s.
+        workerTemplate = SharedBroker.workerTemplate(RUN_DIR, "archive-crash-it");
         s3 = LocalS3.start(BUCKET);
         env = DemoEnvironment.start(new DemoEnvironment.Settings(RUN_DIR,
                 Path.of(RealPipeline.requiredProperty("ltx.kafka.runtime.dir")), Path.of(RealPipeline.requiredProperty("ltx.plugin.zip")),
-                workerTemplate, null, null, null, TIME_SCALE, DemoMain.SIMULATOR_KEY), line -> System.out.println("ArchiveCrashIT: " + line));
+                workerTemplate, SharedBroker.bootstrapServers(), null, null, TIME_SCALE, DemoMain.SIMULATOR_KEY), line -> System.out.println("ArchiveCrashIT: " + line));
     }
 
     @AfterAll

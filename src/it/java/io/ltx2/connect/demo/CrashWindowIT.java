@@ -40,6 +40,12 @@ class CrashWindowIT {
     private static final Path RUN_DIR = Path.of("target", "crash-window-it");
     private static final int CALLBACK_PORT = FreePorts.pick();
     private static final String CALLBACK_TOKEN = "crash-window-it-callback-token";
+    /**
+     * The killed worker's sink consumers stay in their group until their session times out (45 s by default), and
+     * nothing moves before: 10 s, as an operator who expects crashes would set it (as SoakIT does).
+     */
+    private static final Map<String, String> FAST_FAILOVER = Map.of("consumer.override.session.timeout.ms", "10000",
+            "consumer.override.heartbeat.interval.ms", "2000");
 
     private static DemoEnvironment env;
     private static Path workerTemplate;
@@ -51,16 +57,22 @@ class CrashWindowIT {
     @BeforeAll
     static void startAndDeployBothPipelines() throws IOException {
         Files.createDirectories(RUN_DIR);
-        workerTemplate = RUN_DIR.resolve("worker-template.properties");
-        Files.writeString(workerTemplate, Files.readString(Path.of("config", "worker-distributed.properties"))
-                + "\nscheduled.rebalance.max.delay.ms=2000\n");
+        // A Connect cluster of its own on the broker the crash tests share; a dead worker's tasks reassigned after 2 s.
+        workerTemplate = SharedBroker.workerTemplate(RUN_DIR, "crash-window-it");
         env = DemoEnvironment.start(new DemoEnvironment.Settings(RUN_DIR,
                 Path.of(RealPipeline.requiredProperty("ltx.kafka.runtime.dir")), Path.of(RealPipeline.requiredProperty("ltx.plugin.zip")),
-                workerTemplate, null, null, null, TIME_SCALE, DemoMain.SIMULATOR_KEY), line -> System.out.println("CrashWindowIT: " + line));
+                workerTemplate, SharedBroker.bootstrapServers(), null, null, TIME_SCALE, DemoMain.SIMULATOR_KEY), line -> System.out.println("CrashWindowIT: " + line));
         worker = env.processes().stream().filter(p -> p.name().equals("connect")).findFirst().orElseThrow();
         // Both pipelines are deployed now, through the first worker: the later ones only inherit them.
-        polling = RealPipeline.deploy(env, "crash-poll", TIME_SCALE, Map.of(), Map.of());
+        // The next owner waits until no create of the killed worker can still be answered (the sink's connect and
+        // response time-outs and a margin) before it creates again: 2 s and 8 s here (the creates are answered
+        // 4 s late), not the defaults' 10 s and 30 s.
+        Map<String, String> sinkPolling = new HashMap<>(FAST_FAILOVER);
+        sinkPolling.put("ltx.api.connect.timeout.ms", "2000");
+        sinkPolling.put("ltx.api.response.timeout.ms", "8000");
+        polling = RealPipeline.deploy(env, "crash-poll", TIME_SCALE, sinkPolling, Map.of());
         Map<String, String> sinkCallback = new HashMap<>(DemoMain.callbackOverrides(false, CALLBACK_PORT, CALLBACK_TOKEN));
+        sinkCallback.putAll(FAST_FAILOVER);
         sinkCallback.put("ltx.sink.adoption.timeout.ms", "180000");
         callback = RealPipeline.deploy(env, "crash-cb", TIME_SCALE, sinkCallback, DemoMain.callbackOverrides(true, CALLBACK_PORT, CALLBACK_TOKEN));
     }

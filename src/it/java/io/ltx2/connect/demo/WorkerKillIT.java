@@ -40,13 +40,12 @@ class WorkerKillIT {
     static void startBrokerWorkerAndSimulator() throws IOException {
         Files.createDirectories(RUN_DIR);
         // Reassign a dead worker's tasks after 2 s instead of the default 5 minutes.
-        workerTemplate = RUN_DIR.resolve("worker-template.properties");
-        Files.writeString(workerTemplate, Files.readString(Path.of("config", "worker-distributed.properties"))
-                + "\nscheduled.rebalance.max.delay.ms=2000\n");
+        // A Connect cluster of its own on the broker the crash tests share; a dead worker's tasks reassigned after 2 s.
+        workerTemplate = SharedBroker.workerTemplate(RUN_DIR, "worker-kill-it");
         env = DemoEnvironment.start(new DemoEnvironment.Settings(RUN_DIR,
                 Path.of(RealPipeline.requiredProperty("ltx.kafka.runtime.dir")),
                 Path.of(RealPipeline.requiredProperty("ltx.plugin.zip")),
-                workerTemplate, null, null, null, TIME_SCALE, DemoMain.SIMULATOR_KEY), line -> System.out.println("WorkerKillIT: " + line));
+                workerTemplate, SharedBroker.bootstrapServers(), null, null, TIME_SCALE, DemoMain.SIMULATOR_KEY), line -> System.out.println("WorkerKillIT: " + line));
     }
 
     @AfterAll

@@ -6,15 +6,18 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The embedded Kafka and Connect cluster every integration test runs on: one KRaft broker with
  * transactions, workers that discover plugins by ServiceLoader (as the plugin ships), commit
  * offsets every 500 ms, reassign a lost worker's tasks within 2 s, support exactly-once source, and
  * read secrets through the file config provider. A test class shares one cluster and gives each
- * test its own topics and connector names.
+ * test its own topics and connector names; classes that only add topics and connectors share the
+ * JVM's cluster ({@link #shared}).
  */
 public final class ItCluster {
+    private static EmbeddedConnectCluster shared;
 
     private ItCluster() {
     }
@@ -38,6 +41,34 @@ public final class ItCluster {
         b.put("transaction.state.log.min.isr", "1");
         b.put("auto.create.topics.enable", "false");
         return b;
+    }
+
+    /**
+     * The JVM's shared cluster: the standard settings, two workers, started by the first class that asks
+     * and stopped when the JVM exits (a cluster start costs 7 to 20 s, about as long as many test classes
+     * run). Each class gives its topics and connectors names of its own, and leaves no connector behind
+     * ({@link #releaseShared}). A class that stops a worker or the broker, or needs other worker settings,
+     * starts its own cluster instead.
+     */
+    public static synchronized EmbeddedConnectCluster shared() {
+        if (shared == null) {
+            EmbeddedConnectCluster c = start("shared-it", 2);
+            Runtime.getRuntime().addShutdownHook(new Thread(c::stop, "shared-it-cluster-stop"));
+            shared = c;
+        }
+        return shared;
+    }
+
+    /**
+     * Called after a class that used the shared cluster: deletes the connectors still on it (a failed test's),
+     * so that they neither load the next class's run nor hold its names. Classes of one JVM run one after the other.
+     */
+    public static synchronized void releaseShared() {
+        if (shared == null) {
+            return;
+        }
+        Set<String> left = Set.copyOf(shared.connectors());
+        left.forEach(shared::deleteConnector);
     }
 
     /** Starts a cluster with the standard settings. */

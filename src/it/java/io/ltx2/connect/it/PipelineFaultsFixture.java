@@ -15,8 +15,10 @@ import java.util.Map;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What the fault suites share: one cluster per class (a broker and two workers with exactly-once
- * source support), a fresh simulator per test, and the ledger's settle with the class's time limits.
+ * What the fault suites share: a broker and two workers with exactly-once source support (the JVM's
+ * shared cluster, or the class's own when it stops workers or the broker, or needs other worker
+ * settings), a fresh simulator per test, pipelines named after the class (so classes on one cluster
+ * never meet), and the ledger's settle with the class's time limits.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class PipelineFaultsFixture {
@@ -35,18 +37,28 @@ public abstract class PipelineFaultsFixture {
 
     @BeforeAll
     public void startCluster() {
-        connect = ItCluster.start(clusterName, 2, workerProps());
+        connect = ownCluster() ? ItCluster.start(clusterName, 2, workerProps()) : ItCluster.shared();
     }
 
-    /** Worker settings of the class's cluster beyond ItCluster's. */
+    /** Worker settings of the class's cluster beyond ItCluster's; a class with any runs on a cluster of its own. */
     protected Map<String, String> workerProps() {
         return Map.of();
     }
 
+    /** Whether the class needs a cluster of its own: it stops workers or the broker, or has worker settings of its own. */
+    protected boolean ownCluster() {
+        return !workerProps().isEmpty();
+    }
+
     @AfterAll
     public void stopCluster() {
-        if (connect != null) {
+        if (connect == null) {
+            return;
+        }
+        if (ownCluster()) {
             connect.stop();
+        } else {
+            ItCluster.releaseShared();
         }
     }
 
@@ -57,10 +69,10 @@ public abstract class PipelineFaultsFixture {
         }
     }
 
-    /** A pipeline (not started) against a new simulator without faults. */
+    /** A pipeline (not started) against a new simulator without faults, its topics and connectors named {@code <class's name>-name}. */
     protected Pipeline pipeline(String name) throws Exception {
         sim = Pipeline.simulator(Faults.NONE);
-        return new Pipeline(name, connect, sim);
+        return new Pipeline(clusterName + "-" + name, connect, sim);
     }
 
     protected void awaitTasksCreated(long n) {

@@ -43,14 +43,12 @@ class BadInputIT {
 
     @BeforeAll
     static void startCluster() {
-        connect = ItCluster.start("rel-bad-input", 1);
+        connect = ItCluster.shared();
     }
 
     @AfterAll
     static void stopCluster() {
-        if (connect != null) {
-            connect.stop();
-        }
+        ItCluster.releaseShared();
     }
 
     private static String repeat(char c, int n) {

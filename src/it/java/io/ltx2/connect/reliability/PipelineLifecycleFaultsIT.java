@@ -20,6 +20,12 @@ class PipelineLifecycleFaultsIT extends PipelineFaultsFixture {
         super("rel-lifecycle", Duration.ofSeconds(90L * Pipeline.LOAD_FACTOR), Duration.ofSeconds(4));
     }
 
+    /** Workers leave and the broker restarts here: not on the cluster other classes share. */
+    @Override
+    protected boolean ownCluster() {
+        return true;
+    }
+
     private Pipeline startedPipeline(String name) throws Exception {
         return pipeline(name).start();
     }

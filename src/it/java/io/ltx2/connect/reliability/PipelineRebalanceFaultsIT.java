@@ -41,14 +41,10 @@ class PipelineRebalanceFaultsIT extends PipelineFaultsFixture {
     /** Each create is answered this long after it arrives: longer than the shutdown wait below. */
     private static final long CREATE_LATENCY_MS = 6_000;
 
+    // The shared cluster's workers commit offsets every 500 ms (ItCluster), so a commit past an unanswered create
+    // would show while the creates hang.
     PipelineRebalanceFaultsIT() {
         super("rel-rebalance", Duration.ofSeconds(120), Duration.ofSeconds(3));
-    }
-
-    /** Commits every second, so that a commit past an unanswered create would show while the creates hang. */
-    @Override
-    protected Map<String, String> workerProps() {
-        return Map.of("offset.flush.interval.ms", "1000");
     }
 
     @Test
@@ -67,8 +63,11 @@ class PipelineRebalanceFaultsIT extends PipelineFaultsFixture {
 
     private Pipeline hanging(Pipeline p) {
         p.sinkProps.put(LtxSinkConfig.SHUTDOWN_TIMEOUT_MS, "1000");
-        p.sinkProps.put("ltx.api.response.timeout.ms", "20000");
-        p.sourceProps.put("ltx.api.response.timeout.ms", "20000");
+        // Twice the 6 s the creates hang, so they are answered, not timed out; the next owner of a partition waits
+        // these two time-outs and a margin for the earlier owner's answers before it creates again.
+        p.sinkProps.put("ltx.api.connect.timeout.ms", "2000");
+        p.sinkProps.put("ltx.api.response.timeout.ms", "12000");
+        p.sourceProps.put("ltx.api.response.timeout.ms", "12000");
         return p;
     }
 

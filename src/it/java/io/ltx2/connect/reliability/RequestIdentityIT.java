@@ -112,7 +112,10 @@ class RequestIdentityIT extends PipelineFaultsFixture {
     void stopWhileTheApiHangsOnCreatesRejectsNothingAndNamesWhatMayBeBilledTwice() throws Exception {
         Pipeline p = pipeline("hang");
         p.sinkProps.put("ltx.sink.shutdown.timeout.ms", "500");
-        p.sinkProps.put("ltx.api.response.timeout.ms", "20000");
+        // Longer than the 4 s the creates hang, so they are answered, not timed out; the next owner waits these
+        // two time-outs and a margin for the earlier owner's answers before it creates again.
+        p.sinkProps.put("ltx.api.connect.timeout.ms", "2000");
+        p.sinkProps.put("ltx.api.response.timeout.ms", "8000");
         p.start();
         sim.setFaults(Faults.builder().latency(Endpoint.CREATE, 4_000).build()); // each create is made, and billed, 4 s late
         List<String> records = p.produce(8);

@@ -58,14 +58,12 @@ class SecretsAndCallbackSecurityIT {
     @BeforeAll
     static void startCluster() throws IOException {
         secrets = Files.createTempFile("ltx-rel-secrets", ".properties");
-        connect = ItCluster.start("rel-security", 1);
+        connect = ItCluster.shared();
     }
 
     @AfterAll
     static void stopCluster() throws IOException {
-        if (connect != null) {
-            connect.stop();
-        }
+        ItCluster.releaseShared();
         if (secrets != null) {
             Files.deleteIfExists(secrets);
         }

@@ -53,14 +53,12 @@ class CostControlsIT {
 
     @BeforeAll
     static void startCluster() {
-        connect = ItCluster.start("ltx-cost-it", 2, Map.of("offset.flush.interval.ms", "1000"));
+        connect = ItCluster.shared();
     }
 
     @AfterAll
     static void stopCluster() {
-        if (connect != null) {
-            connect.stop();
-        }
+        ItCluster.releaseShared();
     }
 
     private static Map<String, String> sinkConfig(ApiSimulator sim, String topic, String tracking, int tasks) {

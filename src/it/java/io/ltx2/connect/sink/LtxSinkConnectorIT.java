@@ -7,6 +7,7 @@ import io.ltx2.connect.config.ApiTransportConfig;
 import io.ltx2.connect.config.LtxSinkConfig;
 import io.ltx2.connect.it.ItCluster;
 import io.ltx2.connect.it.ItConnectors;
+import io.ltx2.connect.it.TestLogFile;
 import io.ltx2.connect.metrics.JmxMetrics;
 import io.ltx2.connect.simulator.ApiSimulator;
 import io.ltx2.connect.simulator.Endpoint;
@@ -514,14 +515,14 @@ class LtxSinkConnectorIT {
      * (Latin-1: any byte reads, and the texts searched for are ASCII).
      */
     private static long logLinesContaining(String text) throws IOException {
-        try (Stream<String> lines = Files.lines(Path.of("target/test-logs/test.log"), StandardCharsets.ISO_8859_1)) {
+        try (Stream<String> lines = Files.lines(TestLogFile.path(), StandardCharsets.ISO_8859_1)) {
             return lines.filter(l -> l.contains(text)).count();
         }
     }
 
     /** Sum of the dedup scans' findings in the captured log (the tasks run in this JVM). */
     private static long skippedDuplicatesLogged() throws IOException {
-        Path logFile = Path.of("target/test-logs/test.log");
+        Path logFile = TestLogFile.path();
         if (!Files.exists(logFile)) {
             return 0;
         }

@@ -54,14 +54,12 @@ class LtxSourceArchiveIT {
         expiring = ApiSimulator.builder().apiKey(SourceIt.API_KEY).timeScale(SourceIt.TIME_SCALE).seed(22).resultBytes(RESULT_BYTES)
                 .resultsPerTask(2).resultTtl(Duration.ZERO).build().start();
         expiringClient = SourceIt.client(expiring);
-        connect = ItCluster.start("source-archive-it", 1);
+        connect = ItCluster.shared();
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (connect != null) {
-            connect.stop();
-        }
+        ItCluster.releaseShared();
         client.close();
         sim.close();
         expiringClient.close();

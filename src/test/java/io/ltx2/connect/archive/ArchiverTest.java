@@ -188,7 +188,8 @@ class ArchiverTest {
     void aStoreOutageIsRetriedWithBackoffThenGivenUpAtTheDeadlineAndWorksOnceTheStoreIsBack() throws Exception {
         TaskStatus task = succeededTask(small, "store outage");
         s3.outage(true);
-        ArchiveResult r = archiver(Duration.ofMillis(1500), Duration.ZERO).archive(request("outage", task)).get(30, TimeUnit.SECONDS);
+        // 3 s: room for several tries (50 ms doubling to 200 ms apart) also when the machine is busy
+        ArchiveResult r = archiver(Duration.ofSeconds(3), Duration.ZERO).archive(request("outage", task)).get(30, TimeUnit.SECONDS);
 
         assertThat(r.succeeded()).isFalse();
         assertThat(r.sourceLost()).isFalse();

@@ -7,6 +7,7 @@ import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.api.RetryPolicy;
 import io.ltx2.connect.s3local.LocalS3;
 import io.ltx2.connect.simulator.ApiSimulator;
+import io.ltx2.connect.simulator.SimulatorWaits;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
@@ -150,7 +151,7 @@ class ArchiveStageTest {
         start(null, archive);
         String first = client.createTask(new CreateTaskRequest("async", null, "auto", fast("first"))).get(10, TimeUnit.SECONDS);
         String second = client.createTask(new CreateTaskRequest("async", null, "auto", fast("second"))).get(10, TimeUnit.SECONDS);
-        Thread.sleep(1_500); // both finished
+        SimulatorWaits.awaitCompleted(sim, first, second);
         s3.holdAcknowledgements(true);
         add(0, TrackingRecord.submitted(request("req-1", 20, fast("first")), first, 1, List.of(), System.currentTimeMillis()));
         long deadline = System.currentTimeMillis() + 20_000;

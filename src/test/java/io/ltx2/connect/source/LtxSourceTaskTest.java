@@ -7,6 +7,7 @@ import io.ltx2.connect.api.GenerationInput;
 import io.ltx2.connect.api.LtxApiClient;
 import io.ltx2.connect.api.RetryPolicy;
 import io.ltx2.connect.simulator.ApiSimulator;
+import io.ltx2.connect.simulator.SimulatorWaits;
 import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.TrackedRequest;
 import io.ltx2.connect.tracking.TrackingRecord;
@@ -208,7 +209,7 @@ class LtxSourceTaskTest {
     @Test
     void aCallbackWithoutIdentityReadBeforeItsSubmittedRecordTriggersTheConfirmingCallAtOnce() throws Exception {
         String a = create(fast());
-        Thread.sleep(1_500); // done on the simulator by now
+        SimulatorWaits.awaitCompleted(sim, a);
         // A fixed schedule that would not poll for a minute: only the callback can resolve it in time.
         start(null, Map.of("ltx.poll.schedule", "fixed", "ltx.poll.fixed.initial.delay.ms", "60000"));
         add(0, TrackingRecord.callback(null, a, System.currentTimeMillis(), "success", "{\"taskId\":\"" + a + "\",\"state\":\"success\"}"));
@@ -224,7 +225,7 @@ class LtxSourceTaskTest {
     @Test
     void aTaskTheSinkAdoptedThroughItsCallbackGivesItsEventWithOneStatusCall() throws Exception {
         String orphan = create(fast()); // created by attempt 1, whose SUBMITTED record was never written
-        Thread.sleep(1_500);
+        SimulatorWaits.awaitCompleted(sim, orphan);
         start(null, Map.of("ltx.poll.schedule", "fixed", "ltx.poll.fixed.initial.delay.ms", "60000"));
         TrackedRequest r = request("req-adopted", 30, fast());
         add(0, TrackingRecord.intent(r, 1, System.currentTimeMillis() - 2_000));
