@@ -205,8 +205,9 @@ final class SinkPipeline implements AutoCloseable {
     /** Closes the partitions; returns how many queued requests were left for the next owner. */
     int close(Collection<TopicPartition> partitions) {
         int dropped = submitter.close(partitions);
-        // Let the creates of these partitions already out finish, so the next owner's scan sees their outcome.
-        awaitQuiet(() -> submitter.awaited(partitions) > 0 || !dlq.idle());
+        // Let the creates of these partitions already out finish, and the outcome records being written land, so the next
+        // owner's scan sees them (a rejection written twice would be two events).
+        awaitQuiet(() -> submitter.awaited(partitions) > 0 || offsets.writing(partitions) > 0 || !dlq.idle());
         offsets.forget(partitions);
         intake.revoked(partitions);
         return dropped;

@@ -266,6 +266,27 @@ class LtxSinkTaskTest {
         assertThat(task.pipeline().submitter().awaited()).isZero();
     }
 
+    /**
+     * Simulation seed 12515: a partition revoked while the REJECTED record of an invalid request was being written; the next
+     * owner's scan missed it, rejected the request again, and a source restart later gave a second event. Closing waits.
+     */
+    @Test
+    void closingAPartitionWaitsForTheRejectionsBeingWritten() throws Exception {
+        SinkTaskHarness h = tasks.start("close-reject").manualAcks().with(LtxSinkConfig.SHUTDOWN_TIMEOUT_MS, "30000");
+        LtxSinkTask task = h.start();
+        task.put(List.of(SinkTaskHarness.record(0, null, Map.of("prompt", "too long", "resolution", "480p", "duration", 30L))));
+        await().atMost(Duration.ofSeconds(5)).until(() -> h.producer.history().size() == 1);
+        assertThat(h.written().get(0).type()).isEqualTo(TrackingRecordType.REJECTED);
+
+        Thread closing = new Thread(() -> task.close(List.of(TP)), "closing");
+        closing.start();
+        closing.join(300);
+        assertThat(closing.isAlive()).as("close waits for the unacknowledged REJECTED record").isTrue();
+        h.producer.completeNext();
+        closing.join(5_000);
+        assertThat(closing.isAlive()).as("close returns once it is durable").isFalse();
+    }
+
     @Test
     void ambiguousFailureKeepsItsSpendReserved() {
         tasks.sim.setFaults(Faults.builder().lostCreateResponseRate(1.0, Faults.LostResponseMode.values()[0]).build());

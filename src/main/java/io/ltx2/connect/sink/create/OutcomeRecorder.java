@@ -142,6 +142,9 @@ public final class OutcomeRecorder {
     }
 
     private CompletableFuture<Void> durable(CompletableFuture<?> write, OffsetTracker.Ticket ticket, String requestId, String what) {
+        if (ticket != null) {
+            offsets.writing(ticket);
+        }
         return write.handle((ok, error) -> {
             if (error != null) {
                 failure.fail(new ConnectException("Could not write the " + what + " of request '" + requestId + "' to " + tracking.topic()

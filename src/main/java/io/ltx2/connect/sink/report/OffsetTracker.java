@@ -25,6 +25,7 @@ public final class OffsetTracker {
     public static final class Ticket {
         private final TopicPartition partition;
         private final long offset;
+        private volatile boolean writing;
 
         private Ticket(TopicPartition partition, long offset) {
             this.partition = partition;
@@ -42,6 +43,21 @@ public final class OffsetTracker {
         Ticket t = new Ticket(tp, offset);
         pending.computeIfAbsent(tp, k -> new TreeMap<>()).put(offset, t);
         return t;
+    }
+
+    /** The delivery's outcome record is being written: closing its partition waits for it (the next owner's scan then sees it). */
+    public void writing(Ticket ticket) {
+        ticket.writing = true;
+    }
+
+    /** How many deliveries of {@code partitions} have their outcome record being written. */
+    public synchronized int writing(Collection<TopicPartition> partitions) {
+        int n = 0;
+        for (TopicPartition tp : partitions) {
+            TreeMap<Long, Ticket> offsets = pending.get(tp);
+            n += offsets == null ? 0 : (int) offsets.values().stream().filter(t -> t.writing).count();
+        }
+        return n;
     }
 
     /** The delivery's outcome is durable; a ticket of a delivery that was forgotten or replaced changes nothing. */
