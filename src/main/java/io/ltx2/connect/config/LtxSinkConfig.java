@@ -92,7 +92,8 @@ public class LtxSinkConfig extends LtxConfig {
     private static final String ADOPTION_TIMEOUT_MS_DOC = "Callback mode: a request whose create may exist without an answer (the worker "
             + "stopped or the partition moved between the create and its SUBMITTED record) is not created again at once: the task's "
             + "callback names the request, and the sink adopts the task (a SUBMITTED record marked adopted, which the source follows). If "
-            + "no callback arrives this long after the create's INTENT record, the request is submitted again (its event names the earlier "
+            + "no callback arrives this long after the create's INTENT record (after its failure, for a create of this task that got no "
+            + "usable answer), the request is submitted again (its event names the earlier "
             + "attempt). Cover the longest generation (with time waiting in the API's queue) plus the API's callback retries (30 s, 2 min "
             + "and 10 min after completion).";
     public static final long ADOPTION_TIMEOUT_MS_DEFAULT = 30 * 60_000L;

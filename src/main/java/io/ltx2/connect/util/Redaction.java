@@ -44,7 +44,10 @@ public final class Redaction {
         return new Redaction(List.copyOf(sorted));
     }
 
-    /** A callback URL: the whole of it, without its query, its last path segment (the receiver's token) and its query values. */
+    /**
+     * A callback URL: the whole of it, without its query, its query values and, unless the token is the query's {@code
+     * token=}, its last path segment (the receiver's token, /callback/&lt;token&gt;).
+     */
     public static Redaction ofCallbackUrl(String url) {
         if (url == null || url.isBlank()) {
             return NONE;
@@ -54,11 +57,15 @@ public final class Redaction {
             URI u = URI.create(url);
             String path = u.getRawPath() == null ? "" : u.getRawPath();
             secrets.add(u.getScheme() + "://" + u.getRawAuthority() + path);
-            secrets.add(path.substring(path.lastIndexOf('/') + 1));
+            boolean tokenInQuery = false;
             if (u.getRawQuery() != null) {
                 for (String pair : u.getRawQuery().split("&")) {
                     secrets.add(pair.substring(pair.indexOf('=') + 1));
+                    tokenInQuery |= pair.startsWith("token=");
                 }
+            }
+            if (!tokenInQuery) { // else the last segment is a plain word ("callback") that would be hidden everywhere
+                secrets.add(path.substring(path.lastIndexOf('/') + 1));
             }
         } catch (IllegalArgumentException notAUri) {
             // the whole text is still hidden

@@ -76,4 +76,13 @@ class RedactionTest {
         assertThat(Redaction.ofCallbackUrl(CALLBACK).apply("posted to " + CALLBACK + " and " + TOKEN))
                 .isEqualTo("posted to " + Redaction.MARK + " and " + Redaction.MARK);
     }
+
+    /** With the token in the query, the path's last segment is a word ("callback"), not a secret: it stays everywhere. */
+    @Test
+    void aTokenInTheQueryIsHiddenAndThePathsLastWordStays() {
+        String url = "https://hooks.example.com/ltx/callback?token=" + TOKEN;
+        assertThat(Redaction.ofCallbackUrl(url).apply("callback mode: posted to " + url + ", then to https://hooks.example.com/ltx/callback"))
+                .isEqualTo("callback mode: posted to " + Redaction.MARK + ", then to " + Redaction.MARK);
+        assertThat(Redaction.ofCallbackUrl(url).apply("the token " + TOKEN)).isEqualTo("the token " + Redaction.MARK);
+    }
 }

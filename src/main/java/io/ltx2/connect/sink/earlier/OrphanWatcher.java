@@ -191,12 +191,16 @@ public final class OrphanWatcher {
             w.deadline = Math.max(w.deadline, Times.plus(now, answerBound.toMillis())); // another attempt of an earlier owner
         }
         w.open = d.open().size();
-        if (now < w.deadline) {
+        boolean tooLate = w.submission.tooLate(now); // a RETRY's attempt: the source gives its failed event, none is made
+        if (now < w.deadline && !tooLate) {
             return false;
+        }
+        resubmit.add(reconsidered(w.submission, d));
+        if (tooLate) {
+            return true;
         }
         log.warn("{}: no answer{} for its earlier create attempts {} in time; submitting it again, and its event will name them as "
                 + "possibly billed", w.submission, callbacks ? " or callback" : "", d.open());
-        resubmit.add(reconsidered(w.submission, d));
         return true;
     }
 

@@ -57,7 +57,9 @@ public final class SinkTaskMetrics implements AutoCloseable {
         metrics.gauge("status-calls-total", "HTTP status calls sent (the duplicate guard's), retries included", client::statusCalls);
         metrics.gauge("api-calls-in-flight", "API calls started and not finished, including those waiting for a retry or a rate permit",
                 client::inFlight);
-        metrics.gauge("ambiguous-give-ups-total", "creates given up after ambiguous failures (the API may have created the task)",
+        metrics.gauge("ambiguous-give-ups-total", "create calls ended on an ambiguous failure without another "
+                + "try (the API may have created the task); the sink then waits for the task's callback (callback mode), makes a new "
+                + "attempt or rejects the request (SUBMIT_FAILED)",
                 client::ambiguousGiveUps);
     }
 

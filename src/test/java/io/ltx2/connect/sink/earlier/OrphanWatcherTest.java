@@ -144,6 +144,23 @@ public class OrphanWatcherTest {
         assertThat(watcher.poll(90_000).resubmit()).containsExactly(s);
     }
 
+    /**
+     * A RETRY's new attempt waiting for its task's callback stops waiting once the source is about to give its failed event
+     * (its createBy): a task adopted after that event would be reported by nothing.
+     */
+    @Test
+    void aRetrysAttemptStopsWaitingForItsCallbackWhenTheSourceGivesUp() {
+        watcher(true);
+        PriorAttempts.Found earlier = orphaned(0, new Attempt(1, 30_000));
+        Submission s = waiting(4, earlier);
+        s.createBy(40_000);
+        watcher.await(s, earlier, 31_000);
+        assertThat(watcher.poll(40_000).resubmit()).as("until its createBy").isEmpty();
+        assertThat(watcher.poll(40_001).resubmit()).as("not the callback wait's 90 s").containsExactly(s);
+        assertThat(s.tooLate(40_001)).isTrue();
+        assertThat(watcher.waiting()).isZero();
+    }
+
     /** Review D9: a timeout like Long.MAX_VALUE waits for good instead of wrapping around into the past. */
     @Test
     void aHugeAdoptionTimeoutDoesNotOverflow() {
