@@ -176,7 +176,7 @@ class SecretsAndCallbackSecurityIT {
             }
 
             // The ltx.tracking. overrides reached every tracking client the connectors built.
-            for (String clientId : List.of("ltx-sink-tracking-" + p.sinkName, "ltx-sink-scan-" + p.sinkName, p.sourceName + "-tracking-reader")) {
+            for (String clientId : List.of("ltx-sink-tracking-" + p.sinkName, "ltx-sink-reader-" + p.sinkName, p.sourceName + "-tracking-reader")) {
                 String block = configBlock(allLogs, clientId);
                 assertThat(block).as(clientId).contains("ssl.truststore.type = PKCS12").contains("sasl.jaas.config = [hidden]")
                         .contains("security.protocol = PLAINTEXT");
