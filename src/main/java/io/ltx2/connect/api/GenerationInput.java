@@ -1,5 +1,6 @@
 package io.ltx2.connect.api;
 
+import io.ltx2.connect.util.SharedStrings;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -23,6 +24,9 @@ public record GenerationInput(
         @JsonProperty("loras") List<Lora> loras) {
 
     public GenerationInput {
+        mode = SharedStrings.of(mode);
+        resolution = SharedStrings.of(resolution);
+        aspectRatio = SharedStrings.of(aspectRatio);
         imageUrls = imageUrls == null ? null : List.copyOf(imageUrls);
         loras = loras == null ? null : List.copyOf(loras);
     }

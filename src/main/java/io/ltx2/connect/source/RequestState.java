@@ -30,14 +30,14 @@ final class RequestState {
     final List<FollowedTask> tasks = new ArrayList<>(1);
     /** The request's records read, folded: the source is never in dry run (a preview's rejection is not an outcome). */
     final RequestLifecycle lifecycle = new RequestLifecycle(false);
-    /** Task ids of callbacks for other tasks than the followed ones: orphaned duplicates, counted once each. */
-    private final Set<String> orphans = new LinkedHashSet<>(0);
+    /** Task ids of callbacks for other tasks than the followed ones: orphaned duplicates, counted once each (rare: made on use). */
+    private Set<String> orphans;
     /** When an INTENT-only request is let go without an event; Long.MAX_VALUE once it has a task. */
     long expiresAt = Long.MAX_VALUE;
     /** Its last task failed with a code worth another attempt, which the sink was asked for ({@link Retries}); else null. */
     Retries.Retry retry;
-    /** Failed tasks retried (fail codes of ltx.task.retry.fail.codes): the retry budget used. */
-    final Set<String> retriedTasks = new HashSet<>(0);
+    /** Failed tasks retried (fail codes of ltx.task.retry.fail.codes): the retry budget used (made on use). */
+    private Set<String> retriedTasks;
 
     RequestState(RequestIdentity identity, int partition) {
         this.identity = identity;
@@ -80,7 +80,9 @@ final class RequestState {
     List<String> otherTaskIds(FollowedTask reported) {
         Set<String> ids = new LinkedHashSet<>();
         tasks.forEach(t -> ids.add(t.taskId));
-        ids.addAll(orphans);
+        if (orphans != null) {
+            ids.addAll(orphans);
+        }
         if (reported != null) {
             ids.remove(reported.taskId);
         }
@@ -89,12 +91,28 @@ final class RequestState {
 
     /** True the first time a callback names this task id that the request does not follow. */
     boolean orphan(String taskId) {
+        if (orphans == null) {
+            orphans = new LinkedHashSet<>(2);
+        }
         return orphans.add(taskId);
+    }
+
+    /** Failed task {@code taskId} was retried: it counts against the retry budget. */
+    void retried(String taskId) {
+        if (retriedTasks == null) {
+            retriedTasks = new HashSet<>(4);
+        }
+        retriedTasks.add(taskId);
+    }
+
+    /** Whether {@code taskId} was retried already, or the budget of {@code max} retried tasks has room. */
+    boolean mayRetry(String taskId, int max) {
+        return retriedTasks == null ? max > 0 : retriedTasks.contains(taskId) || retriedTasks.size() < max;
     }
 
     /** Every task id seen for the request: remembered once it is resolved, so a late record of another one is told apart. */
     Set<String> taskIds() {
-        Set<String> ids = new HashSet<>(orphans);
+        Set<String> ids = orphans == null ? new HashSet<>() : new HashSet<>(orphans);
         tasks.forEach(t -> ids.add(t.taskId));
         return ids;
     }

@@ -86,7 +86,7 @@ final class Retries {
             return false;
         }
         if (!unavailable) {
-            s.retriedTasks.add(task.taskId);
+            s.retried(task.taskId);
         }
         unschedule(s);
         s.retry = new Retry(s, task, outcome, unavailable, unavailable ? Long.MAX_VALUE : Times.plus(now, giveUpMs));
@@ -141,7 +141,7 @@ final class Retries {
         if (task.attempt() == null || request.identity() == null) {
             return false;
         }
-        return unavailable || s.retriedTasks.contains(task.taskId) || s.retriedTasks.size() < settings.max();
+        return unavailable || s.mayRetry(task.taskId, settings.max());
     }
 
     private void ask(RequestState s, int after, long now) {
@@ -165,7 +165,7 @@ final class Retries {
     /** A RETRY record of the request was read (this task's own, or one written before a restart) and folded. */
     void asked(RequestState s, TrackingRecord record) {
         if (!record.isUnavailable() && record.taskId() != null) {
-            s.retriedTasks.add(record.taskId());
+            s.retried(record.taskId());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ltx2.connect.tracking;
 
+import io.ltx2.connect.util.SharedStrings;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -33,6 +34,9 @@ public record RequestIdentity(String connector, String topic, int partition, lon
     public RequestIdentity {
         Objects.requireNonNull(connector, "connector");
         Objects.requireNonNull(topic, "topic");
+        connector = SharedStrings.of(connector);
+        topic = SharedStrings.of(topic);
+        topicId = SharedStrings.of(topicId);
     }
 
     public RequestIdentity(String connector, String topic, int partition, long offset) {

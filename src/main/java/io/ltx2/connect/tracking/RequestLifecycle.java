@@ -1,12 +1,13 @@
 package io.ltx2.connect.tracking;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -44,27 +45,27 @@ public final class RequestLifecycle {
     }
 
     private final boolean dryRun;
+    // A source task holds one of these per outstanding request (100,000 and more): every collection is made at its first
+    // use, and sets of attempt numbers (small positive ints) are BitSets.
     /** INTENTs by attempt number (withdrawn ones included: numbering goes on after them). */
-    private final TreeMap<Integer, Attempt> intents = new TreeMap<>();
-    private final Set<Integer> withdrawn = new LinkedHashSet<>();
-    /** Attempt number to the task its SUBMITTED record named. */
-    private final Map<Integer, String> submitted = new HashMap<>();
+    private TreeMap<Integer, Attempt> intents;
+    private BitSet withdrawn;
+    /** Tasks SUBMITTED records named (reused ones excepted). */
+    private List<String> submittedTasks;
     /** The attempts of SUBMITTED records (an adopted task's may have no INTENT left to read), with their submit time. */
-    private final TreeMap<Integer, Attempt> submittedAttempts = new TreeMap<>();
+    private TreeMap<Integer, Attempt> submittedAttempts;
     /** Attempts answered by a SUBMITTED or (but a dry run's, unless in dry run) REJECTED record. */
-    private final Set<Integer> answered = new LinkedHashSet<>();
-    /** Attempts answered by a REJECTED record (a dry run's excluded): refused, so they made no task unless a record names them. */
-    private final Set<Integer> refused = new LinkedHashSet<>();
-    /** The REJECTED record that refused each attempt, by attempt number. */
-    private final TreeMap<Integer, TrackingRecord> refusals = new TreeMap<>();
+    private BitSet answered;
+    /** The REJECTED record that refused each attempt (a dry run's excluded): refused, so it made no task unless a record names it. */
+    private TreeMap<Integer, TrackingRecord> refusals;
     /** Attempts the outcome records named as possibly billed besides their own. */
-    private final TreeMap<Integer, Attempt> named = new TreeMap<>();
+    private TreeMap<Integer, Attempt> named;
     /** Tasks a RETRY named as known to the source (older attempts'): a callback of one of them is never a new attempt's. */
-    private final Set<String> knownTasks = new LinkedHashSet<>();
+    private Set<String> knownTasks;
     /** Tasks callbacks named, in order. */
-    private final LinkedHashSet<String> callbacks = new LinkedHashSet<>();
+    private LinkedHashSet<String> callbacks;
     /** Attempts after which a RETRY asked for a new one. */
-    private final Set<Integer> retriesAfter = new LinkedHashSet<>();
+    private BitSet retriesAfter;
     private Integer partition;
 
     /** @param dryRun whether the reader is itself in dry run (then a DRY_RUN rejection answers, as a preview answers a preview) */
@@ -93,19 +94,25 @@ public final class RequestLifecycle {
             case INTENT -> intent(r);
             case WITHDRAWN -> {
                 if (r.attempt() != null) {
-                    withdrawn.add(r.attempt());
+                    withdrawn = set(withdrawn, r.attempt());
                 }
             }
             case SUBMITTED -> submitted(r);
             case REJECTED -> rejected(r);
             case CALLBACK -> {
                 if (r.taskId() != null && !r.taskId().isBlank()) {
+                    if (callbacks == null) {
+                        callbacks = new LinkedHashSet<>(2);
+                    }
                     callbacks.add(r.taskId());
                 }
             }
             case RETRY -> {
                 if (r.attempt() != null) {
-                    retriesAfter.add(r.attempt());
+                    retriesAfter = set(retriesAfter, r.attempt());
+                }
+                if (knownTasks == null) {
+                    knownTasks = new LinkedHashSet<>(4);
                 }
                 if (r.taskId() != null) {
                     knownTasks.add(r.taskId());
@@ -116,28 +123,33 @@ public final class RequestLifecycle {
     }
 
     private void intent(TrackingRecord r) {
-        int n = r.attempt() != null ? r.attempt() : intents.isEmpty() ? 1 : intents.lastKey() + 1;
+        int n = r.attempt() != null ? r.attempt() : lastAttempt() + 1;
+        intents = map(intents);
         intents.merge(n, new Attempt(n, r.time()), (a, b) -> b.time() > a.time() ? b : a); // sent again after a wait: the latest
     }
 
     private void rejected(TrackingRecord r) {
         boolean preview = isPreview(r);
         if (!preview) {
-            refused.add(answeredAttempt(r));
+            refusals = map(refusals);
             refusals.putIfAbsent(answeredAttempt(r), r);
         }
         if (dryRun || !preview) {
-            answered.add(answeredAttempt(r));
+            answered = set(answered, answeredAttempt(r));
             noteNamed(r);
         }
     }
 
     private void submitted(TrackingRecord r) {
         int n = answeredAttempt(r);
-        answered.add(n);
+        answered = set(answered, n);
         if (r.taskId() != null && !r.isReused()) {
-            submitted.putIfAbsent(n, r.taskId());
+            if (submittedTasks == null) {
+                submittedTasks = new ArrayList<>(1);
+            }
+            submittedTasks.add(r.taskId());
             if (r.attempt() != null) { // an adopted task's attempt may be unknown: then it is no attempt of its own
+                submittedAttempts = map(submittedAttempts);
                 submittedAttempts.putIfAbsent(n, new Attempt(n, r.time()));
             }
         }
@@ -146,15 +158,39 @@ public final class RequestLifecycle {
 
     /** Attempt {@code a} may exist without an answer, as if its INTENT had been read (what a scan found of it, say). */
     public void mayExist(Attempt a) {
+        intents = map(intents);
         intents.putIfAbsent(a.number(), a);
     }
 
     private int answeredAttempt(TrackingRecord r) {
-        return r.attempt() != null ? r.attempt() : intents.isEmpty() ? 1 : intents.lastKey();
+        return r.attempt() != null ? r.attempt() : intents == null ? 1 : intents.lastKey();
     }
 
     private void noteNamed(TrackingRecord r) {
-        r.earlierAttempts().forEach(a -> named.putIfAbsent(a.number(), a));
+        for (Attempt a : r.earlierAttempts()) {
+            named = map(named);
+            named.putIfAbsent(a.number(), a);
+        }
+    }
+
+    private static <V> TreeMap<Integer, V> map(TreeMap<Integer, V> m) {
+        return m != null ? m : new TreeMap<>();
+    }
+
+    private static BitSet set(BitSet s, int attempt) {
+        BitSet out = s != null ? s : new BitSet(8);
+        if (attempt >= 0) {
+            out.set(attempt);
+        }
+        return out;
+    }
+
+    private static boolean has(BitSet s, int attempt) {
+        return s != null && attempt >= 0 && s.get(attempt);
+    }
+
+    private static <V> SortedMap<Integer, V> view(TreeMap<Integer, V> m) {
+        return m != null ? m : Collections.emptySortedMap();
     }
 
     /**
@@ -169,12 +205,14 @@ public final class RequestLifecycle {
      * </ul>
      */
     public Decision sinkDecision(int after) {
-        int last = Math.max(after, intents.isEmpty() ? 0 : intents.lastKey());
-        if (answered.stream().anyMatch(n -> n > after)) {
+        int last = Math.max(after, lastAttempt());
+        if (answered != null && answered.nextSetBit(Math.max(0, after + 1)) >= 0) {
             return new Decision(Verdict.HANDLED, List.of(), last, null, null, partition);
         }
-        List<Attempt> open = intents.tailMap(after, false).values().stream().filter(a -> !withdrawn.contains(a.number())).toList();
-        String unknownTask = callbacks.stream().filter(t -> !submitted.containsValue(t) && !knownTasks.contains(t)).findFirst().orElse(null);
+        List<Attempt> open = view(intents).tailMap(after + 1).values().stream().filter(a -> !has(withdrawn, a.number())).toList();
+        String unknownTask = callbacks == null ? null : callbacks.stream()
+                .filter(t -> (submittedTasks == null || !submittedTasks.contains(t)) && (knownTasks == null || !knownTasks.contains(t)))
+                .findFirst().orElse(null);
         if (unknownTask != null && (after == 0 || !open.isEmpty())) {
             Integer attempt = open.isEmpty() ? null : open.get(open.size() - 1).number();
             return new Decision(Verdict.ADOPT, open, last, unknownTask, attempt, partition);
@@ -188,13 +226,13 @@ public final class RequestLifecycle {
      * outcome records named, and those of SUBMITTED records. Times the records named come first.
      */
     public TreeMap<Integer, Attempt> possibleAttempts() {
-        TreeMap<Integer, Attempt> all = new TreeMap<>(named);
-        intents.forEach((n, a) -> {
-            if (!withdrawn.contains(n) && !refused.contains(n)) {
+        TreeMap<Integer, Attempt> all = new TreeMap<>(view(named));
+        view(intents).forEach((n, a) -> {
+            if (!has(withdrawn, n) && !view(refusals).containsKey(n)) {
                 all.putIfAbsent(n, a);
             }
         });
-        submittedAttempts.forEach(all::putIfAbsent);
+        view(submittedAttempts).forEach(all::putIfAbsent);
         return all;
     }
 
@@ -212,10 +250,12 @@ public final class RequestLifecycle {
      * or one a record named; 0 when none.
      */
     public int newestAttempt() {
-        int newest = Math.max(named.isEmpty() ? 0 : named.lastKey(), submittedAttempts.isEmpty() ? 0 : submittedAttempts.lastKey());
-        for (Integer n : intents.descendingKeySet()) {
-            if (!withdrawn.contains(n)) {
-                return Math.max(newest, n);
+        int newest = Math.max(named == null ? 0 : named.lastKey(), submittedAttempts == null ? 0 : submittedAttempts.lastKey());
+        if (intents != null) {
+            for (Integer n : intents.descendingKeySet()) {
+                if (!has(withdrawn, n)) {
+                    return Math.max(newest, n);
+                }
             }
         }
         return newest;
@@ -223,12 +263,12 @@ public final class RequestLifecycle {
 
     /** Attempt {@code n}'s INTENT, as last announced; null when none was read or the attempt was withdrawn. */
     public Attempt intent(Integer n) {
-        return n == null || withdrawn.contains(n) ? null : intents.get(n);
+        return n == null || intents == null || has(withdrawn, n) ? null : intents.get(n);
     }
 
     /** The newest INTENT read (withdrawn ones included), as last announced; null when none. */
     public Attempt latestIntent() {
-        return intents.isEmpty() ? null : intents.lastEntry().getValue();
+        return intents == null ? null : intents.lastEntry().getValue();
     }
 
     /**
@@ -236,7 +276,7 @@ public final class RequestLifecycle {
      * the request's next task, not a second one.
      */
     public boolean isRetryAttempt(Integer attempt) {
-        return attempt != null && retriesAfter.contains(attempt - 1);
+        return attempt != null && has(retriesAfter, attempt - 1);
     }
 
     /**
@@ -244,28 +284,28 @@ public final class RequestLifecycle {
      * up on the new attempt a RETRY asked for): the request ends with its failed task's event. Null otherwise.
      */
     public TrackingRecord refusalAfter(int attempt) {
-        int newest = answered.stream().filter(n -> n > attempt).mapToInt(Integer::intValue).max().orElse(0);
-        return newest == 0 ? null : refusals.get(newest);
+        int newest = answered == null ? -1 : answered.length() - 1;
+        return newest > attempt && refusals != null ? refusals.get(newest) : null;
     }
 
     /** Whether a record named {@code attempt} as possibly billed (an ambiguous create given up, say). */
     public boolean named(int attempt) {
-        return named.containsKey(attempt);
+        return named != null && named.containsKey(attempt);
     }
 
     /** The highest attempt number an INTENT used (withdrawn ones included); 0 when none. */
     public int lastAttempt() {
-        return intents.isEmpty() ? 0 : intents.lastKey();
+        return intents == null ? 0 : intents.lastKey();
     }
 
     /** Whether a RETRY asked for a new attempt after {@code attempt}. */
     public boolean retryAsked(int attempt) {
-        return retriesAfter.contains(attempt);
+        return has(retriesAfter, attempt);
     }
 
     /** Tasks named by callbacks, in order. */
     public List<String> callbackTasks() {
-        return new ArrayList<>(callbacks);
+        return callbacks == null ? new ArrayList<>() : new ArrayList<>(callbacks);
     }
 
     /** The tracking partition the request's first folded record was read from; null when unknown. */

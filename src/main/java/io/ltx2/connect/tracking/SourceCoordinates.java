@@ -2,6 +2,7 @@ package io.ltx2.connect.tracking;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.ltx2.connect.util.SharedStrings;
 
 /**
  * Where a request record came from: its original topic, partition and offset (KIP-793), and the
@@ -13,6 +14,11 @@ public record SourceCoordinates(
         @JsonProperty("partition") int partition,
         @JsonProperty("offset") long offset,
         @JsonProperty("topicId") @JsonInclude(JsonInclude.Include.NON_NULL) String topicId) {
+
+    public SourceCoordinates {
+        topic = SharedStrings.of(topic);
+        topicId = SharedStrings.of(topicId);
+    }
 
     public SourceCoordinates(String topic, int partition, long offset) {
         this(topic, partition, offset, null);

@@ -1,5 +1,6 @@
 package io.ltx2.connect.tracking;
 
+import io.ltx2.connect.util.SharedStrings;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -70,6 +71,9 @@ public record TrackingRecord(
     public static final int CURRENT_VERSION = 2;
 
     public TrackingRecord {
+        connector = SharedStrings.of(connector);
+        requestType = SharedStrings.of(requestType);
+        provider = SharedStrings.of(provider);
         earlierAttempts = earlierAttempts == null ? List.of() : List.copyOf(earlierAttempts);
         knownTasks = knownTasks == null ? List.of() : List.copyOf(knownTasks);
         headers = headers == null ? Map.of() : Map.copyOf(headers);
