@@ -45,18 +45,28 @@ public final class ItCluster {
 
     /**
      * The JVM's shared cluster: the standard settings, two workers, started by the first class that asks
-     * and stopped when the JVM exits (a cluster start costs 7 to 20 s, about as long as many test classes
-     * run). Each class gives its topics and connectors names of its own, and leaves no connector behind
+     * and stopped when the test run ends ({@link SharedClusterStop}; a cluster start costs 7 to 20 s,
+     * about as long as many test classes run). Each class gives its topics and connectors names of its own, and leaves no connector behind
      * ({@link #releaseShared}). A class that stops a worker or the broker, or needs other worker settings,
      * starts its own cluster instead.
      */
     public static synchronized EmbeddedConnectCluster shared() {
         if (shared == null) {
             EmbeddedConnectCluster c = start("shared-it", 2);
-            Runtime.getRuntime().addShutdownHook(new Thread(c::stop, "shared-it-cluster-stop"));
+            // SharedClusterStop stops it when the test run ends; the hook only if the JVM exits some other way
+            Runtime.getRuntime().addShutdownHook(new Thread(ItCluster::stopShared, "shared-it-cluster-stop"));
             shared = c;
         }
         return shared;
+    }
+
+    /** Stops the shared cluster, if one was started (once: later calls do nothing). */
+    public static synchronized void stopShared() {
+        if (shared != null) {
+            EmbeddedConnectCluster c = shared;
+            shared = null;
+            c.stop();
+        }
     }
 
     /**

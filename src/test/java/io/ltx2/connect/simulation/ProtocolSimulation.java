@@ -121,11 +121,15 @@ public final class ProtocolSimulation {
             System.out.println(r.passed() ? "passed" : "violations:\n  " + String.join("\n  ", r.violations()));
             return;
         }
-        for (long seed = first; seed < first + Long.parseLong(args[1]); seed++) {
+        long count = Long.parseLong(args[1]);
+        int failed = 0;
+        for (long seed = first; seed < first + count; seed++) {
             Result r = run(seed);
             if (!r.passed()) {
+                failed++;
                 System.out.println(seed + ": " + r.violations().stream().map(v -> v.length() > 160 ? v.substring(0, 160) : v).toList());
             }
         }
+        System.out.println(count + " seeds from " + first + ": " + failed + " failed");
     }
 }

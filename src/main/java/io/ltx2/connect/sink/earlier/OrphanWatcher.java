@@ -3,6 +3,7 @@ package io.ltx2.connect.sink.earlier;
 import io.ltx2.connect.sink.create.Submission;
 import io.ltx2.connect.tracking.TrackingFeed;
 import io.ltx2.connect.tracking.Attempt;
+import io.ltx2.connect.tracking.RequestIdentity;
 import io.ltx2.connect.tracking.RequestLifecycle;
 import io.ltx2.connect.tracking.TrackingRecord;
 import io.ltx2.connect.tracking.TrackingRecordCodec;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,8 +74,13 @@ public final class OrphanWatcher {
     private final boolean callbacks;
     private final Duration answerBound;
     private final Duration adoptionTimeout;
-    /** Keyed by the request's tracking key (its identity), which every record of the request carries. */
-    private final Map<String, Waiting> waiting = new LinkedHashMap<>();
+    /**
+     * By identity, its input topic id included: the request of a recreated topic and the old one at its coordinates may
+     * both wait (simulation seed 34444: keyed by coordinates, one wait replaced the other, whose request was then lost).
+     */
+    private final Map<RequestIdentity, Waiting> waiting = new LinkedHashMap<>();
+    /** The same, by the tracking key every record of the request carries (the coordinates): whose records these are. */
+    private final Map<String, List<Waiting>> byKey = new HashMap<>();
 
     /**
      * @param callbacks       callback mode: a callback naming a waiting request adopts its task
@@ -123,7 +130,12 @@ public final class OrphanWatcher {
 
     private Waiting hold(Submission s, long deadline) {
         Waiting w = new Waiting(s, deadline);
-        waiting.put(s.request().identity().key(), w);
+        RequestIdentity id = s.request().identity();
+        Waiting replaced = waiting.put(id, w);
+        if (replaced != null) {
+            unindex(replaced);
+        }
+        byKey.computeIfAbsent(id.key(), k -> new ArrayList<>(1)).add(w);
         return w;
     }
 
@@ -137,16 +149,29 @@ public final class OrphanWatcher {
     }
 
     /** Whether the request of {@code identityKey} waits here. */
-    boolean holds(String identityKey) {
-        return waiting.containsKey(identityKey);
+    boolean holds(RequestIdentity id) {
+        return waiting.containsKey(id);
+    }
+
+    private void unindex(Waiting w) {
+        String key = w.submission.request().identity().key();
+        List<Waiting> same = byKey.get(key);
+        if (same != null && same.remove(w) && same.isEmpty()) {
+            byKey.remove(key);
+        }
     }
 
     /** A record the feed read: folded into the lifecycle of the waiting request it is of, if any (read again or not). */
     private void onRecord(ConsumerRecord<byte[], byte[]> r, boolean again) {
-        Waiting w = r.key() == null || waiting.isEmpty() ? null : waiting.get(new String(r.key(), StandardCharsets.UTF_8));
-        TrackingRecord record = w == null ? null : decode(r);
-        if (record != null && sameTopic(w, record)) {
-            w.lifecycle.fold(record, r.partition());
+        List<Waiting> same = r.key() == null || byKey.isEmpty() ? null : byKey.get(new String(r.key(), StandardCharsets.UTF_8));
+        TrackingRecord record = same == null ? null : decode(r);
+        if (record == null) {
+            return;
+        }
+        for (Waiting w : same) {
+            if (sameTopic(w, record)) {
+                w.lifecycle.fold(record, r.partition());
+            }
         }
     }
 
@@ -177,6 +202,7 @@ public final class OrphanWatcher {
             };
             if (done) {
                 it.remove();
+                unindex(w);
             }
         }
         return adopted.isEmpty() && answered.isEmpty() && resubmit.isEmpty() ? Decided.NONE : new Decided(adopted, answered, resubmit);
@@ -228,6 +254,7 @@ public final class OrphanWatcher {
     public List<Submission> revoked(Collection<TopicPartition> inputPartitions) {
         List<Submission> dropped = new ArrayList<>();
         waiting.values().removeIf(w -> inputPartitions.contains(w.submission.partition()) && dropped.add(w.submission));
+        dropped.forEach(s -> byKey.remove(s.request().identity().key()));
         return dropped;
     }
 }

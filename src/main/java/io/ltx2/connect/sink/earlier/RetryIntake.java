@@ -54,7 +54,7 @@ public final class RetryIntake {
         this.availability = availability;
         this.running = running;
         this.assignment = assignment;
-        this.active = id -> submitter.holds(id) || orphans.holds(id.key());
+        this.active = id -> submitter.holds(id) || orphans.holds(id);
         this.margin = 2 * answerBound.toMillis();
     }
 

@@ -67,6 +67,12 @@ public class OrphanWatcherTest {
         return new Submission(null, INPUT, r, 0, null, history, 0);
     }
 
+    private static Submission waiting(RequestIdentity id, PriorAttempts.Found earlier) {
+        RequestLifecycle history = new RequestLifecycle(false);
+        earlier.attempts().forEach(history::mayExist);
+        return new Submission(null, INPUT, new SinkRequest(id, "k", "auto", null, Map.of()), 0, null, history, 0);
+    }
+
     private void append(TrackingRecord r) {
         ConsumerRecord<byte[], byte[]> c = new ConsumerRecord<>("tracking", 0, topic.size(), 1L, TimestampType.CREATE_TIME, -1, -1,
                 r.key().getBytes(StandardCharsets.UTF_8), TrackingRecordCodec.encode(r), new RecordHeaders(), Optional.empty());
@@ -158,6 +164,30 @@ public class OrphanWatcherTest {
         assertThat(watcher.poll(40_000).resubmit()).as("until its createBy").isEmpty();
         assertThat(watcher.poll(40_001).resubmit()).as("not the callback wait's 90 s").containsExactly(s);
         assertThat(s.tooLate(40_001)).isTrue();
+        assertThat(watcher.waiting()).isZero();
+    }
+
+    /**
+     * Simulation seed 34444: the request of a recreated input topic and the old topic's request at the same coordinates
+     * (its RETRY's new attempt) both wait for their task's callback; each adopts its own task. Keyed by coordinates, the
+     * second wait replaced the first, whose request then got neither an adoption nor a rejection.
+     */
+    @Test
+    void requestsOfARecreatedTopicAndOfTheOldOneAtTheSameCoordinatesWaitSideBySide() {
+        watcher(true);
+        PriorAttempts.Found earlier = orphaned(0, new Attempt(1, 1_000));
+        Submission old = waiting(new RequestIdentity("sink", "requests", 0, 4, "id-old"), earlier);
+        Submission fresh = waiting(new RequestIdentity("sink", "requests", 0, 4, "id-new"), earlier);
+        watcher.await(fresh, earlier, 1_000);
+        watcher.await(old, earlier, 1_100);
+        assertThat(watcher.waiting()).isEqualTo(2);
+
+        append(TrackingRecord.callback(fresh.request().identity(), "t-new", 2_000, "success", "{}"));
+        assertThat(watcher.poll(2_000).adopted()).extracting(OrphanWatcher.Adopted::submission, OrphanWatcher.Adopted::taskId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(fresh, "t-new"));
+        append(TrackingRecord.callback(old.request().identity(), "t-old", 3_000, "success", "{}"));
+        assertThat(watcher.poll(3_000).adopted()).extracting(OrphanWatcher.Adopted::submission, OrphanWatcher.Adopted::taskId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(old, "t-old"));
         assertThat(watcher.waiting()).isZero();
     }
 
