@@ -20,16 +20,24 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class ProtocolSimulationTest {
     private static Level before;
+    private static Level kafkaBefore;
 
+    /**
+     * Off while thousands of schedules run: Kafka's config classes alone logged a "values:" block for every client and
+     * converter each schedule builds, over a GB of test log in -Plong's 300 s.
+     */
     @BeforeAll
     static void quiet() {
         before = org.apache.logging.log4j.LogManager.getLogger("io.ltx2").getLevel();
+        kafkaBefore = org.apache.logging.log4j.LogManager.getLogger("org.apache.kafka").getLevel();
         Configurator.setLevel("io.ltx2", Level.OFF);
+        Configurator.setLevel("org.apache.kafka", Level.WARN);
     }
 
     @AfterAll
     static void loud() {
         Configurator.setLevel("io.ltx2", before);
+        Configurator.setLevel("org.apache.kafka", kafkaBefore);
     }
 
     @Test
