@@ -148,7 +148,7 @@ public final class OrphanWatcher {
         return waiting.size();
     }
 
-    /** Whether the request of {@code identityKey} waits here. */
+    /** Whether the request {@code id} (its input topic id included) waits here. */
     boolean holds(RequestIdentity id) {
         return waiting.containsKey(id);
     }
